@@ -1,0 +1,68 @@
+package org.arcgrad.autodiff;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates a graph in fp64 on the JVM: the reference for every other backend and the fallback
+ * where no OpenCL device exists. Values are freed as soon as no later node reads them.
+ */
+public final class Interpreter {
+    private Interpreter() {
+    }
+
+    /** Evaluates {@code outputs} given a value for every INPUT and PARAM they need. */
+    public static NDArray[] run(Map<Tensor, NDArray> feeds, Tensor... outputs) {
+        return run(Graph.of(outputs), feeds);
+    }
+
+    public static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds) {
+        List<Tensor> nodes = graph.nodes();
+        Map<Tensor, Integer> lastUse = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Tensor n = nodes.get(i);
+            for (int k = 0; k < n.arity(); k++) {
+                lastUse.put(n.input(k), i);
+            }
+        }
+        for (Tensor o : graph.outputs()) {
+            lastUse.put(o, Integer.MAX_VALUE);
+        }
+        Map<Tensor, NDArray> values = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Tensor n = nodes.get(i);
+            values.put(n, evaluate(n, values, feeds));
+            for (int k = 0; k < n.arity(); k++) {
+                Tensor in = n.input(k);
+                if (lastUse.get(in) == i) {
+                    values.remove(in);
+                }
+            }
+        }
+        NDArray[] out = new NDArray[graph.outputs().size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = values.get(graph.outputs().get(k));
+        }
+        return out;
+    }
+
+    private static NDArray evaluate(Tensor n, Map<Tensor, NDArray> values, Map<Tensor, NDArray> feeds) {
+        if (n.op() == Op.INPUT || n.op() == Op.PARAM) {
+            NDArray v = feeds.get(n);
+            if (v == null) {
+                throw new IllegalArgumentException("no value fed for " + n.describe());
+            }
+            if (!v.shape().equals(n.shape())) {
+                throw new IllegalArgumentException("fed value for " + n.describe() + " has shape " + v.shape()
+                        + ", expected " + n.shape());
+            }
+            return v;
+        }
+        NDArray[] in = new NDArray[n.arity()];
+        for (int k = 0; k < in.length; k++) {
+            in[k] = values.get(n.input(k));
+        }
+        return n.op().evaluation().apply(n, in);
+    }
+}

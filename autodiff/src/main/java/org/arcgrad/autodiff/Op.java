@@ -1,0 +1,224 @@
+package org.arcgrad.autodiff;
+
+/**
+ * The closed set of primitive operations. Each constant states, in one place, its kind, its shape
+ * rule, its fp64 reference evaluation and its gradient rule, written in ops of this same set. (The fourth fact, the OpenCL C rendering, lives in the kernels-opencl
+ * module's rendering table, keyed by this enum, because this module must not know OpenCL.)
+ *
+ * <p>Conventions shared by every rule:
+ * <ul>
+ *   <li>Elementwise binary and ternary ops broadcast numpy-style. Their gradient rules return
+ *       gradients in the node's (broadcast) shape; {@link Backward} sums them back over the
+ *       broadcast axes to each input's shape, so no rule repeats that step.</li>
+ *   <li>A gradient rule returns one entry per input; {@code null} means no gradient flows there
+ *       (masks, labels, detached values).</li>
+ *   <li>Reductions keep the reduced axis (size 1); the DSL reshapes it away when asked.</li>
+ * </ul>
+ */
+public enum Op {
+    // ---- sources -------------------------------------------------------------------------
+    /** A value fed at run time (data, labels). attrs: name, shape. */
+    INPUT(Kind.SOURCE, 0, ShapeRules::fromAttrs, Reference::unfed, null),
+    /** A trainable value fed at run time; backends may keep it resident on the device. attrs: name, shape. */
+    PARAM(Kind.SOURCE, 0, ShapeRules::fromAttrs, Reference::unfed, null),
+    /** A tensor filled with one value. attrs: scalars {value}, ints = shape. */
+    CONST(Kind.SOURCE, 0, ShapeRules::fromAttrs, Reference::constant, null),
+
+    // ---- elementwise unary ---------------------------------------------------------------
+    NEG(1, (a, b, c, p) -> -a,
+            (n, g) -> grads(g.neg())),
+    EXP(1, (a, b, c, p) -> Math.exp(a),
+            (n, g) -> grads(g.mul(n))),
+    LOG(1, (a, b, c, p) -> Math.log(a),
+            (n, g) -> grads(g.div(n.input(0)))),
+    /** d sqrt(x) = 1 / (2 sqrt(x)): infinite at 0; normalize and cosAdd clamp before they take roots. */
+    SQRT(1, (a, b, c, p) -> Math.sqrt(a),
+            (n, g) -> grads(g.div(n).scale(0.5))),
+    /** x · k for a constant k. attrs: scalars {k}. */
+    SCALE(1, (a, b, c, p) -> a * p[0],
+            (n, g) -> grads(g.scale(n.attrs().scalar(0)))),
+    /** x ^ p for a constant exponent p. attrs: scalars {p}. */
+    POW(1, (a, b, c, p) -> Math.pow(a, p[0]),
+            (n, g) -> {
+                double e = n.attrs().scalar(0);
+                return grads(g.mul(n.input(0).pow(e - 1)).scale(e));
+            }),
+    /**
+     * min(max(x, lo), hi), NaN passes through. attrs: scalars {lo, hi} (either may be infinite).
+     * The gradient flows where lo ≤ x ≤ hi, bounds included (as torch.clamp does).
+     */
+    CLAMP(1, (a, b, c, p) -> a < p[0] ? p[0] : (a > p[1] ? p[1] : a),
+            (n, g) -> {
+                Tensor x = n.input(0);
+                double lo = n.attrs().scalar(0);
+                double hi = n.attrs().scalar(1);
+                Tensor flow = g;
+                if (lo != Double.NEGATIVE_INFINITY) {
+                    flow = flow.mul(x.ge(lo));
+                }
+                if (hi != Double.POSITIVE_INFINITY) {
+                    flow = flow.mul(x.le(hi));
+                }
+                return grads(flow);
+            }),
+    /** Identity forward; blocks the gradient (torch's detach). */
+    DETACH(1, (a, b, c, p) -> a, (n, g) -> grads((Tensor) null)),
+
+    // ---- elementwise binary, broadcasting ------------------------------------------------
+    ADD(2, (a, b, c, p) -> a + b,
+            (n, g) -> grads(g, g)),
+    SUB(2, (a, b, c, p) -> a - b,
+            (n, g) -> grads(g, g.neg())),
+    MUL(2, (a, b, c, p) -> a * b,
+            (n, g) -> grads(g.mul(n.input(1)), g.mul(n.input(0)))),
+    DIV(2, (a, b, c, p) -> a / b,
+            (n, g) -> {
+                Tensor gb = g.div(n.input(1));
+                return grads(gb, gb.mul(n).neg());
+            }),
+    // comparisons give masks of 0.0 / 1.0; they are piecewise constant, so no gradient flows.
+    GT(2, (a, b, c, p) -> a > b ? 1 : 0, null),
+    GE(2, (a, b, c, p) -> a >= b ? 1 : 0, null),
+    LT(2, (a, b, c, p) -> a < b ? 1 : 0, null),
+    LE(2, (a, b, c, p) -> a <= b ? 1 : 0, null),
+    EQ(2, (a, b, c, p) -> a == b ? 1 : 0, null),
+
+    // ---- elementwise ternary -------------------------------------------------------------
+    /** where(mask, a, b): a where mask ≠ 0, else b. The mask gets no gradient. */
+    WHERE(3, (m, a, b, p) -> m != 0 ? a : b,
+            (n, g) -> {
+                Tensor mask = n.input(0);
+                Tensor zero = n.tape().constant(0);
+                return grads(null, Tensor.where(mask, g, zero), Tensor.where(mask, zero, g));
+            }),
+
+    // ---- views: no arithmetic, only a new way to index -----------------------------------
+    /** Same elements, new shape. attrs: ints = target shape. */
+    RESHAPE(Kind.VIEW, 1, ShapeRules::reshape, Reference::reshape,
+            (n, g) -> grads(g.reshape(n.input(0).shape()))),
+    /** Broadcast to a larger shape. attrs: ints = target shape. Backward sums g back to the input's shape. */
+    EXPAND(Kind.VIEW, 1, ShapeRules::expand, Reference::expand,
+            (n, g) -> grads(g)),
+    /** Swaps the last two axes. */
+    TRANSPOSE(Kind.VIEW, 1, ShapeRules::transpose, Reference::transpose,
+            (n, g) -> grads(g.transpose())),
+
+    // ---- reductions along one axis, keeping it with size 1 -------------------------------
+    /** attrs: ints {axis}. */
+    SUM(Kind.REDUCE, 1, ShapeRules::reduce, Reference::sum,
+            (n, g) -> grads(g.expand(n.input(0).shape()))),
+    /**
+     * attrs: ints {axis}. Ties share the gradient evenly (torch.amax's choice), which matches a
+     * central difference at a tie of two.
+     */
+    MAX(Kind.REDUCE, 1, ShapeRules::reduce, Reference::max,
+            (n, g) -> {
+                Tensor x = n.input(0);
+                Tensor mask = x.eq(n);
+                Tensor count = mask.sum(n.attrs().integer(0), true);
+                return grads(mask.mul(g.div(count)));
+            }),
+
+    // ---- matrix product ------------------------------------------------------------------
+    /** [n, k] · [k, m] → [n, m]. */
+    MATMUL(Kind.MATMUL, 2, ShapeRules::matmul, Reference::matmul,
+            (n, g) -> grads(g.matmul(n.input(1).transpose()), n.input(0).transpose().matmul(g))),
+
+    // ---- indexing ------------------------------------------------------------------------
+    /** Integer labels of shape S → float mask of shape S + [C], 1 at the label's column. attrs: ints {C}. */
+    ONE_HOT(Kind.INDEX, 1, ShapeRules::oneHot, Reference::oneHot, null);
+
+    /** What kind of computation an op is; backends schedule by kind. */
+    public enum Kind {
+        SOURCE, ELEMENTWISE, VIEW, REDUCE, MATMUL, INDEX
+    }
+
+    /** fp64 scalar function of an elementwise op: operands a, b, c (unused ones are 0) and the node's scalar attributes. */
+    @FunctionalInterface
+    public interface Pointwise {
+        double apply(double a, double b, double c, double[] p);
+    }
+
+    /** Output shape from input shapes and attributes; throws IllegalArgumentException with the reason. */
+    @FunctionalInterface
+    public interface ShapeRule {
+        Shape apply(Shape[] inputs, Attrs attrs);
+    }
+
+    /** fp64 reference evaluation of a non-elementwise op. */
+    @FunctionalInterface
+    public interface Evaluation {
+        NDArray apply(Tensor node, NDArray[] inputs);
+    }
+
+    /** Gradient of each input given the node and the gradient g flowing into it (g has the node's shape). */
+    @FunctionalInterface
+    public interface GradRule {
+        Tensor[] apply(Tensor node, Tensor g);
+    }
+
+    private final Kind kind;
+    private final int arity;
+    private final ShapeRule shapeRule;
+    private final Pointwise pointwise;
+    private final Evaluation evaluation;
+    private final GradRule gradRule;
+
+    Op(int arity, Pointwise pointwise, GradRule gradRule) {
+        this.kind = Kind.ELEMENTWISE;
+        this.arity = arity;
+        this.shapeRule = ShapeRules::broadcast;
+        this.pointwise = pointwise;
+        this.evaluation = (node, in) -> Reference.pointwise(node, in, pointwise);
+        this.gradRule = gradRule;
+    }
+
+    Op(Kind kind, int arity, ShapeRule shapeRule, Evaluation evaluation, GradRule gradRule) {
+        this.kind = kind;
+        this.arity = arity;
+        this.shapeRule = shapeRule;
+        this.pointwise = null;
+        this.evaluation = evaluation;
+        this.gradRule = gradRule;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public ShapeRule shapeRule() {
+        return shapeRule;
+    }
+
+    /** The scalar function of an elementwise op, or null for other kinds. */
+    public Pointwise pointwise() {
+        return pointwise;
+    }
+
+    public Evaluation evaluation() {
+        return evaluation;
+    }
+
+    /** The gradient rule, or null when the op passes no gradient (sources, masks, indices). */
+    public GradRule gradRule() {
+        return gradRule;
+    }
+
+    /** True for comparison ops, whose result is a 0/1 mask. */
+    public boolean isComparison() {
+        return this == GT || this == GE || this == LT || this == LE || this == EQ;
+    }
+
+    /** Lower-case name used in dumps and error messages. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Tensor[] grads(Tensor... g) {
+        return g;
+    }
+}

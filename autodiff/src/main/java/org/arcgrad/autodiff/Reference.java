@@ -1,0 +1,167 @@
+package org.arcgrad.autodiff;
+
+/**
+ * fp64 reference evaluation of every op, straightforward loops over row-major arrays. It is the
+ * truth every other backend is compared with, so it favours clarity over speed.
+ */
+final class Reference {
+    private Reference() {
+    }
+
+    static NDArray unfed(Tensor node, NDArray[] in) {
+        throw new IllegalStateException("no value fed for " + node.describe());
+    }
+
+    static NDArray constant(Tensor node, NDArray[] in) {
+        return NDArray.full(node.shape(), node.attrs().scalar(0));
+    }
+
+    /** Elementwise evaluation with numpy broadcasting of up to three operands. */
+    static NDArray pointwise(Tensor node, NDArray[] in, Op.Pointwise f) {
+        Shape out = node.shape();
+        double[] p = node.attrs().scalars();
+        int n = out.size();
+        double[] r = new double[n];
+        int k = in.length;
+        double[][] src = new double[3][];
+        boolean sameShapes = true;
+        for (int j = 0; j < k; j++) {
+            src[j] = in[j].data();
+            sameShapes &= in[j].shape().equals(out);
+        }
+        if (sameShapes) {
+            double[] a = src[0];
+            double[] b = k > 1 ? src[1] : null;
+            double[] c = k > 2 ? src[2] : null;
+            for (int i = 0; i < n; i++) {
+                r[i] = f.apply(a[i], b == null ? 0 : b[i], c == null ? 0 : c[i], p);
+            }
+            return NDArray.of(out, r);
+        }
+        int rank = out.rank();
+        int[] dims = out.dims();
+        int[][] st = new int[k][];
+        for (int j = 0; j < k; j++) {
+            st[j] = in[j].shape().broadcastStrides(out);
+        }
+        int[] idx = new int[rank];
+        int[] off = new int[k];
+        for (int i = 0; i < n; i++) {
+            double a = src[0][off[0]];
+            double b = k > 1 ? src[1][off[1]] : 0;
+            double c = k > 2 ? src[2][off[2]] : 0;
+            r[i] = f.apply(a, b, c, p);
+            for (int ax = rank - 1; ax >= 0; ax--) {
+                idx[ax]++;
+                for (int j = 0; j < k; j++) {
+                    off[j] += st[j][ax];
+                }
+                if (idx[ax] < dims[ax]) {
+                    break;
+                }
+                for (int j = 0; j < k; j++) {
+                    off[j] -= st[j][ax] * dims[ax];
+                }
+                idx[ax] = 0;
+            }
+        }
+        return NDArray.of(out, r);
+    }
+
+    static NDArray reshape(Tensor node, NDArray[] in) {
+        return in[0].reshape(node.shape());
+    }
+
+    static NDArray expand(Tensor node, NDArray[] in) {
+        return pointwise(node, in, (a, b, c, p) -> a);
+    }
+
+    static NDArray transpose(Tensor node, NDArray[] in) {
+        Shape s = in[0].shape();
+        int r = s.rank();
+        int rows = s.dim(r - 2);
+        int cols = s.dim(r - 1);
+        int batch = (int) (s.numel() / ((long) rows * cols));
+        double[] x = in[0].data();
+        double[] y = new double[x.length];
+        for (int bi = 0; bi < batch; bi++) {
+            int base = bi * rows * cols;
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    y[base + j * rows + i] = x[base + i * cols + j];
+                }
+            }
+        }
+        return NDArray.of(node.shape(), y);
+    }
+
+    /** Loops over (outer, axis, inner) of a row-major array for a reduction along one axis. */
+    private interface Fold {
+        double apply(double acc, double x);
+    }
+
+    private static NDArray reduce(Tensor node, NDArray in, double init, Fold fold) {
+        Shape s = in.shape();
+        int axis = s.axis(node.attrs().integer(0));
+        int len = s.dim(axis);
+        int inner = s.strides()[axis];
+        int outer = (int) (s.numel() / ((long) len * inner));
+        double[] x = in.data();
+        double[] y = new double[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                double acc = init;
+                for (int l = 0; l < len; l++) {
+                    acc = fold.apply(acc, x[(o * len + l) * inner + i]);
+                }
+                y[o * inner + i] = acc;
+            }
+        }
+        return NDArray.of(node.shape(), y);
+    }
+
+    static NDArray sum(Tensor node, NDArray[] in) {
+        return reduce(node, in[0], 0, Double::sum);
+    }
+
+    /** Max that propagates NaN (Math.max does), so a NaN never hides behind a larger value. */
+    static NDArray max(Tensor node, NDArray[] in) {
+        return reduce(node, in[0], Double.NEGATIVE_INFINITY, Math::max);
+    }
+
+    static NDArray matmul(Tensor node, NDArray[] in) {
+        Shape a = in[0].shape();
+        int n = a.dim(0);
+        int k = a.dim(1);
+        int m = in[1].shape().dim(1);
+        double[] x = in[0].data();
+        double[] w = in[1].data();
+        double[] y = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < k; l++) {
+                double xv = x[i * k + l];
+                int wr = l * m;
+                int yr = i * m;
+                for (int j = 0; j < m; j++) {
+                    y[yr + j] += xv * w[wr + j];
+                }
+            }
+        }
+        return NDArray.of(node.shape(), y);
+    }
+
+    static NDArray oneHot(Tensor node, NDArray[] in) {
+        int classes = node.attrs().integer(0);
+        double[] labels = in[0].data();
+        double[] y = new double[labels.length * classes];
+        for (int i = 0; i < labels.length; i++) {
+            double l = labels[i];
+            if (l != Math.rint(l) || l < 0 || l >= classes) {
+                throw new IllegalArgumentException(node.describe() + ": label " + l + " at index " + i
+                        + " is not an integer in [0, " + classes + ")");
+            }
+            y[i * classes + (int) l] = 1;
+        }
+        return NDArray.of(node.shape(), y);
+    }
+}

@@ -1,0 +1,95 @@
+package org.arcgrad.opencl.gemm;
+
+import java.util.function.IntFunction;
+
+/**
+ * Outer-product register tile read straight from global memory (no local memory): for each k,
+ * MWI scalars of L are broadcast against NWI/VWN vectors of R along Q. The form of a CPU BLAS
+ * micro-kernel; on a CPU the caches stand in for local memory, and PoCL runs the work-items of a
+ * group one after the other, so there is nothing to share through local memory anyway. Needs R
+ * contiguous along Q (NN, TN, and TT after the swap).
+ *
+ * <p>Edges: rows past P are clamped (loaded but never stored). Columns past Q would make a
+ * vector load run off the end of a row, so the loop is rendered twice: with plain vector loads
+ * for work-groups whose tile lies wholly inside Q, and with clamped per-lane loads for the last
+ * column tile. The branch is uniform over the work-group.
+ */
+final class DirectOuterProduct extends RegisterTile {
+
+    DirectOuterProduct(GemmParams params, KernelProblem problem) {
+        super(params, problem);
+    }
+
+    @Override
+    int columnSlots() {
+        return params.nwi() / params.vwn();
+    }
+
+    @Override
+    int lanes() {
+        return params.vwn();
+    }
+
+    @Override
+    String column(int j, int lane) {
+        return lane == 0 ? "q" + j : "(q" + j + " + " + lane + ")";
+    }
+
+    @Override
+    String value(int i, int j, int lane) {
+        return Vectors.lane(params.vwn(), acc(i, j), lane);
+    }
+
+    @Override
+    void render(SourceWriter w) {
+        int vw = params.vwn();
+        renderRows(w);
+        for (int j = 0; j < columnSlots(); j++) {
+            w.line("const int q" + j + " = tileQ + (" + j * params.ndimc() + " + tn) * " + vw + ";");
+        }
+        declareAccumulators(w, vw);
+        w.open("if (tileQ + " + params.nwg() + " <= Q)");
+        renderLoop(w, j -> Vectors.load(vw, problem.rightAlongQ("k", "q" + j)));
+        w.reopen("else");
+        renderLoop(w, j -> clampedLoad(vw, j));
+        w.close();
+    }
+
+    private String clampedLoad(int vw, int j) {
+        String[] lanes = new String[vw];
+        for (int v = 0; v < vw; v++) {
+            lanes[v] = problem.right("k", "min(" + column(j, v) + ", Q - 1)");
+        }
+        return Vectors.literal(lanes);
+    }
+
+    /** The K loop, unrolled KWI times, then a remainder loop for K not a multiple of KWI. */
+    private void renderLoop(SourceWriter w, IntFunction<String> loadB) {
+        int kwi = params.kwi();
+        w.line("int k0 = 0;");
+        if (kwi > 1) {
+            w.open("for (; k0 + " + kwi + " <= K; k0 += " + kwi + ")");
+            for (int u = 0; u < kwi; u++) {
+                w.open("");
+                w.line("const int k = k0 + " + u + ";");
+                renderStep(w, loadB);
+                w.close();
+            }
+            w.close();
+        }
+        w.open("for (; k0 < K; ++k0)");
+        w.line("const int k = k0;");
+        renderStep(w, loadB);
+        w.close();
+    }
+
+    private void renderStep(SourceWriter w, IntFunction<String> loadB) {
+        for (int i = 0; i < params.mwi(); i++) {
+            w.line("const float a" + i + " = " + problem.left("pc" + i, "k") + ";");
+        }
+        for (int j = 0; j < columnSlots(); j++) {
+            w.line("const " + Vectors.type(params.vwn()) + " b" + j + " = " + loadB.apply(j) + ";");
+        }
+        renderFmas(w, params.vwn(), true);
+    }
+}

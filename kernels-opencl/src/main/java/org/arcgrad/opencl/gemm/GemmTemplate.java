@@ -1,0 +1,137 @@
+package org.arcgrad.opencl.gemm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders OpenCL C for C[M×N] = op(A)·op(B) in fp32, op = identity or transpose, with an
+ * epilogue applied to every value before it is stored.
+ *
+ * <h2>Use</h2>
+ * <pre>{@code
+ * GemmKernel k = GemmTemplate.render(GemmVariant.NT, GemmDefaults.forDevice(limits), Epilogue.of("acc * s", "const float s"));
+ * // build k.source(), set args M, N, K, A, lda, B, ldb, C, ldc, s; launch k.globalSize(M, N) with k.localSize()
+ * }</pre>
+ *
+ * <h2>Structure of a rendered kernel</h2>
+ * <ol>
+ *   <li><b>Problem aliases</b> ({@link KernelProblem}): the body computes P×Q = L·R. For NN, NT
+ *   and TN that is A·B as stored; TT is computed as Cᵀ = B·A (an NN product) and written
+ *   transposed, so only three memory layouts ever reach the inner loop.</li>
+ *   <li><b>Tile walk</b>: one work-group per MWG×NWG tile of the product. By default group
+ *   (x, y) takes column tile x and row tile y; with {@code rowTilesFirst} the linear group index
+ *   walks down the row tiles first (a CPU then keeps a panel of B hot in cache while A
+ *   streams).</li>
+ *   <li><b>Register tile</b> ({@link RegisterTile}): each work-item accumulates MWI×NWI values in
+ *   registers, fully unrolled (named variables, not arrays: PoCL/LLVM would otherwise keep
+ *   arrays in memory). Three forms: {@link DirectOuterProduct} (R contiguous along Q, read from
+ *   global memory: CPUs), {@link DirectDotProduct} (NT: both operands contiguous along K, vector
+ *   partial sums along K: CPUs), {@link LocalOuterProduct} (tiles staged in local memory with
+ *   coalesced copies: GPUs).</li>
+ *   <li><b>Epilogue</b>: an inline function {@code arcgrad_epilogue(row, col, acc, ...)} of the
+ *   user's expression, called once per element with C's coordinates.</li>
+ *   <li><b>Output stage</b> ({@link OutputStage}): consumes each value; {@link StoreOutput}
+ *   writes C. The planned fused row reduction (online log-sum-exp across N tiles) is another
+ *   output stage: it keeps per-row running max and sum in the work-item, consumes values after
+ *   the epilogue, and needs the tile walk to loop over all column tiles of its row tile (the
+ *   register tile render is a self-contained block that can be placed inside such a loop).</li>
+ * </ol>
+ *
+ * <h2>Edges: bounds handling, not padding</h2>
+ * Any M, N, K ≥ 1 works with any parameters. Reads past an edge are clamped to the last row or
+ * column (direct forms) or replaced by zeros while copying to local memory (local form); K is
+ * covered by remainder loops (direct) or zero-filled slices (local); stores are guarded by
+ * {@code row < M && col < N}. Padding would have meant copying the caller's buffers into padded
+ * ones on every call (or imposing padded layouts on everything upstream), which a fused kernel
+ * reading W in place cannot afford; the cost of bounds handling is one uniform branch and a few
+ * {@code min}s per work-item, outside the inner loop.
+ */
+public final class GemmTemplate {
+
+    private GemmTemplate() {
+    }
+
+    /** Renders the plain GEMM (C is stored) for {@code variant} with {@code params} and {@code epilogue}. */
+    public static GemmKernel render(GemmVariant variant, GemmParams params, Epilogue epilogue) {
+        return render(variant, params, epilogue, new StoreOutput());
+    }
+
+    static GemmKernel render(GemmVariant variant, GemmParams params, Epilogue epilogue, OutputStage output) {
+        KernelProblem problem = KernelProblem.of(variant);
+        RegisterTile tile = RegisterTile.choose(params, problem);
+        String name = "arcgrad_gemm_" + variant.name().toLowerCase();
+
+        List<String> declarations = new ArrayList<>(List.of(
+            "const int M", "const int N", "const int K",
+            "const __global float* restrict A", "const int lda",
+            "const __global float* restrict B", "const int ldb"));
+        declarations.addAll(output.kernelParameters());
+        declarations.addAll(epilogue.parameters());
+        List<String> argumentNames = declarations.stream().map(Epilogue::parameterName).toList();
+
+        SourceWriter w = new SourceWriter();
+        w.line("// arcgrad GEMM " + variant + ": C = " + (variant.transposeA() ? "A^T" : "A") + " * "
+            + (variant.transposeB() ? "B^T" : "B") + "; " + params);
+        if (!tile.getClass().equals(DirectOuterProduct.class)) {
+            w.line(Vectors.horizontalSumHelpers(params.vwk()).stripTrailing());
+        }
+        if (!epilogue.preamble().isEmpty()) {
+            w.line(epilogue.preamble().stripTrailing());
+        }
+        renderEpilogueFunction(w, epilogue);
+        w.line("__kernel __attribute__((reqd_work_group_size(" + params.ndimc() + ", " + params.mdimc() + ", 1)))");
+        w.open("void " + name + "(" + String.join(", ", declarations) + ")");
+        tile.renderKernelScope(w);
+        problem.renderAliases(w);
+        w.line("const int tn = get_local_id(0), tm = get_local_id(1);");
+        renderTileWalk(w, params);
+        output.renderBeforeTiles(w);
+        tile.render(w);
+        renderOutput(w, tile, problem, epilogue, output);
+        output.renderAfterTiles(w);
+        w.close();
+        return new GemmKernel(w.toString(), name, variant, params, epilogue, argumentNames);
+    }
+
+    private static void renderEpilogueFunction(SourceWriter w, Epilogue epilogue) {
+        List<String> params = new ArrayList<>(List.of("const int row", "const int col", "const float acc"));
+        params.addAll(epilogue.parameters());
+        w.open("inline float arcgrad_epilogue(" + String.join(", ", params) + ")");
+        w.line("return (" + epilogue.expression() + ");");
+        w.close();
+    }
+
+    private static void renderTileWalk(SourceWriter w, GemmParams params) {
+        if (params.rowTilesFirst()) {
+            w.line("// Row tiles first: consecutive work-groups share a column tile (a panel of R stays in cache).");
+            w.line("const int group = get_group_id(0) + get_group_id(1) * get_num_groups(0);");
+            w.line("const int tileP = (group % get_num_groups(1)) * " + params.mwg() + ";");
+            w.line("const int tileQ = (group / get_num_groups(1)) * " + params.nwg() + ";");
+        } else {
+            w.line("const int tileP = get_group_id(1) * " + params.mwg() + ";");
+            w.line("const int tileQ = get_group_id(0) * " + params.nwg() + ";");
+        }
+    }
+
+    private static void renderOutput(SourceWriter w, RegisterTile tile, KernelProblem problem, Epilogue epilogue,
+                                     OutputStage output) {
+        StringBuilder extra = new StringBuilder();
+        for (String name : epilogue.parameterNames()) {
+            extra.append(", ").append(name);
+        }
+        for (int i = 0; i < tile.params.mwi(); i++) {
+            for (int j = 0; j < tile.columnSlots(); j++) {
+                for (int lane = 0; lane < tile.lanes(); lane++) {
+                    String p = tile.row(i);
+                    String q = tile.column(j, lane);
+                    w.open("if (" + p + " < P && " + q + " < Q)");
+                    String row = problem.rowOfC(p, q);
+                    String col = problem.colOfC(p, q);
+                    String value = "arcgrad_epilogue(" + row + ", " + col + ", " + tile.value(i, j, lane) + extra + ")";
+                    output.renderConsume(w, row, col, value);
+                    w.close();
+                }
+            }
+        }
+    }
+}

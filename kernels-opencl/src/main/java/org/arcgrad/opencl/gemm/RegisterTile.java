@@ -1,0 +1,81 @@
+package org.arcgrad.opencl.gemm;
+
+/**
+ * The part of the kernel that fills one work-item's accumulators: declares them, runs the loop
+ * over K, and then says, for each owned element, its (p, q) position in the kernel's product and
+ * the expression holding its value. The template around it is the same for every form.
+ *
+ * <p>Rows of a work-item are {@code p_i = tileP + i*MDIMC + tm} for i &lt; MWI; subclasses define
+ * the columns. {@code pc_i} is p_i clamped to P-1, so that loads of rows past the edge stay
+ * inside the buffer; their results are never stored.
+ */
+abstract class RegisterTile {
+    final GemmParams params;
+    final KernelProblem problem;
+
+    RegisterTile(GemmParams params, KernelProblem problem) {
+        this.params = params;
+        this.problem = problem;
+    }
+
+    static RegisterTile choose(GemmParams params, KernelProblem problem) {
+        if (params.localMemory()) {
+            return new LocalOuterProduct(params, problem);
+        }
+        return problem.prefersDotProduct() ? new DirectDotProduct(params, problem) : new DirectOuterProduct(params, problem);
+    }
+
+    /** Declarations that OpenCL allows only at the kernel's outermost scope (local memory). */
+    void renderKernelScope(SourceWriter w) {
+    }
+
+    /** Declares indices and accumulators and accumulates over all of K. */
+    abstract void render(SourceWriter w);
+
+    /** Number of accumulator columns per row (vectors or scalars). */
+    abstract int columnSlots();
+
+    /** Lanes per accumulator column: VWN for outer-product forms, 1 for the dot-product form. */
+    abstract int lanes();
+
+    /** Column q (in the kernel's product) of lane {@code lane} of column slot {@code j}. */
+    abstract String column(int j, int lane);
+
+    /** Expression for the finished value of element (i, j, lane). */
+    abstract String value(int i, int j, int lane);
+
+    String row(int i) {
+        return "p" + i;
+    }
+
+    String acc(int i, int j) {
+        return "acc" + i + "_" + j;
+    }
+
+    void renderRows(SourceWriter w) {
+        for (int i = 0; i < params.mwi(); i++) {
+            w.line("const int p" + i + " = tileP + " + i * params.mdimc() + " + tm;");
+            w.line("const int pc" + i + " = min(p" + i + ", P - 1);");
+        }
+    }
+
+    void declareAccumulators(SourceWriter w, int width) {
+        for (int i = 0; i < params.mwi(); i++) {
+            StringBuilder s = new StringBuilder(Vectors.type(width)).append(' ');
+            for (int j = 0; j < columnSlots(); j++) {
+                s.append(j == 0 ? "" : ", ").append(acc(i, j)).append(" = 0.0f");
+            }
+            w.line(s.append(';').toString());
+        }
+    }
+
+    /** {@code acc = fma(a, b, acc)} for every accumulator, with a_i and b_j already loaded. */
+    void renderFmas(SourceWriter w, int width, boolean broadcastA) {
+        for (int i = 0; i < params.mwi(); i++) {
+            for (int j = 0; j < columnSlots(); j++) {
+                String a = broadcastA ? Vectors.broadcast(width, "a" + i) : "a" + i;
+                w.line(acc(i, j) + " = fma(" + a + ", b" + j + ", " + acc(i, j) + ");");
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.arcgrad.opencl.gemm;
+
+/**
+ * OpenCL C spelling of fp32 vectors of width 1, 2, 4, 8 or 16, so that width 1 renders as plain
+ * {@code float} code instead of the non-existent {@code float1}/{@code vload1}.
+ */
+final class Vectors {
+    private static final String LANE_DIGITS = "0123456789abcdef";
+
+    private Vectors() {
+    }
+
+    static boolean isValidWidth(int width) {
+        return width == 1 || width == 2 || width == 4 || width == 8 || width == 16;
+    }
+
+    static String type(int width) {
+        return width == 1 ? "float" : "float" + width;
+    }
+
+    /** A load of {@code width} consecutive floats starting at pointer expression {@code pointer}. */
+    static String load(int width, String pointer) {
+        return width == 1 ? "*(" + pointer + ")" : "vload" + width + "(0, " + pointer + ")";
+    }
+
+    /** Lane {@code lane} of vector variable {@code name}. */
+    static String lane(int width, String name, int lane) {
+        return width == 1 ? name : name + ".s" + LANE_DIGITS.charAt(lane);
+    }
+
+    /** A vector with every lane equal to scalar expression {@code scalar}. */
+    static String broadcast(int width, String scalar) {
+        return width == 1 ? scalar : "(" + type(width) + ")(" + scalar + ")";
+    }
+
+    /** A vector literal from {@code width} scalar expressions. */
+    static String literal(String... lanes) {
+        return lanes.length == 1 ? lanes[0] : "(" + type(lanes.length) + ")(" + String.join(", ", lanes) + ")";
+    }
+
+    /** The sum of all lanes of a vector expression, as a pairwise tree (fewer rounding steps). */
+    static String horizontalSum(int width, String name) {
+        if (width == 1) {
+            return name;
+        }
+        return "arcgrad_hsum" + width + "(" + name + ")";
+    }
+
+    /** Helper functions that {@link #horizontalSum} refers to, for every width up to {@code width}. */
+    static String horizontalSumHelpers(int width) {
+        StringBuilder s = new StringBuilder();
+        if (width >= 2) {
+            s.append("inline float arcgrad_hsum2(const float2 v) { return v.s0 + v.s1; }\n");
+        }
+        for (int w = 4; w <= width; w *= 2) {
+            s.append("inline float arcgrad_hsum").append(w).append("(const float").append(w)
+                .append(" v) { return arcgrad_hsum").append(w / 2).append("(v.lo + v.hi); }\n");
+        }
+        return s.toString();
+    }
+}

@@ -46,8 +46,8 @@ final class DirectDotProduct extends RegisterTile {
             w.line("const int qc" + j + " = min(q" + j + ", Q - 1);");
         }
         declareAccumulators(w, vw);
-        w.line("int k0 = 0;");
-        w.open("for (; k0 + " + vw * kwi + " <= K; k0 += " + vw * kwi + ")");
+        openKLoop(w);
+        w.open("for (; k0 + " + vw * kwi + " <= kEnd; k0 += " + vw * kwi + ")");
         for (int u = 0; u < kwi; u++) {
             w.open("");
             w.line("const int k = k0 + " + u * vw + ";");
@@ -56,14 +56,14 @@ final class DirectDotProduct extends RegisterTile {
         }
         w.close();
         if (kwi > 1) {
-            w.open("for (; k0 + " + vw + " <= K; k0 += " + vw + ")");
+            w.open("for (; k0 + " + vw + " <= kEnd; k0 += " + vw + ")");
             w.line("const int k = k0;");
             renderVectorStep(w, vw);
             w.close();
         }
         if (vw > 1) {
             // K not a multiple of VWK: the last few products go into lane 0.
-            w.open("for (; k0 < K; ++k0)");
+            w.open("for (; k0 < kEnd; ++k0)");
             for (int i = 0; i < params.mwi(); i++) {
                 w.line("const float a" + i + " = " + problem.left("pc" + i, "k0") + ";");
             }
@@ -78,6 +78,7 @@ final class DirectDotProduct extends RegisterTile {
             }
             w.close();
         }
+        closeKLoop(w);
     }
 
     private void renderVectorStep(SourceWriter w, int vw) {

@@ -63,12 +63,12 @@ final class DirectOuterProduct extends RegisterTile {
         return Vectors.literal(lanes);
     }
 
-    /** The K loop, unrolled KWI times, then a remainder loop for K not a multiple of KWI. */
+    /** The K loop (chunked when the group has several work-items), unrolled KWI times, then a remainder loop. */
     private void renderLoop(SourceWriter w, IntFunction<String> loadB) {
         int kwi = params.kwi();
-        w.line("int k0 = 0;");
+        openKLoop(w);
         if (kwi > 1) {
-            w.open("for (; k0 + " + kwi + " <= K; k0 += " + kwi + ")");
+            w.open("for (; k0 + " + kwi + " <= kEnd; k0 += " + kwi + ")");
             for (int u = 0; u < kwi; u++) {
                 w.open("");
                 w.line("const int k = k0 + " + u + ";");
@@ -77,10 +77,11 @@ final class DirectOuterProduct extends RegisterTile {
             }
             w.close();
         }
-        w.open("for (; k0 < K; ++k0)");
+        w.open("for (; k0 < kEnd; ++k0)");
         w.line("const int k = k0;");
         renderStep(w, loadB);
         w.close();
+        closeKLoop(w);
     }
 
     private void renderStep(SourceWriter w, IntFunction<String> loadB) {

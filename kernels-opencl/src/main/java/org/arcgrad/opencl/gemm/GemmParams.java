@@ -70,9 +70,9 @@ public record GemmParams(int mwg, int nwg, int kwg, int mdimc, int ndimc, int vw
         return mdimc * ndimc;
     }
 
-    /** Bytes of local memory a work-group uses: an MWG×KWG tile of A and a KWG×NWG tile of B. */
+    /** Bytes of local memory a work-group uses: an MWG×KWG tile of A (plus a padding column) and a KWG×NWG tile of B. */
     public long localMemoryBytes() {
-        return localMemory ? 4L * kwg * (mwg + nwg) : 0L;
+        return localMemory ? 4L * kwg * (mwg + 1 + nwg) : 0L;
     }
 
     /** Throws with a message naming the limit when these parameters cannot run on {@code device}. */
@@ -86,7 +86,7 @@ public record GemmParams(int mwg, int nwg, int kwg, int mdimc, int ndimc, int vw
                 + " exceeds the device's maximum work-item sizes " + device.maxWorkItems0() + "×" + device.maxWorkItems1());
         }
         if (localMemoryBytes() > device.localMemoryBytes()) {
-            throw new IllegalArgumentException("local tiles need 4*KWG*(MWG+NWG) = 4*" + kwg + "*(" + mwg + "+" + nwg + ") = "
+            throw new IllegalArgumentException("local tiles need 4*KWG*(MWG+1+NWG) = 4*" + kwg + "*(" + mwg + "+1+" + nwg + ") = "
                 + localMemoryBytes() + " bytes, more than the device's " + device.localMemoryBytes() + " bytes of local memory");
         }
     }

@@ -115,10 +115,30 @@ public final class GemmTemplate {
 
     private static void renderOutput(SourceWriter w, RegisterTile tile, KernelProblem problem, Epilogue epilogue,
                                      OutputStage output) {
-        StringBuilder extra = new StringBuilder();
-        for (String name : epilogue.parameterNames()) {
-            extra.append(", ").append(name);
+        GemmParams params = tile.params;
+        if (tile.lanes() > 1 && !problem.swapped()) {
+            // Whole tile inside C: each accumulator vector is a run of consecutive columns of one row.
+            w.open("if (tileP + " + params.mwg() + " <= P && tileQ + " + params.nwg() + " <= Q)");
+            for (int i = 0; i < params.mwi(); i++) {
+                for (int j = 0; j < tile.columnSlots(); j++) {
+                    String[] values = new String[tile.lanes()];
+                    for (int lane = 0; lane < values.length; lane++) {
+                        values[lane] = epilogueCall(tile.row(i), tile.column(j, lane), tile.value(i, j, lane), epilogue);
+                    }
+                    output.renderConsumeRun(w, tile.row(i), tile.column(j, 0), values);
+                }
+            }
+            w.reopen("else");
+            renderGuardedOutput(w, tile, problem, epilogue, output);
+            w.close();
+        } else {
+            renderGuardedOutput(w, tile, problem, epilogue, output);
         }
+    }
+
+    /** One element at a time, each behind {@code p < P && q < Q}: edge tiles, the dot form, and TT. */
+    private static void renderGuardedOutput(SourceWriter w, RegisterTile tile, KernelProblem problem, Epilogue epilogue,
+                                            OutputStage output) {
         for (int i = 0; i < tile.params.mwi(); i++) {
             for (int j = 0; j < tile.columnSlots(); j++) {
                 for (int lane = 0; lane < tile.lanes(); lane++) {
@@ -127,11 +147,18 @@ public final class GemmTemplate {
                     w.open("if (" + p + " < P && " + q + " < Q)");
                     String row = problem.rowOfC(p, q);
                     String col = problem.colOfC(p, q);
-                    String value = "arcgrad_epilogue(" + row + ", " + col + ", " + tile.value(i, j, lane) + extra + ")";
-                    output.renderConsume(w, row, col, value);
+                    output.renderConsume(w, row, col, epilogueCall(row, col, tile.value(i, j, lane), epilogue));
                     w.close();
                 }
             }
         }
+    }
+
+    private static String epilogueCall(String row, String col, String acc, Epilogue epilogue) {
+        StringBuilder call = new StringBuilder("arcgrad_epilogue(").append(row).append(", ").append(col).append(", ").append(acc);
+        for (String name : epilogue.parameterNames()) {
+            call.append(", ").append(name);
+        }
+        return call.append(')').toString();
     }
 }

@@ -37,9 +37,18 @@ final class LocalOuterProduct extends RegisterTile {
         return Vectors.lane(params.vwn(), acc(i, j), lane);
     }
 
+    /**
+     * Row length of the L tile in local memory. When L is contiguous along K the copy writes it
+     * transposed, consecutive work-items striding by a row; one float of padding puts those
+     * writes in different banks. (R's rows stay unpadded so that its vector reads stay aligned.)
+     */
+    private int leftRowLength() {
+        return params.mwg() + (problem.leftKContiguous() ? 1 : 0);
+    }
+
     @Override
     void renderKernelScope(SourceWriter w) {
-        w.line("__local float Alm[" + params.kwg() * params.mwg() + "];");
+        w.line("__local float Alm[" + params.kwg() * leftRowLength() + "];");
         w.line("__local float Blm[" + params.kwg() * params.nwg() + "];");
     }
 
@@ -67,7 +76,7 @@ final class LocalOuterProduct extends RegisterTile {
             w.line("const int lk = idx / " + mwg + ", lp = idx % " + mwg + ";");
         }
         w.line("const int gp = tileP + lp, gk = k0 + lk;");
-        w.line("Alm[lk * " + mwg + " + lp] = (gp < P && gk < K) ? " + problem.left("gp", "gk") + " : 0.0f;");
+        w.line("Alm[lk * " + leftRowLength() + " + lp] = (gp < P && gk < K) ? " + problem.left("gp", "gk") + " : 0.0f;");
         w.close();
 
         // Copy the R tile the same way.
@@ -87,7 +96,7 @@ final class LocalOuterProduct extends RegisterTile {
             w.open("");
             w.line("const int k = kk + " + u + ";");
             for (int i = 0; i < params.mwi(); i++) {
-                w.line("const float a" + i + " = Alm[k * " + mwg + " + " + i * params.mdimc() + " + tm];");
+                w.line("const float a" + i + " = Alm[k * " + leftRowLength() + " + " + i * params.mdimc() + " + tm];");
             }
             for (int j = 0; j < columnSlots(); j++) {
                 w.line("const " + Vectors.type(vw) + " b" + j + " = "

@@ -25,6 +25,17 @@ interface OutputStage {
     /** Code that consumes {@code value} of element ({@code row}, {@code col}) of C. */
     void renderConsume(SourceWriter w, String row, String col, String value);
 
+    /**
+     * Code that consumes {@code values.length} consecutive elements of one row of C, starting at
+     * ({@code row}, {@code firstCol}), all known to be inside C. Stages that can do better than one
+     * element at a time (a vector store) override this.
+     */
+    default void renderConsumeRun(SourceWriter w, String row, String firstCol, String[] values) {
+        for (int v = 0; v < values.length; v++) {
+            renderConsume(w, row, v == 0 ? firstCol : "(" + firstCol + " + " + v + ")", values[v]);
+        }
+    }
+
     /** Code after the last tile, at work-item scope. */
     default void renderAfterTiles(SourceWriter w) {
     }

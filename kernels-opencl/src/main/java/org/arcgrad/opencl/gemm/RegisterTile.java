@@ -59,6 +59,33 @@ abstract class RegisterTile {
         }
     }
 
+    /**
+     * Opens the loop over K for the direct forms. With more than one work-item per group, K is
+     * walked in KWG-deep chunks with a barrier after each, so that all work-items of a group work
+     * on the same slice of A and B at a time: on a CPU, where PoCL runs the work-items of a group
+     * one after the other between barriers, this is the K-blocking of a CPU BLAS (the slices stay
+     * in cache while every work-item uses them). Inside, the loops run {@code k0} up to
+     * {@code kEnd}. Close with {@link #closeKLoop}.
+     */
+    void openKLoop(SourceWriter w) {
+        if (params.workGroupSize() > 1) {
+            w.open("for (int kb = 0; kb < K; kb += " + params.kwg() + ")");
+            w.line("const int kEnd = min(kb + " + params.kwg() + ", K);");
+            w.line("int k0 = kb;");
+        } else {
+            w.open("");
+            w.line("const int kEnd = K;");
+            w.line("int k0 = 0;");
+        }
+    }
+
+    void closeKLoop(SourceWriter w) {
+        if (params.workGroupSize() > 1) {
+            w.line("barrier(CLK_LOCAL_MEM_FENCE); // keeps the group on one K chunk (cache blocking), no data exchanged");
+        }
+        w.close();
+    }
+
     void declareAccumulators(SourceWriter w, int width) {
         for (int i = 0; i < params.mwi(); i++) {
             StringBuilder s = new StringBuilder(Vectors.type(width)).append(' ');

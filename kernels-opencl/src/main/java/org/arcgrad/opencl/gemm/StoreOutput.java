@@ -14,4 +14,14 @@ final class StoreOutput implements OutputStage {
     public void renderConsume(SourceWriter w, String row, String col, String value) {
         w.line("C[(size_t)(" + row + ") * ldc + (" + col + ")] = " + value + ";");
     }
+
+    /** One vector store per run (a run's length is a vector width). */
+    @Override
+    public void renderConsumeRun(SourceWriter w, String row, String firstCol, String[] values) {
+        if (values.length == 1) {
+            renderConsume(w, row, firstCol, values[0]);
+            return;
+        }
+        w.line("vstore" + values.length + "(" + Vectors.literal(values) + ", 0, C + (size_t)(" + row + ") * ldc + (" + firstCol + "));");
+    }
 }

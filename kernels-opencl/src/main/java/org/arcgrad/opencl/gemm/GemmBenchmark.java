@@ -1,0 +1,140 @@
+package org.arcgrad.opencl.gemm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * GFLOP/s of our GEMM kernels on the ArcFace head's products beside OpenBLAS sgemm through
+ * PyTorch on the same machine (bench/gemm_torch.py), as a table. Not a test: it asserts nothing.
+ *
+ * <pre>
+ * java -cp kernels-opencl/target/classes:$HOME/.m2/repository/org/jocl/jocl/2.0.5/jocl-2.0.5.jar \
+ *     org.arcgrad.opencl.gemm.GemmBenchmark [--classes 10000,100000] [--batch 256] [--dim 512]
+ *     [--warmup 2] [--reps 10] [--tune] [--no-torch] [--python /usr/bin/python3] [--torch-script bench/gemm_torch.py]
+ * </pre>
+ *
+ * Our figures: median over {@code reps} launches after {@code warmup} launches, of the profiled
+ * kernel time ("kernel") and of the host wall time from enqueue to the end of clFinish
+ * ("wall"). With {@code --tune}, each product first runs {@link GemmTuner} over the device's
+ * candidates and is measured with the winner; otherwise with {@link GemmDefaults}.
+ */
+public final class GemmBenchmark {
+
+    private record Row(HeadProduct product, GemmParams params, double kernelGflops, double wallGflops,
+                       Optional<Double> torchGflops) {
+    }
+
+    public static void main(String[] args) {
+        int batch = 256;
+        int dim = 512;
+        int[] classes = {10_000, 100_000};
+        int warmup = 2;
+        int reps = 10;
+        boolean tune = false;
+        boolean torch = true;
+        String python = "/usr/bin/python3";
+        Path script = Path.of("bench", "gemm_torch.py");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--dim" -> dim = Integer.parseInt(args[++i]);
+                case "--classes" -> classes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--tune" -> tune = true;
+                case "--no-torch" -> torch = false;
+                case "--python" -> python = args[++i];
+                case "--torch-script" -> script = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                    + "; options: --classes --batch --dim --warmup --reps --tune --no-torch --python --torch-script");
+            }
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        TorchBaseline baseline = new TorchBaseline(python, script, threads);
+        List<Row> rows = new ArrayList<>();
+        try (JoclDevice device = JoclDevice.open()) {
+            System.out.println("device: " + device.name() + " (" + device.limits().kind() + "), " + threads + " cores; "
+                + "median of " + reps + " after " + warmup + " warm-up" + (tune ? "; tuned per product" : "; default parameters"));
+            for (int c : classes) {
+                for (HeadProduct product : HeadProduct.of(batch, dim, c)) {
+                    GemmParams params = tune
+                        ? new GemmTuner(device, 3).tune(product.variant(), product.m(), product.n(), product.k(),
+                            GemmCandidates.forDevice(device.limits(), product.variant())).get(0).params()
+                        : GemmDefaults.forDevice(device.limits(), product.variant());
+                    double[] ours = measure(device, product, params, warmup, reps);
+                    Optional<Double> theirs = torch ? baseline.measure(product, batch, dim, warmup, reps) : Optional.empty();
+                    Row row = new Row(product, params, ours[0], ours[1], theirs);
+                    rows.add(row);
+                    System.out.println("  measured " + line(row));
+                }
+            }
+        }
+        System.out.println();
+        if (!torch) {
+            System.out.println("PyTorch baseline skipped (--no-torch): our figures alone.");
+        } else if (baseline.unavailable().isPresent()) {
+            System.out.println("PyTorch baseline unavailable (" + baseline.unavailable().get() + "): our figures alone.");
+        } else {
+            System.out.println("OpenBLAS through PyTorch: " + baseline.info());
+        }
+        System.out.println(header());
+        for (Row r : rows) {
+            System.out.println(line(r));
+        }
+        System.out.println();
+        for (Row r : rows) {
+            System.out.println(r.product().name() + " C=" + r.product().classes() + ": " + r.params());
+        }
+    }
+
+    /** {kernel GFLOP/s, wall GFLOP/s}: medians over {@code reps} runs after {@code warmup}. */
+    private static double[] measure(JoclDevice device, HeadProduct p, GemmParams params, int warmup, int reps) {
+        Random rng = new Random(42);
+        JoclDevice.Buffer a = device.upload(GemmTuner.randomFloats(rng, (long) p.m() * p.k()));
+        JoclDevice.Buffer b = device.upload(GemmTuner.randomFloats(rng, (long) p.n() * p.k()));
+        JoclDevice.Buffer c = device.allocate((long) p.m() * p.n());
+        try (CompiledGemm gemm = new CompiledGemm(device, GemmTemplate.render(p.variant(), params, Epilogue.identity()))) {
+            for (int i = 0; i < warmup; i++) {
+                gemm.run(p.m(), p.n(), p.k(), a, b, c);
+            }
+            long[] kernel = new long[reps];
+            long[] wall = new long[reps];
+            for (int i = 0; i < reps; i++) {
+                JoclDevice.Timing t = gemm.run(p.m(), p.n(), p.k(), a, b, c);
+                kernel[i] = t.kernelNanos();
+                wall[i] = t.wallNanos();
+            }
+            return new double[] {p.flops() / median(kernel), p.flops() / median(wall)};
+        } finally {
+            device.release(a);
+            device.release(b);
+            device.release(c);
+        }
+    }
+
+    private static double median(long[] values) {
+        long[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
+    }
+
+    private static String header() {
+        return String.format(Locale.ROOT, "| %-7s | %-6s | %-7s | %-19s | %13s | %11s | %14s | %13s | %11s |",
+            "product", "C", "formula", "M×N×K", "ours kernel", "ours wall", "OpenBLAS", "kernel/BLAS", "wall/BLAS")
+            + "\n|---------|--------|---------|---------------------|---------------|-------------|----------------|---------------|-------------|";
+    }
+
+    private static String line(Row r) {
+        HeadProduct p = r.product();
+        String blas = r.torchGflops().map(g -> String.format(Locale.ROOT, "%8.1f GF/s", g)).orElse("n/a");
+        String kr = r.torchGflops().map(g -> String.format(Locale.ROOT, "%.2f", r.kernelGflops() / g)).orElse("n/a");
+        String wr = r.torchGflops().map(g -> String.format(Locale.ROOT, "%.2f", r.wallGflops() / g)).orElse("n/a");
+        return String.format(Locale.ROOT, "| %-7s | %6d | %-7s | %-19s | %8.1f GF/s | %6.1f GF/s | %14s | %13s | %11s |",
+            p.name(), p.classes(), p.formula(), p.m() + "×" + p.n() + "×" + p.k(), r.kernelGflops(), r.wallGflops(), blas, kr, wr);
+    }
+}

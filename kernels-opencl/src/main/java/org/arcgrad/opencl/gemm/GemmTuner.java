@@ -1,0 +1,108 @@
+package org.arcgrad.opencl.gemm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Tries candidate parameter sets on the actual device for one shape and keeps the fastest
+ * (median kernel time of a few runs after a warm-up). Candidates that do not fit the device, or
+ * fail to build, are skipped and reported.
+ */
+public final class GemmTuner {
+
+    /** Measured candidate: {@code medianNanos} is Long.MAX_VALUE when it could not run ({@code failure} says why). */
+    public record Trial(GemmParams params, long medianNanos, String failure) {
+        public double gflops(int m, int n, int k) {
+            return GemmKernel.flops(m, n, k) / medianNanos;
+        }
+    }
+
+    private final JoclDevice device;
+    private final int repetitions;
+
+    public GemmTuner(JoclDevice device, int repetitions) {
+        this.device = device;
+        this.repetitions = repetitions;
+    }
+
+    /**
+     * All candidates measured on a random problem of the given shape, fastest first. Candidates
+     * are timed round-robin (one launch each per round, {@code repetitions} rounds, median per
+     * candidate), so that load from other processes that comes and goes hits all of them alike.
+     */
+    public List<Trial> tune(GemmVariant variant, int m, int n, int k, List<GemmParams> candidates) {
+        Random rng = new Random(1);
+        JoclDevice.Buffer a = device.upload(randomFloats(rng, (long) m * k));
+        JoclDevice.Buffer b = device.upload(randomFloats(rng, (long) n * k));
+        JoclDevice.Buffer c = device.allocate((long) m * n);
+        List<Trial> trials = new ArrayList<>();
+        List<CompiledGemm> built = new ArrayList<>();
+        try {
+            for (GemmParams p : candidates) {
+                try {
+                    CompiledGemm gemm = new CompiledGemm(device, GemmTemplate.render(variant, p, Epilogue.identity()));
+                    gemm.run(m, n, k, a, b, c); // warm-up: first launch pays for PoCL's work-group function build
+                    built.add(gemm);
+                } catch (RuntimeException e) {
+                    trials.add(new Trial(p, Long.MAX_VALUE, e.getMessage().lines().findFirst().orElse(e.toString())));
+                }
+            }
+            long[][] times = new long[built.size()][repetitions];
+            for (int r = 0; r < repetitions; r++) {
+                for (int i = 0; i < built.size(); i++) {
+                    times[i][r] = built.get(i).run(m, n, k, a, b, c).kernelNanos();
+                }
+            }
+            for (int i = 0; i < built.size(); i++) {
+                Arrays.sort(times[i]);
+                trials.add(new Trial(built.get(i).kernel().params(), times[i][repetitions / 2], null));
+            }
+        } finally {
+            built.forEach(CompiledGemm::close);
+            device.release(a);
+            device.release(b);
+            device.release(c);
+        }
+        trials.sort(Comparator.comparingLong(Trial::medianNanos));
+        return trials;
+    }
+
+    static float[] randomFloats(Random rng, long size) {
+        float[] x = new float[Math.toIntExact(size)];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextFloat() - 0.5f;
+        }
+        return x;
+    }
+
+    /**
+     * Explores parameters from the command line: {@code GemmTuner VARIANT M N K [reps] [params...]}
+     * where each params is "mwg,nwg,kwg,mdimc,ndimc,vwn,vwk,kwi,local,rowsFirst"; without params,
+     * the device kind's built-in candidate list is tried.
+     */
+    public static void main(String[] args) {
+        GemmVariant variant = GemmVariant.valueOf(args[0]);
+        int m = Integer.parseInt(args[1]);
+        int n = Integer.parseInt(args[2]);
+        int k = Integer.parseInt(args[3]);
+        int reps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        try (JoclDevice device = JoclDevice.open()) {
+            List<GemmParams> candidates = new ArrayList<>();
+            for (int i = 5; i < args.length; i++) {
+                int[] v = Arrays.stream(args[i].split(",")).mapToInt(Integer::parseInt).toArray();
+                candidates.add(new GemmParams(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8] != 0, v[9] != 0));
+            }
+            if (candidates.isEmpty()) {
+                candidates = GemmCandidates.forDevice(device.limits(), variant);
+            }
+            System.out.println(device.name() + ": " + variant + " M=" + m + " N=" + n + " K=" + k);
+            for (Trial t : new GemmTuner(device, reps).tune(variant, m, n, k, candidates)) {
+                System.out.printf("%8.1f GFLOP/s  %s%s%n", t.failure() == null ? t.gflops(m, n, k) : 0.0, t.params(),
+                    t.failure() == null ? "" : "  (" + t.failure() + ")");
+            }
+        }
+    }
+}

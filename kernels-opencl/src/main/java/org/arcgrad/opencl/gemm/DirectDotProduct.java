@@ -27,6 +27,11 @@ final class DirectDotProduct extends RegisterTile {
     }
 
     @Override
+    int accumulatorWidth() {
+        return params.vwk();
+    }
+
+    @Override
     String column(int j, int lane) {
         return "q" + j;
     }
@@ -47,6 +52,7 @@ final class DirectDotProduct extends RegisterTile {
         }
         declareAccumulators(w, vw);
         openKLoop(w);
+        w.line("int k0 = kStart;");
         w.open("for (; k0 + " + vw * kwi + " <= kEnd; k0 += " + vw * kwi + ")");
         for (int u = 0; u < kwi; u++) {
             w.open("");

@@ -48,11 +48,15 @@ final class DirectOuterProduct extends RegisterTile {
             w.line("const int q" + j + " = tileQ + (" + j * params.ndimc() + " + tn) * " + vw + ";");
         }
         declareAccumulators(w, vw);
+        // The edge branch sits inside the K loop, before its barrier: PoCL replicates all code after
+        // a barrier that lies in a branch, which made the output code compile for tens of seconds.
+        openKLoop(w);
         w.open("if (tileQ + " + params.nwg() + " <= Q)");
-        renderLoop(w, j -> Vectors.load(vw, problem.rightAlongQ("k", "q" + j)));
+        renderChunk(w, j -> Vectors.load(vw, problem.rightAlongQ("k", "q" + j)));
         w.reopen("else");
-        renderLoop(w, j -> clampedLoad(vw, j));
+        renderChunk(w, j -> clampedLoad(vw, j));
         w.close();
+        closeKLoop(w);
     }
 
     private String clampedLoad(int vw, int j) {
@@ -63,10 +67,10 @@ final class DirectOuterProduct extends RegisterTile {
         return Vectors.literal(lanes);
     }
 
-    /** The K loop (chunked when the group has several work-items), unrolled KWI times, then a remainder loop. */
-    private void renderLoop(SourceWriter w, IntFunction<String> loadB) {
+    /** The steps from k0 to kEnd, unrolled KWI times, then a remainder loop. */
+    private void renderChunk(SourceWriter w, IntFunction<String> loadB) {
         int kwi = params.kwi();
-        openKLoop(w);
+        w.line("int k0 = kStart;");
         if (kwi > 1) {
             w.open("for (; k0 + " + kwi + " <= kEnd; k0 += " + kwi + ")");
             for (int u = 0; u < kwi; u++) {
@@ -81,7 +85,6 @@ final class DirectOuterProduct extends RegisterTile {
         w.line("const int k = k0;");
         renderStep(w, loadB);
         w.close();
-        closeKLoop(w);
     }
 
     private void renderStep(SourceWriter w, IntFunction<String> loadB) {

@@ -122,10 +122,26 @@ public final class GemmTemplate {
             for (int i = 0; i < params.mwi(); i++) {
                 for (int j = 0; j < tile.columnSlots(); j++) {
                     String[] values = new String[tile.lanes()];
-                    for (int lane = 0; lane < values.length; lane++) {
-                        values[lane] = epilogueCall(tile.row(i), tile.column(j, lane), tile.value(i, j, lane), epilogue);
+                    if (epilogue.isIdentity()) {
+                        for (int lane = 0; lane < values.length; lane++) {
+                            values[lane] = tile.value(i, j, lane);
+                        }
+                        output.renderConsumeRun(w, tile.row(i), tile.column(j, 0), values);
+                    } else {
+                        // A loop over the lanes rather than VWN inlined copies of the epilogue: same
+                        // code after LLVM vectorizes it, a fraction of PoCL's compile time.
+                        w.open("");
+                        w.line("float lanes[" + values.length + "];");
+                        w.line("vstore" + values.length + "(" + tile.acc(i, j) + ", 0, lanes);");
+                        w.open("for (int v = 0; v < " + values.length + "; ++v)");
+                        w.line("lanes[v] = " + epilogueCall(tile.row(i), "(" + tile.column(j, 0) + " + v)", "lanes[v]", epilogue) + ";");
+                        w.close();
+                        for (int lane = 0; lane < values.length; lane++) {
+                            values[lane] = "lanes[" + lane + "]";
+                        }
+                        output.renderConsumeRun(w, tile.row(i), tile.column(j, 0), values);
+                        w.close();
                     }
-                    output.renderConsumeRun(w, tile.row(i), tile.column(j, 0), values);
                 }
             }
             w.reopen("else");
@@ -136,18 +152,34 @@ public final class GemmTemplate {
         }
     }
 
-    /** One element at a time, each behind {@code p < P && q < Q}: edge tiles, the dot form, and TT. */
+    /**
+     * One element at a time, each behind {@code p < P && q < Q}: edge tiles, the dot form, and TT.
+     * Vector accumulators are spilled to a private array and walked by a loop, which keeps the
+     * source (and PoCL's compile time) small; this path only runs on edge tiles.
+     */
     private static void renderGuardedOutput(SourceWriter w, RegisterTile tile, KernelProblem problem, Epilogue epilogue,
                                             OutputStage output) {
+        int lanes = tile.lanes();
         for (int i = 0; i < tile.params.mwi(); i++) {
             for (int j = 0; j < tile.columnSlots(); j++) {
-                for (int lane = 0; lane < tile.lanes(); lane++) {
-                    String p = tile.row(i);
-                    String q = tile.column(j, lane);
+                String p = tile.row(i);
+                if (lanes == 1) {
+                    String q = tile.column(j, 0);
                     w.open("if (" + p + " < P && " + q + " < Q)");
                     String row = problem.rowOfC(p, q);
                     String col = problem.colOfC(p, q);
-                    output.renderConsume(w, row, col, epilogueCall(row, col, tile.value(i, j, lane), epilogue));
+                    output.renderConsume(w, row, col, epilogueCall(row, col, tile.value(i, j, 0), epilogue));
+                    w.close();
+                } else {
+                    w.open("if (" + p + " < P)");
+                    w.line("float lanes[" + lanes + "];");
+                    w.line("vstore" + lanes + "(" + tile.acc(i, j) + ", 0, lanes);");
+                    w.open("for (int v = 0; v < " + lanes + " && " + tile.column(j, 0) + " + v < Q; ++v)");
+                    String q = "(" + tile.column(j, 0) + " + v)";
+                    String row = problem.rowOfC(p, q);
+                    String col = problem.colOfC(p, q);
+                    output.renderConsume(w, row, col, epilogueCall(row, col, "lanes[v]", epilogue));
+                    w.close();
                     w.close();
                 }
             }

@@ -18,11 +18,29 @@ abstract class RegisterTile {
         this.problem = problem;
     }
 
+    /** More floats of accumulators than this per work-item spill on every device we target. */
+    static final int MAX_ACCUMULATOR_FLOATS = 1024;
+
     static RegisterTile choose(GemmParams params, KernelProblem problem) {
+        RegisterTile tile;
         if (params.localMemory()) {
-            return new LocalOuterProduct(params, problem);
+            tile = new LocalOuterProduct(params, problem);
+        } else {
+            tile = problem.prefersDotProduct() ? new DirectDotProduct(params, problem) : new DirectOuterProduct(params, problem);
         }
-        return problem.prefersDotProduct() ? new DirectDotProduct(params, problem) : new DirectOuterProduct(params, problem);
+        long floats = (long) params.mwi() * tile.columnSlots() * tile.accumulatorWidth();
+        if (floats > MAX_ACCUMULATOR_FLOATS) {
+            throw new IllegalArgumentException("register tile of " + tile.getClass().getSimpleName() + " needs " + floats
+                + " floats of accumulators per work-item (MWI=" + params.mwi() + " rows × " + tile.columnSlots()
+                + " accumulators of " + tile.accumulatorWidth() + " floats), more than " + MAX_ACCUMULATOR_FLOATS
+                + "; parameters tuned for another variant? (" + params + ")");
+        }
+        return tile;
+    }
+
+    /** Floats per accumulator variable: VWN for the outer-product forms, VWK for the dot-product form. */
+    int accumulatorWidth() {
+        return lanes();
     }
 
     /** Declarations that OpenCL allows only at the kernel's outermost scope (local memory). */
@@ -64,18 +82,17 @@ abstract class RegisterTile {
      * walked in KWG-deep chunks with a barrier after each, so that all work-items of a group work
      * on the same slice of A and B at a time: on a CPU, where PoCL runs the work-items of a group
      * one after the other between barriers, this is the K-blocking of a CPU BLAS (the slices stay
-     * in cache while every work-item uses them). Inside, the loops run {@code k0} up to
-     * {@code kEnd}. Close with {@link #closeKLoop}.
+     * in cache while every work-item uses them). Inside, the steps run from {@code kStart} up to
+     * {@code kEnd}. Close with {@link #closeKLoop}. The loop is at the kernel's top level, never
+     * inside a branch, because PoCL replicates whatever follows a barrier that sits in a branch.
      */
     void openKLoop(SourceWriter w) {
         if (params.workGroupSize() > 1) {
-            w.open("for (int kb = 0; kb < K; kb += " + params.kwg() + ")");
-            w.line("const int kEnd = min(kb + " + params.kwg() + ", K);");
-            w.line("int k0 = kb;");
+            w.open("for (int kStart = 0; kStart < K; kStart += " + params.kwg() + ")");
+            w.line("const int kEnd = min(kStart + " + params.kwg() + ", K);");
         } else {
             w.open("");
-            w.line("const int kEnd = K;");
-            w.line("int k0 = 0;");
+            w.line("const int kStart = 0, kEnd = K;");
         }
     }
 

@@ -47,11 +47,13 @@ final class DirectDotProduct extends RegisterTile {
         int kwi = params.kwi();
         renderRows(w);
         for (int j = 0; j < columnSlots(); j++) {
-            w.line("const int q" + j + " = tileQ + " + j * params.ndimc() + " + tn;");
+            w.line("const int q" + j + " = tileQ + " + slotOffset(j, 1) + ";");
             w.line("const int qc" + j + " = min(q" + j + ", Q - 1);");
         }
         declareAccumulators(w, vw);
         openKLoop(w);
+        // Work-items whose block lies wholly past the edge of C skip the arithmetic (not the barrier).
+        w.open("if (p0 < P && q0 < Q)");
         w.line("int k0 = kStart;");
         w.open("for (; k0 + " + vw * kwi + " <= kEnd; k0 += " + vw * kwi + ")");
         for (int u = 0; u < kwi; u++) {
@@ -84,6 +86,7 @@ final class DirectDotProduct extends RegisterTile {
             }
             w.close();
         }
+        w.close();
         closeKLoop(w);
     }
 

@@ -45,16 +45,19 @@ final class DirectOuterProduct extends RegisterTile {
         int vw = params.vwn();
         renderRows(w);
         for (int j = 0; j < columnSlots(); j++) {
-            w.line("const int q" + j + " = tileQ + (" + j * params.ndimc() + " + tn) * " + vw + ";");
+            w.line("const int q" + j + " = tileQ + " + slotOffset(j, vw) + ";");
         }
         declareAccumulators(w, vw);
         // The edge branch sits inside the K loop, before its barrier: PoCL replicates all code after
         // a barrier that lies in a branch, which made the output code compile for tens of seconds.
         openKLoop(w);
+        // Work-items whose block lies wholly past the edge of C skip the arithmetic (not the barrier).
+        w.open("if (p0 < P && q0 < Q)");
         w.open("if (tileQ + " + params.nwg() + " <= Q)");
         renderChunk(w, j -> Vectors.load(vw, problem.rightAlongQ("k", "q" + j)));
         w.reopen("else");
         renderChunk(w, j -> clampedLoad(vw, j));
+        w.close();
         w.close();
         closeKLoop(w);
     }

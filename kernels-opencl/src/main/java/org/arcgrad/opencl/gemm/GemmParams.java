@@ -5,8 +5,8 @@ package org.arcgrad.opencl.gemm;
  *
  * <p>A work-group of {@code NDIMC × MDIMC} work-items computes one {@code MWG × NWG} tile of C;
  * each work-item owns {@code MWI = MWG/MDIMC} rows and {@code NWI = NWG/NDIMC} columns of it,
- * held in registers. Rows of a work-item are strided by MDIMC and its column vectors by NDIMC
- * (CLBlast's STRM/STRN=1), so that neighbouring work-items touch neighbouring memory.
+ * held in registers: interleaved with its neighbours' in the local-memory (GPU) form, as one
+ * contiguous block in the direct (CPU) forms (see {@link RegisterTile}).
  *
  * @param mwg rows of C per work-group tile
  * @param nwg columns of C per work-group tile

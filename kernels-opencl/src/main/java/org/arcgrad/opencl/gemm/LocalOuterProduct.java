@@ -47,6 +47,11 @@ final class LocalOuterProduct extends RegisterTile {
     }
 
     @Override
+    boolean stridedOwnership() {
+        return true;
+    }
+
+    @Override
     void renderKernelScope(SourceWriter w) {
         w.line("__local float Alm[" + params.kwg() * leftRowLength() + "];");
         w.line("__local float Blm[" + params.kwg() * params.nwg() + "];");
@@ -62,8 +67,8 @@ final class LocalOuterProduct extends RegisterTile {
         w.line("const int lid = tm * " + params.ndimc() + " + tn;");
         renderRows(w);
         for (int j = 0; j < columnSlots(); j++) {
-            w.line("const int q" + j + " = tileQ + (" + j * params.ndimc() + " + tn) * " + vw + ";");
-            w.line("const int lq" + j + " = (" + j * params.ndimc() + " + tn) * " + vw + ";");
+            w.line("const int lq" + j + " = " + slotOffset(j, vw) + ";");
+            w.line("const int q" + j + " = tileQ + lq" + j + ";");
         }
         declareAccumulators(w, vw);
         w.open("for (int k0 = 0; k0 < K; k0 += " + kwg + ")");

@@ -5,9 +5,13 @@ package org.arcgrad.opencl.gemm;
  * over K, and then says, for each owned element, its (p, q) position in the kernel's product and
  * the expression holding its value. The template around it is the same for every form.
  *
- * <p>Rows of a work-item are {@code p_i = tileP + i*MDIMC + tm} for i &lt; MWI; subclasses define
- * the columns. {@code pc_i} is p_i clamped to P-1, so that loads of rows past the edge stay
- * inside the buffer; their results are never stored.
+ * <p>Which rows a work-item owns depends on the form ({@link #stridedOwnership}): strided by MDIMC
+ * ({@code p_i = tileP + i*MDIMC + tm}) where neighbouring work-items should touch neighbouring
+ * addresses (GPUs: coalescing, local-memory banks), contiguous ({@code p_i = tileP + tm*MWI + i})
+ * where a work-item should own whole cache lines and work-items wholly past the edge of C should
+ * be able to skip their work (CPUs). Columns follow the same rule in units of vectors.
+ * {@code pc_i} is p_i clamped to P-1, so that loads of rows past the edge stay inside the buffer;
+ * their results are never stored.
  */
 abstract class RegisterTile {
     final GemmParams params;
@@ -70,11 +74,26 @@ abstract class RegisterTile {
         return "acc" + i + "_" + j;
     }
 
+    /** True where work-items interleave (GPU form), false where each owns a contiguous block (CPU forms). */
+    boolean stridedOwnership() {
+        return false;
+    }
+
     void renderRows(SourceWriter w) {
         for (int i = 0; i < params.mwi(); i++) {
-            w.line("const int p" + i + " = tileP + " + i * params.mdimc() + " + tm;");
+            String offset = stridedOwnership() ? i * params.mdimc() + " + tm" : "tm * " + params.mwi() + " + " + i;
+            w.line("const int p" + i + " = tileP + " + offset + ";");
             w.line("const int pc" + i + " = min(p" + i + ", P - 1);");
         }
+    }
+
+    /**
+     * Expression for the first column (in units of {@code width}-wide slots) of slot j: strided
+     * {@code (j*NDIMC + tn)*width} or contiguous {@code (tn*slots + j)*width}.
+     */
+    String slotOffset(int j, int width) {
+        String slot = stridedOwnership() ? "(" + j * params.ndimc() + " + tn)" : "(tn * " + columnSlots() + " + " + j + ")";
+        return width == 1 ? slot : slot + " * " + width;
     }
 
     /**

@@ -29,9 +29,9 @@ public final class GemmCandidates {
                 for (int[] t : new int[][] {{8, 32}, {12, 32}, {6, 64}, {4, 64}, {12, 16}}) {
                     list.add(new GemmParams(t[0], t[1], 16, 1, 1, 16, 16, 2, false, rowsFirst));
                 }
-                for (int[] t : new int[][] {{64, 32, 256, 8}, {128, 32, 256, 16}, {256, 32, 512, 32}, {16, 32, 256, 2},
-                    {64, 32, 128, 8}}) {
-                    list.add(new GemmParams(t[0], t[1], t[2], t[3], 1, 16, 16, 2, false, rowsFirst));
+                for (int[] t : new int[][] {{64, 64, 256, 8, 2}, {64, 32, 256, 8, 1}, {128, 64, 256, 16, 2},
+                    {256, 128, 256, 32, 4}, {64, 64, 128, 8, 2}, {64, 64, 512, 8, 2}}) {
+                    list.add(new GemmParams(t[0], t[1], t[2], t[3], t[4], 16, 16, 2, false, rowsFirst));
                 }
             }
         }

@@ -72,7 +72,7 @@ public final class GemmTemplate {
         SourceWriter w = new SourceWriter();
         w.line("// arcgrad GEMM " + variant + ": C = " + (variant.transposeA() ? "A^T" : "A") + " * "
             + (variant.transposeB() ? "B^T" : "B") + "; " + params);
-        if (!tile.getClass().equals(DirectOuterProduct.class)) {
+        if (tile instanceof DirectDotProduct) {
             w.line(Vectors.horizontalSumHelpers(params.vwk()).stripTrailing());
         }
         if (!epilogue.preamble().isEmpty()) {

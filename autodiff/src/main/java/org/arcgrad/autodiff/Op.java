@@ -99,9 +99,13 @@ public enum Op {
     /** Broadcast to a larger shape. attrs: ints = target shape. Backward sums g back to the input's shape. */
     EXPAND(Kind.VIEW, 1, ShapeRules::expand, Reference::expand,
             (n, g) -> grads(g)),
-    /** Swaps the last two axes. */
+    /**
+     * Swaps the last two axes. When g is a product made by this backward pass, its transpose is
+     * taken as (A·B)ᵀ = Bᵀ·Aᵀ, so that the gradient of W in x·Wᵀ comes out as one product in W's
+     * own layout instead of a product followed by a transposed copy.
+     */
     TRANSPOSE(Kind.VIEW, 1, ShapeRules::transpose, Reference::transpose,
-            (n, g) -> grads(g.transpose())),
+            (n, g) -> grads(transposeOf(g))),
 
     // ---- reductions along one axis, keeping it with size 1 -------------------------------
     /** attrs: ints {axis}. */
@@ -216,6 +220,10 @@ public enum Op {
     /** Lower-case name used in dumps and error messages. */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Tensor transposeOf(Tensor g) {
+        return g.op() == MATMUL && g.isBackward() ? g.input(1).transpose().matmul(g.input(0).transpose()) : g.transpose();
     }
 
     private static Tensor[] grads(Tensor... g) {

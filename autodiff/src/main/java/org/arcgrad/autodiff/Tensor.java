@@ -268,9 +268,9 @@ public final class Tensor {
         return expand(Shape.of(dims));
     }
 
-    /** Swaps the last two axes. */
+    /** Swaps the last two axes. The transpose of a transpose is the original tensor, with no new node. */
     public Tensor transpose() {
-        return tape.record(Op.TRANSPOSE, Attrs.NONE, this);
+        return op == Op.TRANSPOSE ? inputs[0] : tape.record(Op.TRANSPOSE, Attrs.NONE, this);
     }
 
     /** Matrix product [n, k] · [k, m]. */

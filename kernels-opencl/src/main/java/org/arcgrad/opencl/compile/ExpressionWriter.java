@@ -94,6 +94,14 @@ final class ExpressionWriter {
         }
     }
 
+    /** Declares an int local holding the label at {@code at} of a labels buffer; returns its name. */
+    String label(Tensor labels, Index at) {
+        String name = prefix + locals++;
+        out.append(indent).append("const int ").append(name).append(" = ").append(argument(labels))
+                .append("[").append(at.linear().c()).append("];\n");
+        return name;
+    }
+
     private String local(Tensor n, Index at, java.util.function.Supplier<String> expression) {
         String key = n.id() + "@" + at.key();
         String name = memo.get(key);

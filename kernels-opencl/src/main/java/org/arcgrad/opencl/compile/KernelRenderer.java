@@ -57,6 +57,12 @@ final class KernelRenderer {
     private KernelSpec reduce(Tensor node, String name) {
         Tensor in = node.input(0);
         int axis = node.attrs().integer(0);
+        if (node.op() == Op.SUM) {
+            Gather g = Gather.match(in, axis);
+            if (g != null) {
+                return gather(node, g, name);
+            }
+        }
         long outputs = checkedSize(node.shape());
         long len = in.shape().dim(axis);
         checkedSize(in.shape());
@@ -110,6 +116,28 @@ final class KernelRenderer {
         src.append("}\n");
         long[] global = serial ? new long[] {roundUp(outputs, GROUP)} : new long[] {outputs * GROUP};
         return new KernelSpec(name, "reduce", src.toString(), node, inputs(args), global, new long[] {GROUP});
+    }
+
+    /**
+     * sum(x · oneHot(labels), class axis) is x at the label's column: one read per row instead
+     * of a pass over all C columns (this is Functional.gather). The other terms are 0 · x, which
+     * the fp64 reference sums as 0 unless x is infinite or NaN off the label's column.
+     */
+    private KernelSpec gather(Tensor node, Gather g, String name) {
+        long outputs = checkedSize(node.shape());
+        Map<Tensor, String> args = ExpressionWriter.newArgs();
+        StringBuilder body = new StringBuilder();
+        ExpressionWriter w = new ExpressionWriter(schedule.buffers, args, body, "    ", "t");
+        Index out = Index.linear(node.shape(), Ix.var("gid", outputs));
+        String label = w.label(g.labels, out.withoutLastAxis(g.labels.shape()));
+        Index at = out.reductionFrom(g.values.shape(), g.axis, Ix.var(label, g.values.shape().dim(g.axis)));
+        String v = w.value(g.values, at);
+        String src = "__kernel void " + name + "(" + params(args) + ") {\n"
+                + "    const int gid = get_global_id(0);\n"
+                + "    if (gid >= " + outputs + ") return;\n"
+                + body
+                + "    out[gid] = " + v + ";\n}\n";
+        return new KernelSpec(name, "gather", src, node, inputs(args), new long[] {roundUp(outputs, GROUP)}, new long[] {GROUP});
     }
 
     /** max that keeps NaN, as the fp64 reference does (fmax would drop it). */

@@ -18,7 +18,7 @@ public final class DeviceOutOfMemoryException extends OpenClException {
         return new DeviceOutOfMemoryException(
                 "Buffer '" + bufferName + "' needs " + ByteSizes.mib(bytes) + ", more than device '"
                         + device.name() + "' allows in one allocation. Device limits: "
-                        + device.memoryLimits() + ". Use a smaller batch or fewer classes per buffer.",
+                        + device.memoryLimits() + ". Use smaller sizes (a smaller batch) or split the buffer.",
                 NO_CODE);
     }
 

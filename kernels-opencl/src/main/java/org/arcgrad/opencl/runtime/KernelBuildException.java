@@ -34,7 +34,9 @@ public final class KernelBuildException extends OpenClException {
 
     /** The source with right-aligned 1-based line numbers: "  12 | float x = ...". */
     public static String withLineNumbers(String source) {
-        String[] lines = source.split("\n", -1);
+        // A final newline ends the last line; it does not start an empty one.
+        String body = source.endsWith("\n") ? source.substring(0, source.length() - 1) : source;
+        String[] lines = body.split("\n", -1);
         int width = String.valueOf(lines.length).length();
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < lines.length; i++) {

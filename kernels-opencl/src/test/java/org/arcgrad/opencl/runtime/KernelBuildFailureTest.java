@@ -48,5 +48,6 @@ class KernelBuildFailureTest {
         String numbered = KernelBuildException.withLineNumbers(source);
         assertTrue(numbered.startsWith(" 1 | a\n"), numbered);
         assertTrue(numbered.endsWith("11 | b\n"), numbered);
+        assertTrue(KernelBuildException.withLineNumbers("x\ny\n").endsWith("2 | y\n"), "no empty line after the last");
     }
 }

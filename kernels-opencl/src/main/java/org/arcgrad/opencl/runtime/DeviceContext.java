@@ -1,6 +1,7 @@
 package org.arcgrad.opencl.runtime;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -128,7 +129,12 @@ public final class DeviceContext implements AutoCloseable {
     /** Waits until every enqueued command has finished; reports errors of asynchronous work. */
     public void finish() {
         ensureOpen();
-        Cl.check(CL.clFinish(queue), "waiting for the queue of device '" + device.name() + "' to finish");
+        String what = "waiting for the queue of device '" + device.name() + "' to finish";
+        int code = CL.clFinish(queue);
+        if (ClErrors.isOutOfMemory(code)) {
+            throw outOfMemory(code, what, List.of());
+        }
+        Cl.check(code, what);
     }
 
     /** Bytes held by the live buffers of this context. */
@@ -201,9 +207,17 @@ public final class DeviceContext implements AutoCloseable {
         }
     }
 
-    /** The out-of-memory error for {@code what}, naming the buffers involved. */
+    /**
+     * The out-of-memory error for {@code what}, naming the buffers involved and the largest live ones:
+     * errors of asynchronous work surface at a later call, so the buffer at hand may not be the culprit.
+     */
     DeviceOutOfMemoryException outOfMemory(int code, String what, List<DeviceBuffer> involved) {
         List<String> names = involved.stream().map(DeviceBuffer::describe).toList();
-        return DeviceOutOfMemoryException.fromDriver(device.info(), code, what, names, allocatedBytes());
+        List<String> largest = liveBuffers.stream()
+                .sorted(Comparator.comparingLong(DeviceBuffer::bytes).reversed())
+                .limit(3)
+                .map(DeviceBuffer::describe)
+                .toList();
+        return DeviceOutOfMemoryException.fromDriver(device.info(), code, what, names, largest, allocatedBytes());
     }
 }

@@ -25,16 +25,20 @@ public final class DeviceOutOfMemoryException extends OpenClException {
     /**
      * The driver reported an out-of-memory code while doing {@code what} with these buffers.
      *
-     * @param buffersInvolved "'logits' (381.5 MiB)" style descriptions
+     * @param buffersInvolved "'logits' (float32 x 100000000, 381.5 MiB)" style descriptions; may be empty
+     * @param largestLive     the largest live buffers of the context, in the same style
      * @param allocatedBytes  what this context holds in live buffers, so the user sees the total
      */
     static DeviceOutOfMemoryException fromDriver(DeviceInfo device, int code, String what,
-                                                 List<String> buffersInvolved, long allocatedBytes) {
+                                                 List<String> buffersInvolved, List<String> largestLive,
+                                                 long allocatedBytes) {
         return new DeviceOutOfMemoryException(
                 "Out of device memory: " + ClErrors.nameOf(code) + " (" + code + ") while " + what
-                        + " on device '" + device.name() + "'. Buffers involved: "
-                        + String.join(", ", buffersInvolved) + ". This context holds "
-                        + ByteSizes.mib(allocatedBytes) + " in live buffers. Device limits: "
+                        + " on device '" + device.name() + "'."
+                        + (buffersInvolved.isEmpty() ? "" : " Buffers involved: " + String.join(", ", buffersInvolved) + ".")
+                        + " This context holds " + ByteSizes.mib(allocatedBytes) + " in live buffers"
+                        + (largestLive.isEmpty() ? "" : ", the largest: " + String.join(", ", largestLive))
+                        + ". Device limits: "
                         + device.memoryLimits() + ". " + ClErrors.hintFor(code) + ".",
                 code);
     }

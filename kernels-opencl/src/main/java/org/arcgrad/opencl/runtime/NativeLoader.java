@@ -32,12 +32,25 @@ final class NativeLoader {
         }
     }
 
-    /** The clear exception for a JNI loading failure; keeps the error's one-line message, drops its trace. */
+    /**
+     * The clear exception for a JNI loading failure. Only the error's first line is kept: JOCL puts
+     * whole nested stack traces into the message of its own loading failure.
+     */
     static NoOpenClPlatformException translate(LinkageError e) {
-        String detail = e.getMessage() == null ? "no detail" : e.getMessage();
+        String first = e.getMessage() == null ? "no detail" : e.getMessage().lines().findFirst().orElse("no detail");
+        String error = e.getClass().getSimpleName() + ": " + first.strip();
+        if (first.startsWith("Error while loading native library")) {
+            // JOCL's own JNI library (it does not link libOpenCL) failed: a wrong architecture or a noexec temp folder.
+            return new NoOpenClPlatformException(
+                    "No OpenCL: JOCL's own native library could not be loaded (" + error + ") on "
+                            + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                            + ". JOCL unpacks it into java.io.tmpdir (" + System.getProperty("java.io.tmpdir")
+                            + "); if that folder does not allow executables (noexec), start Java with"
+                            + " -Djava.io.tmpdir=<another folder>.",
+                    OpenClException.NO_CODE);
+        }
         return new NoOpenClPlatformException(
-                "No OpenCL platform: the OpenCL loader library (libOpenCL.so) could not be loaded"
-                        + " (" + e.getClass().getSimpleName() + ": " + detail + ").",
+                "No OpenCL platform: the OpenCL loader library (libOpenCL.so) could not be loaded (" + error + ").",
                 OpenClException.NO_CODE);
     }
 }

@@ -98,7 +98,7 @@ class DeviceBufferTest {
         assertEquals("CL_MEM_OBJECT_ALLOCATION_FAILURE", e.errorName());
         assertTrue(m.contains("Out of device memory: CL_MEM_OBJECT_ALLOCATION_FAILURE (-4) while launching kernel 'head'"), m);
         assertTrue(m.contains("'weights' (float32 x 262144, 1.0 MiB)"), m);
-        assertTrue(m.contains("holds 1.0 MiB in live buffers"), m);
+        assertTrue(m.contains("holds 1.0 MiB in live buffers, the largest: 'weights'"), m);
         assertTrue(m.contains("max single allocation"), m);
     }
 }

@@ -46,6 +46,20 @@ class NoPlatformTest {
     }
 
     @Test
+    void joclsOwnLibraryFailingKeepsOneLineNotTheNestedTraces() {
+        String joclSays = "Error while loading native library \"JOCL_2_0_5-linux-x86_64\"\n"
+                + "Operating system name: Linux\n---(start of nested stack traces)---\n"
+                + "java.lang.UnsatisfiedLinkError: no JOCL_2_0_5-linux-x86_64 in java.library.path\n"
+                + "\tat java.base/java.lang.ClassLoader.loadLibrary(ClassLoader.java:2458)\n";
+        String m = NativeLoader.translate(new UnsatisfiedLinkError(joclSays)).getMessage();
+        assertTrue(m.contains("JOCL's own native library could not be loaded"), m);
+        assertTrue(m.contains("Error while loading native library \"JOCL_2_0_5-linux-x86_64\""), m);
+        assertTrue(m.contains("-Djava.io.tmpdir"), m);
+        assertTrue(m.contains(NoOpenClPlatformException.INSTALL_COMMAND), m);
+        assertFalse(m.contains("\tat ") || m.contains("nested stack traces"), m);
+    }
+
+    @Test
     void laterUsesRepeatTheFirstStoryInsteadOfNoClassDefFoundError() {
         AtomicInteger attempts = new AtomicInteger();
         NativeLoader loader = new NativeLoader(() -> {

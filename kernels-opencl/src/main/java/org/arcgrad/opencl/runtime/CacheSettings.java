@@ -1,0 +1,75 @@
+package org.arcgrad.opencl.runtime;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where built programs are kept between runs. Every context keeps its programs in memory; the disk
+ * cache, on by default in {@code ~/.cache/arcgrad/kernels}, also keeps their binaries so a later
+ * process skips the driver's compile.
+ *
+ * <p>Environment: {@value #ENV_CACHE}{@code =off} turns the disk cache off (nothing is read or
+ * written there); {@value #ENV_CACHE_DIR} moves it.
+ */
+public final class CacheSettings {
+    /** "off" (or 0, false, no) turns the disk cache off; "on" (1, true, yes) or unset leaves it on. */
+    public static final String ENV_CACHE = "ARCGRAD_CACHE";
+    /** The disk cache folder, instead of {@code ~/.cache/arcgrad/kernels}. */
+    public static final String ENV_CACHE_DIR = "ARCGRAD_CACHE_DIR";
+
+    private final Path diskDirectory;
+
+    private CacheSettings(Path diskDirectory) {
+        this.diskDirectory = diskDirectory;
+    }
+
+    /** Memory and disk, in {@code directory}. */
+    public static CacheSettings onDisk(Path directory) {
+        return new CacheSettings(Objects.requireNonNull(directory, "directory"));
+    }
+
+    /** Memory only: nothing is read from or written to disk. */
+    public static CacheSettings memoryOnly() {
+        return new CacheSettings(null);
+    }
+
+    /** The settings {@value #ENV_CACHE} and {@value #ENV_CACHE_DIR} describe. */
+    public static CacheSettings fromEnvironment() {
+        return fromEnvironment(System.getenv(), System.getProperty("user.home"));
+    }
+
+    /** {@link #fromEnvironment()} on a given environment, so it can be tested. */
+    static CacheSettings fromEnvironment(Map<String, String> env, String userHome) {
+        String switchValue = env.getOrDefault(ENV_CACHE, "").trim().toLowerCase(Locale.ROOT);
+        switch (switchValue) {
+            case "off", "0", "false", "no" -> {
+                return memoryOnly();
+            }
+            case "", "on", "1", "true", "yes" -> {
+                // on: fall through to the directory
+            }
+            default -> throw new IllegalArgumentException(ENV_CACHE + "=" + env.get(ENV_CACHE)
+                    + " is not understood; use " + ENV_CACHE + "=off to turn the kernel cache off, or leave it unset");
+        }
+        String dir = env.getOrDefault(ENV_CACHE_DIR, "").trim();
+        return onDisk(dir.isEmpty() ? defaultDirectory(userHome) : Path.of(dir));
+    }
+
+    /** {@code <home>/.cache/arcgrad/kernels}. */
+    public static Path defaultDirectory(String userHome) {
+        return Path.of(userHome, ".cache", "arcgrad", "kernels");
+    }
+
+    /** The disk cache folder, or empty when the disk cache is off. */
+    public Optional<Path> diskDirectory() {
+        return Optional.ofNullable(diskDirectory);
+    }
+
+    @Override
+    public String toString() {
+        return diskDirectory == null ? "memory only" : "memory and " + diskDirectory;
+    }
+}

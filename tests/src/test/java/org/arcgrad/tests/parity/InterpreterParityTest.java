@@ -1,10 +1,6 @@
 package org.arcgrad.tests.parity;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.arcgrad.arcface.heads.ArcFace;
 import org.arcgrad.autodiff.Interpreter;
@@ -41,40 +37,5 @@ class InterpreterParityTest {
         HeadOutputs got = interpreter.run(new ArcFace(f.s(), f.m(), f.easyMargin()),
                 f.x().toDoubleArray(), f.w().toDoubleArray(), f.labels(), f.n(), f.d(), f.c());
         ParityAssert.assertMatches(f, got, 1e-5, 1e-4);
-    }
-
-    /** Shared by the interpreter and device parity tests. */
-    static final class ParityAssert {
-        private ParityAssert() {
-        }
-
-        static void assertMatches(ArcFaceFixture f, HeadOutputs got, double valueTol, double gradTol) {
-            String name = f.name();
-            double logitsErr = Closeness.relativeError(got.logits(), f.logits().toDoubleArray(), f.c(), Set.of());
-            assertTrue(logitsErr <= valueTol, name + ": logits relative error " + logitsErr + " > " + valueTol);
-            double lossErr = Math.abs(got.loss() - f.loss()) / Math.abs(f.loss());
-            assertTrue(lossErr <= valueTol, name + ": loss " + got.loss() + " vs " + f.loss() + ", relative error " + lossErr);
-
-            Set<Integer> nanX = toSet(f.nonfiniteGradXRows());
-            Set<Integer> nanW = toSet(f.nonfiniteGradWRows());
-            double gxErr = Closeness.relativeError(got.gradX(), f.gradX().toDoubleArray(), f.d(), nanX);
-            double gwErr = Closeness.relativeError(got.gradW(), f.gradW().toDoubleArray(), f.d(), nanW);
-            assertTrue(gxErr <= gradTol, name + ": grad_x relative error " + gxErr + " > " + gradTol);
-            assertTrue(gwErr <= gradTol, name + ": grad_w relative error " + gwErr + " > " + gradTol);
-            for (double v : got.gradX()) {
-                assertTrue(Double.isFinite(v), name + ": grad_x has " + v + " (the seed's NaN rows must be finite here)");
-            }
-            for (double v : got.gradW()) {
-                assertTrue(Double.isFinite(v), name + ": grad_w has " + v);
-            }
-        }
-
-        private static Set<Integer> toSet(int[] rows) {
-            Set<Integer> s = new HashSet<>();
-            for (int r : rows) {
-                s.add(r);
-            }
-            return s;
-        }
     }
 }

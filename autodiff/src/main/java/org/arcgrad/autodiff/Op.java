@@ -44,6 +44,25 @@ public enum Op {
                 return grads(g.mul(n.input(0).pow(e - 1)).scale(e));
             }),
     /**
+     * cos x. Needed, with {@link #SIN} and {@link #ACOS}, only where an angle itself must be formed:
+     * cos(m1·θ + m2) for a non-integer m1 in the combined margin head.
+     */
+    COS(1, (a, b, c, p) -> Math.cos(a),
+            (n, g) -> grads(g.mul(n.input(0).sin()).neg())),
+    /** sin x; the gradient of {@link #COS} uses it, so that −sin x keeps its relative precision near 0. */
+    SIN(1, (a, b, c, p) -> Math.sin(a),
+            (n, g) -> grads(g.mul(n.input(0).cos()))),
+    /**
+     * arccos x in [0, π]; NaN outside [−1, 1] (callers clamp first). The true derivative
+     * −1 / sqrt(1 − x²) is infinite at ±1, the NaN every acos-based margin head reports; here the
+     * radicand is clamped below at {@link Functional#COS_ADD_RADICAND_EPS} = 1e-12, the clamp
+     * {@link Functional#cosAdd} uses, so the gradient is exact wherever 1 − x² ≥ 1e-12 and is
+     * −1e6 · g closer to ±1: finite at every x in [−1, 1].
+     */
+    ACOS(1, (a, b, c, p) -> Math.acos(a),
+            (n, g) -> grads(g.div(n.input(0).square().rsub(1)
+                    .clamp(Functional.COS_ADD_RADICAND_EPS, Double.POSITIVE_INFINITY).sqrt()).neg())),
+    /**
      * min(max(x, lo), hi), NaN passes through. attrs: scalars {lo, hi} (either may be infinite).
      * The gradient flows where lo ≤ x ≤ hi, bounds included (as torch.clamp does).
      */

@@ -1,10 +1,7 @@
 package org.arcgrad.arcface.heads;
 
-import static org.arcgrad.autodiff.Functional.cosAdd;
 import static org.arcgrad.autodiff.Functional.linear;
 import static org.arcgrad.autodiff.Functional.normalize;
-import static org.arcgrad.autodiff.Functional.oneHot;
-import static org.arcgrad.autodiff.Functional.where;
 
 import org.arcgrad.autodiff.Tensor;
 
@@ -21,46 +18,43 @@ import org.arcgrad.autodiff.Tensor;
  * </pre>
  *
  * The target column takes phi and every other column the plain cosine; this is written as a
- * where on the one-hot mask, which equals the seed's arithmetic blend value for value. Unlike the
- * seed, whose sine has an infinite derivative at cos = ±1, the gradient is finite everywhere (see
- * {@link org.arcgrad.autodiff.Functional#cosAdd}).
+ * where on the one-hot mask ({@link TargetColumn}), which equals the seed's arithmetic blend value
+ * for value. Unlike the seed, whose sine has an infinite derivative at cos = ±1, the gradient is
+ * finite everywhere (see {@link org.arcgrad.autodiff.Functional#cosAdd}).
+ *
+ * <p>Parameters: s finite and &gt; 0; 0 ≤ m &lt; π/2 (see {@link ArcMargin} for why).
  */
 public final class ArcFace implements MarginHead {
     public static final double DEFAULT_S = 30.0;
     public static final double DEFAULT_M = 0.50;
 
     private final double s;
-    private final double m;
-    private final boolean easyMargin;
+    private final ArcMargin margin;
 
     public ArcFace() {
         this(DEFAULT_S, DEFAULT_M, false);
     }
 
+    /** @throws IllegalArgumentException naming s or m when it is out of range */
     public ArcFace(double s, double m, boolean easyMargin) {
+        HeadParameters.requireScale("ArcFace", s);
         this.s = s;
-        this.m = m;
-        this.easyMargin = easyMargin;
+        this.margin = new ArcMargin("ArcFace", m, easyMargin);
     }
 
     /** cos(π − m): below it, θ + m would pass π and the seed falls back to cosine − mm. */
     public double th() {
-        return Math.cos(Math.PI - m);
+        return margin.th();
     }
 
     /** sin(π − m)·m, the seed's linear fallback offset. */
     public double mm() {
-        return Math.sin(Math.PI - m) * m;
+        return margin.mm();
     }
 
     @Override
     public Tensor logits(Tensor x, Tensor w, Tensor labels) {
         Tensor cosine = linear(normalize(x), normalize(w));
-        Tensor phi = cosAdd(cosine, m);
-        phi = easyMargin
-                ? where(cosine.gt(0), phi, cosine)
-                : where(cosine.gt(th()), phi, cosine.sub(mm()));
-        Tensor target = oneHot(labels, w.shape().dim(0));
-        return where(target, phi, cosine).scale(s);
+        return TargetColumn.select(labels, margin.phi(cosine), cosine).scale(s);
     }
 }

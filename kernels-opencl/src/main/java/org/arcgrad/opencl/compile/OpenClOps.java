@@ -28,6 +28,9 @@ final class OpenClOps {
         t.put(Op.EXP, (x, p) -> "exp(" + x[0] + ")");
         t.put(Op.LOG, (x, p) -> "log(" + x[0] + ")");
         t.put(Op.SQRT, (x, p) -> "sqrt(" + x[0] + ")");
+        t.put(Op.COS, (x, p) -> "cos(" + x[0] + ")");
+        t.put(Op.SIN, (x, p) -> "sin(" + x[0] + ")");
+        t.put(Op.ACOS, (x, p) -> "acos(" + x[0] + ")");
         t.put(Op.SCALE, (x, p) -> "(" + x[0] + "*" + literal(p[0]) + ")");
         t.put(Op.POW, OpenClOps::pow);
         t.put(Op.CLAMP, OpenClOps::clamp);

@@ -230,6 +230,9 @@ public final class Executable implements AutoCloseable {
 
     /** Waits for the kernels and copies a float output to {@code into}. */
     public void read(Tensor node, float[] into) {
+        if (into.length != node.shape().numel()) {
+            throw new IllegalArgumentException(node.describe() + " has " + node.shape().numel() + " values, not " + into.length);
+        }
         buffer(node).download(into, 0);
     }
 

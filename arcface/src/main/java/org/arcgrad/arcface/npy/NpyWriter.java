@@ -1,5 +1,7 @@
 package org.arcgrad.arcface.npy;
 
+import org.arcgrad.arcface.io.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,11 +22,16 @@ public final class NpyWriter {
 
     /** Writes {@code array} to {@code file}, replacing it atomically if it exists. */
     public static void write(Path file, NpyArray array) throws IOException {
+        AtomicFiles.write(file, content(array));
+    }
+
+    /** The file content for {@code array}, to write several files at once with {@link AtomicFiles#writeAll}. */
+    public static AtomicFiles.Content content(NpyArray array) {
         byte[] preambleAndHeader = preambleAndHeader(array);
-        AtomicFile.write(file, ch -> {
+        return ch -> {
             writeFully(ch, ByteBuffer.wrap(preambleAndHeader));
             writeData(ch, array);
-        });
+        };
     }
 
     /** The complete NPY file content for {@code array}, in memory. */

@@ -12,13 +12,19 @@ import java.util.Optional;
  * process skips the driver's compile.
  *
  * <p>Environment: {@value #ENV_CACHE}{@code =off} turns the disk cache off (nothing is read or
- * written there); {@value #ENV_CACHE_DIR} moves it.
+ * written there); {@value #ENV_CACHE_DIR} moves it. The system properties {@value #PROPERTY_CACHE} and
+ * {@value #PROPERTY_CACHE_DIR}, when set, take precedence (the build points tests at target/ this way).
  */
 public final class CacheSettings {
     /** "off" (or 0, false, no) turns the disk cache off; "on" (1, true, yes) or unset leaves it on. */
     public static final String ENV_CACHE = "ARCGRAD_CACHE";
     /** The disk cache folder, instead of {@code ~/.cache/arcgrad/kernels}. */
     public static final String ENV_CACHE_DIR = "ARCGRAD_CACHE_DIR";
+
+    /** System property overriding {@value #ENV_CACHE}. */
+    public static final String PROPERTY_CACHE = "arcgrad.cache";
+    /** System property overriding {@value #ENV_CACHE_DIR}. */
+    public static final String PROPERTY_CACHE_DIR = "arcgrad.cache.dir";
 
     private final Path diskDirectory;
 
@@ -38,7 +44,16 @@ public final class CacheSettings {
 
     /** The settings {@value #ENV_CACHE} and {@value #ENV_CACHE_DIR} describe. */
     public static CacheSettings fromEnvironment() {
-        return fromEnvironment(System.getenv(), System.getProperty("user.home"));
+        Map<String, String> settings = new java.util.HashMap<>(System.getenv());
+        putIfSet(settings, ENV_CACHE, System.getProperty(PROPERTY_CACHE));
+        putIfSet(settings, ENV_CACHE_DIR, System.getProperty(PROPERTY_CACHE_DIR));
+        return fromEnvironment(settings, System.getProperty("user.home"));
+    }
+
+    private static void putIfSet(Map<String, String> settings, String key, String value) {
+        if (value != null) {
+            settings.put(key, value);
+        }
     }
 
     /** {@link #fromEnvironment()} on a given environment, so it can be tested. */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** What a failure says, and how discards and non-assertion exceptions are treated. */
 @ExtendWith(DefaultKnobs.class)
@@ -57,5 +59,13 @@ class FailureReportTest {
                 x -> Property.assume(false, "never applies")));
         assertTrue(e.getMessage().contains("gave up"), e.getMessage());
         assertTrue(e.getMessage().contains("never applies"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {600})
+    void theReplayCommandFindsParameterizedTestsToo(int bound) {
+        AssertionError e = assertThrows(AssertionError.class, () -> Property.named("ints below " + bound).seed(3L)
+                .forAll(Gens.ints(0, 1000), x -> assertTrue(x < bound)));
+        assertTrue(e.getMessage().contains("-Dtest=FailureReportTest#theReplayCommandFindsParameterizedTestsToo "), e.getMessage());
     }
 }

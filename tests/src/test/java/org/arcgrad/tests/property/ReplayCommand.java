@@ -1,9 +1,9 @@
 package org.arcgrad.tests.property;
 
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Optional;
 import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The command line that replays a failed property: the project's launcher, restricted to this
@@ -32,14 +32,12 @@ final class ReplayCommand {
                 .map(f -> f.getDeclaringClass().getSimpleName() + "#" + f.getMethodName()));
     }
 
+    // @Testable sits on @Test directly but on @ParameterizedTest only through @TestTemplate, hence
+    // the meta-annotation search.
     private static boolean isTestMethod(Class<?> c, String name) {
         for (Method m : c.getDeclaredMethods()) {
-            if (m.getName().equals(name)) {
-                for (Annotation a : m.getAnnotations()) {
-                    if (a.annotationType().isAnnotationPresent(Testable.class)) {
-                        return true;
-                    }
-                }
+            if (m.getName().equals(name) && AnnotationSupport.isAnnotated(m, Testable.class)) {
+                return true;
             }
         }
         return false;

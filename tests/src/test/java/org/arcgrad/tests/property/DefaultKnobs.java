@@ -7,11 +7,12 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Clears -Darcgrad.seed and -Darcgrad.tries around each test of the harness itself: those knobs are
- * for the gradient properties, while the harness's tests count tries and compare seeds and must
- * mean the same thing whatever a person passes to the whole run.
+ * Clears -Darcgrad.seed and -Darcgrad.tries around each test that uses it: those knobs are for the
+ * gradient properties, while the harness's own tests (and the planted-bug tests) count tries,
+ * compare seeds or need enough tries to meet a failure, and must mean the same thing whatever a
+ * person passes to the whole run.
  */
-final class DefaultKnobs implements BeforeEachCallback, AfterEachCallback {
+public final class DefaultKnobs implements BeforeEachCallback, AfterEachCallback {
     private static final String[] KNOBS = {Seeds.SEED_PROPERTY, Property.TRIES_PROPERTY};
     private final Map<String, String> saved = new HashMap<>();
 

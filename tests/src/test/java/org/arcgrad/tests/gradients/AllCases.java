@@ -10,12 +10,11 @@ final class AllCases {
     private AllCases() {
     }
 
-    @SuppressWarnings("unchecked")
     static Gen<GradCase> any() {
         List<Gen<GradCase>> gens = new ArrayList<>();
         gens.add(ExprGen.exprs().map(Expr::toCase));
-        gens.add(Gens.oneOf(OpCases.catalogue().values().toArray(new Gen[0])));
-        gens.add(Gens.oneOf(CompositeCases.catalogue().values().toArray(new Gen[0])));
-        return Gens.oneOf(gens.toArray(new Gen[0]));
+        gens.add(Gens.oneOf(new ArrayList<>(OpCases.catalogue().values())));
+        gens.add(Gens.oneOf(new ArrayList<>(CompositeCases.catalogue().values())));
+        return Gens.oneOf(gens);
     }
 }

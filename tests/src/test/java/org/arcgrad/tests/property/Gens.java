@@ -74,15 +74,28 @@ public final class Gens {
     @SafeVarargs
     public static <T> Gen<T> elements(T... values) {
         check(values.length > 0, "elements: nothing to choose from");
-        List<T> list = List.of(values);
+        List<T> list = new java.util.ArrayList<>(values.length);
+        // copied element by element, so that the varargs array never escapes (javac's varargs lint)
+        for (T v : values) {
+            list.add(v);
+        }
         return ints(0, list.size() - 1).map(list::get);
     }
 
     /** A value from one of the given generators, chosen uniformly; shrinks toward the earlier generators. */
     @SafeVarargs
     public static <T> Gen<T> oneOf(Gen<? extends T>... gens) {
-        check(gens.length > 0, "oneOf: no generators");
-        List<Gen<? extends T>> list = List.of(gens);
+        List<Gen<? extends T>> list = new java.util.ArrayList<>(gens.length);
+        for (Gen<? extends T> g : gens) {
+            list.add(g);
+        }
+        return oneOf(list);
+    }
+
+    /** {@link #oneOf(Gen[])} for a list of generators. */
+    public static <T> Gen<T> oneOf(List<? extends Gen<? extends T>> gens) {
+        check(!gens.isEmpty(), "oneOf: no generators");
+        List<Gen<? extends T>> list = List.copyOf(gens);
         return ints(0, list.size() - 1).flatMap(i -> (random, size) -> list.get(i).generate(random, size).<T>map(v -> v));
     }
 
@@ -125,7 +138,7 @@ public final class Gens {
             b.add((int) (v - step));
         }
         if (Math.abs(d) > 1) {
-            b.add((int) (v - Long.signum(d)));
+            b.add(v - Long.signum(d));
         }
         return b.build().distinct();
     }

@@ -1,5 +1,6 @@
 package org.arcgrad.tests.gradients;
 
+import org.arcgrad.autodiff.GradientTable;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.tests.property.Gen;
 import org.arcgrad.tests.property.Gens;
@@ -78,5 +79,11 @@ class ClampBoundsTest {
                 }
             }
         });
+    }
+
+    @Test
+    void zeroUpstreamAtTheBoundsGivesExactlyZero() {
+        Property.forAll("clamp at its bounds: zero upstream gives zero gradients", cases(),
+                c -> GradientAssertions.assertZeroUpstreamGivesZero(c.grad(), GradientTable.STANDARD));
     }
 }

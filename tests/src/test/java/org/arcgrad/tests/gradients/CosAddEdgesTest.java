@@ -1,6 +1,7 @@
 package org.arcgrad.tests.gradients;
 
 import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.GradientTable;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.tests.property.Gen;
 import org.arcgrad.tests.property.Gens;
@@ -61,5 +62,11 @@ class CosAddEdgesTest {
                 }
             }
         });
+    }
+
+    @Test
+    void zeroUpstreamAtPlusMinusOneGivesExactlyZero() {
+        Property.forAll("cosAdd at |c| = 1 and in the clamped band: zero upstream gives zero gradients", cases(),
+                c -> GradientAssertions.assertZeroUpstreamGivesZero(c.grad(), GradientTable.STANDARD));
     }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.arcgrad.autodiff.GradCheck;
+import org.arcgrad.autodiff.GradientTable;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.tests.property.Gens;
 
@@ -26,7 +27,7 @@ public record GradCase(String label, GradCheck.Fn fn, List<NDArray> inputs, Map<
     }
 
     /** The GradCheck of this case with the given rules, its cotangent seed and fixed inputs. */
-    public GradCheck gradCheck(org.arcgrad.autodiff.GradientTable rules) {
+    public GradCheck gradCheck(GradientTable rules) {
         GradCheck c = GradCheck.of(fn).rules(rules).seed(seed);
         for (Map.Entry<String, NDArray> e : fixed.entrySet()) {
             c = c.fixed(e.getKey(), e.getValue());

@@ -51,7 +51,8 @@ final class GradientAssertions {
         if (!r.passed()) {
             Property.assume(r.element() < 0 || !KinkPattern.straddles(c, r.input(), r.element(), Tolerance.STEP),
                     "the difference step at input " + r.input() + " element " + r.element() + " straddles a kink");
-            throw new AssertionError(r + "\nforward tape:\n" + BuiltCase.dump(c));
+            // a random expression's case prints as its formula only; its values matter to whoever debugs it
+            throw new AssertionError(r + "\ncase: " + c + "\nforward tape:\n" + BuiltCase.dump(c));
         }
     }
 }

@@ -17,9 +17,7 @@ import org.junit.jupiter.api.Test;
 class KinkPointsTest {
     @Test
     void reluAtZeroHasGradientZeroAsTheLeftDifferenceSays() {
-        Gen<NDArray> xs = Domains.arrays(Gens.doubles(-2, 2, 0.6, 0.0));
-        Property.forAll("relu at 0: gradient 0 (torch's choice), the left one-sided difference",
-                Gen.zip(xs, Gens.seeds(), (x, seed) -> GradCase.of("relu " + x.shape(), seed, (t, a) -> Functional.relu(a[0]), x)), c -> {
+        Property.forAll("relu at 0: gradient 0 (torch's choice), the left one-sided difference", reluWithZeros(), c -> {
                     Probe p = Probe.of(c);
                     double[] g = p.analytic()[0].data();
                     double[] x = c.inputs().get(0).data();
@@ -37,6 +35,18 @@ class KinkPointsTest {
                         }
                     }
                 });
+    }
+
+    /** relu of arrays in which most values are exactly 0. */
+    private static Gen<GradCase> reluWithZeros() {
+        return Gen.zip(Domains.arrays(Gens.doubles(-2, 2, 0.6, 0.0)), Gens.seeds(),
+                (x, seed) -> GradCase.of("relu " + x.shape(), seed, (t, a) -> Functional.relu(a[0]), x));
+    }
+
+    /** normalize (default eps) of arrays with zero rows. */
+    private static Gen<GradCase> normalizeWithZeroRows() {
+        return Gen.zip(withZeroRows(), Gens.seeds(), (x, seed) -> GradCase.of("normalize " + x.shape(), seed,
+                (t, a) -> Functional.normalize(a[0]), x));
     }
 
     /** Arrays of rank 1–3 in which every slice along the last axis is zero with probability 1/2. */
@@ -62,9 +72,7 @@ class KinkPointsTest {
      */
     @Test
     void normalizeAtAZeroRowHasTheFiniteGradientUpstreamOverEps() {
-        Property.forAll("normalize at a zero row: gradient = upstream / eps",
-                Gen.zip(withZeroRows(), Gens.seeds(), (x, seed) -> GradCase.of("normalize " + x.shape(), seed,
-                        (t, a) -> Functional.normalize(a[0]), x)), c -> {
+        Property.forAll("normalize at a zero row: gradient = upstream / eps", normalizeWithZeroRows(), c -> {
                     Probe p = Probe.of(c);
                     double[] g = p.analytic()[0].data();
                     double[] v = p.cotangent().data();
@@ -101,5 +109,12 @@ class KinkPointsTest {
                             return true;
                         }),
                 c -> GradientAssertions.assertMatchesFiniteDifferences(c, GradientTable.STANDARD));
+    }
+
+    @Test
+    void zeroUpstreamAtTheKinksGivesExactlyZero() {
+        Property.forAll("relu at 0 and normalize at zero rows: zero upstream gives zero gradients",
+                Gens.oneOf(reluWithZeros(), normalizeWithZeroRows()),
+                c -> GradientAssertions.assertZeroUpstreamGivesZero(c, GradientTable.STANDARD));
     }
 }

@@ -104,4 +104,10 @@ class MaxTiesTest {
             }
         });
     }
+
+    @Test
+    void zeroUpstreamAtTiesGivesExactlyZero() {
+        Property.forAll("max at k-way ties: zero upstream gives zero gradients", Gen.zip(tied(false), Gens.seeds(), MaxTiesTest::gradCase),
+                c -> GradientAssertions.assertZeroUpstreamGivesZero(c, GradientTable.STANDARD));
+    }
 }

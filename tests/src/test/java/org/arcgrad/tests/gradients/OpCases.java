@@ -70,7 +70,7 @@ final class OpCases {
         return unary(op.label(), Domains.arrays(values), x -> record(op, Attrs.NONE, x));
     }
 
-    /** Includes k = 1 and k = 0, which the DSL's scale() would not record as a node. */
+    /** Includes k = 1, which the DSL's scale() would not record as a node, and k = 0. */
     private static Gen<GradCase> scale() {
         return Gens.doubles(-4, 4, Domains.EDGE, 0, 1, -1, 0.5, 1e-3).flatMap(k ->
                 unary("scale(k=" + k + ")", Domains.arrays(Domains.reals()), x -> record(Op.SCALE, Attrs.scalars(k), x)));

@@ -22,6 +22,10 @@ public final class Property {
     public static final int DEFAULT_TRIES = 100;
     /** A run gives up after this many discarded cases per try asked for: a property that rarely applies tests little. */
     public static final int MAX_DISCARD_RATIO = 5;
+    /** Shrinking stops after this many accepted candidates … */
+    public static final int DEFAULT_SHRINK_STEPS = 200;
+    /** … or this many evaluated ones (each runs the check: a gradient check costs milliseconds). */
+    public static final int DEFAULT_SHRINK_TRIALS = 1000;
 
     private Property() {
     }
@@ -37,7 +41,7 @@ public final class Property {
     }
 
     public static Config named(String name) {
-        return new Config(name, DEFAULT_TRIES, null, 200, 1000);
+        return new Config(name, DEFAULT_TRIES, null, DEFAULT_SHRINK_STEPS, DEFAULT_SHRINK_TRIALS);
     }
 
     /** Discards the current case (the runner draws another) unless {@code condition} holds. */

@@ -37,10 +37,16 @@ public enum Op {
     /** x · k for a constant k. attrs: scalars {k}. */
     SCALE(1, (a, b, c, p) -> a * p[0],
             (n, g) -> grads(g.scale(n.attrs().scalar(0)))),
-    /** x ^ p for a constant exponent p. attrs: scalars {p}. */
+    /**
+     * x ^ p for a constant exponent p. attrs: scalars {p}. x^0 is the constant 1, so its gradient
+     * is 0 everywhere, x = 0 included (where p · x^(p−1) would be 0 · ∞ = NaN).
+     */
     POW(1, (a, b, c, p) -> Math.pow(a, p[0]),
             (n, g) -> {
                 double e = n.attrs().scalar(0);
+                if (e == 0) {
+                    return grads((Tensor) null);
+                }
                 return grads(g.mul(n.input(0).pow(e - 1)).scale(e));
             }),
     /**

@@ -40,6 +40,10 @@ final class OpCases {
         m.put(Op.EXP, unary(Op.EXP, Gens.doubles(-5, 5, Domains.EDGE, -5, 0, 5, 1e-3)));
         m.put(Op.LOG, unary(Op.LOG, Domains.positives()));
         m.put(Op.SQRT, unary(Op.SQRT, Domains.positives()));
+        m.put(Op.COS, unary(Op.COS, Domains.reals()));
+        m.put(Op.SIN, unary(Op.SIN, Domains.reals()));
+        // acos inside (-1, 1), away from the clamped band at ±1 (its edge rule is in the heads' tests)
+        m.put(Op.ACOS, unary(Op.ACOS, Gens.doubles(-0.999, 0.999, Domains.EDGE, -0.999, -0.5, 0, 0.5, 0.999)));
         m.put(Op.SCALE, scale());
         m.put(Op.POW, pow());
         m.put(Op.CLAMP, clamp());

@@ -39,7 +39,9 @@ public final class Functional {
 
     /**
      * L2-normalises along {@code axis}: x / max(‖x‖, eps), as torch.nn.functional.normalize. Written
-     * as x · clamp(Σx², eps², ∞)^(-1/2) so that a zero row gets a zero gradient instead of 0 · ∞.
+     * as x · clamp(Σx², eps², ∞)^(-1/2) so that a zero row gets a finite gradient instead of
+     * 0 · ∞ = NaN: the derivative of x / eps, i.e. the upstream gradient divided by eps (torch's
+     * value as well).
      */
     public static Tensor normalize(Tensor x, int axis, double eps) {
         Tensor sumSquares = x.square().sum(axis, true);

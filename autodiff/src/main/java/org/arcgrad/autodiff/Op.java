@@ -37,12 +37,37 @@ public enum Op {
     /** x · k for a constant k. attrs: scalars {k}. */
     SCALE(1, (a, b, c, p) -> a * p[0],
             (n, g) -> grads(g.scale(n.attrs().scalar(0)))),
-    /** x ^ p for a constant exponent p. attrs: scalars {p}. */
+    /**
+     * x ^ p for a constant exponent p. attrs: scalars {p}. x^0 is the constant 1, so its gradient
+     * is 0 everywhere, x = 0 included (where p · x^(p−1) would be 0 · ∞ = NaN).
+     */
     POW(1, (a, b, c, p) -> Math.pow(a, p[0]),
             (n, g) -> {
                 double e = n.attrs().scalar(0);
+                if (e == 0) {
+                    return grads((Tensor) null);
+                }
                 return grads(g.mul(n.input(0).pow(e - 1)).scale(e));
             }),
+    /**
+     * cos x. Needed, with {@link #SIN} and {@link #ACOS}, only where an angle itself must be formed:
+     * cos(m1·θ + m2) for a non-integer m1 in the combined margin head.
+     */
+    COS(1, (a, b, c, p) -> Math.cos(a),
+            (n, g) -> grads(g.mul(n.input(0).sin()).neg())),
+    /** sin x; the gradient of {@link #COS} uses it, so that −sin x keeps its relative precision near 0. */
+    SIN(1, (a, b, c, p) -> Math.sin(a),
+            (n, g) -> grads(g.mul(n.input(0).cos()))),
+    /**
+     * arccos x in [0, π]; NaN outside [−1, 1] (callers clamp first). The true derivative
+     * −1 / sqrt(1 − x²) is infinite at ±1, the NaN every acos-based margin head reports; here the
+     * radicand is clamped below at {@link Functional#COS_ADD_RADICAND_EPS} = 1e-12, the clamp
+     * {@link Functional#cosAdd} uses, so the gradient is exact wherever 1 − x² ≥ 1e-12 and is
+     * −1e6 · g closer to ±1: finite at every x in [−1, 1].
+     */
+    ACOS(1, (a, b, c, p) -> Math.acos(a),
+            (n, g) -> grads(g.div(n.input(0).square().rsub(1)
+                    .clamp(Functional.COS_ADD_RADICAND_EPS, Double.POSITIVE_INFINITY).sqrt()).neg())),
     /**
      * min(max(x, lo), hi), NaN passes through. attrs: scalars {lo, hi} (either may be infinite).
      * The gradient flows where lo ≤ x ≤ hi, bounds included (as torch.clamp does).
@@ -99,9 +124,13 @@ public enum Op {
     /** Broadcast to a larger shape. attrs: ints = target shape. Backward sums g back to the input's shape. */
     EXPAND(Kind.VIEW, 1, ShapeRules::expand, Reference::expand,
             (n, g) -> grads(g)),
-    /** Swaps the last two axes. */
+    /**
+     * Swaps the last two axes. When g is a product made by this backward pass, its transpose is
+     * taken as (A·B)ᵀ = Bᵀ·Aᵀ, so that the gradient of W in x·Wᵀ comes out as one product in W's
+     * own layout instead of a product followed by a transposed copy.
+     */
     TRANSPOSE(Kind.VIEW, 1, ShapeRules::transpose, Reference::transpose,
-            (n, g) -> grads(g.transpose())),
+            (n, g) -> grads(transposeOf(g))),
 
     // ---- reductions along one axis, keeping it with size 1 -------------------------------
     /** attrs: ints {axis}. */
@@ -216,6 +245,10 @@ public enum Op {
     /** Lower-case name used in dumps and error messages. */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Tensor transposeOf(Tensor g) {
+        return g.op() == MATMUL && g.isBackward() ? g.input(1).transpose().matmul(g.input(0).transpose()) : g.transpose();
     }
 
     private static Tensor[] grads(Tensor... g) {

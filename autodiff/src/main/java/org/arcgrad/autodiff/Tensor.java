@@ -180,6 +180,19 @@ public final class Tensor {
         return tape.record(Op.SQRT, Attrs.NONE, this);
     }
 
+    public Tensor cos() {
+        return tape.record(Op.COS, Attrs.NONE, this);
+    }
+
+    public Tensor sin() {
+        return tape.record(Op.SIN, Attrs.NONE, this);
+    }
+
+    /** arccos, in [0, π]; NaN outside [−1, 1]. Its gradient is finite at ±1 (see {@link Op#ACOS}). */
+    public Tensor acos() {
+        return tape.record(Op.ACOS, Attrs.NONE, this);
+    }
+
     /** this ^ p for a constant p (pow(x, 1) is x itself). */
     public Tensor pow(double p) {
         return p == 1 ? this : tape.record(Op.POW, Attrs.scalars(p), this);
@@ -268,9 +281,9 @@ public final class Tensor {
         return expand(Shape.of(dims));
     }
 
-    /** Swaps the last two axes. */
+    /** Swaps the last two axes. The transpose of a transpose is the original tensor, with no new node. */
     public Tensor transpose() {
-        return tape.record(Op.TRANSPOSE, Attrs.NONE, this);
+        return op == Op.TRANSPOSE ? inputs[0] : tape.record(Op.TRANSPOSE, Attrs.NONE, this);
     }
 
     /** Matrix product [n, k] · [k, m]. */

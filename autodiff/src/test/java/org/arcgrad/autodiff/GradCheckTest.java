@@ -46,4 +46,12 @@ class GradCheckTest {
         GradCheck.Report r = GradCheck.of((tape, a) -> a[0].sqrt().sum()).check(x);
         assertFalse(r.passed(), r.toString());
     }
+
+    @Test
+    void powWithExponentZeroHasZeroGradientEvenAtZero() {
+        NDArray x = NDArray.of(Shape.of(3), 0, -2, 5);
+        GradCheck.Report r = GradCheck.of((tape, a) -> tape.record(Op.POW, Attrs.scalars(0), a[0])).check(x);
+        assertTrue(r.passed(), r.toString());
+        assertTrue(r.analytic() == 0 && r.numeric() == 0, r.toString());
+    }
 }

@@ -1,0 +1,101 @@
+package org.arcgrad.arcface.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.arcface.heads.CombinedMargin;
+import org.arcgrad.arcface.heads.CosFace;
+import org.arcgrad.arcface.heads.MarginHead;
+import org.arcgrad.arcface.heads.SphereFace;
+import org.arcgrad.arcface.heads.SubCenterArcFace;
+
+/**
+ * Turns the margin options of {@code arcgrad head} into a head. Each loss accepts only its own
+ * options; one given to a loss that ignores it is refused rather than silently dropped, and a
+ * value the head rejects is reported under the option's name. Options left out take the head's
+ * defaults (listed in {@code --help}).
+ */
+final class HeadChoice {
+    /** The losses {@code --loss} accepts, lower-case on the command line. */
+    enum Loss {
+        arcface, cosface, sphereface, combined, subcenter
+    }
+
+    Loss loss = Loss.arcface;
+    Double s;
+    Double m;
+    boolean easyMargin;
+    Double m1;
+    Double m2;
+    Double m3;
+    Integer k;
+    Long iter;
+
+    /** Rows of W per class: K for sub-center ArcFace, else 1. */
+    int rowsPerClass() {
+        return loss == Loss.subcenter ? (k == null ? SubCenterArcFace.DEFAULT_K : k) : 1;
+    }
+
+    MarginHead build() {
+        refuseOthers();
+        try {
+            return switch (loss) {
+                case arcface -> new ArcFace(positiveS(ArcFace.DEFAULT_S), value(m, ArcFace.DEFAULT_M), easyMargin);
+                case cosface -> new CosFace(positiveS(CosFace.DEFAULT_S), value(m, CosFace.DEFAULT_M));
+                case sphereface -> new SphereFace(integerM(), iter == null ? 0 : iter);
+                case combined -> new CombinedMargin(positiveS(CombinedMargin.DEFAULT_S), value(m1, CombinedMargin.DEFAULT_M1),
+                        value(m2, CombinedMargin.DEFAULT_M2), value(m3, CombinedMargin.DEFAULT_M3));
+                case subcenter -> new SubCenterArcFace(positiveS(SubCenterArcFace.DEFAULT_S), value(m, SubCenterArcFace.DEFAULT_M), easyMargin,
+                        k == null ? SubCenterArcFace.DEFAULT_K : k);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(optionOf(e.getMessage()) + e.getMessage());
+        }
+    }
+
+    private void refuseOthers() {
+        List<String> stray = new ArrayList<>();
+        boolean margins = loss == Loss.arcface || loss == Loss.cosface || loss == Loss.sphereface || loss == Loss.subcenter;
+        add(stray, s != null && loss == Loss.sphereface, "--s (SphereFace scales by the feature norm)");
+        add(stray, m != null && !margins, "--m");
+        add(stray, easyMargin && loss != Loss.arcface && loss != Loss.subcenter, "--easy-margin");
+        add(stray, (m1 != null || m2 != null || m3 != null) && loss != Loss.combined, "--m1/--m2/--m3");
+        add(stray, k != null && loss != Loss.subcenter, "--k");
+        add(stray, iter != null && loss != Loss.sphereface, "--iter");
+        if (!stray.isEmpty()) {
+            throw new BadInputException(String.join(", ", stray) + ": not an option of --loss " + loss);
+        }
+    }
+
+    private double positiveS(double fallback) {
+        double v = value(s, fallback);
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new BadInputException("--s: must be a finite number > 0, got " + v);
+        }
+        return v;
+    }
+
+    private int integerM() {
+        double v = value(m, SphereFace.DEFAULT_M);
+        if (v != Math.rint(v) || v < 1 || v > 64) {
+            throw new BadInputException("--m: SphereFace needs an integer margin from 1 to 64, got " + v);
+        }
+        return (int) v;
+    }
+
+    private static double value(Double given, double fallback) {
+        return given == null ? fallback : given;
+    }
+
+    /** Which option a head's message ("CosFace: m must be ...") is about, from the parameter it names. */
+    private static String optionOf(String message) {
+        java.util.regex.Matcher p = java.util.regex.Pattern.compile(": (\\w+) must").matcher(message);
+        return p.find() ? "--" + p.group(1).toLowerCase(java.util.Locale.ROOT) + ": " : "";
+    }
+
+    private static void add(List<String> list, boolean condition, String option) {
+        if (condition) {
+            list.add(option);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.arcgrad.arcface.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.arcgrad.arcface.HeadComputation;
+import org.arcgrad.arcface.HeadResult;
+import org.arcgrad.arcface.heads.MarginHead;
+import org.arcgrad.arcface.io.AtomicFiles;
+import org.arcgrad.arcface.npy.NpyArray;
+import org.arcgrad.arcface.npy.NpyWriter;
+import org.arcgrad.opencl.runtime.CacheSettings;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Devices;
+import org.arcgrad.opencl.runtime.OpenClException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code arcgrad head}: one forward and backward of a margin head + mean cross-entropy on arrays
+ * from .npy files, so anyone can compare with their own PyTorch numbers. Every input is checked
+ * before anything is written; the four outputs appear together or not at all.
+ */
+@Command(name = "head", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a margin head + mean cross-entropy, forward and backward, on .npy arrays.",
+                "Writes DIR/logits.npy (float32 N×C), DIR/loss.npy (float32, shape ()), DIR/grad_x.npy (float32 N×D)"
+                        + " and DIR/grad_w.npy (float32, W's shape).",
+                "Bad input exits with code 2 and writes nothing."})
+public final class HeadCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--x", order = 1, required = true, paramLabel = "X.npy", description = "Embeddings, float32 N×D.")
+    private Path x;
+
+    @Option(names = "--w", order = 2, required = true, paramLabel = "W.npy",
+            description = "Class weights, float32 C×D (C·K × D for subcenter, class-major: row c·K + k).")
+    private Path w;
+
+    @Option(names = "--labels", order = 3, required = true, paramLabel = "Y.npy", description = "Labels, int32 or int64 of shape (N,), in [0, C).")
+    private Path labels;
+
+    @Option(names = "--out", order = 4, required = true, paramLabel = "DIR", description = "Output folder (created if missing).")
+    private Path out;
+
+    private final HeadChoice choice = new HeadChoice();
+
+    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined or subcenter. Default: arcface.")
+    private void loss(HeadChoice.Loss v) {
+        choice.loss = v;
+    }
+
+    @Option(names = "--s", order = 6, paramLabel = "S",
+            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined); sphereface scales by ‖x‖ instead.")
+    private void s(double v) {
+        choice.s = v;
+    }
+
+    @Option(names = "--m", order = 7, paramLabel = "M",
+            description = "Margin. Default: 0.5 (arcface, subcenter), 0.4 (cosface), 4 (sphereface, an integer).")
+    private void m(double v) {
+        choice.m = v;
+    }
+
+    @Option(names = "--easy-margin", order = 8, description = "The seed's easy_margin (arcface, subcenter). Default: off.")
+    private void easyMargin(boolean v) {
+        choice.easyMargin = v;
+    }
+
+    @Option(names = "--m1", order = 9, paramLabel = "A", description = "combined: cos(A·θ + B) − C on the target. Default: 1.0.")
+    private void m1(double v) {
+        choice.m1 = v;
+    }
+
+    @Option(names = "--m2", order = 10, paramLabel = "B", description = "combined: additive angular margin. Default: 0.3.")
+    private void m2(double v) {
+        choice.m2 = v;
+    }
+
+    @Option(names = "--m3", order = 11, paramLabel = "C", description = "combined: additive cosine margin. Default: 0.2.")
+    private void m3(double v) {
+        choice.m3 = v;
+    }
+
+    @Option(names = "--k", order = 12, paramLabel = "K", description = "subcenter: sub-centers per class. Default: 3.")
+    private void k(int v) {
+        choice.k = v;
+    }
+
+    @Option(names = "--iter", order = 13, paramLabel = "I", description = "sphereface: the λ-annealing iteration. Default: 0.")
+    private void iter(long v) {
+        choice.iter = v;
+    }
+
+    @Option(names = "--device", order = 14, paramLabel = "SPEC",
+            description = "OpenCL device: an index (0:0), a type (gpu, cpu) or part of a name. Default: ARCGRAD_DEVICE, else a GPU, else the CPU.")
+    private String device;
+
+    @Option(names = "--backend", order = 15, paramLabel = "NAME", description = "opencl or interpreter (fp64 on the JVM). Default: opencl.")
+    private Backend backend = Backend.opencl;
+
+    enum Backend {
+        opencl, interpreter
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            run();
+            return 0;
+        } catch (BadInputException e) {
+            spec.commandLine().getErr().println("arcgrad head: " + e.getMessage());
+            return Main.BAD_INPUT;
+        }
+    }
+
+    private void run() {
+        MarginHead head = choice.build();
+        HeadInputs in = HeadInputs.read(x, w, labels);
+        int perClass = choice.rowsPerClass();
+        if (in.wRows() % perClass != 0) {
+            throw new BadInputException("--k: " + w + " has " + in.wRows() + " rows, not a multiple of K = " + perClass);
+        }
+        in.checkLabels(labels, in.wRows() / perClass);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new BadInputException("--out: " + out + " exists and is not a folder");
+        }
+        HeadComputation computation = new HeadComputation(head, in.n(), in.d(), in.wRows());
+        HeadResult r = backend == Backend.interpreter
+                ? computation.onInterpreter(in.x(), in.w(), in.labels())
+                : onDevice(computation, in);
+        write(r, in, computation.classes());
+        spec.commandLine().getOut().printf("loss %.6f; wrote logits.npy, loss.npy, grad_x.npy, grad_w.npy to %s%n", r.loss(), out);
+    }
+
+    private HeadResult onDevice(HeadComputation computation, HeadInputs in) {
+        try (DeviceContext context = DeviceContext.open(device == null ? Devices.choose() : Devices.choose(device),
+                CacheSettings.fromEnvironment())) {
+            return computation.onDevice(context, in.x(), in.w(), in.labels());
+        } catch (OpenClException e) {
+            throw new BadInputException("--device: " + e.getMessage().lines().findFirst().orElse("")
+                    + (device == null ? " (or run with --backend interpreter)" : ""));
+        }
+    }
+
+    private void write(HeadResult r, HeadInputs in, int classes) {
+        Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+        files.put(out.resolve("logits.npy"), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.n(), classes}, r.logits())));
+        files.put(out.resolve("loss.npy"), NpyWriter.content(NpyArray.ofFloat32(new int[0], new float[] {r.loss()})));
+        files.put(out.resolve("grad_x.npy"), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.n(), in.d()}, r.gradX())));
+        files.put(out.resolve("grad_w.npy"), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.wRows(), in.d()}, r.gradW())));
+        try {
+            Files.createDirectories(out);
+            AtomicFiles.writeAll(files);
+        } catch (IOException e) {
+            throw new BadInputException("--out: cannot write to " + out + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.arcgrad.arcface.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.arcgrad.arcface.npy.NpyArray;
+import org.arcgrad.arcface.npy.NpyDType;
+import org.arcgrad.arcface.npy.NpyReader;
+import org.arcgrad.arcface.npy.NpyWriter;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code arcgrad head}: outputs on both backends, and every kind of bad input refused with exit 2 and nothing written. */
+class HeadCommandTest {
+    private static final int N = 6;
+    private static final int D = 4;
+    private static final int C = 5;
+
+    @TempDir
+    Path dir;
+    private Path x;
+    private Path w;
+    private Path y;
+    private Path out;
+
+    @BeforeEach
+    void inputs() throws IOException {
+        Random r = new Random(5);
+        x = write("x.npy", NpyArray.ofFloat32(new int[] {N, D}, gaussian(N * D, r)));
+        w = write("w.npy", NpyArray.ofFloat32(new int[] {C, D}, gaussian(C * D, r)));
+        y = write("y.npy", NpyArray.ofInt64(new int[] {N}, new long[] {0, 4, 1, 2, 3, 4}));
+        out = dir.resolve("out");
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(o, true));
+        cl.setErr(new PrintWriter(e, true));
+        int code = cl.execute(args);
+        return new Run(code, o.toString(), e.toString());
+    }
+
+    private String[] args(String... extra) {
+        List<String> a = new ArrayList<>(List.of("head", "--x", x.toString(), "--w", w.toString(), "--labels", y.toString(),
+                "--out", out.toString()));
+        a.addAll(Arrays.asList(extra));
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void writesFourFloat32OutputsAndBothBackendsAgree() throws IOException {
+        Run interp = run(args("--backend", "interpreter"));
+        assertEquals(0, interp.code(), interp.err());
+        float[] logitsInterp = NpyReader.read(out.resolve("logits.npy")).float32Data();
+        float lossInterp = NpyReader.read(out.resolve("loss.npy")).float32Data()[0];
+        float[] gwInterp = NpyReader.read(out.resolve("grad_w.npy")).float32Data();
+
+        Run device = run(args());
+        assertEquals(0, device.code(), device.err());
+        NpyArray logits = NpyReader.read(out.resolve("logits.npy"));
+        NpyArray loss = NpyReader.read(out.resolve("loss.npy"));
+        NpyArray gx = NpyReader.read(out.resolve("grad_x.npy"));
+        NpyArray gw = NpyReader.read(out.resolve("grad_w.npy"));
+        assertArrayEquals(new int[] {N, C}, logits.shape());
+        assertArrayEquals(new int[0], loss.shape());
+        assertArrayEquals(new int[] {N, D}, gx.shape());
+        assertArrayEquals(new int[] {C, D}, gw.shape());
+        for (NpyArray a : List.of(logits, loss, gx, gw)) {
+            assertEquals(NpyDType.FLOAT32, a.dtype());
+        }
+        assertEquals(lossInterp, loss.float32Data()[0], 1e-5 * Math.abs(lossInterp));
+        for (int i = 0; i < logitsInterp.length; i++) {
+            assertEquals(logitsInterp[i], logits.float32Data()[i], 1e-4, "logit " + i);
+        }
+        for (int i = 0; i < gwInterp.length; i++) {
+            assertEquals(gwInterp[i], gw.float32Data()[i], 1e-5, "grad_w " + i);
+        }
+    }
+
+    @Test
+    void everyLossRuns() throws IOException {
+        Path w15 = write("w15.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));
+        for (String[] extra : List.of(new String[] {"--loss", "cosface"}, new String[] {"--loss", "sphereface", "--iter", "10"},
+                new String[] {"--loss", "combined", "--m1", "1.0"}, new String[] {"--loss", "arcface", "--easy-margin"})) {
+            Run r = run(args(extra));
+            assertEquals(0, r.code(), String.join(" ", extra) + ": " + r.err());
+        }
+        w = w15;
+        Run r = run(args("--loss", "subcenter", "--k", "3"));
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(new int[] {N, C}, NpyReader.read(out.resolve("logits.npy")).shape());
+    }
+
+    static Stream<Arguments> badInputs() {
+        return Stream.of(
+                Arguments.of("missing file", "--x", (Setup) t -> t.x = t.dir.resolve("nope.npy")),
+                Arguments.of("a folder, not a file", "--w", (Setup) t -> t.w = t.dir),
+                Arguments.of("not an npy file", "--x", (Setup) t -> t.x = Files.writeString(t.dir.resolve("bad.npy"), "hello")),
+                Arguments.of("float64 X", "--x", (Setup) t -> t.x = t.write("x64.npy", NpyArray.ofFloat64(new int[] {N, D}, new double[N * D]))),
+                Arguments.of("int labels as float", "--labels", (Setup) t -> t.y = t.write("yf.npy", NpyArray.ofFloat32(new int[] {N}, new float[N]))),
+                Arguments.of("rank-1 X", "--x", (Setup) t -> t.x = t.write("x1.npy", NpyArray.ofFloat32(new int[] {N * D}, new float[N * D]))),
+                Arguments.of("N mismatch", "--labels", (Setup) t -> t.y = t.write("y5.npy", NpyArray.ofInt32(new int[] {N - 1}, new int[N - 1]))),
+                Arguments.of("D mismatch", "--w", (Setup) t -> t.w = t.write("w3.npy", NpyArray.ofFloat32(new int[] {C, D - 1}, new float[C * (D - 1)]))),
+                Arguments.of("label = C", "--labels", (Setup) t -> t.y = t.write("yc.npy", NpyArray.ofInt32(new int[] {N}, new int[] {0, 1, 2, 3, 4, C}))),
+                Arguments.of("negative label", "--labels", (Setup) t -> t.y = t.write("yn.npy", NpyArray.ofInt64(new int[] {N}, new long[] {0, -1, 2, 3, 4, 0}))),
+                Arguments.of("NaN in X", "--x", (Setup) t -> t.x = t.write("xnan.npy", withValue(N, D, Float.NaN))),
+                Arguments.of("Inf in W", "--w", (Setup) t -> t.w = t.write("winf.npy", withValue(C, D, Float.POSITIVE_INFINITY))));
+    }
+
+    @FunctionalInterface
+    interface Setup {
+        void apply(HeadCommandTest t) throws IOException;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void badFilesExitTwoNamingTheOptionAndWriteNothing(String what, String option, Setup setup) throws IOException {
+        setup.apply(this);
+        assertRefused(run(args()), option);
+    }
+
+    static Stream<Arguments> badOptions() {
+        return Stream.of(
+                Arguments.of(new String[] {"--s", "0"}, "--s"),
+                Arguments.of(new String[] {"--s", "-3"}, "--s"),
+                Arguments.of(new String[] {"--m", "2.0"}, "--m"),
+                Arguments.of(new String[] {"--loss", "cosface", "--m", "1.5"}, "--m"),
+                Arguments.of(new String[] {"--loss", "sphereface", "--m", "2.5"}, "--m"),
+                Arguments.of(new String[] {"--loss", "combined", "--m3", "5"}, "--m3"),
+                Arguments.of(new String[] {"--loss", "subcenter", "--k", "2"}, "--k"),
+                Arguments.of(new String[] {"--k", "3"}, "--k"),
+                Arguments.of(new String[] {"--loss", "softmax"}, "--loss"),
+                Arguments.of(new String[] {"--backend", "cuda"}, "--backend"),
+                Arguments.of(new String[] {"--device", "no-such-device"}, "--device"));
+    }
+
+    @ParameterizedTest(name = "{1} {0}")
+    @MethodSource("badOptions")
+    void badOptionsExitTwoNamingTheOptionAndWriteNothing(String[] extra, String option) {
+        assertRefused(run(args(extra)), option);
+    }
+
+    @Test
+    void outputPathThatIsAFileIsRefused() throws IOException {
+        out = Files.writeString(dir.resolve("a-file"), "x");
+        Run r = run(args());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--out"), r.err());
+        assertEquals("x", Files.readString(out));
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() {
+        Run r = run("head", "--help");
+        assertEquals(0, r.code());
+        for (String o : List.of("--loss", "--s", "--m", "--easy-margin", "--m1", "--m2", "--m3", "--k", "--iter", "--device", "--backend")) {
+            String line = r.out().lines().dropWhile(l -> !l.trim().startsWith(o + "=") && !l.trim().startsWith(o + " ")
+                    && !l.trim().equals(o)).findFirst().orElse("");
+            int at = r.out().indexOf(line);
+            String block = r.out().substring(at, Math.min(r.out().length(), at + 300));
+            assertTrue(block.contains("Default"), o + " has no default in --help:\n" + r.out());
+        }
+        for (String o : List.of("--x", "--w", "--labels", "--out")) {
+            assertTrue(r.out().contains(o + "="), o + " missing from --help");
+        }
+    }
+
+    private void assertRefused(Run r, String option) {
+        assertEquals(2, r.code(), "exit code; stderr: " + r.err());
+        assertTrue(r.err().contains(option), "stderr should name " + option + ": " + r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+        assertTrue(r.err().lines().count() <= 2, "a short message: " + r.err());
+        assertFalse(Files.exists(out), "nothing may be written: " + out + " exists");
+    }
+
+    Path write(String name, NpyArray a) throws IOException {
+        Path p = dir.resolve(name);
+        NpyWriter.write(p, a);
+        return p;
+    }
+
+    private static NpyArray withValue(int rows, int cols, float v) {
+        float[] d = gaussian(rows * cols, new Random(1));
+        d[d.length - 2] = v;
+        return NpyArray.ofFloat32(new int[] {rows, cols}, d);
+    }
+
+    private static float[] gaussian(int n, Random r) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) r.nextGaussian();
+        }
+        return f;
+    }
+}

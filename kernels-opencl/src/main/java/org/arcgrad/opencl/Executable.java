@@ -1,0 +1,279 @@
+package org.arcgrad.opencl;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.arcgrad.autodiff.DType;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Op;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.compile.BufferAssignment;
+import org.arcgrad.opencl.compile.KernelPlan;
+import org.arcgrad.opencl.compile.KernelSpec;
+import org.arcgrad.opencl.runtime.DeviceBuffer;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Kernel;
+import org.arcgrad.opencl.runtime.Program;
+
+/**
+ * A graph (forward and backward together) compiled once into OpenCL kernels on one device and
+ * run many times. Sources are fed from the host ({@link #feed}) or bound to device buffers that
+ * stay there between runs ({@link #bind}); {@link #update} makes a parameter take a computed
+ * value after each run by swapping buffers, so a training step needs no host round trip.
+ * Intermediates live in slots reused once dead ({@link BufferAssignment}). Not thread-safe.
+ */
+public final class Executable implements AutoCloseable {
+    private final DeviceContext context;
+    private final KernelPlan plan;
+    private final BufferAssignment assignment;
+    private final List<Kernel> kernels = new ArrayList<>();
+    private final DeviceBuffer[] slots;
+    private final Map<Tensor, DeviceBuffer> sources = new LinkedHashMap<>();
+    /** Buffers this executable allocated (slots and fed sources); updates move them between roles. */
+    private final Set<DeviceBuffer> owned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Map<Tensor, Integer> labelLimits = new HashMap<>();
+    private final Map<Tensor, Tensor> updates = new LinkedHashMap<>();
+
+    private Executable(DeviceContext context, KernelPlan plan) {
+        this.context = context;
+        this.plan = plan;
+        Set<Tensor> kept = new java.util.HashSet<>();
+        for (Tensor o : plan.graph().outputs()) {
+            kept.add(KernelPlan.storage(o));
+        }
+        this.assignment = BufferAssignment.of(plan.kernels(), kept);
+        this.slots = new DeviceBuffer[assignment.slots()];
+        for (int s = 0; s < slots.length; s++) {
+            slots[s] = context.floatBuffer("intermediate slot " + s, assignment.elements(s));
+            owned.add(slots[s]);
+        }
+        Program program = context.build(plan.source());
+        for (KernelSpec k : plan.kernels()) {
+            kernels.add(program.kernel(k.name()));
+        }
+        for (Tensor n : plan.graph().nodes()) {
+            if (n.op() == Op.ONE_HOT) {
+                labelLimits.merge(n.input(0), n.attrs().integer(0), Math::min);
+            }
+        }
+    }
+
+    /** Compiles the graph that computes {@code outputs} for the context's device. */
+    public static Executable compile(DeviceContext context, Tensor... outputs) {
+        return new Executable(context, KernelPlan.of(Graph.of(outputs)));
+    }
+
+    public KernelPlan plan() {
+        return plan;
+    }
+
+    /** Bytes of device memory this executable allocated for intermediates and outputs. */
+    public long intermediateBytes() {
+        return assignment.bytes();
+    }
+
+    // ---- sources ----------------------------------------------------------------------------
+
+    /** Uploads a float source's value. */
+    public Executable feed(Tensor source, float[] data) {
+        checkSource(source, DType.FLOAT, data.length);
+        ownedBuffer(source).upload(data);
+        return this;
+    }
+
+    /** Uploads labels; each must be in [0, C) of every one-hot that reads them. */
+    public Executable feed(Tensor source, int[] labels) {
+        checkSource(source, DType.INT, labels.length);
+        Integer limit = labelLimits.get(source);
+        if (limit != null) {
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] < 0 || labels[i] >= limit) {
+                    throw new IllegalArgumentException(source.describe() + ": label " + labels[i] + " at index " + i
+                            + " is outside [0, " + limit + ")");
+                }
+            }
+        }
+        ownedBuffer(source).upload(labels);
+        return this;
+    }
+
+    /** Uploads an fp64 host array, rounded to fp32 (labels must hold integers). */
+    public Executable feed(Tensor source, NDArray value) {
+        if (!value.shape().equals(source.shape())) {
+            throw new IllegalArgumentException("value for " + source.describe() + " has shape " + value.shape());
+        }
+        double[] d = value.data();
+        if (source.dtype() == DType.INT) {
+            int[] labels = new int[d.length];
+            for (int i = 0; i < d.length; i++) {
+                if (d[i] != Math.rint(d[i])) {
+                    throw new IllegalArgumentException(source.describe() + ": value " + d[i] + " at index " + i + " is not an integer");
+                }
+                labels[i] = (int) d[i];
+            }
+            return feed(source, labels);
+        }
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return feed(source, f);
+    }
+
+    /** Makes a source read {@code buffer} directly: it stays on the device, owned by the caller. */
+    public Executable bind(Tensor source, DeviceBuffer buffer) {
+        checkSource(source, source.dtype(), buffer.elements());
+        DeviceBuffer old = sources.put(source, buffer);
+        if (old != null && owned.remove(old)) {
+            old.release();
+        }
+        return this;
+    }
+
+    /**
+     * After every run, {@code param} takes the value of {@code newValue} (an output of this
+     * executable with the same shape): their buffers are swapped, with no copy.
+     */
+    public Executable update(Tensor param, Tensor newValue) {
+        if (!plan.graph().outputs().contains(newValue)) {
+            throw new IllegalArgumentException(newValue.describe() + " is not an output of this executable");
+        }
+        if (!param.shape().equals(newValue.shape()) || param.op() != Op.PARAM) {
+            throw new IllegalArgumentException("update: " + param.describe() + " cannot take the value of " + newValue.describe());
+        }
+        if (KernelPlan.storage(newValue).op() == Op.INPUT || KernelPlan.storage(newValue).op() == Op.PARAM) {
+            throw new IllegalArgumentException("update: " + newValue.describe() + " is a source, not a computed value");
+        }
+        updates.put(param, newValue);
+        return this;
+    }
+
+    /**
+     * The device buffer that holds a source or an output now. After an {@link #update} this is
+     * another buffer than the one bound or fed before; read what you need before {@link #close}.
+     */
+    public DeviceBuffer buffer(Tensor node) {
+        Tensor s = KernelPlan.storage(node);
+        if (s.op() == Op.INPUT || s.op() == Op.PARAM) {
+            DeviceBuffer b = sources.get(s);
+            if (b == null) {
+                throw new IllegalStateException("no value fed for " + s.describe());
+            }
+            return b;
+        }
+        return slots[assignment.slot(s)];
+    }
+
+    // ---- running ----------------------------------------------------------------------------
+
+    /** Launches every kernel in order (asynchronously; reads wait for them), then applies updates. */
+    public void run() {
+        for (Tensor s : plan.graph().sources()) {
+            if (!sources.containsKey(s)) {
+                throw new IllegalStateException("no value fed for " + s.describe());
+            }
+        }
+        List<KernelSpec> specs = plan.kernels();
+        for (int i = 0; i < specs.size(); i++) {
+            KernelSpec spec = specs.get(i);
+            Kernel k = kernels.get(i);
+            k.set(0, slots[assignment.slot(spec.output())]);
+            for (int a = 0; a < spec.inputs().size(); a++) {
+                k.set(a + 1, buffer(spec.inputs().get(a)));
+            }
+            k.launch(spec.global(), spec.local());
+        }
+        for (Map.Entry<Tensor, Tensor> u : updates.entrySet()) {
+            int slot = assignment.slot(KernelPlan.storage(u.getValue()));
+            DeviceBuffer param = sources.get(u.getKey());
+            sources.put(u.getKey(), slots[slot]);
+            slots[slot] = param;
+        }
+    }
+
+    /** Feeds, runs and reads every output back as fp64 arrays (for tests against the interpreter). */
+    public NDArray[] run(Map<Tensor, NDArray> feeds) {
+        for (Map.Entry<Tensor, NDArray> e : feeds.entrySet()) {
+            feed(e.getKey(), e.getValue());
+        }
+        run();
+        List<Tensor> outs = plan.graph().outputs();
+        NDArray[] r = new NDArray[outs.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = read(outs.get(i));
+        }
+        return r;
+    }
+
+    /** Waits for the kernels and copies an output (or source) to the host. */
+    public NDArray read(Tensor node) {
+        DeviceBuffer b = buffer(node);
+        double[] d = new double[(int) node.shape().numel()];
+        if (node.dtype() == DType.INT) {
+            int[] v = b.downloadInts();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = v[i];
+            }
+        } else {
+            float[] v = new float[(int) b.elements()];
+            b.download(v, 0);
+            for (int i = 0; i < d.length; i++) {
+                d[i] = v[i];
+            }
+        }
+        return NDArray.of(node.shape(), d);
+    }
+
+    /** Waits for the kernels and copies a float output to {@code into}. */
+    public void read(Tensor node, float[] into) {
+        if (into.length != node.shape().numel()) {
+            throw new IllegalArgumentException(node.describe() + " has " + node.shape().numel() + " values, not " + into.length);
+        }
+        buffer(node).download(into, 0);
+    }
+
+    /** Releases the kernels and every buffer this executable allocated (not buffers bound by the caller). */
+    @Override
+    public void close() {
+        for (Kernel k : kernels) {
+            k.release();
+        }
+        for (DeviceBuffer b : owned) {
+            b.release();
+        }
+        owned.clear();
+    }
+
+    /** The source's buffer, allocated on first feed; a caller's bound buffer is never written by a feed. */
+    private DeviceBuffer ownedBuffer(Tensor source) {
+        DeviceBuffer b = sources.get(source);
+        if (b == null || !owned.contains(b)) {
+            b = source.dtype() == DType.INT
+                    ? context.intBuffer(source.name(), source.shape().numel())
+                    : context.floatBuffer(source.name(), source.shape().numel());
+            sources.put(source, b);
+            owned.add(b);
+        }
+        return b;
+    }
+
+    private void checkSource(Tensor source, DType dtype, long elements) {
+        if (source.op() != Op.INPUT && source.op() != Op.PARAM) {
+            throw new IllegalArgumentException(source.describe() + " is not an input or parameter");
+        }
+        if (!plan.graph().nodes().contains(source)) {
+            throw new IllegalArgumentException(source.describe() + " is not used by this executable's outputs");
+        }
+        if (source.dtype() != dtype) {
+            throw new IllegalArgumentException(source.describe() + " holds " + source.dtype().name().toLowerCase()
+                    + " values, got " + dtype.name().toLowerCase());
+        }
+        if (elements != source.shape().numel()) {
+            throw new IllegalArgumentException(source.describe() + " needs " + source.shape().numel() + " values, got " + elements);
+        }
+    }
+}

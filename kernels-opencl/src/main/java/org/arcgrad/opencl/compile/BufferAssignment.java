@@ -1,0 +1,90 @@
+package org.arcgrad.opencl.compile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.arcgrad.autodiff.Tensor;
+
+/**
+ * Gives every kernel output a device buffer slot, reusing the slot of an intermediate as soon as
+ * its last reader has run: peak memory follows the live set, not the whole graph. Outputs keep
+ * their slots (they are read back after the run). A slot is reused by the smallest free slot
+ * that is large enough; a kernel's output never shares a slot with one of its own inputs.
+ */
+public final class BufferAssignment {
+    private final Map<Tensor, Integer> slotOf;
+    private final List<Long> slotElements;
+
+    private BufferAssignment(Map<Tensor, Integer> slotOf, List<Long> slotElements) {
+        this.slotOf = slotOf;
+        this.slotElements = slotElements;
+    }
+
+    public static BufferAssignment of(List<KernelSpec> kernels, Set<Tensor> kept) {
+        Map<Tensor, Integer> lastRead = new HashMap<>();
+        for (int i = 0; i < kernels.size(); i++) {
+            for (Tensor t : kernels.get(i).inputs()) {
+                lastRead.put(t, i);
+            }
+        }
+        Map<Tensor, Integer> slotOf = new HashMap<>();
+        List<Long> sizes = new ArrayList<>();
+        TreeMap<Long, List<Integer>> free = new TreeMap<>();
+        for (int i = 0; i < kernels.size(); i++) {
+            KernelSpec k = kernels.get(i);
+            long need = k.output().shape().numel();
+            Map.Entry<Long, List<Integer>> fit = free.ceilingEntry(need);
+            int slot;
+            if (fit != null) {
+                slot = fit.getValue().remove(fit.getValue().size() - 1);
+                if (fit.getValue().isEmpty()) {
+                    free.remove(fit.getKey());
+                }
+            } else {
+                slot = sizes.size();
+                sizes.add(need);
+            }
+            slotOf.put(k.output(), slot);
+            for (Tensor t : k.inputs()) {
+                Integer s = slotOf.get(t);
+                if (s != null && lastRead.get(t) == i && !kept.contains(t)) {
+                    free.computeIfAbsent(sizes.get(s), x -> new ArrayList<>()).add(s);
+                }
+            }
+            if (!lastRead.containsKey(k.output()) && !kept.contains(k.output())) {
+                free.computeIfAbsent(sizes.get(slot), x -> new ArrayList<>()).add(slot);
+            }
+        }
+        return new BufferAssignment(slotOf, sizes);
+    }
+
+    /** The slot holding a kernel output's value. */
+    public int slot(Tensor node) {
+        Integer s = slotOf.get(node);
+        if (s == null) {
+            throw new IllegalArgumentException("no slot for " + node.describe());
+        }
+        return s;
+    }
+
+    public int slots() {
+        return slotElements.size();
+    }
+
+    /** Elements (fp32) of a slot: the largest value it ever holds. */
+    public long elements(int slot) {
+        return slotElements.get(slot);
+    }
+
+    /** Bytes of all slots together: the intermediates' peak device memory. */
+    public long bytes() {
+        long b = 0;
+        for (long e : slotElements) {
+            b += 4 * e;
+        }
+        return b;
+    }
+}

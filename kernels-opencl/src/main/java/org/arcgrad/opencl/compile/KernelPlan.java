@@ -1,0 +1,68 @@
+package org.arcgrad.opencl.compile;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.Tensor;
+
+/**
+ * A graph compiled to kernels, not yet bound to a device: the kernels in launch order and the
+ * program source holding them all (one build per graph).
+ */
+public final class KernelPlan {
+    private final Graph graph;
+    private final List<KernelSpec> kernels;
+
+    private KernelPlan(Graph graph, List<KernelSpec> kernels) {
+        this.graph = graph;
+        this.kernels = kernels;
+    }
+
+    public static KernelPlan of(Graph graph) {
+        Schedule schedule = Schedule.of(graph);
+        KernelRenderer renderer = new KernelRenderer(schedule);
+        List<KernelSpec> kernels = new ArrayList<>();
+        for (Tensor n : schedule.computed) {
+            kernels.add(renderer.render(n, "k" + kernels.size() + "_" + n.op().label() + "_" + n.id()));
+        }
+        return new KernelPlan(graph, Collections.unmodifiableList(kernels));
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public List<KernelSpec> kernels() {
+        return kernels;
+    }
+
+    /** The node whose buffer holds output {@code t} (itself, or what it reshapes). */
+    public static Tensor storage(Tensor t) {
+        return Schedule.storage(t);
+    }
+
+    /** All kernels in one OpenCL C program. */
+    public String source() {
+        StringBuilder b = new StringBuilder();
+        for (KernelSpec k : kernels) {
+            b.append("// ").append(k.kind()).append(": ").append(k.output().describe()).append('\n');
+            b.append(k.source()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** One line per kernel: name, kind, what it writes and reads. */
+    public String summary() {
+        StringBuilder b = new StringBuilder();
+        for (KernelSpec k : kernels) {
+            b.append(k.name()).append(" [").append(k.kind()).append("] writes %").append(k.output().id()).append(" ")
+                    .append(k.output().shape()).append(" reads");
+            for (Tensor t : k.inputs()) {
+                b.append(" %").append(t.id());
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+}

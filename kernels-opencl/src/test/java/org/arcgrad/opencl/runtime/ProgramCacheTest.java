@@ -1,0 +1,153 @@
+package org.arcgrad.opencl.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProgramCacheTest {
+    static final String SCALE = """
+            __kernel void scale(__global float* y, const float a) {
+                y[get_global_id(0)] *= a;
+            }
+            """;
+
+    @TempDir
+    Path cacheDir;
+
+    private final Device device = TestDevices.preferred();
+
+    @Test
+    void theSecondBuildOfTheSameSourceHitsMemory() {
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            Program first = ctx.build(SCALE);
+            Program second = ctx.build(SCALE);
+            assertSame(first, second);
+            assertEquals(new ProgramCache.Stats(1, 0, 1, 1), ctx.programCache().stats());
+        }
+    }
+
+    @Test
+    void aFreshCacheLoadsTheBinaryFromDiskAndItRuns() {
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            assertEquals(ProgramOrigin.COMPILED, ctx.build(SCALE).origin());
+        }
+        assertEquals(1, cacheFiles().size(), "one binary written");
+        try (DeviceContext fresh = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            Program program = fresh.build(SCALE);
+            assertEquals(ProgramOrigin.DISK_CACHE, program.origin());
+            assertEquals(new ProgramCache.Stats(0, 1, 0, 0), fresh.programCache().stats());
+            assertScales(fresh, program);
+        }
+    }
+
+    @Test
+    void optionsAreSeparateEntries() {
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            ctx.build(SCALE);
+            ctx.build(SCALE, "-cl-fast-relaxed-math");
+            assertEquals(2, ctx.programCache().stats().compiles());
+        }
+        assertEquals(2, cacheFiles().size());
+    }
+
+    @Test
+    void aCorruptDiskEntryIsIgnoredAndRebuilt() throws IOException {
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            ctx.build(SCALE);
+        }
+        Path file = cacheFiles().get(0);
+        byte[] good = Files.readAllBytes(file);
+        for (byte[] damaged : List.of("not a program binary".getBytes(), java.util.Arrays.copyOf(good, good.length / 2),
+                flipLastByte(good))) {
+            Files.write(file, damaged);
+            try (DeviceContext fresh = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+                Program program = fresh.build(SCALE);
+                assertEquals(ProgramOrigin.COMPILED, program.origin());
+                assertEquals(new ProgramCache.Stats(0, 0, 1, 1), fresh.programCache().stats());
+                assertScales(fresh, program);
+            }
+            try (DeviceContext again = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+                assertEquals(ProgramOrigin.DISK_CACHE, again.build(SCALE).origin(), "the rebuilt entry is good");
+            }
+        }
+        assertEquals(List.of(file), cacheFiles(), "no temporary files left behind");
+    }
+
+    @Test
+    void aBinaryTheDriverRefusesIsRebuilt() throws IOException {
+        String digest;
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            digest = ProgramKey.of(SCALE, "", ctx.device().info()).digest();
+        }
+        // A well-formed entry whose payload is not a binary for this driver.
+        new ProgramBinaryStore(cacheDir).write(digest, "garbage that passes the checksum".getBytes());
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            Program program = ctx.build(SCALE);
+            assertEquals(ProgramOrigin.COMPILED, program.origin());
+            assertScales(ctx, program);
+        }
+        try (DeviceContext again = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            assertEquals(ProgramOrigin.DISK_CACHE, again.build(SCALE).origin());
+        }
+    }
+
+    @Test
+    void cacheOffWritesNothing() throws IOException {
+        Path home = cacheDir.resolve("home");
+        CacheSettings off = CacheSettings.fromEnvironment(
+                java.util.Map.of(CacheSettings.ENV_CACHE, "off", CacheSettings.ENV_CACHE_DIR, cacheDir.toString()),
+                home.toString());
+        assertTrue(off.diskDirectory().isEmpty());
+        try (DeviceContext ctx = DeviceContext.open(device, off)) {
+            ctx.build(SCALE);
+            ctx.build(SCALE);
+            assertEquals(new ProgramCache.Stats(1, 0, 1, 0), ctx.programCache().stats());
+        }
+        try (Stream<Path> all = Files.walk(cacheDir)) {
+            assertEquals(List.of(cacheDir), all.toList(), "nothing written anywhere");
+        }
+    }
+
+    @Test
+    void anUnwritableCacheFolderDoesNotFailTheBuild() throws IOException {
+        Path notAFolder = cacheDir.resolve("file");
+        Files.writeString(notAFolder, "a file where the cache folder should be");
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(notAFolder.resolve("kernels")))) {
+            assertScales(ctx, ctx.build(SCALE));
+            assertEquals(0, ctx.programCache().stats().diskWrites());
+        }
+    }
+
+    private static void assertScales(DeviceContext ctx, Program program) {
+        DeviceBuffer y = ctx.upload("y", new float[] {1, 2, 3});
+        program.kernel("scale").args(y, 2.0f).launch(3);
+        assertArrayEquals(new float[] {2, 4, 6}, y.downloadFloats());
+    }
+
+    private static byte[] flipLastByte(byte[] good) {
+        byte[] bad = good.clone();
+        bad[bad.length - 1] ^= 0x5a;
+        return bad;
+    }
+
+    private List<Path> cacheFiles() {
+        try (Stream<Path> files = Files.list(cacheDir)) {
+            List<Path> list = files.sorted().toList();
+            assertFalse(list.stream().anyMatch(p -> p.toString().endsWith(".tmp")), list.toString());
+            return list;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

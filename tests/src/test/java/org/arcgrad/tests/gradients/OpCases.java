@@ -1,0 +1,179 @@
+package org.arcgrad.tests.gradients;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.arcgrad.autodiff.Attrs;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Op;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.tests.property.Gen;
+import org.arcgrad.tests.property.Gens;
+import org.arcgrad.tests.property.Shapes;
+
+/**
+ * For every primitive op whose gradient can be checked against a finite difference, a generator
+ * of cases that exercise exactly that op: the op is recorded with {@link Tape#record} (not through
+ * the DSL, whose shortcuts skip some nodes, e.g. scale(1) or pow(1)), on random shapes with dims
+ * of 1 and broadcasting, and on values of its domain with the domain's edges.
+ *
+ * <p>DETACH is not here: it deliberately disagrees with a finite difference (see DetachTest).
+ */
+final class OpCases {
+    private static final Map<Op, Gen<GradCase>> CATALOGUE = build();
+
+    private OpCases() {
+    }
+
+    /** Op → its cases; {@code CoverageTest} fails when an op with a gradient rule has no property. */
+    static Map<Op, Gen<GradCase>> catalogue() {
+        return CATALOGUE;
+    }
+
+    private static Map<Op, Gen<GradCase>> build() {
+        Map<Op, Gen<GradCase>> m = new EnumMap<>(Op.class);
+        m.put(Op.NEG, unary(Op.NEG, Domains.reals()));
+        m.put(Op.EXP, unary(Op.EXP, Gens.doubles(-5, 5, Domains.EDGE, -5, 0, 5, 1e-3)));
+        m.put(Op.LOG, unary(Op.LOG, Domains.positives()));
+        m.put(Op.SQRT, unary(Op.SQRT, Domains.positives()));
+        m.put(Op.COS, unary(Op.COS, Domains.reals()));
+        m.put(Op.SIN, unary(Op.SIN, Domains.reals()));
+        // acos inside (-1, 1), away from the clamped band at ±1 (its edge rule is in the heads' tests)
+        m.put(Op.ACOS, unary(Op.ACOS, Gens.doubles(-0.999, 0.999, Domains.EDGE, -0.999, -0.5, 0, 0.5, 0.999)));
+        m.put(Op.SCALE, scale());
+        m.put(Op.POW, pow());
+        m.put(Op.CLAMP, clamp());
+        m.put(Op.ADD, binary(Op.ADD, Domains.reals(), Domains.reals()));
+        m.put(Op.SUB, binary(Op.SUB, Domains.reals(), Domains.reals()));
+        m.put(Op.MUL, binary(Op.MUL, Domains.reals(), Domains.reals()));
+        m.put(Op.DIV, binary(Op.DIV, Domains.reals(), Domains.awayFromZero()));
+        m.put(Op.WHERE, Gens.oneOf(whereWithFixedMask(), whereWithComparisonMask()));
+        m.put(Op.RESHAPE, reshape());
+        m.put(Op.EXPAND, expand());
+        m.put(Op.TRANSPOSE, transpose());
+        m.put(Op.SUM, reduction(Op.SUM, s -> Domains.array(s, Domains.reals())));
+        m.put(Op.MAX, reduction(Op.MAX, Domains::distinctArray));
+        m.put(Op.MATMUL, matmul());
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Tensor record(Op op, Attrs attrs, Tensor... in) {
+        return in[0].tape().record(op, attrs, in);
+    }
+
+    /** One input of a random small shape through {@code f}. */
+    private static Gen<GradCase> unary(String label, Gen<NDArray> x, Function<Tensor, Tensor> f) {
+        return Gen.zip(x, Gens.seeds(), (v, seed) -> GradCase.of(label + " of " + v.shape(), seed, (t, a) -> f.apply(a[0]), v));
+    }
+
+    private static Gen<GradCase> unary(Op op, Gen<Double> values) {
+        return unary(op.label(), Domains.arrays(values), x -> record(op, Attrs.NONE, x));
+    }
+
+    /** Includes k = 1, which the DSL's scale() would not record as a node, and k = 0. */
+    private static Gen<GradCase> scale() {
+        return Gens.doubles(-4, 4, Domains.EDGE, 0, 1, -1, 0.5, 1e-3).flatMap(k ->
+                unary("scale(k=" + k + ")", Domains.arrays(Domains.reals()), x -> record(Op.SCALE, Attrs.scalars(k), x)));
+    }
+
+    /**
+     * Non-negative integer exponents on any real (0 included: x^0, x^1, x^2 are smooth there),
+     * negative integers away from 0, fractional exponents on positives only.
+     */
+    private static Gen<GradCase> pow() {
+        return Gens.elements(2.0, 3.0, 1.0, 0.0, 4.0, -1.0, -2.0, 0.5, -0.5, 1.5).flatMap(p -> {
+            Gen<Double> base = p != Math.rint(p) ? Domains.positives() : (p >= 0 ? Domains.reals() : Domains.awayFromZero());
+            return unary("pow(p=" + p + ")", Domains.arrays(base), x -> record(Op.POW, Attrs.scalars(p), x));
+        });
+    }
+
+    /**
+     * Random bounds, either possibly infinite, and values on both sides and inside, kept 1e-3 from
+     * the bounds (at a bound the central difference is undefined; ClampBoundsTest covers it).
+     */
+    private static Gen<GradCase> clamp() {
+        Gen<double[]> finite = Gen.zip(Gens.doubles(-2, 1, Domains.EDGE, 0, -1), Gens.doubles(0.1, 2, Domains.EDGE, 1),
+                (lo, width) -> new double[] {lo, lo + width});
+        Gen<double[]> bounds = Gen.zip(finite, Gens.elements("both", "no lower", "no upper"), (b, which) -> new double[] {
+            which.equals("no lower") ? Double.NEGATIVE_INFINITY : b[0],
+            which.equals("no upper") ? Double.POSITIVE_INFINITY : b[1]});
+        return bounds.flatMap(b -> {
+            double lo = b[0];
+            double hi = b[1];
+            double from = Double.isFinite(lo) ? lo - 2 : hi - 4;
+            double to = Double.isFinite(hi) ? hi + 2 : lo + 4;
+            double mid = (from + to) / 2;
+            Gen<Double> values = Gens.doubles(from, to, Domains.EDGE, from, to, mid)
+                    .filter("1e-3 away from the clamp bounds", x -> Math.abs(x - lo) >= 1e-3 && Math.abs(x - hi) >= 1e-3);
+            return unary("clamp(lo=" + lo + ", hi=" + hi + ")", Domains.arrays(values), x -> record(Op.CLAMP, Attrs.scalars(lo, hi), x));
+        });
+    }
+
+    /** Two operands whose shapes broadcast (numpy rules), values from each operand's domain. */
+    private static Gen<GradCase> binary(Op op, Gen<Double> left, Gen<Double> right) {
+        return Shapes.broadcast(Domains.smallShapes(), 2).flatMap(s -> Gen.zip(
+                Gen.zip(Domains.array(s.operand(0), left), Domains.array(s.operand(1), right), (a, b) -> new NDArray[] {a, b}),
+                Gens.seeds(),
+                (ab, seed) -> GradCase.of(op.label() + " " + s, seed, (t, a) -> record(op, Attrs.NONE, a[0], a[1]), ab)));
+    }
+
+    /** where(mask, a, b) with a fed mask (0, 1 or another non-zero value), all three broadcasting. */
+    private static Gen<GradCase> whereWithFixedMask() {
+        return Shapes.broadcast(Domains.smallShapes(), 3).flatMap(s -> {
+            Gen<NDArray> mask = Domains.array(s.operand(0), Gens.elements(0.0, 1.0, -2.5));
+            Gen<NDArray[]> ab = Gen.zip(Domains.array(s.operand(1), Domains.reals()), Domains.array(s.operand(2), Domains.reals()),
+                    (a, b) -> new NDArray[] {a, b});
+            return Gen.zip(Gen.zip(mask, ab, Pair::new), Gens.seeds(), (mv, seed) -> GradCase.of(
+                    "where(mask, a, b) " + s, seed,
+                    (t, a) -> record(Op.WHERE, Attrs.NONE, t.input("mask", s.operand(0).dims()), a[0], a[1]),
+                    mv.second()).withFixed("mask", mv.first()));
+        });
+    }
+
+    /** where(a > 0, a, b): the mask is a comparison of a differentiated operand (kept 1e-3 from 0). */
+    private static Gen<GradCase> whereWithComparisonMask() {
+        return Shapes.broadcast(Domains.smallShapes(), 2).flatMap(s -> Gen.zip(
+                Gen.zip(Domains.array(s.operand(0), Domains.awayFrom(0, 1e-3)), Domains.array(s.operand(1), Domains.reals()),
+                        (a, b) -> new NDArray[] {a, b}),
+                Gens.seeds(),
+                (ab, seed) -> GradCase.of("where(a > 0, a, b) " + s, seed,
+                        (t, a) -> record(Op.WHERE, Attrs.NONE, a[0].gt(0), a[0], a[1]), ab)));
+    }
+
+    private static Gen<GradCase> reshape() {
+        return Domains.smallShapes().flatMap(s -> Gen.zip(Shapes.reshapeOf(s, 3), Domains.array(s, Domains.reals()), Pair::new))
+                .flatMap(p -> Gens.seeds().map(seed -> GradCase.of("reshape " + p.second().shape() + " to " + p.first(), seed,
+                        (t, a) -> record(Op.RESHAPE, Attrs.ints(p.first().dims()), a[0]), p.second())));
+    }
+
+    /** Broadcast a smaller shape (leading axes dropped, axes of 1) to a larger one. */
+    private static Gen<GradCase> expand() {
+        return Shapes.broadcast(Domains.smallShapes(), 1).flatMap(s -> Gen.zip(Domains.array(s.operand(0), Domains.reals()), Gens.seeds(),
+                (x, seed) -> GradCase.of("expand " + s.operand(0) + " to " + s.out(), seed,
+                        (t, a) -> record(Op.EXPAND, Attrs.ints(s.out().dims()), a[0]), x)));
+    }
+
+    private static Gen<GradCase> transpose() {
+        return Shapes.shapes(2, 3, 4).flatMap(s -> unary("transpose", Domains.array(s, Domains.reals()),
+                x -> record(Op.TRANSPOSE, Attrs.NONE, x)));
+    }
+
+    private static Gen<GradCase> reduction(Op op, Function<Shape, Gen<NDArray>> values) {
+        return Shapes.shapes(1, 3, 4).flatMap(s -> Gens.ints(0, s.rank() - 1).flatMap(axis ->
+                unary(op.label() + "(axis=" + axis + ")", values.apply(s), x -> record(op, Attrs.ints(axis), x))));
+    }
+
+    private static Gen<GradCase> matmul() {
+        Gen<List<Integer>> nkm = Gen.listOf(3, Shapes.dims(5));
+        return nkm.flatMap(d -> Gen.zip(
+                Gen.zip(Domains.array(Shape.of(d.get(0), d.get(1)), Domains.reals()), Domains.array(Shape.of(d.get(1), d.get(2)), Domains.reals()),
+                        (a, b) -> new NDArray[] {a, b}),
+                Gens.seeds(),
+                (ab, seed) -> GradCase.of("matmul " + ab[0].shape() + " · " + ab[1].shape(), seed,
+                        (t, a) -> record(Op.MATMUL, Attrs.NONE, a[0], a[1]), ab)));
+    }
+}

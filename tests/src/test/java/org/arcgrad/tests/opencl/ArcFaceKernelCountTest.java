@@ -1,0 +1,43 @@
+package org.arcgrad.tests.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.compile.KernelPlan;
+import org.arcgrad.opencl.compile.KernelSpec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins how many kernels the seed's ArcFace head + cross-entropy, forward and backward, compiles
+ * to, so that fusion cannot silently regress. If a change lowers the count, lower it here; if it
+ * raises it, that needs a reason. (No device is needed: this only plans.)
+ */
+class ArcFaceKernelCountTest {
+    @Test
+    void arcFaceForwardAndBackwardKernelCount() {
+        Tape tape = new Tape();
+        Tensor x = tape.param("x", 256, 512);
+        Tensor w = tape.param("w", 10_000, 512);
+        Tensor y = tape.labels("y", 256);
+        Tensor loss = Functional.crossEntropy(new ArcFace().logits(x, w, y), y);
+        Tensor[] g = tape.grad(loss, x, w);
+        KernelPlan plan = KernelPlan.of(Graph.of(loss, g[0], g[1]));
+
+        Map<String, Integer> kinds = new TreeMap<>();
+        for (KernelSpec k : plan.kernels()) {
+            kinds.merge(k.kind(), 1, Integer::sum);
+        }
+        String summary = plan.summary();
+        // forward: 2 normalizes (sum of squares + scaled copy each), cos GEMM, row max, row sum-exp,
+        //          label gather, sum over rows, its scale by 1/N (the loss)
+        // backward: d cos (elementwise, the only N×C write), 2 GEMMs, 2 normalize backwards (reduce + elementwise each)
+        assertEquals(Map.of("elementwise", 6, "reduce", 7, "gather", 1, "gemm", 3), kinds, summary);
+        assertEquals(17, plan.kernels().size(), summary);
+    }
+}

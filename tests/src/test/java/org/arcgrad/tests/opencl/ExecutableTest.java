@@ -1,0 +1,111 @@
+package org.arcgrad.tests.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Interpreter;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.runtime.DeviceBuffer;
+import org.junit.jupiter.api.Test;
+
+/** Running compiled graphs: repeated runs, parameters kept on the device, and clear errors on bad feeds. */
+class ExecutableTest {
+    private final Random random = new Random(3);
+
+    @Test
+    void gradientDescentStepsStayOnTheDeviceAndMatchTheInterpreter() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 8, 5);
+        Tensor w = tape.param("w", 3, 5);
+        Tensor y = tape.labels("y", 8);
+        Tensor loss = Functional.crossEntropy(Functional.linear(Functional.normalize(x), w).scale(4), y);
+        Tensor step = w.sub(tape.grad(loss, w)[0].scale(0.5));
+        NDArray xv = NDArray.gaussian(x.shape(), random);
+        NDArray yv = NDArray.of(Shape.of(8), 0, 1, 2, 0, 1, 2, 0, 1);
+        NDArray wv = NDArray.gaussian(w.shape(), random);
+
+        NDArray reference = wv.copy();
+        for (int i = 0; i < 5; i++) {
+            reference = Interpreter.run(Map.of(x, xv, y, yv, w, reference), step)[0];
+        }
+        try (Executable e = Executable.compile(SharedDevice.context(), step)) {
+            e.feed(x, xv).feed(y, yv).feed(w, wv).update(w, step);
+            for (int i = 0; i < 5; i++) {
+                e.run();
+            }
+            NDArray got = e.read(w);
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(reference.data()[i], got.data()[i], 1e-5 * (1 + Math.abs(reference.data()[i])), "w[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void boundBufferIsReadInPlace() {
+        Tape tape = new Tape();
+        Tensor p = tape.param("p", 4);
+        Tensor out = p.scale(2).add(1);
+        DeviceBuffer buffer = SharedDevice.context().upload("p", new float[] {1, 2, 3, 4});
+        try (Executable e = Executable.compile(SharedDevice.context(), out)) {
+            e.bind(p, buffer).run();
+            assertArrayEquals(new double[] {3, 5, 7, 9}, e.read(out).data(), 0);
+            buffer.upload(new float[] {0, 0, 0, 1});
+            e.run();
+            assertArrayEquals(new double[] {1, 1, 1, 3}, e.read(out).data(), 0);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    @Test
+    void badFeedsAreRefusedByName() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 2, 3);
+        Tensor y = tape.labels("y", 2);
+        Tensor out = Functional.gather(x, y);
+        try (Executable e = Executable.compile(SharedDevice.context(), out)) {
+            IllegalArgumentException wrongLength = assertThrows(IllegalArgumentException.class, () -> e.feed(x, new float[5]));
+            assertTrue(wrongLength.getMessage().contains("\"x\" needs 6 values, got 5"), wrongLength.getMessage());
+            IllegalArgumentException badLabel = assertThrows(IllegalArgumentException.class, () -> e.feed(y, new int[] {0, 3}));
+            assertTrue(badLabel.getMessage().contains("label 3 at index 1 is outside [0, 3)"), badLabel.getMessage());
+            IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class, () -> e.feed(y, new float[2]));
+            assertTrue(wrongType.getMessage().contains("holds int values, got float"), wrongType.getMessage());
+            IllegalStateException unfed = assertThrows(IllegalStateException.class, e::run);
+            assertTrue(unfed.getMessage().contains("no value fed for"), unfed.getMessage());
+            e.feed(x, new float[] {1, 2, 3, 4, 5, 6}).feed(y, new int[] {2, 0});
+            e.run();
+            assertArrayEquals(new double[] {3, 4}, e.read(out).data(), 0);
+        }
+    }
+
+    @Test
+    void deadIntermediatesShareBuffers() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 64, 64);
+        Tensor t = x;
+        for (int i = 0; i < 6; i++) {
+            t = t.matmul(x).scale(0.01); // each product is materialized, then dead after the next
+        }
+        try (Executable e = Executable.compile(SharedDevice.context(), t)) {
+            long oneMatrix = 4L * 64 * 64;
+            assertTrue(e.intermediateBytes() <= 3 * oneMatrix, "intermediates use " + e.intermediateBytes() + " bytes");
+            Map<Tensor, NDArray> feeds = new HashMap<>();
+            feeds.put(x, NDArray.uniform(x.shape(), -1, 1, random));
+            NDArray want = Interpreter.run(feeds, t)[0];
+            NDArray got = e.run(feeds)[0];
+            for (int i = 0; i < want.size(); i++) {
+                assertEquals(want.data()[i], got.data()[i], 1e-5 * (1e-6 + Math.abs(want.data()[i])) + 1e-12, "element " + i);
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package org.arcgrad.tests.property;
+
+import java.lang.reflect.Method;
+import java.util.Optional;
+import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The command line that replays a failed property: the project's launcher, restricted to this
+ * test method, with the seed (and the try count, when it was overridden). Surefire's
+ * failIfNoSpecifiedTests=false is needed because -Dtest also reaches the modules built by -am,
+ * which have no such test and would otherwise fail the build.
+ */
+final class ReplayCommand {
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private ReplayCommand() {
+    }
+
+    static String of(long seed, String triesOverride) {
+        String test = testMethod().orElse("<TestClass>#<method>");
+        return "./arcgrad test -pl tests -am -Dsurefire.failIfNoSpecifiedTests=false -Dtest=" + test
+                + " -D" + Seeds.SEED_PROPERTY + "=" + seed
+                + (triesOverride == null ? "" : " -D" + Property.TRIES_PROPERTY + "=" + triesOverride);
+    }
+
+    /** "SimpleClassName#method" of the nearest JUnit test method on the stack (lambdas inside it are skipped). */
+    static Optional<String> testMethod() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> isTestMethod(f.getDeclaringClass(), f.getMethodName()))
+                .findFirst()
+                .map(f -> f.getDeclaringClass().getSimpleName() + "#" + f.getMethodName()));
+    }
+
+    // @Testable sits on @Test directly but on @ParameterizedTest only through @TestTemplate, hence
+    // the meta-annotation search.
+    private static boolean isTestMethod(Class<?> c, String name) {
+        for (Method m : c.getDeclaredMethods()) {
+            if (m.getName().equals(name) && AnnotationSupport.isAnnotated(m, Testable.class)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,20 +1,27 @@
 package org.arcgrad.opencl.gemm;
 
+import org.arcgrad.opencl.runtime.DeviceBuffer;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Kernel;
+
 /**
- * A {@link GemmKernel} built for one {@link JoclDevice}, with argument checks, so callers pass
+ * A {@link GemmKernel} built in one {@link DeviceContext}, with argument checks, so callers pass
  * sizes and buffers instead of a raw argument list.
  */
 public final class CompiledGemm implements AutoCloseable {
-    private final JoclDevice device;
-    private final GemmKernel kernel;
-    private final JoclDevice.Kernel built;
 
-    /** Validates the parameters against the device, then builds. */
-    public CompiledGemm(JoclDevice device, GemmKernel kernel) {
-        kernel.params().checkFits(device.limits());
-        this.device = device;
+    /** Device time of one launch (profiling events) and host wall time from enqueue to the end of its sync. */
+    public record Timing(long kernelNanos, long wallNanos) {
+    }
+
+    private final GemmKernel kernel;
+    private final Kernel built;
+
+    /** Validates the parameters against the context's device, then builds (through the runtime's program cache). */
+    public CompiledGemm(DeviceContext context, GemmKernel kernel) {
+        kernel.params().checkFits(DeviceLimits.of(context.device().info()));
         this.kernel = kernel;
-        this.built = device.build(kernel.source(), kernel.name());
+        this.built = context.build(kernel.source()).kernel(kernel.name());
     }
 
     public GemmKernel kernel() {
@@ -22,38 +29,41 @@ public final class CompiledGemm implements AutoCloseable {
     }
 
     /**
-     * Computes C = op(A)·op(B) for dense row-major operands and waits for it.
+     * Computes C = op(A)·op(B) for dense row-major float32 operands and waits for it.
      *
-     * @param epilogueArgs values of the epilogue's parameters, in order (Integer, Float or Buffer)
+     * @param epilogueArgs values of the epilogue's parameters, in order (Integer, Float or DeviceBuffer)
      */
-    public JoclDevice.Timing run(int m, int n, int k, JoclDevice.Buffer a, JoclDevice.Buffer b, JoclDevice.Buffer c,
-                                 Object... epilogueArgs) {
+    public Timing run(int m, int n, int k, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, Object... epilogueArgs) {
         GemmKernel.checkSizes(m, n, k);
         GemmVariant v = kernel.variant();
-        requireFloats("A", a, (long) v.storedRowsA(m, k) * v.storedColsA(m, k));
-        requireFloats("B", b, (long) v.storedRowsB(n, k) * v.storedColsB(n, k));
-        requireFloats("C", c, (long) m * n);
+        requireElements(a, (long) v.storedRowsA(m, k) * v.storedColsA(m, k));
+        requireElements(b, (long) v.storedRowsB(n, k) * v.storedColsB(n, k));
+        requireElements(c, (long) m * n);
         int expected = kernel.epilogue().parameters().size();
         if (epilogueArgs.length != expected) {
             throw new IllegalArgumentException("the epilogue takes " + expected + " arguments " + kernel.epilogue().parameters()
                 + ", got " + epilogueArgs.length);
         }
         int[] ld = kernel.denseLeadingDimensions(m, n, k);
-        Object[] args = new Object[9 + epilogueArgs.length];
         Object[] fixed = {m, n, k, a, ld[0], b, ld[1], c, ld[2]};
+        Object[] args = new Object[fixed.length + epilogueArgs.length];
         System.arraycopy(fixed, 0, args, 0, fixed.length);
         System.arraycopy(epilogueArgs, 0, args, fixed.length, epilogueArgs.length);
-        return device.launch(built, kernel.globalSize(m, n), kernel.localSize(), args);
+        built.args(args);
+        long start = System.nanoTime();
+        long kernelNanos = built.launchProfiled(kernel.globalSize(m, n), kernel.localSize());
+        return new Timing(kernelNanos, System.nanoTime() - start);
     }
 
     @Override
     public void close() {
-        device.release(built);
+        built.release();
     }
 
-    private static void requireFloats(String name, JoclDevice.Buffer buffer, long needed) {
-        if (buffer.floats() < needed) {
-            throw new IllegalArgumentException(name + " holds " + buffer.floats() + " floats, the product needs " + needed);
+    private static void requireElements(DeviceBuffer buffer, long needed) {
+        if (buffer.elements() < needed) {
+            throw new IllegalArgumentException("buffer " + buffer.describe() + " holds " + buffer.elements()
+                + " elements, the product needs " + needed);
         }
     }
 }

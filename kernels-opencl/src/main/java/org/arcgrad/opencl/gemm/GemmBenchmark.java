@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import org.arcgrad.opencl.runtime.DeviceBuffer;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Devices;
 
 /**
  * GFLOP/s of our GEMM kernels on the ArcFace head's products beside OpenBLAS sgemm through
@@ -57,16 +60,17 @@ public final class GemmBenchmark {
         int threads = Runtime.getRuntime().availableProcessors();
         TorchBaseline baseline = new TorchBaseline(python, script, threads);
         List<Row> rows = new ArrayList<>();
-        try (JoclDevice device = JoclDevice.open()) {
-            System.out.println("device: " + device.name() + " (" + device.limits().kind() + "), " + threads + " cores; "
+        try (DeviceContext context = DeviceContext.open(Devices.choose())) {
+            DeviceLimits limits = DeviceLimits.of(context.device().info());
+            System.out.println("device: " + context.device().name() + " (" + limits.type() + "), " + threads + " cores; "
                 + "median of " + reps + " after " + warmup + " warm-up" + (tune ? "; tuned per product" : "; default parameters"));
             for (int c : classes) {
                 for (HeadProduct product : HeadProduct.of(batch, dim, c)) {
                     GemmParams params = tune
-                        ? new GemmTuner(device, 3).tune(product.variant(), product.m(), product.n(), product.k(),
-                            GemmCandidates.forDevice(device.limits(), product.variant())).get(0).params()
-                        : GemmDefaults.forDevice(device.limits(), product.variant());
-                    double[] ours = measure(device, product, params, warmup, reps);
+                        ? new GemmTuner(context, 3).tune(product.variant(), product.m(), product.n(), product.k(),
+                            GemmCandidates.forDevice(limits, product.variant())).get(0).params()
+                        : GemmDefaults.forDevice(limits, product.variant());
+                    double[] ours = measure(context, product, params, warmup, reps);
                     Optional<Double> theirs = torch ? baseline.measure(product, batch, dim, warmup, reps) : Optional.empty();
                     Row row = new Row(product, params, ours[0], ours[1], theirs);
                     rows.add(row);
@@ -93,27 +97,27 @@ public final class GemmBenchmark {
     }
 
     /** {kernel GFLOP/s, wall GFLOP/s}: medians over {@code reps} runs after {@code warmup}. */
-    private static double[] measure(JoclDevice device, HeadProduct p, GemmParams params, int warmup, int reps) {
+    private static double[] measure(DeviceContext context, HeadProduct p, GemmParams params, int warmup, int reps) {
         Random rng = new Random(42);
-        JoclDevice.Buffer a = device.upload(GemmTuner.randomFloats(rng, (long) p.m() * p.k()));
-        JoclDevice.Buffer b = device.upload(GemmTuner.randomFloats(rng, (long) p.n() * p.k()));
-        JoclDevice.Buffer c = device.allocate((long) p.m() * p.n());
-        try (CompiledGemm gemm = new CompiledGemm(device, GemmTemplate.render(p.variant(), params, Epilogue.identity()))) {
+        DeviceBuffer a = context.upload("A", GemmTuner.randomFloats(rng, (long) p.m() * p.k()));
+        DeviceBuffer b = context.upload("B", GemmTuner.randomFloats(rng, (long) p.n() * p.k()));
+        DeviceBuffer c = context.floatBuffer("C", (long) p.m() * p.n());
+        try (CompiledGemm gemm = new CompiledGemm(context, GemmTemplate.render(p.variant(), params, Epilogue.identity()))) {
             for (int i = 0; i < warmup; i++) {
                 gemm.run(p.m(), p.n(), p.k(), a, b, c);
             }
             long[] kernel = new long[reps];
             long[] wall = new long[reps];
             for (int i = 0; i < reps; i++) {
-                JoclDevice.Timing t = gemm.run(p.m(), p.n(), p.k(), a, b, c);
+                CompiledGemm.Timing t = gemm.run(p.m(), p.n(), p.k(), a, b, c);
                 kernel[i] = t.kernelNanos();
                 wall[i] = t.wallNanos();
             }
             return new double[] {p.flops() / median(kernel), p.flops() / median(wall)};
         } finally {
-            device.release(a);
-            device.release(b);
-            device.release(c);
+            a.release();
+            b.release();
+            c.release();
         }
     }
 

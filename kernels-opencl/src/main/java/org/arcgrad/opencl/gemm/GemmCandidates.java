@@ -1,5 +1,7 @@
 package org.arcgrad.opencl.gemm;
 
+import org.arcgrad.opencl.runtime.DeviceType;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +11,7 @@ public final class GemmCandidates {
     }
 
     public static List<GemmParams> forDevice(DeviceLimits device, GemmVariant variant) {
-        return device.kind() == DeviceLimits.Kind.CPU ? cpu(variant) : gpu(variant);
+        return device.type() == DeviceType.CPU ? cpu(variant) : gpu(variant);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.arcgrad.opencl.gemm;
 
+import org.arcgrad.opencl.runtime.DeviceType;
+
 /**
  * Default parameters, chosen by device kind and variant.
  *
@@ -34,7 +36,7 @@ public final class GemmDefaults {
     }
 
     public static GemmParams forDevice(DeviceLimits device, GemmVariant variant) {
-        return device.kind() == DeviceLimits.Kind.CPU ? cpu(variant) : gpu(variant);
+        return device.type() == DeviceType.CPU ? cpu(variant) : gpu(variant);
     }
 
     public static GemmParams cpu(GemmVariant variant) {

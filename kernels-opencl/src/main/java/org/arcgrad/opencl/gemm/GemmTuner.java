@@ -5,6 +5,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import org.arcgrad.opencl.runtime.CacheSettings;
+import org.arcgrad.opencl.runtime.DeviceBuffer;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Devices;
 
 /**
  * Tries candidate parameter sets on the actual device for one shape and keeps the fastest
@@ -20,11 +24,11 @@ public final class GemmTuner {
         }
     }
 
-    private final JoclDevice device;
+    private final DeviceContext context;
     private final int repetitions;
 
-    public GemmTuner(JoclDevice device, int repetitions) {
-        this.device = device;
+    public GemmTuner(DeviceContext context, int repetitions) {
+        this.context = context;
         this.repetitions = repetitions;
     }
 
@@ -35,15 +39,15 @@ public final class GemmTuner {
      */
     public List<Trial> tune(GemmVariant variant, int m, int n, int k, List<GemmParams> candidates) {
         Random rng = new Random(1);
-        JoclDevice.Buffer a = device.upload(randomFloats(rng, (long) m * k));
-        JoclDevice.Buffer b = device.upload(randomFloats(rng, (long) n * k));
-        JoclDevice.Buffer c = device.allocate((long) m * n);
+        DeviceBuffer a = context.upload("tuner A", randomFloats(rng, (long) m * k));
+        DeviceBuffer b = context.upload("tuner B", randomFloats(rng, (long) n * k));
+        DeviceBuffer c = context.floatBuffer("tuner C", (long) m * n);
         List<Trial> trials = new ArrayList<>();
         List<CompiledGemm> built = new ArrayList<>();
         try {
             for (GemmParams p : candidates) {
                 try {
-                    CompiledGemm gemm = new CompiledGemm(device, GemmTemplate.render(variant, p, Epilogue.identity()));
+                    CompiledGemm gemm = new CompiledGemm(context, GemmTemplate.render(variant, p, Epilogue.identity()));
                     gemm.run(m, n, k, a, b, c); // warm-up: first launch pays for PoCL's work-group function build
                     built.add(gemm);
                 } catch (RuntimeException e) {
@@ -62,9 +66,9 @@ public final class GemmTuner {
             }
         } finally {
             built.forEach(CompiledGemm::close);
-            device.release(a);
-            device.release(b);
-            device.release(c);
+            a.release();
+            b.release();
+            c.release();
         }
         trials.sort(Comparator.comparingLong(Trial::medianNanos));
         return trials;
@@ -89,17 +93,19 @@ public final class GemmTuner {
         int n = Integer.parseInt(args[2]);
         int k = Integer.parseInt(args[3]);
         int reps = args.length > 4 ? Integer.parseInt(args[4]) : 5;
-        try (JoclDevice device = JoclDevice.open()) {
+        // Memory-only program cache: the candidates are throw-away programs.
+        try (DeviceContext context = DeviceContext.open(Devices.choose(), CacheSettings.memoryOnly())) {
+            DeviceLimits limits = DeviceLimits.of(context.device().info());
             List<GemmParams> candidates = new ArrayList<>();
             for (int i = 5; i < args.length; i++) {
                 int[] v = Arrays.stream(args[i].split(",")).mapToInt(Integer::parseInt).toArray();
                 candidates.add(new GemmParams(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8] != 0, v[9] != 0));
             }
             if (candidates.isEmpty()) {
-                candidates = GemmCandidates.forDevice(device.limits(), variant);
+                candidates = GemmCandidates.forDevice(limits, variant);
             }
-            System.out.println(device.name() + ": " + variant + " M=" + m + " N=" + n + " K=" + k);
-            for (Trial t : new GemmTuner(device, reps).tune(variant, m, n, k, candidates)) {
+            System.out.println(context.device().name() + ": " + variant + " M=" + m + " N=" + n + " K=" + k);
+            for (Trial t : new GemmTuner(context, reps).tune(variant, m, n, k, candidates)) {
                 System.out.printf("%8.1f GFLOP/s  %s%s%n", t.failure() == null ? t.gflops(m, n, k) : 0.0, t.params(),
                     t.failure() == null ? "" : "  (" + t.failure() + ")");
             }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.arcgrad.opencl.runtime.DeviceBuffer;
+import org.arcgrad.opencl.runtime.DeviceContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -62,7 +64,7 @@ class GemmCorrectnessTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void matchesFp64Reference(GemmVariant variant, GemmParams params) {
-        JoclDevice device = OpenClTestDevice.get();
+        DeviceContext device = OpenClTestDevice.get();
         Random rng = new Random(variant.ordinal() * 1000L + params.hashCode());
         try (CompiledGemm gemm = new CompiledGemm(device, GemmTemplate.render(variant, params, Epilogue.identity()))) {
             for (int[] s : shapes()) {
@@ -85,7 +87,7 @@ class GemmCorrectnessTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("epilogueCases")
     void appliesEpilogueWithScalarAndBufferArguments(GemmVariant variant, GemmParams params) {
-        JoclDevice device = OpenClTestDevice.get();
+        DeviceContext device = OpenClTestDevice.get();
         Random rng = new Random(7 + variant.ordinal());
         // Uses row, col, acc, a scalar and a per-column buffer: a cosine-margin-like shape.
         Epilogue epilogue = Epilogue.of("s * acc - (col == (row % 7) ? margin[col] : 0.0f)",
@@ -98,22 +100,22 @@ class GemmCorrectnessTest {
         }
     }
 
-    private static void check(JoclDevice device, CompiledGemm gemm, Random rng, int m, int n, int k, Float scale) {
+    private static void check(DeviceContext device, CompiledGemm gemm, Random rng, int m, int n, int k, Float scale) {
         GemmVariant v = gemm.kernel().variant();
         float[] a = ReferenceGemm.random(rng, m * k);
         float[] b = ReferenceGemm.random(rng, n * k);
         float[] marginValues = ReferenceGemm.random(rng, n);
-        JoclDevice.Buffer ab = device.upload(a);
-        JoclDevice.Buffer bb = device.upload(b);
-        JoclDevice.Buffer cb = device.upload(new float[m * n]);
-        JoclDevice.Buffer margin = device.upload(marginValues);
+        DeviceBuffer ab = device.upload("A", a);
+        DeviceBuffer bb = device.upload("B", b);
+        DeviceBuffer cb = device.upload("C", new float[m * n]);
+        DeviceBuffer margin = device.upload("margin", marginValues);
         try {
             if (scale == null) {
                 gemm.run(m, n, k, ab, bb, cb);
             } else {
                 gemm.run(m, n, k, ab, bb, cb, scale, margin);
             }
-            float[] c = device.read(cb);
+            float[] c = cb.downloadFloats();
             ReferenceGemm ref = new ReferenceGemm(v, m, n, k, a, b);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
@@ -132,10 +134,10 @@ class GemmCorrectnessTest {
                 }
             }
         } finally {
-            device.release(ab);
-            device.release(bb);
-            device.release(cb);
-            device.release(margin);
+            ab.release();
+            bb.release();
+            cb.release();
+            margin.release();
         }
     }
 }

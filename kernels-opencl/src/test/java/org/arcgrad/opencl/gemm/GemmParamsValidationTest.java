@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.arcgrad.opencl.runtime.DeviceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -44,18 +45,18 @@ class GemmParamsValidationTest {
 
     @Test
     void checksWorkGroupSizeAgainstTheDevice() {
-        DeviceLimits small = new DeviceLimits(DeviceLimits.Kind.GPU, 256, 1024, 1024, 48 * 1024);
+        DeviceLimits small = new DeviceLimits(DeviceType.GPU, 256, 1024, 1024, 48 * 1024);
         GemmParams big = new GemmParams(128, 128, 16, 32, 16, 4, 4, 4, true, false);
         rejects("work-group MDIMC*NDIMC = 32*16 = 512 exceeds the device's maximum work-group size 256",
             () -> big.checkFits(small));
-        DeviceLimits narrow = new DeviceLimits(DeviceLimits.Kind.GPU, 1024, 8, 1024, 48 * 1024);
+        DeviceLimits narrow = new DeviceLimits(DeviceType.GPU, 1024, 8, 1024, 48 * 1024);
         rejects("exceeds the device's maximum work-item sizes 8×1024",
             () -> new GemmParams(64, 64, 16, 8, 16, 4, 4, 4, true, false).checkFits(narrow));
     }
 
     @Test
     void checksLocalMemoryAgainstTheDevice() {
-        DeviceLimits device = new DeviceLimits(DeviceLimits.Kind.GPU, 1024, 1024, 1024, 16 * 1024);
+        DeviceLimits device = new DeviceLimits(DeviceType.GPU, 1024, 1024, 1024, 16 * 1024);
         GemmParams params = new GemmParams(128, 128, 32, 16, 16, 8, 4, 4, true, false);
         rejects("local tiles need 4*KWG*(MWG+1+NWG) = 4*32*(128+1+128) = 32896 bytes, more than the device's 16384",
             () -> params.checkFits(device));
@@ -66,8 +67,8 @@ class GemmParamsValidationTest {
     @Test
     void defaultsAreValidForTypicalDevices() {
         for (GemmVariant v : GemmVariant.values()) {
-            GemmDefaults.cpu(v).checkFits(DeviceLimits.minimum(DeviceLimits.Kind.CPU));
-            GemmDefaults.gpu(v).checkFits(DeviceLimits.minimum(DeviceLimits.Kind.GPU));
+            GemmDefaults.cpu(v).checkFits(DeviceLimits.typical(DeviceType.CPU));
+            GemmDefaults.gpu(v).checkFits(DeviceLimits.typical(DeviceType.GPU));
             for (GemmParams p : GemmCandidates.cpu(v)) {
                 assertDoesNotThrow(() -> GemmTemplate.render(v, p, Epilogue.identity()));
             }

@@ -1,25 +1,33 @@
 package org.arcgrad.opencl.gemm;
 
+import org.arcgrad.opencl.runtime.CacheSettings;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Devices;
+import org.arcgrad.opencl.runtime.NoOpenClPlatformException;
 import org.junit.jupiter.api.Assumptions;
 
-/** One device for all GEMM tests of a run (whatever OpenCL offers: PoCL's CPU device suffices). */
+/**
+ * One context for all GEMM tests of a run, on the device arcgrad would pick (ARCGRAD_DEVICE,
+ * else a GPU, else PoCL's CPU device), with a memory-only program cache so tests never write to
+ * the user's home. Never closed: the JVM exit releases it.
+ */
 final class OpenClTestDevice {
-    private static JoclDevice device;
+    private static DeviceContext context;
     private static String unavailable;
 
     private OpenClTestDevice() {
     }
 
-    static synchronized JoclDevice get() {
-        if (device == null && unavailable == null) {
+    static synchronized DeviceContext get() {
+        if (context == null && unavailable == null) {
             try {
-                device = JoclDevice.open();
-                System.out.println("GEMM tests on OpenCL device: " + device.name() + " (" + device.limits().kind() + ")");
-            } catch (IllegalStateException | UnsatisfiedLinkError e) {
+                context = DeviceContext.open(Devices.choose(), CacheSettings.memoryOnly());
+                System.out.println("GEMM tests on OpenCL device: " + context.device());
+            } catch (NoOpenClPlatformException e) {
                 unavailable = e.getMessage();
             }
         }
-        Assumptions.assumeTrue(device != null, () -> "skipped, no OpenCL device: " + unavailable);
-        return device;
+        Assumptions.assumeTrue(context != null, () -> "skipped, no OpenCL device: " + unavailable);
+        return context;
     }
 }

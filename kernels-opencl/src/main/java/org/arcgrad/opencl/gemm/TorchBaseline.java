@@ -19,7 +19,12 @@ import java.util.regex.Pattern;
  * {@code GEMM_TORCH ...} lines. Knows nothing of our kernels.
  */
 final class TorchBaseline {
-    private static final Pattern RESULT = Pattern.compile("GEMM_TORCH product=(\\S+) classes=(\\d+) .* gflops=([0-9.]+)");
+    private static final Pattern RESULT =
+        Pattern.compile("GEMM_TORCH product=(\\S+) classes=(\\d+) .* gflops=([0-9.]+) best_gflops=([0-9.]+)");
+
+    /** GFLOP/s from the median and from the fastest repetition. */
+    record Rate(double median, double best) {
+    }
 
     private final String python;
     private final Path script;
@@ -48,7 +53,7 @@ final class TorchBaseline {
     }
 
     /** GFLOP/s of {@code product} for {@code classes}, or empty when PyTorch is not available. */
-    Optional<Double> measure(HeadProduct product, int batch, int dim, int warmup, int reps) {
+    Optional<Rate> measure(HeadProduct product, int batch, int dim, int warmup, int reps) {
         if (unavailable != null) {
             return Optional.empty();
         }
@@ -59,7 +64,7 @@ final class TorchBaseline {
         // Same threads as PoCL: every core. OpenBLAS reads these, torch.set_num_threads covers OpenMP.
         pb.environment().put("OPENBLAS_NUM_THREADS", "" + threads);
         pb.environment().put("OMP_NUM_THREADS", "" + threads);
-        Map<String, Double> results = new HashMap<>();
+        Map<String, Rate> results = new HashMap<>();
         List<String> output = new ArrayList<>();
         try {
             Process p = pb.start();
@@ -68,7 +73,8 @@ final class TorchBaseline {
                     output.add(line);
                     Matcher m = RESULT.matcher(line);
                     if (m.find()) {
-                        results.put(m.group(1) + "/" + m.group(2), Double.parseDouble(m.group(3)));
+                        results.put(m.group(1) + "/" + m.group(2),
+                            new Rate(Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4))));
                     } else if (line.startsWith("GEMM_TORCH_UNAVAILABLE")) {
                         unavailable = line.substring("GEMM_TORCH_UNAVAILABLE".length()).trim();
                     } else if (line.startsWith("GEMM_TORCH_INFO")) {

@@ -38,14 +38,13 @@ final class DirectDotProduct extends RegisterTile {
 
     @Override
     String value(int i, int j, int lane) {
-        return Vectors.horizontalSum(params.vwk(), acc(i, j));
+        return Vectors.horizontalSum(functionPrefix, params.vwk(), acc(i, j));
     }
 
     @Override
     void render(SourceWriter w) {
         int vw = params.vwk();
         int kwi = params.kwi();
-        renderRows(w);
         for (int j = 0; j < columnSlots(); j++) {
             w.line("const int q" + j + " = tileQ + " + slotOffset(j, 1) + ";");
             w.line("const int qc" + j + " = min(q" + j + ", Q - 1);");

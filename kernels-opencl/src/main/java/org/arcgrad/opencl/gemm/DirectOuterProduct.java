@@ -43,7 +43,6 @@ final class DirectOuterProduct extends RegisterTile {
     @Override
     void render(SourceWriter w) {
         int vw = params.vwn();
-        renderRows(w);
         for (int j = 0; j < columnSlots(); j++) {
             w.line("const int q" + j + " = tileQ + " + slotOffset(j, vw) + ";");
         }

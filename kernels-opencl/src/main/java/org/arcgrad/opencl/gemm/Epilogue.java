@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * kernel parameters declared in {@code parameters}, which are appended to the GEMM kernel's own
  * arguments in the order given. For example {@code Epilogue.of("acc * s", "const float s")}
  * scales, and {@code Epilogue.of("acc + bias[col]", "__global const float* restrict bias")}
- * adds a per-column bias. It is rendered as an inline function, so its names cannot collide with
+ * adds a per-column bias. It is rendered as a function of its own, so its names cannot collide with
  * the kernel's locals. {@code preamble} is emitted before the kernel, for helper functions.
  *
  * @param expression an OpenCL C expression of type float

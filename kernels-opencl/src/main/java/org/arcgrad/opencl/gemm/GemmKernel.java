@@ -16,20 +16,24 @@ import java.util.List;
  * @param params the tuning parameters it was rendered with
  * @param epilogue the epilogue it applies
  * @param argumentNames names of all kernel arguments, in order
+ * @param columnLoop each work-group walks all column tiles (an output stage that reduces rows)
  */
 public record GemmKernel(String source, String name, GemmVariant variant, GemmParams params, Epilogue epilogue,
-                         List<String> argumentNames) {
+                         List<String> argumentNames, boolean columnLoop) {
 
     public GemmKernel {
         argumentNames = List.copyOf(argumentNames);
     }
 
-    /** Global work size {dim0, dim1} for C of M×N: dim 0 runs along N, dim 1 along M (swapped for TT). */
+    /**
+     * Global work size {dim0, dim1} for C of M×N: dim 0 runs along N, dim 1 along M (swapped for
+     * TT); one group along N when the kernel walks all column tiles itself.
+     */
     public long[] globalSize(int m, int n) {
         checkSizes(m, n, 1);
         int p = variant == GemmVariant.TT ? n : m;
         int q = variant == GemmVariant.TT ? m : n;
-        long groupsQ = ceilDiv(q, params.nwg());
+        long groupsQ = columnLoop ? 1 : ceilDiv(q, params.nwg());
         long groupsP = ceilDiv(p, params.mwg());
         return new long[] {groupsQ * params.ndimc(), groupsP * params.mdimc()};
     }

@@ -2,6 +2,7 @@ package org.arcgrad.opencl.gemm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Renders OpenCL C for C[M×N] = op(A)·op(B) in fp32, op = identity or transpose, with an
@@ -21,20 +22,23 @@ import java.util.List;
  *   <li><b>Tile walk</b>: one work-group per MWG×NWG tile of the product. By default group
  *   (x, y) takes column tile x and row tile y; with {@code rowTilesFirst} the linear group index
  *   walks down the row tiles first (a CPU then keeps a panel of B hot in cache while A
- *   streams).</li>
+ *   streams). An output stage that reduces along rows makes each group loop over all column
+ *   tiles of its row tile instead; row indices are declared before that loop, the register
+ *   tile, epilogue and output inside it.</li>
  *   <li><b>Register tile</b> ({@link RegisterTile}): each work-item accumulates MWI×NWI values in
  *   registers, fully unrolled (named variables, not arrays: PoCL/LLVM would otherwise keep
  *   arrays in memory). Three forms: {@link DirectOuterProduct} (R contiguous along Q, read from
  *   global memory: CPUs), {@link DirectDotProduct} (NT: both operands contiguous along K, vector
  *   partial sums along K: CPUs), {@link LocalOuterProduct} (tiles staged in local memory with
  *   coalesced copies: GPUs).</li>
- *   <li><b>Epilogue</b>: an inline function {@code arcgrad_epilogue(row, col, acc, ...)} of the
+ *   <li><b>Epilogue</b>: a function {@code <kernel name>_epilogue(row, col, acc, ...)} of the
  *   user's expression, called once per element with C's coordinates.</li>
  *   <li><b>Output stage</b> ({@link OutputStage}): consumes each value; {@link StoreOutput}
  *   writes C. The planned fused row reduction (online log-sum-exp across N tiles) is another
- *   output stage: it keeps per-row running max and sum in the work-item, consumes values after
- *   the epilogue, and needs the tile walk to loop over all column tiles of its row tile (the
- *   register tile render is a self-contained block that can be placed inside such a loop).</li>
+ *   output stage: per-row running max and sum in registers, one per row slot of the work-item,
+ *   values folded in after the epilogue, the column-tile loop above; partial states of the
+ *   NDIMC work-items sharing a row combined at the end (the test's row-sum stage shows the
+ *   mechanics).</li>
  * </ol>
  *
  * <h2>Edges: bounds handling, not padding</h2>
@@ -53,13 +57,27 @@ public final class GemmTemplate {
 
     /** Renders the plain GEMM (C is stored) for {@code variant} with {@code params} and {@code epilogue}. */
     public static GemmKernel render(GemmVariant variant, GemmParams params, Epilogue epilogue) {
-        return render(variant, params, epilogue, new StoreOutput());
+        return render(variant, params, epilogue, "arcgrad_gemm_" + variant.name().toLowerCase(Locale.ROOT));
     }
 
-    static GemmKernel render(GemmVariant variant, GemmParams params, Epilogue epilogue, OutputStage output) {
+    /**
+     * Same, with the kernel named {@code name}; its helper functions take {@code name} as prefix,
+     * so kernels of different names can be concatenated into one program.
+     */
+    public static GemmKernel render(GemmVariant variant, GemmParams params, Epilogue epilogue, String name) {
+        return render(variant, params, epilogue, name, new StoreOutput());
+    }
+
+    static GemmKernel render(GemmVariant variant, GemmParams params, Epilogue epilogue, String name, OutputStage output) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("kernel name '" + name + "' is not a C identifier");
+        }
         KernelProblem problem = KernelProblem.of(variant);
+        if (output.walksAllColumnTiles() && problem.swapped()) {
+            throw new IllegalArgumentException("row reductions need C's rows to be the kernel's rows; TT computes C^T");
+        }
         RegisterTile tile = RegisterTile.choose(params, problem);
-        String name = "arcgrad_gemm_" + variant.name().toLowerCase();
+        tile.functionPrefix = name;
 
         List<String> declarations = new ArrayList<>(List.of(
             "const int M", "const int N", "const int K",
@@ -73,36 +91,46 @@ public final class GemmTemplate {
         w.line("// arcgrad GEMM " + variant + ": C = " + (variant.transposeA() ? "A^T" : "A") + " * "
             + (variant.transposeB() ? "B^T" : "B") + "; " + params);
         if (tile instanceof DirectDotProduct) {
-            w.line(Vectors.horizontalSumHelpers(params.vwk()).stripTrailing());
+            w.line(Vectors.horizontalSumHelpers(name, params.vwk()).stripTrailing());
         }
         if (!epilogue.preamble().isEmpty()) {
             w.line(epilogue.preamble().stripTrailing());
         }
-        renderEpilogueFunction(w, epilogue);
+        renderEpilogueFunction(w, epilogue, name);
         w.line("__kernel __attribute__((reqd_work_group_size(" + params.ndimc() + ", " + params.mdimc() + ", 1)))");
         w.open("void " + name + "(" + String.join(", ", declarations) + ")");
         tile.renderKernelScope(w);
         problem.renderAliases(w);
         w.line("const int tn = get_local_id(0), tm = get_local_id(1);");
-        renderTileWalk(w, params);
-        output.renderBeforeTiles(w);
+        renderTileWalk(w, params, output.walksAllColumnTiles());
+        tile.renderRowIndices(w);
+        output.renderBeforeTiles(w, params.mwi());
+        if (output.walksAllColumnTiles()) {
+            w.line("// Each work-group walks every column tile of its rows (row reductions in the output stage).");
+            w.open("for (int tileQ = 0; tileQ < Q; tileQ += " + params.nwg() + ")");
+        } else {
+            w.open("");
+        }
         tile.render(w);
-        renderOutput(w, tile, problem, epilogue, output);
-        output.renderAfterTiles(w);
+        renderOutput(w, tile, problem, new EpilogueCall(name + "_epilogue", epilogue.parameterNames(), epilogue.isIdentity()), output);
         w.close();
-        return new GemmKernel(w.toString(), name, variant, params, epilogue, argumentNames);
+        output.renderAfterTiles(w, params.mwi());
+        w.close();
+        return new GemmKernel(w.toString(), name, variant, params, epilogue, argumentNames, output.walksAllColumnTiles());
     }
 
-    private static void renderEpilogueFunction(SourceWriter w, Epilogue epilogue) {
+    private static void renderEpilogueFunction(SourceWriter w, Epilogue epilogue, String kernelName) {
         List<String> params = new ArrayList<>(List.of("const int row", "const int col", "const float acc"));
         params.addAll(epilogue.parameters());
-        w.open("inline float arcgrad_epilogue(" + String.join(", ", params) + ")");
+        w.open("float " + kernelName + "_epilogue(" + String.join(", ", params) + ")");
         w.line("return (" + epilogue.expression() + ");");
         w.close();
     }
 
-    private static void renderTileWalk(SourceWriter w, GemmParams params) {
-        if (params.rowTilesFirst()) {
+    private static void renderTileWalk(SourceWriter w, GemmParams params, boolean columnLoop) {
+        if (columnLoop) {
+            w.line("const int tileP = get_group_id(1) * " + params.mwg() + ";");
+        } else if (params.rowTilesFirst()) {
             w.line("// Row tiles first: consecutive work-groups share a column tile (a panel of R stays in cache).");
             w.line("const int group = get_group_id(0) + get_group_id(1) * get_num_groups(0);");
             w.line("const int tileP = (group % get_num_groups(1)) * " + params.mwg() + ";");
@@ -113,7 +141,7 @@ public final class GemmTemplate {
         }
     }
 
-    private static void renderOutput(SourceWriter w, RegisterTile tile, KernelProblem problem, Epilogue epilogue,
+    private static void renderOutput(SourceWriter w, RegisterTile tile, KernelProblem problem, EpilogueCall epilogue,
                                      OutputStage output) {
         GemmParams params = tile.params;
         if (tile.lanes() > 1 && !problem.swapped()) {
@@ -122,11 +150,11 @@ public final class GemmTemplate {
             for (int i = 0; i < params.mwi(); i++) {
                 for (int j = 0; j < tile.columnSlots(); j++) {
                     String[] values = new String[tile.lanes()];
-                    if (epilogue.isIdentity()) {
+                    if (epilogue.identity()) {
                         for (int lane = 0; lane < values.length; lane++) {
                             values[lane] = tile.value(i, j, lane);
                         }
-                        output.renderConsumeRun(w, tile.row(i), tile.column(j, 0), values);
+                        output.renderConsumeRun(w, i, tile.row(i), tile.column(j, 0), values);
                     } else {
                         // A loop over the lanes rather than VWN inlined copies of the epilogue: same
                         // code after LLVM vectorizes it, a fraction of PoCL's compile time.
@@ -134,12 +162,12 @@ public final class GemmTemplate {
                         w.line("float lanes[" + values.length + "];");
                         w.line("vstore" + values.length + "(" + tile.acc(i, j) + ", 0, lanes);");
                         w.open("for (int v = 0; v < " + values.length + "; ++v)");
-                        w.line("lanes[v] = " + epilogueCall(tile.row(i), "(" + tile.column(j, 0) + " + v)", "lanes[v]", epilogue) + ";");
+                        w.line("lanes[v] = " + epilogue.call(tile.row(i), "(" + tile.column(j, 0) + " + v)", "lanes[v]") + ";");
                         w.close();
                         for (int lane = 0; lane < values.length; lane++) {
                             values[lane] = "lanes[" + lane + "]";
                         }
-                        output.renderConsumeRun(w, tile.row(i), tile.column(j, 0), values);
+                        output.renderConsumeRun(w, i, tile.row(i), tile.column(j, 0), values);
                         w.close();
                     }
                 }
@@ -157,7 +185,7 @@ public final class GemmTemplate {
      * Vector accumulators are spilled to a private array and walked by a loop, which keeps the
      * source (and PoCL's compile time) small; this path only runs on edge tiles.
      */
-    private static void renderGuardedOutput(SourceWriter w, RegisterTile tile, KernelProblem problem, Epilogue epilogue,
+    private static void renderGuardedOutput(SourceWriter w, RegisterTile tile, KernelProblem problem, EpilogueCall epilogue,
                                             OutputStage output) {
         int lanes = tile.lanes();
         for (int i = 0; i < tile.params.mwi(); i++) {
@@ -168,7 +196,7 @@ public final class GemmTemplate {
                     w.open("if (" + p + " < P && " + q + " < Q)");
                     String row = problem.rowOfC(p, q);
                     String col = problem.colOfC(p, q);
-                    output.renderConsume(w, row, col, epilogueCall(row, col, tile.value(i, j, 0), epilogue));
+                    output.renderConsume(w, i, row, col, epilogue.call(row, col, tile.value(i, j, 0)));
                     w.close();
                 } else {
                     w.open("if (" + p + " < P)");
@@ -178,7 +206,7 @@ public final class GemmTemplate {
                     String q = "(" + tile.column(j, 0) + " + v)";
                     String row = problem.rowOfC(p, q);
                     String col = problem.colOfC(p, q);
-                    output.renderConsume(w, row, col, epilogueCall(row, col, "lanes[v]", epilogue));
+                    output.renderConsume(w, i, row, col, epilogue.call(row, col, "lanes[v]"));
                     w.close();
                     w.close();
                 }
@@ -186,11 +214,14 @@ public final class GemmTemplate {
         }
     }
 
-    private static String epilogueCall(String row, String col, String acc, Epilogue epilogue) {
-        StringBuilder call = new StringBuilder("arcgrad_epilogue(").append(row).append(", ").append(col).append(", ").append(acc);
-        for (String name : epilogue.parameterNames()) {
-            call.append(", ").append(name);
+    /** How the output code calls the rendered epilogue function. */
+    private record EpilogueCall(String function, List<String> extraArguments, boolean identity) {
+        String call(String row, String col, String acc) {
+            StringBuilder c = new StringBuilder(function).append('(').append(row).append(", ").append(col).append(", ").append(acc);
+            for (String name : extraArguments) {
+                c.append(", ").append(name);
+            }
+            return c.append(')').toString();
         }
-        return call.append(')').toString();
     }
 }

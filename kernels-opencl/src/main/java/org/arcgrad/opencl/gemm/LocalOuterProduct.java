@@ -65,7 +65,6 @@ final class LocalOuterProduct extends RegisterTile {
         int vw = params.vwn();
         int wgs = params.workGroupSize();
         w.line("const int lid = tm * " + params.ndimc() + " + tn;");
-        renderRows(w);
         for (int j = 0; j < columnSlots(); j++) {
             w.line("const int lq" + j + " = " + slotOffset(j, vw) + ";");
             w.line("const int q" + j + " = tileQ + lq" + j + ";");

@@ -3,40 +3,50 @@ package org.arcgrad.opencl.gemm;
 import java.util.List;
 
 /**
- * Where each value of C goes after the epilogue. The template calls {@link #renderConsume} once
- * per owned element (already bounds-checked) inside the work-item, with the element's row and
- * column in C; nothing else in the template knows that values end up in a buffer.
+ * Where each value of C goes after the epilogue; nothing else in the template knows that values
+ * end up in a buffer. {@link StoreOutput} writes C.
  *
- * <p>{@link StoreOutput} writes C. A row reduction (online log-sum-exp across N tiles, for a
- * fused margin loss) is meant to be another implementation: it keeps per-row state in the
- * work-item ({@link #renderBeforeTiles}), folds values in ({@link #renderConsume}) and combines
- * and writes the state at the end ({@link #renderAfterTiles}), with the tile walk going over all
- * column tiles of its rows instead of one.
+ * <p>This is the door for the fused row reduction (online log-sum-exp across N tiles, so that a
+ * margin loss never writes the N×C logits): such a stage returns true from
+ * {@link #walksAllColumnTiles}, which makes each work-group loop over every column tile of its
+ * row tile (the register tile and the epilogue run unchanged inside that loop); it declares
+ * per-row running state in {@link #renderBeforeTiles} (one per row slot of the work-item, so it
+ * stays in registers), folds each value in at {@link #renderConsume}, and combines and writes
+ * the state in {@link #renderAfterTiles}. Row slot i of a work-item is row {@code p<i>} of C
+ * (declared before the column loop), valid when {@code p<i> < P}.
  */
 interface OutputStage {
 
     /** Kernel parameter declarations this stage needs, appended after A and B. */
     List<String> kernelParameters();
 
-    /** Code before the first tile, at work-item scope. */
-    default void renderBeforeTiles(SourceWriter w) {
+    /**
+     * True: launch one work-group per row tile and let it walk all column tiles of C in a loop
+     * (for reductions along rows). False: one work-group per tile.
+     */
+    default boolean walksAllColumnTiles() {
+        return false;
     }
 
-    /** Code that consumes {@code value} of element ({@code row}, {@code col}) of C. */
-    void renderConsume(SourceWriter w, String row, String col, String value);
+    /** Code before the first tile, at work-item scope, after the row indices p0..p{rowSlots-1}. */
+    default void renderBeforeTiles(SourceWriter w, int rowSlots) {
+    }
+
+    /** Code that consumes {@code value} of element ({@code row}, {@code col}) of C, row slot {@code rowSlot}. */
+    void renderConsume(SourceWriter w, int rowSlot, String row, String col, String value);
 
     /**
      * Code that consumes {@code values.length} consecutive elements of one row of C, starting at
      * ({@code row}, {@code firstCol}), all known to be inside C. Stages that can do better than one
      * element at a time (a vector store) override this.
      */
-    default void renderConsumeRun(SourceWriter w, String row, String firstCol, String[] values) {
+    default void renderConsumeRun(SourceWriter w, int rowSlot, String row, String firstCol, String[] values) {
         for (int v = 0; v < values.length; v++) {
-            renderConsume(w, row, v == 0 ? firstCol : "(" + firstCol + " + " + v + ")", values[v]);
+            renderConsume(w, rowSlot, row, v == 0 ? firstCol : "(" + firstCol + " + " + v + ")", values[v]);
         }
     }
 
     /** Code after the last tile, at work-item scope. */
-    default void renderAfterTiles(SourceWriter w) {
+    default void renderAfterTiles(SourceWriter w, int rowSlots) {
     }
 }

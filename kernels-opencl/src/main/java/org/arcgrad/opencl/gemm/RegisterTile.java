@@ -16,6 +16,8 @@ package org.arcgrad.opencl.gemm;
 abstract class RegisterTile {
     final GemmParams params;
     final KernelProblem problem;
+    /** Prefix of helper functions this tile's code calls (the kernel's name). */
+    String functionPrefix = "arcgrad_gemm";
 
     RegisterTile(GemmParams params, KernelProblem problem) {
         this.params = params;
@@ -51,7 +53,16 @@ abstract class RegisterTile {
     void renderKernelScope(SourceWriter w) {
     }
 
-    /** Declares indices and accumulators and accumulates over all of K. */
+    /** Declares the row indices p_i and pc_i; once per work-item, before any column tile. */
+    void renderRowIndices(SourceWriter w) {
+        for (int i = 0; i < params.mwi(); i++) {
+            String offset = stridedOwnership() ? i * params.mdimc() + " + tm" : "tm * " + params.mwi() + " + " + i;
+            w.line("const int p" + i + " = tileP + " + offset + ";");
+            w.line("const int pc" + i + " = min(p" + i + ", P - 1);");
+        }
+    }
+
+    /** For the column tile at {@code tileQ}: declares column indices and accumulators and accumulates over all of K. */
     abstract void render(SourceWriter w);
 
     /** Number of accumulator columns per row (vectors or scalars). */
@@ -77,14 +88,6 @@ abstract class RegisterTile {
     /** True where work-items interleave (GPU form), false where each owns a contiguous block (CPU forms). */
     boolean stridedOwnership() {
         return false;
-    }
-
-    void renderRows(SourceWriter w) {
-        for (int i = 0; i < params.mwi(); i++) {
-            String offset = stridedOwnership() ? i * params.mdimc() + " + tm" : "tm * " + params.mwi() + " + " + i;
-            w.line("const int p" + i + " = tileP + " + offset + ";");
-            w.line("const int pc" + i + " = min(p" + i + ", P - 1);");
-        }
     }
 
     /**

@@ -11,15 +11,15 @@ final class StoreOutput implements OutputStage {
     }
 
     @Override
-    public void renderConsume(SourceWriter w, String row, String col, String value) {
+    public void renderConsume(SourceWriter w, int rowSlot, String row, String col, String value) {
         w.line("C[(size_t)(" + row + ") * ldc + (" + col + ")] = " + value + ";");
     }
 
     /** One vector store per run (a run's length is a vector width). */
     @Override
-    public void renderConsumeRun(SourceWriter w, String row, String firstCol, String[] values) {
+    public void renderConsumeRun(SourceWriter w, int rowSlot, String row, String firstCol, String[] values) {
         if (values.length == 1) {
-            renderConsume(w, row, firstCol, values[0]);
+            renderConsume(w, rowSlot, row, firstCol, values[0]);
             return;
         }
         w.line("vstore" + values.length + "(" + Vectors.literal(values) + ", 0, C + (size_t)(" + row + ") * ldc + (" + firstCol + "));");

@@ -38,23 +38,27 @@ final class Vectors {
         return lanes.length == 1 ? lanes[0] : "(" + type(lanes.length) + ")(" + String.join(", ", lanes) + ")";
     }
 
-    /** The sum of all lanes of a vector expression, as a pairwise tree (fewer rounding steps). */
-    static String horizontalSum(int width, String name) {
+    /** The sum of all lanes of a vector expression, through the helpers of {@link #horizontalSumHelpers}. */
+    static String horizontalSum(String prefix, int width, String name) {
         if (width == 1) {
             return name;
         }
-        return "arcgrad_hsum" + width + "(" + name + ")";
+        return prefix + "_hsum" + width + "(" + name + ")";
     }
 
-    /** Helper functions that {@link #horizontalSum} refers to, for every width up to {@code width}. */
-    static String horizontalSumHelpers(int width) {
+    /**
+     * Helper functions that {@link #horizontalSum} refers to, for every width up to {@code width}:
+     * a pairwise tree (fewer rounding steps than a serial sum). Names start with {@code prefix}, so
+     * that several kernels can share one program.
+     */
+    static String horizontalSumHelpers(String prefix, int width) {
         StringBuilder s = new StringBuilder();
         if (width >= 2) {
-            s.append("inline float arcgrad_hsum2(const float2 v) { return v.s0 + v.s1; }\n");
+            s.append("float ").append(prefix).append("_hsum2(const float2 v) { return v.s0 + v.s1; }\n");
         }
         for (int w = 4; w <= width; w *= 2) {
-            s.append("inline float arcgrad_hsum").append(w).append("(const float").append(w)
-                .append(" v) { return arcgrad_hsum").append(w / 2).append("(v.lo + v.hi); }\n");
+            s.append("float ").append(prefix).append("_hsum").append(w).append("(const float").append(w)
+                .append(" v) { return ").append(prefix).append("_hsum").append(w / 2).append("(v.lo + v.hi); }\n");
         }
         return s.toString();
     }

@@ -16,7 +16,18 @@ class GemmTemplateTest {
         GemmKernel k = GemmTemplate.render(GemmVariant.NT, GemmDefaults.cpu(GemmVariant.NT), e);
         assertEquals(List.of("M", "N", "K", "A", "lda", "B", "ldb", "C", "ldc", "s", "bias"), k.argumentNames());
         assertTrue(k.source().contains("return (acc * s + bias[col]);"), k.source());
+        assertTrue(k.source().contains("arcgrad_gemm_nt_epilogue(p0, q0, arcgrad_gemm_nt_hsum16(acc0_0), s, bias)"), k.source());
         assertTrue(k.source().contains("__kernel __attribute__((reqd_work_group_size(1, 1, 1)))"), k.source());
+    }
+
+    @Test
+    void kernelsWithDifferentNamesShareOneProgram() {
+        GemmKernel a = GemmTemplate.render(GemmVariant.NT, GemmDefaults.cpu(GemmVariant.NT), Epilogue.identity(), "logits");
+        GemmKernel b = GemmTemplate.render(GemmVariant.NT, GemmDefaults.cpu(GemmVariant.NT), Epilogue.of("acc * s", "const float s"), "scaled");
+        assertTrue(a.source().contains("void logits(") && a.source().contains("float logits_epilogue("), a.source());
+        assertTrue(b.source().contains("float scaled_hsum16("), b.source());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> GemmTemplate.render(GemmVariant.NN, GemmDefaults.cpu(GemmVariant.NN), Epilogue.identity(), "not a name"));
     }
 
     @Test

@@ -16,10 +16,11 @@ import org.arcgrad.opencl.runtime.Devices;
  * PyTorch on the same machine (bench/gemm_torch.py), as a table. Not a test: it asserts nothing.
  *
  * <pre>
- * java -cp kernels-opencl/target/classes:$HOME/.m2/repository/org/jocl/jocl/2.0.5/jocl-2.0.5.jar \
- *     org.arcgrad.opencl.gemm.GemmBenchmark [--classes 10000,100000] [--batch 256] [--dim 512]
- *     [--warmup 2] [--reps 10] [--tune] [--no-torch] [--python /usr/bin/python3] [--torch-script bench/gemm_torch.py]
+ * bench/gemm.sh [--classes 10000,100000] [--batch 256] [--dim 512] [--warmup 2] [--reps 10] [--tune]
+ *               [--no-torch] [--python /usr/bin/python3] [--torch-script bench/gemm_torch.py]
  * </pre>
+ * (from the repository root; it builds kernels-opencl and runs this class with its classpath).
+ * The device is the runtime's choice: ARCGRAD_DEVICE, else a GPU, else the CPU.
  *
  * All figures are GFLOP/s (2·M·N·K per product). Ours: median over {@code reps} launches after
  * {@code warmup} launches, of the profiled kernel time ("ours kernel") and of the host wall time

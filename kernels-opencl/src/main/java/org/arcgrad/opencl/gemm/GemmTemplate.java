@@ -10,8 +10,10 @@ import java.util.Locale;
  *
  * <h2>Use</h2>
  * <pre>{@code
- * GemmKernel k = GemmTemplate.render(GemmVariant.NT, GemmDefaults.forDevice(limits), Epilogue.of("acc * s", "const float s"));
- * // build k.source(), set args M, N, K, A, lda, B, ldb, C, ldc, s; launch k.globalSize(M, N) with k.localSize()
+ * GemmParams p = GemmDefaults.forDevice(DeviceLimits.of(device.info()), GemmVariant.NT);
+ * GemmKernel k = GemmTemplate.render(GemmVariant.NT, p, Epilogue.of("acc * s", "const float s"));
+ * // build k.source(); set args M, N, K, A, lda, B, ldb, C, ldc, s; launch k.globalSize(M, N) with k.localSize()
+ * // (or let CompiledGemm do all that)
  * }</pre>
  *
  * <h2>Structure of a rendered kernel</h2>

@@ -18,9 +18,13 @@ import org.arcgrad.opencl.runtime.Devices;
  * <pre>
  * bench/gemm.sh [--classes 10000,100000] [--batch 256] [--dim 512] [--warmup 2] [--reps 10] [--tune]
  *               [--no-torch] [--python /usr/bin/python3] [--torch-script bench/gemm_torch.py]
+ *               [--openblas-coretype SkylakeX]
  * </pre>
  * (from the repository root; it builds kernels-opencl and runs this class with its classpath).
- * The device is the runtime's choice: ARCGRAD_DEVICE, else a GPU, else the CPU.
+ * The device is the runtime's choice: ARCGRAD_DEVICE, else a GPU, else the CPU. OpenBLAS runs
+ * with the environment's OPENBLAS_CORETYPE unless {@code --openblas-coretype} sets one (the
+ * table's header line says which): an environment that forces Haswell on an AVX-512 CPU halves
+ * OpenBLAS's rate, so compare against the best core type before drawing conclusions.
  *
  * All figures are GFLOP/s (2·M·N·K per product). Ours: median over {@code reps} launches after
  * {@code warmup} launches, of the profiled kernel time ("ours kernel") and of the host wall time
@@ -47,6 +51,7 @@ public final class GemmBenchmark {
         boolean tune = false;
         boolean torch = true;
         String python = "/usr/bin/python3";
+        String openblasCoreType = null;
         Path script = Path.of("bench", "gemm_torch.py");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -59,12 +64,14 @@ public final class GemmBenchmark {
                 case "--no-torch" -> torch = false;
                 case "--python" -> python = args[++i];
                 case "--torch-script" -> script = Path.of(args[++i]);
+                case "--openblas-coretype" -> openblasCoreType = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                    + "; options: --classes --batch --dim --warmup --reps --tune --no-torch --python --torch-script");
+                    + "; options: --classes --batch --dim --warmup --reps --tune --no-torch --python --torch-script"
+                    + " --openblas-coretype");
             }
         }
         int threads = Runtime.getRuntime().availableProcessors();
-        TorchBaseline baseline = new TorchBaseline(python, script, threads);
+        TorchBaseline baseline = new TorchBaseline(python, script, threads, openblasCoreType);
         List<Row> rows = new ArrayList<>();
         try (DeviceContext context = DeviceContext.open(Devices.choose())) {
             DeviceLimits limits = DeviceLimits.of(context.device().info());

@@ -29,14 +29,17 @@ final class TorchBaseline {
     private final String python;
     private final Path script;
     private final int threads;
+    /** OPENBLAS_CORETYPE for the baseline, or null to inherit the environment's. */
+    private final String openblasCoreType;
     /** Why the baseline is missing, once a run found that out. */
     private String unavailable;
     private String info = "";
 
-    TorchBaseline(String python, Path script, int threads) {
+    TorchBaseline(String python, Path script, int threads, String openblasCoreType) {
         this.python = python;
         this.script = script;
         this.threads = threads;
+        this.openblasCoreType = openblasCoreType;
         if (!Files.isRegularFile(script)) {
             unavailable = "script " + script + " not found (run from the repository root or pass --torch-script)";
         } else if (!Files.isExecutable(Path.of(python)) && !python.equals("python3")) {
@@ -64,6 +67,11 @@ final class TorchBaseline {
         // Same threads as PoCL: every core. OpenBLAS reads these, torch.set_num_threads covers OpenMP.
         pb.environment().put("OPENBLAS_NUM_THREADS", "" + threads);
         pb.environment().put("OMP_NUM_THREADS", "" + threads);
+        if (openblasCoreType != null) {
+            // OpenBLAS picks its kernels by CPU unless this says otherwise; an environment may force
+            // an older ISA (this one sets Haswell: AVX2, on CPUs with AVX-512).
+            pb.environment().put("OPENBLAS_CORETYPE", openblasCoreType);
+        }
         Map<String, Rate> results = new HashMap<>();
         List<String> output = new ArrayList<>();
         try {

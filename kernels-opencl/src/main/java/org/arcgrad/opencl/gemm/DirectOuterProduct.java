@@ -11,8 +11,8 @@ import java.util.function.IntFunction;
  *
  * <p>Edges: rows past P are clamped (loaded but never stored). Columns past Q would make a
  * vector load run off the end of a row, so the loop is rendered twice: with plain vector loads
- * for work-groups whose tile lies wholly inside Q, and with clamped per-lane loads for the last
- * column tile. The branch is uniform over the work-group.
+ * for work-items whose block of columns lies wholly inside Q, and with clamped per-lane loads for
+ * the (at most NDIMC) work-items that straddle the edge.
  */
 final class DirectOuterProduct extends RegisterTile {
 
@@ -52,7 +52,8 @@ final class DirectOuterProduct extends RegisterTile {
         openKLoop(w);
         // Work-items whose block lies wholly past the edge of C skip the arithmetic (not the barrier).
         w.open("if (p0 < P && q0 < Q)");
-        w.open("if (tileQ + " + params.nwg() + " <= Q)");
+        // This work-item's columns are one contiguous block ending at q<last> + VWN - 1.
+        w.open("if (q" + (columnSlots() - 1) + " + " + vw + " <= Q)");
         renderChunk(w, j -> Vectors.load(vw, problem.rightAlongQ("k", "q" + j)));
         w.reopen("else");
         renderChunk(w, j -> clampedLoad(vw, j));

@@ -18,6 +18,21 @@ public final class Interpreter {
     }
 
     public static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds) {
+        return run(graph, feeds, null, 0);
+    }
+
+    /**
+     * Evaluates like {@link #run(Graph, Map)}, but multiplies every arithmetic result by
+     * (1 + u·r) with r uniform in [−1, 1]: Monte Carlo arithmetic. The spread of a few such runs
+     * estimates how far rounding with unit roundoff {@code u} (2⁻²⁴ for fp32) can move each result,
+     * cancellation inside the graph included, which is the slack a lower-precision backend deserves.
+     * Comparisons, max, views, one-hot and sources are exact in any precision and are not perturbed.
+     */
+    public static NDArray[] runWithRoundingNoise(Graph graph, Map<Tensor, NDArray> feeds, double unitRoundoff, java.util.Random random) {
+        return run(graph, feeds, random, unitRoundoff);
+    }
+
+    private static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds, java.util.Random noise, double unitRoundoff) {
         List<Tensor> nodes = graph.nodes();
         Map<Tensor, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -32,7 +47,15 @@ public final class Interpreter {
         Map<Tensor, NDArray> values = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Tensor n = nodes.get(i);
-            values.put(n, evaluate(n, values, feeds));
+            NDArray v = evaluate(n, values, feeds);
+            if (noise != null && isRounded(n.op())) {
+                v = v.copy();
+                double[] d = v.data();
+                for (int j = 0; j < d.length; j++) {
+                    d[j] *= 1 + unitRoundoff * (2 * noise.nextDouble() - 1);
+                }
+            }
+            values.put(n, v);
             for (int k = 0; k < n.arity(); k++) {
                 Tensor in = n.input(k);
                 if (lastUse.get(in) == i) {
@@ -45,6 +68,16 @@ public final class Interpreter {
             out[k] = values.get(graph.outputs().get(k));
         }
         return out;
+    }
+
+    /** Ops whose results a finite-precision backend rounds. */
+    private static boolean isRounded(Op op) {
+        return switch (op.kind()) {
+            case ELEMENTWISE -> !op.isComparison() && op != Op.DETACH && op != Op.WHERE;
+            case REDUCE -> op == Op.SUM;
+            case MATMUL -> true;
+            default -> false;
+        };
     }
 
     private static NDArray evaluate(Tensor n, Map<Tensor, NDArray> values, Map<Tensor, NDArray> feeds) {

@@ -6,11 +6,11 @@ import org.arcgrad.tests.property.Gen;
 import org.arcgrad.tests.property.Gens;
 
 /** Every kind of case at once: random expressions and each op's and composite's catalogue, for properties of backward as a whole. */
-final class AllCases {
+public final class AllCases {
     private AllCases() {
     }
 
-    static Gen<GradCase> any() {
+    public static Gen<GradCase> any() {
         List<Gen<GradCase>> gens = new ArrayList<>();
         gens.add(ExprGen.exprs().map(Expr::toCase));
         gens.add(Gens.oneOf(new ArrayList<>(OpCases.catalogue().values())));

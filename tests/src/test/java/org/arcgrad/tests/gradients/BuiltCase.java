@@ -13,8 +13,8 @@ import org.arcgrad.autodiff.Tensor;
  * arg0, arg1, …), with feeds for every source: for the checks GradCheck does not do itself (zero
  * cotangent, determinism, one-sided differences, kink detection) and for printing the tape.
  */
-record BuiltCase(Tape tape, Tensor[] args, Tensor out, Map<Tensor, NDArray> feeds) {
-    static BuiltCase of(GradCase c, GradientTable rules) {
+public record BuiltCase(Tape tape, Tensor[] args, Tensor out, Map<Tensor, NDArray> feeds) {
+    public static BuiltCase of(GradCase c, GradientTable rules) {
         Tape tape = new Tape(rules);
         Tensor[] args = new Tensor[c.inputs().size()];
         Map<Tensor, NDArray> feeds = new HashMap<>();
@@ -32,7 +32,7 @@ record BuiltCase(Tape tape, Tensor[] args, Tensor out, Map<Tensor, NDArray> feed
     }
 
     /** Adds an input named {@code name} of the output's shape, fed with {@code value}, and returns ⟨out, value⟩. */
-    Tensor dot(String name, NDArray value) {
+    public Tensor dot(String name, NDArray value) {
         Tensor v = tape.input(name, out.shape().dims());
         feeds.put(v, value);
         return out.mul(v).sum();

@@ -23,14 +23,14 @@ import org.arcgrad.tests.property.Shapes;
  *
  * <p>DETACH is not here: it deliberately disagrees with a finite difference (see DetachTest).
  */
-final class OpCases {
+public final class OpCases {
     private static final Map<Op, Gen<GradCase>> CATALOGUE = build();
 
     private OpCases() {
     }
 
     /** Op → its cases; {@code CoverageTest} fails when an op with a gradient rule has no property. */
-    static Map<Op, Gen<GradCase>> catalogue() {
+    public static Map<Op, Gen<GradCase>> catalogue() {
         return CATALOGUE;
     }
 

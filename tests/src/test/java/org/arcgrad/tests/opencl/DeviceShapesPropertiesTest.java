@@ -1,0 +1,76 @@
+package org.arcgrad.tests.opencl;
+
+import static org.arcgrad.autodiff.Functional.crossEntropy;
+import static org.arcgrad.autodiff.Functional.linear;
+import static org.arcgrad.autodiff.Functional.logSumExp;
+
+import java.util.Random;
+import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.tests.gradients.GradCase;
+import org.arcgrad.tests.property.Gen;
+import org.arcgrad.tests.property.Gens;
+import org.arcgrad.tests.property.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OpenCL backend against the interpreter on the shapes that exercise the kernel templates'
+ * edges: matrix products of every transpose variant with sizes from 1 to past the tile sizes (not
+ * multiples of them), the ArcFace head on such sizes, and long rows that take the work-group
+ * reduction. Same tolerance as {@link DeviceAgreement}.
+ */
+class DeviceShapesPropertiesTest {
+    private record Sizes(int n, int d, int c, int variant, long seed) {
+    }
+
+    private static final Gen<Sizes> SIZES = Gen.zip(
+            Gen.zip(Gens.intsSized(1, 70), Gens.intsSized(1, 140), (n, d) -> new int[] {n, d}),
+            Gen.zip(Gens.intsSized(1, 160), Gen.zip(Gens.ints(0, 4), Gens.seeds(), (v, s) -> new long[] {v, s}), (c, vs) -> new long[] {c, vs[0], vs[1]}),
+            (nd, cvs) -> new Sizes(nd[0], nd[1], (int) cvs[0], (int) cvs[1], cvs[2]));
+
+    @Test
+    void deviceAgreesWithInterpreterOnProductsHeadsAndLongRows() {
+        // 50 tries, not the default 100: every try builds new kernels, about a second each on PoCL
+        Property.named("OpenCL = interpreter on tile-edge shapes").tries(50)
+                .forAll(SIZES, s -> DeviceAgreement.assertDeviceMatchesInterpreter(caseOf(s)));
+    }
+
+    private static GradCase caseOf(Sizes s) {
+        Random r = new Random(s.seed());
+        int n = s.n();
+        int d = s.d();
+        int c = s.c();
+        return switch (s.variant()) {
+            case 0 -> GradCase.of("a·b " + n + "x" + d + "·" + d + "x" + c, s.seed(), (t, a) -> a[0].matmul(a[1]),
+                    uniform(r, n, d), uniform(r, d, c));
+            case 1 -> GradCase.of("aᵀ·b then bᵀ·a", s.seed(), (t, a) -> a[0].transpose().matmul(a[1]).transpose().matmul(a[0].transpose()),
+                    uniform(r, d, n), uniform(r, d, c));
+            case 2 -> GradCase.of("linear + bias + cross-entropy", s.seed(),
+                    (t, a) -> crossEntropy(linear(a[0], a[1], a[2]), t.labels("y", n)),
+                    uniform(r, n, d), uniform(r, c, d), uniform(r, c)).withFixed("y", labels(r, n, c));
+            case 3 -> GradCase.of("ArcFace + cross-entropy", s.seed(),
+                    (t, a) -> {
+                        Tensor y = t.labels("y", n);
+                        return crossEntropy(new ArcFace().logits(a[0], a[1], y), y);
+                    },
+                    uniform(r, n, d), uniform(r, c, d)).withFixed("y", labels(r, n, c));
+            default -> GradCase.of("long rows: logsumexp over " + (200 + 9 * c) + " columns", s.seed(),
+                    (t, a) -> logSumExp(a[0], 1, false).add(a[0].sum(0, false).mean()),
+                    uniform(r, 1 + n % 8, 200 + 9 * c));
+        };
+    }
+
+    private static NDArray uniform(Random r, int... dims) {
+        return NDArray.uniform(Shape.of(dims), -2, 2, r);
+    }
+
+    private static NDArray labels(Random r, int n, int c) {
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i == 0 ? c - 1 : r.nextInt(c);
+        }
+        return NDArray.of(Shape.of(n), y);
+    }
+}

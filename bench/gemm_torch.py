@@ -22,7 +22,7 @@ def main():
     ap.add_argument("--dim", type=int, default=512)
     ap.add_argument("--classes", type=int, nargs="+", default=[10000, 100000])
     ap.add_argument("--products", nargs="+", default=["fwd", "grad_x", "grad_w"])
-    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--reps", type=int, default=10)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     a = ap.parse_args()

@@ -16,7 +16,7 @@ import org.arcgrad.opencl.runtime.Devices;
  * PyTorch on the same machine (bench/gemm_torch.py), as a table. Not a test: it asserts nothing.
  *
  * <pre>
- * bench/gemm.sh [--classes 10000,100000] [--batch 256] [--dim 512] [--warmup 2] [--reps 10] [--tune]
+ * bench/gemm.sh [--classes 10000,100000] [--batch 256] [--dim 512] [--warmup 5] [--reps 10] [--tune]
  *               [--no-torch] [--python /usr/bin/python3] [--torch-script bench/gemm_torch.py]
  *               [--openblas-coretype SkylakeX]
  * </pre>
@@ -46,7 +46,7 @@ public final class GemmBenchmark {
         int batch = 256;
         int dim = 512;
         int[] classes = {10_000, 100_000};
-        int warmup = 2;
+        int warmup = 5;
         int reps = 10;
         boolean tune = false;
         boolean torch = true;

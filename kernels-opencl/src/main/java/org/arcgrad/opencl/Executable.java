@@ -12,7 +12,9 @@ import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.compile.BufferAssignment;
+import org.arcgrad.opencl.compile.KernelArg;
 import org.arcgrad.opencl.compile.KernelPlan;
+import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.compile.KernelSpec;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
@@ -51,9 +53,10 @@ public final class Executable implements AutoCloseable {
             slots[s] = context.floatBuffer("intermediate slot " + s, assignment.elements(s));
             owned.add(slots[s]);
         }
-        Program program = context.build(plan.source());
+        String source = plan.source();
+        Program program = source.isEmpty() ? null : context.build(source);
         for (KernelSpec k : plan.kernels()) {
-            kernels.add(program.kernel(k.name()));
+            kernels.add((k.standalone() ? context.build(k.source()) : program).kernel(k.name()));
         }
         for (Tensor n : plan.graph().nodes()) {
             if (n.op() == Op.ONE_HOT) {
@@ -64,7 +67,7 @@ public final class Executable implements AutoCloseable {
 
     /** Compiles the graph that computes {@code outputs} for the context's device. */
     public static Executable compile(DeviceContext context, Tensor... outputs) {
-        return new Executable(context, KernelPlan.of(Graph.of(outputs)));
+        return new Executable(context, KernelPlan.of(Graph.of(outputs), DeviceLimits.of(context.device().info())));
     }
 
     public KernelPlan plan() {
@@ -181,9 +184,16 @@ public final class Executable implements AutoCloseable {
         for (int i = 0; i < specs.size(); i++) {
             KernelSpec spec = specs.get(i);
             Kernel k = kernels.get(i);
-            k.set(0, slots[assignment.slot(spec.output())]);
-            for (int a = 0; a < spec.inputs().size(); a++) {
-                k.set(a + 1, buffer(spec.inputs().get(a)));
+            List<KernelArg> args = spec.args();
+            for (int a = 0; a < args.size(); a++) {
+                KernelArg arg = args.get(a);
+                if (arg instanceof KernelArg.Output) {
+                    k.set(a, slots[assignment.slot(spec.output())]);
+                } else if (arg instanceof KernelArg.Read read) {
+                    k.set(a, buffer(read.node()));
+                } else {
+                    k.set(a, ((KernelArg.Int) arg).value());
+                }
             }
             k.launch(spec.global(), spec.local());
         }

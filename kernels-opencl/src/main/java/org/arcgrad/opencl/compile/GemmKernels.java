@@ -2,35 +2,42 @@ package org.arcgrad.opencl.compile;
 
 import java.util.List;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.gemm.DeviceLimits;
+import org.arcgrad.opencl.gemm.Epilogue;
+import org.arcgrad.opencl.gemm.GemmDefaults;
+import org.arcgrad.opencl.gemm.GemmKernel;
+import org.arcgrad.opencl.gemm.GemmTemplate;
+import org.arcgrad.opencl.gemm.GemmVariant;
 
 /**
- * Matrix-product kernels for scheduled MATMUL nodes. Operands are buffers, each possibly read
- * transposed (see {@link Schedule.GemmOperand}), so backward's products need no transpose copies.
+ * Matrix-product kernels for scheduled MATMUL nodes, from the tuned {@link GemmTemplate} with the
+ * device's default parameters. Operands are buffers, each possibly read transposed (see
+ * {@link Schedule.GemmOperand}), so backward's products need no transpose copies.
  */
 final class GemmKernels {
     private GemmKernels() {
     }
 
-    static KernelSpec render(Tensor node, String name) {
+    /**
+     * Sizes and strides are kernel arguments, so one source serves every product of a variant:
+     * it is named by the variant alone and built as a program of its own, which the program cache
+     * then shares across graphs (a GEMM costs PoCL seconds to compile).
+     */
+    static KernelSpec render(Tensor node, DeviceLimits device) {
         Schedule.GemmOperand a = Schedule.GemmOperand.of(node.input(0));
         Schedule.GemmOperand b = Schedule.GemmOperand.of(node.input(1));
         int m = node.shape().dim(0);
         int n = node.shape().dim(1);
         int k = node.input(0).shape().dim(1);
         KernelRenderer.checkedSize(node.shape());
-        // A(row, i): A is M×K, or stored K×M when transposed; likewise B(i, col), K×N or N×K.
-        String aAt = a.transposed ? "a[i * " + m + " + row]" : "a[row * " + k + " + i]";
-        String bAt = b.transposed ? "b[col * " + k + " + i]" : "b[i * " + n + " + col]";
-        String src = "__kernel void " + name + "(__global float* restrict out, __global const float* restrict a, "
-                + "__global const float* restrict b) {\n"
-                + "    const int col = get_global_id(0);\n"
-                + "    const int row = get_global_id(1);\n"
-                + "    if (row >= " + m + " || col >= " + n + ") return;\n"
-                + "    float acc = 0.0f;\n"
-                + "    for (int i = 0; i < " + k + "; i++) acc += " + aAt + " * " + bAt + ";\n"
-                + "    out[row * " + n + " + col] = acc;\n"
-                + "}\n";
-        return new KernelSpec(name, "gemm", src, node, List.of(a.matrix, b.matrix),
-                new long[] {KernelRenderer.roundUp(n, 8), KernelRenderer.roundUp(m, 8)}, new long[] {8, 8});
+        GemmVariant variant = GemmVariant.of(a.transposed, b.transposed);
+        String name = "arcgrad_gemm_" + variant.name().toLowerCase(java.util.Locale.ROOT);
+        GemmKernel kernel = GemmTemplate.render(variant, GemmDefaults.forDevice(device, variant), Epilogue.identity(), name);
+        int[] ld = kernel.denseLeadingDimensions(m, n, k);
+        // the template's argument order: M, N, K, A, lda, B, ldb, C, ldc
+        List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
+                new KernelArg.Read(a.matrix), new KernelArg.Int(ld[0]), new KernelArg.Read(b.matrix), new KernelArg.Int(ld[1]),
+                new KernelArg.Output(), new KernelArg.Int(ld[2]));
+        return new KernelSpec(name, "gemm", kernel.source(), node, args, kernel.globalSize(m, n), kernel.localSize(), true);
     }
 }

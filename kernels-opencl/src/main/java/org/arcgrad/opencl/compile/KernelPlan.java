@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.gemm.DeviceLimits;
+import org.arcgrad.opencl.runtime.DeviceType;
 
 /**
  * A graph compiled to kernels, not yet bound to a device: the kernels in launch order and the
@@ -19,9 +21,14 @@ public final class KernelPlan {
         this.kernels = kernels;
     }
 
+    /** Plans for a typical CPU (PoCL's parameters); {@link #of(Graph, DeviceLimits)} plans for a given device. */
     public static KernelPlan of(Graph graph) {
+        return of(graph, DeviceLimits.typical(DeviceType.CPU));
+    }
+
+    public static KernelPlan of(Graph graph, DeviceLimits device) {
         Schedule schedule = Schedule.of(graph);
-        KernelRenderer renderer = new KernelRenderer(schedule);
+        KernelRenderer renderer = new KernelRenderer(schedule, device);
         List<KernelSpec> kernels = new ArrayList<>();
         for (Tensor n : schedule.computed) {
             kernels.add(renderer.render(n, "k" + kernels.size() + "_" + n.op().label() + "_" + n.id()));
@@ -42,10 +49,13 @@ public final class KernelPlan {
         return Schedule.storage(t);
     }
 
-    /** All kernels in one OpenCL C program. */
+    /** The graph-specific kernels (all but the standalone ones) in one OpenCL C program; empty if none. */
     public String source() {
         StringBuilder b = new StringBuilder();
         for (KernelSpec k : kernels) {
+            if (k.standalone()) {
+                continue;
+            }
             b.append("// ").append(k.kind()).append(": ").append(k.output().describe()).append('\n');
             b.append(k.source()).append('\n');
         }

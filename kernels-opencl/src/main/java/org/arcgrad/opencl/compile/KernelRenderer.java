@@ -6,6 +6,7 @@ import java.util.Map;
 import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.gemm.DeviceLimits;
 
 /**
  * Writes the OpenCL C of each scheduled node: a fused elementwise kernel, a reduction along one
@@ -23,9 +24,11 @@ final class KernelRenderer {
     static final int SERIAL_LENGTH = 256;
 
     private final Schedule schedule;
+    private final DeviceLimits device;
 
-    KernelRenderer(Schedule schedule) {
+    KernelRenderer(Schedule schedule, DeviceLimits device) {
         this.schedule = schedule;
+        this.device = device;
     }
 
     KernelSpec render(Tensor node, String name) {
@@ -33,7 +36,7 @@ final class KernelRenderer {
             return reduce(node, name);
         }
         if (node.op() == Op.MATMUL) {
-            return GemmKernels.render(node, name);
+            return GemmKernels.render(node, device);
         }
         return elementwise(node, name);
     }
@@ -50,8 +53,8 @@ final class KernelRenderer {
                 .append("    if (gid >= ").append(n).append(") return;\n")
                 .append(body)
                 .append("    out[gid] = ").append(v).append(";\n}\n");
-        return new KernelSpec(name, "elementwise", src.toString(), node, inputs(args),
-                new long[] {roundUp(n, GROUP)}, new long[] {GROUP});
+        return new KernelSpec(name, "elementwise", src.toString(), node, KernelSpec.outputThenReads(inputs(args)),
+                new long[] {roundUp(n, GROUP)}, new long[] {GROUP}, false);
     }
 
     private KernelSpec reduce(Tensor node, String name) {
@@ -115,7 +118,7 @@ final class KernelRenderer {
         }
         src.append("}\n");
         long[] global = serial ? new long[] {roundUp(outputs, GROUP)} : new long[] {outputs * GROUP};
-        return new KernelSpec(name, "reduce", src.toString(), node, inputs(args), global, new long[] {GROUP});
+        return new KernelSpec(name, "reduce", src.toString(), node, KernelSpec.outputThenReads(inputs(args)), global, new long[] {GROUP}, false);
     }
 
     /**
@@ -137,7 +140,7 @@ final class KernelRenderer {
                 + "    if (gid >= " + outputs + ") return;\n"
                 + body
                 + "    out[gid] = " + v + ";\n}\n";
-        return new KernelSpec(name, "gather", src, node, inputs(args), new long[] {roundUp(outputs, GROUP)}, new long[] {GROUP});
+        return new KernelSpec(name, "gather", src, node, KernelSpec.outputThenReads(inputs(args)), new long[] {roundUp(outputs, GROUP)}, new long[] {GROUP}, false);
     }
 
     /** max that keeps NaN, as the fp64 reference does (fmax would drop it). */

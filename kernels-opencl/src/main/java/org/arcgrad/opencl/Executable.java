@@ -33,7 +33,7 @@ public final class Executable implements AutoCloseable {
     private final KernelPlan plan;
     private final BufferAssignment assignment;
     private final List<Kernel> kernels = new ArrayList<>();
-    private final DeviceBuffer[] slots;
+    private DeviceBuffer[] slots;
     private final Map<Tensor, DeviceBuffer> sources = new LinkedHashMap<>();
     /** Buffers this executable allocated (slots and fed sources); updates move them between roles. */
     private final Set<DeviceBuffer> owned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -148,8 +148,23 @@ public final class Executable implements AutoCloseable {
         if (!param.shape().equals(newValue.shape()) || param.op() != Op.PARAM) {
             throw new IllegalArgumentException("update: " + param.describe() + " cannot take the value of " + newValue.describe());
         }
-        if (KernelPlan.storage(newValue).op() == Op.INPUT || KernelPlan.storage(newValue).op() == Op.PARAM) {
+        Tensor storage = KernelPlan.storage(newValue);
+        if (storage.op() == Op.INPUT || storage.op() == Op.PARAM) {
             throw new IllegalArgumentException("update: " + newValue.describe() + " is a source, not a computed value");
+        }
+        for (Map.Entry<Tensor, Tensor> u : updates.entrySet()) {
+            if (u.getKey() != param && KernelPlan.storage(u.getValue()) == storage) {
+                throw new IllegalArgumentException("update: " + u.getKey().describe() + " already takes the value of "
+                        + newValue.describe() + "; two parameters cannot share one output");
+            }
+        }
+        // The swap after each run hands this slot's buffer to the parameter and the parameter's
+        // buffer to the slot, so the slot must not be shared with (larger) intermediates.
+        int slot = assignment.isolate(storage);
+        if (slot == slots.length) {
+            slots = java.util.Arrays.copyOf(slots, slot + 1);
+            slots[slot] = context.floatBuffer("output slot " + slot, assignment.elements(slot));
+            owned.add(slots[slot]);
         }
         updates.put(param, newValue);
         return this;

@@ -61,6 +61,23 @@ public final class BufferAssignment {
         return new BufferAssignment(slotOf, sizes);
     }
 
+    /**
+     * Moves {@code node} to a new slot of its own, exactly its size, that no other node uses, and
+     * returns it. {@link org.arcgrad.opencl.Executable#update} needs this: it swaps an output's
+     * slot buffer with a parameter's, so that slot must hold nothing else, and nothing larger.
+     */
+    public int isolate(Tensor node) {
+        int old = slot(node);
+        long users = slotOf.values().stream().filter(s -> s == old).count();
+        if (users == 1 && slotElements.get(old) == node.shape().numel()) {
+            return old;
+        }
+        int s = slotElements.size();
+        slotElements.add(node.shape().numel());
+        slotOf.put(node, s);
+        return s;
+    }
+
     /** The slot holding a kernel output's value. */
     public int slot(Tensor node) {
         Integer s = slotOf.get(node);

@@ -108,4 +108,48 @@ class ExecutableTest {
             }
         }
     }
+
+    /**
+     * The new value of a parameter may be computed into a slot that a larger, dead intermediate
+     * used earlier in the run; the buffer swap after the run must not hand the parameter's smaller
+     * buffer to that intermediate's kernel (it wrote past the end, corrupting the heap).
+     */
+    @Test
+    void updatedParameterNeverSharesASlotWithLargerIntermediates() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 64, 64);
+        Tensor p = tape.param("p", 64);
+        Tensor rowSums = x.matmul(x).scale(0.001).sum(1, false); // the 64×64 product dies here
+        Tensor next = p.scale(0.5).add(rowSums);
+        NDArray xv = NDArray.uniform(x.shape(), -1, 1, random);
+        NDArray pv = NDArray.uniform(p.shape(), -1, 1, random);
+        NDArray reference = pv.copy();
+        for (int i = 0; i < 4; i++) {
+            reference = Interpreter.run(Map.of(x, xv, p, reference), next)[0];
+        }
+        try (Executable e = Executable.compile(SharedDevice.context(), next)) {
+            e.feed(x, xv).feed(p, pv).update(p, next);
+            for (int i = 0; i < 4; i++) {
+                e.run();
+            }
+            assertEquals(64, e.buffer(p).elements());
+            NDArray got = e.read(p);
+            for (int i = 0; i < got.size(); i++) {
+                assertEquals(reference.data()[i], got.data()[i], 1e-5 * (1 + Math.abs(reference.data()[i])), "p[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void twoParametersCannotTakeOneOutput() {
+        Tape tape = new Tape();
+        Tensor a = tape.param("a", 3);
+        Tensor b = tape.param("b", 3);
+        Tensor sum = a.add(b);
+        try (Executable e = Executable.compile(SharedDevice.context(), sum)) {
+            e.update(a, sum);
+            IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> e.update(b, sum));
+            assertTrue(twice.getMessage().contains("cannot share one output"), twice.getMessage());
+        }
+    }
 }

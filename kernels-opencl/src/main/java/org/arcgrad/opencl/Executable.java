@@ -33,6 +33,8 @@ public final class Executable implements AutoCloseable {
     private final KernelPlan plan;
     private final BufferAssignment assignment;
     private final List<Kernel> kernels = new ArrayList<>();
+    /** What each kernel argument was last set to (a buffer or an int), so unchanged ones are not set again. */
+    private final List<Object[]> argsSet = new ArrayList<>();
     private DeviceBuffer[] slots;
     private final Map<Tensor, DeviceBuffer> sources = new LinkedHashMap<>();
     /** Buffers this executable allocated (slots and fed sources); updates move them between roles. */
@@ -57,6 +59,7 @@ public final class Executable implements AutoCloseable {
         Program program = source.isEmpty() ? null : context.build(source);
         for (KernelSpec k : plan.kernels()) {
             kernels.add((k.standalone() ? context.build(k.source()) : program).kernel(k.name()));
+            argsSet.add(new Object[k.args().size()]);
         }
         for (Tensor n : plan.graph().nodes()) {
             if (n.op() == Op.ONE_HOT) {
@@ -188,8 +191,27 @@ public final class Executable implements AutoCloseable {
 
     // ---- running ----------------------------------------------------------------------------
 
+    /** Device time of one kernel in a {@link #runProfiled()} run. */
+    public record KernelTiming(String name, String kind, String writes, long nanos) {
+    }
+
     /** Launches every kernel in order (asynchronously; reads wait for them), then applies updates. */
     public void run() {
+        launchAll(null);
+    }
+
+    /**
+     * Like {@link #run()}, but waits for each kernel and returns its device time (profiling
+     * events), in launch order: where a step's time goes. Waiting serializes the queue, so the
+     * sum is a little above a plain run's time.
+     */
+    public List<KernelTiming> runProfiled() {
+        List<KernelTiming> timings = new ArrayList<>();
+        launchAll(timings);
+        return timings;
+    }
+
+    private void launchAll(List<KernelTiming> timings) {
         for (Tensor s : plan.graph().sources()) {
             if (!sources.containsKey(s)) {
                 throw new IllegalStateException("no value fed for " + s.describe());
@@ -200,17 +222,30 @@ public final class Executable implements AutoCloseable {
             KernelSpec spec = specs.get(i);
             Kernel k = kernels.get(i);
             List<KernelArg> args = spec.args();
+            Object[] set = argsSet.get(i);
             for (int a = 0; a < args.size(); a++) {
                 KernelArg arg = args.get(a);
-                if (arg instanceof KernelArg.Output) {
-                    k.set(a, slots[assignment.slot(spec.output())]);
-                } else if (arg instanceof KernelArg.Read read) {
-                    k.set(a, buffer(read.node()));
-                } else {
-                    k.set(a, ((KernelArg.Int) arg).value());
+                // Arguments stay set between launches (OpenCL semantics): only buffers that changed
+                // since the last run (swapped by updates, fed anew, bound) are set again.
+                if (arg instanceof KernelArg.Int n) {
+                    if (set[a] == null) {
+                        k.set(a, n.value());
+                        set[a] = n;
+                    }
+                    continue;
+                }
+                DeviceBuffer b = arg instanceof KernelArg.Read read ? buffer(read.node()) : slots[assignment.slot(spec.output())];
+                if (set[a] != b) {
+                    k.set(a, b);
+                    set[a] = b;
                 }
             }
-            k.launch(spec.global(), spec.local());
+            if (timings == null) {
+                k.launch(spec.global(), spec.local());
+            } else {
+                long nanos = k.launchProfiled(spec.global(), spec.local());
+                timings.add(new KernelTiming(spec.name(), spec.kind(), spec.output().describe(), nanos));
+            }
         }
         for (Map.Entry<Tensor, Tensor> u : updates.entrySet()) {
             int slot = assignment.slot(KernelPlan.storage(u.getValue()));

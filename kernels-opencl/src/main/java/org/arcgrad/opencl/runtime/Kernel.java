@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -59,28 +60,28 @@ public final class Kernel implements AutoCloseable {
             throw new IllegalArgumentException("Buffer " + buffer.describe() + " belongs to another context than kernel '"
                     + name + "'");
         }
-        setRaw(index, Sizeof.cl_mem, Pointer.to(buffer.handle()), "buffer " + buffer.describe());
+        setRaw(index, Sizeof.cl_mem, Pointer.to(buffer.handle()), () -> "buffer " + buffer.describe());
         bufferArgs.put(index, buffer);
         return this;
     }
 
     /** Sets argument {@code index} to an {@code int}. */
     public Kernel set(int index, int value) {
-        setRaw(index, Sizeof.cl_int, Pointer.to(new int[] {value}), "int " + value);
+        setRaw(index, Sizeof.cl_int, Pointer.to(new int[] {value}), () -> "int " + value);
         bufferArgs.remove(index);
         return this;
     }
 
     /** Sets argument {@code index} to a {@code float}. */
     public Kernel set(int index, float value) {
-        setRaw(index, Sizeof.cl_float, Pointer.to(new float[] {value}), "float " + value);
+        setRaw(index, Sizeof.cl_float, Pointer.to(new float[] {value}), () -> "float " + value);
         bufferArgs.remove(index);
         return this;
     }
 
     /** Sets argument {@code index}, a {@code __local} pointer, to {@code bytes} of local memory per work-group. */
     public Kernel setLocal(int index, long bytes) {
-        setRaw(index, bytes, null, bytes + " bytes of local memory");
+        setRaw(index, bytes, null, () -> bytes + " bytes of local memory");
         bufferArgs.remove(index);
         return this;
     }
@@ -165,14 +166,17 @@ public final class Kernel implements AutoCloseable {
         release();
     }
 
-    private void setRaw(int index, long size, Pointer value, String what) {
+    /** {@code what} describes the value for an error message; built only on failure, as formatting costs more than the call. */
+    private void setRaw(int index, long size, Pointer value, Supplier<String> what) {
         ensureUsable();
         if (index < 0 || index >= argCount) {
             throw new IllegalArgumentException("Kernel '" + name + "' has " + argCount + " arguments; index "
                     + index + " is out of range");
         }
-        Cl.check(CL.clSetKernelArg(handle, index, size, value),
-                "setting argument " + index + " of kernel '" + name + "' to " + what);
+        int code = CL.clSetKernelArg(handle, index, size, value);
+        if (code != CL.CL_SUCCESS) {
+            Cl.check(code, "setting argument " + index + " of kernel '" + name + "' to " + what.get());
+        }
         argSet[index] = true;
     }
 
@@ -182,10 +186,13 @@ public final class Kernel implements AutoCloseable {
             throw new IllegalArgumentException("Kernel '" + name + "': global " + Arrays.toString(global)
                     + " and local " + Arrays.toString(local) + " must have the same 1 to 3 dimensions");
         }
+        int code = CL.clEnqueueNDRangeKernel(owner.queue(), handle, global.length, null, global, local, 0, null, event);
+        if (code == CL.CL_SUCCESS) {
+            return; // the message below is built only on failure: a training step launches dozens of kernels
+        }
         String what = "launching kernel '" + name + "' with global size " + Arrays.toString(global)
                 + " and local size " + (local == null ? "chosen by the driver" : Arrays.toString(local))
                 + unsetArguments();
-        int code = CL.clEnqueueNDRangeKernel(owner.queue(), handle, global.length, null, global, local, 0, null, event);
         if (ClErrors.isOutOfMemory(code)) {
             // Lazily-allocating drivers (NVIDIA) find out at the first launch that a buffer does not fit.
             throw owner.outOfMemory(code, what, new ArrayList<>(bufferArgs.values()));

@@ -152,4 +152,25 @@ class ExecutableTest {
             assertTrue(twice.getMessage().contains("cannot share one output"), twice.getMessage());
         }
     }
+
+    /** Kernel arguments are set again only when a source's buffer changed; a rebind must still be seen. */
+    @Test
+    void rebindingASourceBetweenRunsIsSeen() {
+        Tape tape = new Tape();
+        Tensor p = tape.param("p", 3);
+        Tensor out = p.scale(2);
+        DeviceBuffer first = SharedDevice.context().upload("first", new float[] {1, 2, 3});
+        DeviceBuffer second = SharedDevice.context().upload("second", new float[] {10, 20, 30});
+        try (Executable e = Executable.compile(SharedDevice.context(), out)) {
+            e.bind(p, first).run();
+            assertArrayEquals(new double[] {2, 4, 6}, e.read(out).data(), 0);
+            e.bind(p, second).run();
+            assertArrayEquals(new double[] {20, 40, 60}, e.read(out).data(), 0);
+            e.feed(p, new float[] {-1, -2, -3}).run();
+            assertArrayEquals(new double[] {-2, -4, -6}, e.read(out).data(), 0);
+        } finally {
+            first.release();
+            second.release();
+        }
+    }
 }

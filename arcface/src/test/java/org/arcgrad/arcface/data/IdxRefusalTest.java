@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every broken IDX file is refused, plain and gzip alike, with a message that starts with the file
@@ -62,13 +64,13 @@ class IdxRefusalTest {
     }
 
     @ParameterizedTest(name = "gzip={0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    @ValueSource(booleans = {false, true})
     void emptyContentRefused(boolean gzip) throws Exception {
         Path file = IdxTestFiles.write(dir, "empty", new byte[0], gzip);
         assertRefused(file, gzip ? "the gzip stream holds no data, not an IDX file" : "file is empty, not an IDX file");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void gzipWhoseHeaderPromisesMoreThanDeflateCanHoldIsRefusedBeforeAllocating() throws Exception {
         // 2e9 bytes promised by a file of a few dozen bytes: refused without allocating 2 GB
         Path file = IdxTestFiles.write(dir, "liar.gz", IdxTestFiles.idx(0x08, new int[] {2_000_000_000}, new byte[3]), true);

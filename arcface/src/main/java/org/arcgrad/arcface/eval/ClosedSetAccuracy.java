@@ -37,6 +37,10 @@ public final class ClosedSetAccuracy {
     }
 
     private static ClosedSetResult evaluate(ClassCenters centers, Embeddings test, int trainCount) {
+        if (centers.dim() != test.dim()) {
+            throw new IllegalArgumentException("closed-set accuracy: class centers have size " + centers.dim()
+                    + ", test embeddings " + test.dim());
+        }
         int[] testLabels = test.distinctLabels();
         for (int label : testLabels) {
             if (!centers.has(label)) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * <p>Accuracy only changes where the threshold crosses a score, so the search is exact, not over a
  * grid (insightface scans a fixed grid of 400 squared-distance thresholds, 0.01 apart, and takes
  * the first maximum; an exact search finds at least the grid's training accuracy). With the
- * distinct scores sorted, v₁ < … < v_m, the candidates are the midpoints of neighbouring scores,
+ * distinct scores sorted, v₁ &lt; … &lt; v_m, the candidates are the midpoints of neighbouring scores,
  * plus v₁ − 1 (all predicted same) and v_m + 1 (all predicted different); as if virtual scores
  * v₀ = v₁ − 2 and v_{m+1} = v_m + 2 bounded the list. Ties are broken so the threshold sits in the
  * middle of the gap it chooses: consecutive maximizing candidates form a plateau (they are
@@ -40,8 +40,8 @@ public final class ThresholdSearch {
         double[] pos = new double[positives];
         double[] neg = new double[scores.length - positives];
         for (int i = 0, p = 0, q = 0; i < scores.length; i++) {
-            if (Double.isNaN(scores[i])) {
-                throw new IllegalArgumentException("threshold search: score " + i + " is NaN");
+            if (!Double.isFinite(scores[i])) {
+                throw new IllegalArgumentException("threshold search: score " + i + " is " + scores[i]);
             }
             if (same[i]) {
                 pos[p++] = scores[i];

@@ -17,7 +17,8 @@ import java.util.Set;
  * The draw is exact, not by rejection on labels: a class is chosen with weight n_c(n_c − 1)
  * (same-class) or n_c(N − n_c) (different-class), the first sample uniformly in it, the second
  * uniformly among its allowed partners; every ordered pair is equally likely, so every unordered
- * one is. The random source is {@code java.util.Random(seed)}; the k-th fold takes the k-th block
+ * one is. The random source is {@code java.util.Random(seed)} through its specified methods only
+ * (the same pairs on every JDK); the k-th fold takes the k-th block
  * of the draws of each kind. A test set with too few distinct pairs of either kind is refused.
  */
 public final class VerificationPairs {
@@ -25,12 +26,14 @@ public final class VerificationPairs {
     private final int[] second;
     private final boolean[] same;
     private final VerificationProtocol protocol;
+    private final int samples;
 
-    private VerificationPairs(int[] first, int[] second, boolean[] same, VerificationProtocol protocol) {
+    private VerificationPairs(int[] first, int[] second, boolean[] same, VerificationProtocol protocol, int samples) {
         this.first = first;
         this.second = second;
         this.same = same;
         this.protocol = protocol;
+        this.samples = samples;
     }
 
     /** Draws the pairs of {@code protocol} among samples with the given labels. */
@@ -66,11 +69,16 @@ public final class VerificationPairs {
                 }
             }
         }
-        return new VerificationPairs(first, second, same, protocol);
+        return new VerificationPairs(first, second, same, protocol, labels.length);
     }
 
     public VerificationProtocol protocol() {
         return protocol;
+    }
+
+    /** Number of samples the pairs were drawn among (their indices are below it). */
+    public int sampleCount() {
+        return samples;
     }
 
     public int size() {
@@ -104,6 +112,10 @@ public final class VerificationPairs {
 
     /** Cosine of each pair, in pair order. */
     public double[] cosines(UnitRows rows) {
+        if (rows.count() != samples) {
+            throw new IllegalArgumentException("verification pairs were drawn among " + samples
+                    + " samples, but the embeddings have " + rows.count() + " rows");
+        }
         double[] out = new double[size()];
         for (int p = 0; p < out.length; p++) {
             out[p] = rows.cosine(first[p], second[p]);
@@ -166,7 +178,7 @@ public final class VerificationPairs {
             long[] out = new long[count];
             int got = 0;
             while (got < count) {
-                long r = random.nextLong(total);
+                long r = uniform(random, total);
                 int c = classOf(cumulative, r);
                 int size = (int) size(c);
                 int a = random.nextInt(size);                  // position of the first sample in its class
@@ -185,6 +197,24 @@ public final class VerificationPairs {
                 }
             }
             return out;
+        }
+
+        /**
+         * Uniform in [0, bound) from the methods whose algorithms {@code java.util.Random}
+         * specifies (nextInt(bound), nextLong()), so a seed gives the same pairs on every JDK;
+         * RandomGenerator's default nextLong(bound) is not pinned down that way.
+         */
+        private static long uniform(Random random, long bound) {
+            if (bound <= Integer.MAX_VALUE) {
+                return random.nextInt((int) bound);
+            }
+            long limit = Long.MAX_VALUE - Long.MAX_VALUE % bound; // a multiple of bound: no modulo bias below it
+            while (true) {
+                long r = random.nextLong() >>> 1;
+                if (r < limit) {
+                    return r % bound;
+                }
+            }
         }
 
         /** The class whose cumulative-weight interval holds {@code r}. */

@@ -91,6 +91,27 @@ class VerificationPairsTest {
     }
 
     @Test
+    void largeTestSetsDrawValidPairs() {
+        // 2 classes of 40 000: 2 × 40 000 × 39 999 ordered same-class pairs, past 2^31, so the
+        // class choice goes through the 63-bit uniform draw.
+        int[] y = new int[80_000];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 2;
+        }
+        VerificationPairs pairs = VerificationPairs.draw(y, VerificationProtocol.lfw(3));
+        int[] perClass = new int[2];
+        for (int p = 0; p < pairs.size(); p++) {
+            assertTrue(pairs.first(p) < pairs.second(p));
+            assertEquals(y[pairs.first(p)] == y[pairs.second(p)], pairs.same(p));
+            if (pairs.same(p)) {
+                perClass[y[pairs.first(p)]]++;
+            }
+        }
+        // Equal classes: each supplies about half of the 3 000 same-class pairs (σ ≈ 27).
+        assertEquals(1500, perClass[0], 150);
+    }
+
+    @Test
     void refusesATestSetWithTooFewPairs() {
         int[] y = new int[60];
         for (int i = 0; i < y.length; i++) {

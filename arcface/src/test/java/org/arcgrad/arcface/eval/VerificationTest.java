@@ -2,6 +2,7 @@ package org.arcgrad.arcface.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -49,5 +50,13 @@ class VerificationTest {
         UnitRows rows = test.unitRows();
         assertEquals(rows.cosine(pairs.first(0), pairs.second(0)), v.positiveCosines()[0]);
         assertEquals(rows.cosine(pairs.first(300), pairs.second(300)), v.negativeCosines()[0]);
+    }
+
+    @Test
+    void refusesEmbeddingsThatAreNotThoseThePairsWereDrawnFor() {
+        Embeddings test = ClosedSetAccuracyTest.separated(30, 20, 0.3, 4);
+        VerificationPairs pairs = VerificationPairs.draw(test.labels(), VerificationProtocol.lfw(9));
+        UnitRows fewer = ClosedSetAccuracyTest.separated(30, 19, 0.3, 4).unitRows();
+        assertThrows(IllegalArgumentException.class, () -> Verification.evaluate(fewer, pairs));
     }
 }

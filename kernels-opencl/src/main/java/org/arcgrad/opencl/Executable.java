@@ -51,15 +51,20 @@ public final class Executable implements AutoCloseable {
         }
         this.assignment = BufferAssignment.of(plan.kernels(), kept);
         this.slots = new DeviceBuffer[assignment.slots()];
-        for (int s = 0; s < slots.length; s++) {
-            slots[s] = context.floatBuffer("intermediate slot " + s, assignment.elements(s));
-            owned.add(slots[s]);
-        }
-        String source = plan.source();
-        Program program = source.isEmpty() ? null : context.build(source);
-        for (KernelSpec k : plan.kernels()) {
-            kernels.add((k.standalone() ? context.build(k.source()) : program).kernel(k.name()));
-            argsSet.add(new Object[k.args().size()]);
+        try {
+            for (int s = 0; s < slots.length; s++) {
+                slots[s] = context.floatBuffer("slot " + s + " (" + assignment.firstHeld(s).describe() + ")", assignment.elements(s));
+                owned.add(slots[s]);
+            }
+            String source = plan.source();
+            Program program = source.isEmpty() ? null : context.build(source);
+            for (KernelSpec k : plan.kernels()) {
+                kernels.add((k.standalone() ? context.build(k.source()) : program).kernel(k.name()));
+                argsSet.add(new Object[k.args().size()]);
+            }
+        } catch (RuntimeException e) {
+            close(); // an allocation or build failed: give back what was already taken
+            throw e;
         }
         for (Tensor n : plan.graph().nodes()) {
             if (n.op() == Op.ONE_HOT) {
@@ -166,7 +171,7 @@ public final class Executable implements AutoCloseable {
         int slot = assignment.isolate(storage);
         if (slot == slots.length) {
             slots = java.util.Arrays.copyOf(slots, slot + 1);
-            slots[slot] = context.floatBuffer("output slot " + slot, assignment.elements(slot));
+            slots[slot] = context.floatBuffer("slot " + slot + " (" + storage.describe() + ", updates " + param.name() + ")", assignment.elements(slot));
             owned.add(slots[slot]);
         }
         updates.put(param, newValue);

@@ -17,10 +17,12 @@ import org.arcgrad.autodiff.Tensor;
 public final class BufferAssignment {
     private final Map<Tensor, Integer> slotOf;
     private final List<Long> slotElements;
+    private final List<Tensor> firstHeld;
 
-    private BufferAssignment(Map<Tensor, Integer> slotOf, List<Long> slotElements) {
+    private BufferAssignment(Map<Tensor, Integer> slotOf, List<Long> slotElements, List<Tensor> firstHeld) {
         this.slotOf = slotOf;
         this.slotElements = slotElements;
+        this.firstHeld = firstHeld;
     }
 
     public static BufferAssignment of(List<KernelSpec> kernels, Set<Tensor> kept) {
@@ -32,6 +34,7 @@ public final class BufferAssignment {
         }
         Map<Tensor, Integer> slotOf = new HashMap<>();
         List<Long> sizes = new ArrayList<>();
+        List<Tensor> first = new ArrayList<>();
         TreeMap<Long, List<Integer>> free = new TreeMap<>();
         for (int i = 0; i < kernels.size(); i++) {
             KernelSpec k = kernels.get(i);
@@ -46,6 +49,7 @@ public final class BufferAssignment {
             } else {
                 slot = sizes.size();
                 sizes.add(need);
+                first.add(k.output());
             }
             slotOf.put(k.output(), slot);
             for (Tensor t : k.inputs()) {
@@ -58,7 +62,7 @@ public final class BufferAssignment {
                 free.computeIfAbsent(sizes.get(slot), x -> new ArrayList<>()).add(slot);
             }
         }
-        return new BufferAssignment(slotOf, sizes);
+        return new BufferAssignment(slotOf, sizes, first);
     }
 
     /**
@@ -74,6 +78,7 @@ public final class BufferAssignment {
         }
         int s = slotElements.size();
         slotElements.add(node.shape().numel());
+        firstHeld.add(node);
         slotOf.put(node, s);
         return s;
     }
@@ -85,6 +90,11 @@ public final class BufferAssignment {
             throw new IllegalArgumentException("no slot for " + node.describe());
         }
         return s;
+    }
+
+    /** The node a slot was made for (later nodes may reuse it): names the buffer in messages. */
+    public Tensor firstHeld(int slot) {
+        return firstHeld.get(slot);
     }
 
     public int slots() {

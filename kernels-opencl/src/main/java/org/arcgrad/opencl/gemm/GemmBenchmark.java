@@ -1,5 +1,7 @@
 package org.arcgrad.opencl.gemm;
 
+import org.arcgrad.opencl.bench.PythonPeer;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +18,7 @@ import org.arcgrad.opencl.runtime.Devices;
  * PyTorch on the same machine (bench/gemm_torch.py), as a table. Not a test: it asserts nothing.
  *
  * <pre>
- * bench/gemm.sh [--classes 10000,100000] [--batch 256] [--dim 512] [--warmup 5] [--reps 10] [--tune]
+ * ./arcgrad bench gemm [--classes 10000,100000] [--batch 256] [--dim 512] [--warmup 5] [--reps 10] [--tune]
  *               [--no-torch] [--python /usr/bin/python3] [--torch-script bench/gemm_torch.py]
  *               [--openblas-coretype SkylakeX]
  * </pre>
@@ -52,7 +54,7 @@ public final class GemmBenchmark {
         boolean torch = true;
         String python = "/usr/bin/python3";
         String openblasCoreType = null;
-        Path script = Path.of("bench", "gemm_torch.py");
+        Path script = PythonPeer.script("gemm_torch.py");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);

@@ -25,7 +25,7 @@
  *       {@link org.arcgrad.opencl.gemm.GemmCandidates} and {@link org.arcgrad.opencl.gemm.GemmTuner}
  *       pick the fastest of a list on the actual device for one shape.</li>
  *   <li>{@link org.arcgrad.opencl.gemm.GemmBenchmark}: GFLOP/s on the ArcFace head's products beside
- *       OpenBLAS through PyTorch; run {@code bench/gemm.sh} from the repository root.</li>
+ *       OpenBLAS through PyTorch; run {@code ./arcgrad bench gemm}.</li>
  * </ul>
  */
 package org.arcgrad.opencl.gemm;

@@ -16,6 +16,8 @@ import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
+import org.arcgrad.opencl.runtime.DeviceOutOfMemoryException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Running compiled graphs: repeated runs, parameters kept on the device, and clear errors on bad feeds. */
@@ -172,5 +174,23 @@ class ExecutableTest {
             first.release();
             second.release();
         }
+    }
+
+    @Test
+    void deviceOutOfMemoryNamesTheBufferAndItsSize() {
+        long maxAlloc = SharedDevice.context().device().info().maxAllocBytes();
+        // a square product just over the device's largest allocation, if 32-bit indexing can express one
+        int n = (int) Math.ceil(Math.sqrt(maxAlloc / 4.0)) + 1;
+        Assumptions.assumeTrue((long) n * n < Integer.MAX_VALUE, "this device allocates more than an int-indexed tensor holds");
+        Tape tape = new Tape();
+        Tensor a = tape.input("a", n, 1);
+        Tensor b = tape.input("b", 1, n);
+        Tensor huge = a.matmul(b);
+        long before = SharedDevice.context().allocatedBytes();
+        DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
+                () -> Executable.compile(SharedDevice.context(), huge.sum()));
+        assertTrue(e.getMessage().contains("matmul [" + n + ", " + n + "]"), e.getMessage());
+        assertTrue(e.getMessage().contains("MiB"), e.getMessage());
+        assertEquals(before, SharedDevice.context().allocatedBytes(), "a failed compile gives its buffers back");
     }
 }

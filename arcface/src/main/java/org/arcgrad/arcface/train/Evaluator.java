@@ -1,0 +1,67 @@
+package org.arcgrad.arcface.train;
+
+import java.util.function.Function;
+import org.arcgrad.arcface.data.Samples;
+import org.arcgrad.arcface.eval.ClosedSetAccuracy;
+import org.arcgrad.arcface.eval.ClosedSetResult;
+import org.arcgrad.arcface.eval.Embeddings;
+import org.arcgrad.arcface.eval.Verification;
+import org.arcgrad.arcface.eval.VerificationPairs;
+import org.arcgrad.arcface.eval.VerificationProtocol;
+import org.arcgrad.arcface.eval.VerificationResult;
+import org.arcgrad.opencl.runtime.DeviceBuffer;
+
+/**
+ * Measures a model after an epoch: closed-set accuracy on the test set (nearest class center
+ * built from the training embeddings) and LFW-protocol verification on test pairs. The pairs are
+ * drawn once, with a fixed seed independent of the run's, so every epoch and every run (and the
+ * PyTorch benchmark peer) is scored on the same pairs.
+ */
+public final class Evaluator {
+    /** Seed of the verification pairs: fixed, so runs with different seeds compare on the same pairs. */
+    public static final long PAIRS_SEED = 42;
+
+    private final Samples train;
+    private final Samples test;
+    private final int[] trainLabels;
+    private final int[] testLabels;
+    private final VerificationPairs pairs;
+
+    /** The outcome of one evaluation. */
+    public record Result(ClosedSetResult closedSet, VerificationResult verification) {
+    }
+
+    public Evaluator(Samples train, Samples test) {
+        this.train = train;
+        this.test = test;
+        this.trainLabels = labels(train);
+        this.testLabels = labels(test);
+        this.pairs = VerificationPairs.draw(testLabels, VerificationProtocol.lfw(PAIRS_SEED));
+    }
+
+    /** Embeds both sets with {@code embedder}, reading the weights from {@code buffers}, and scores them. */
+    public Result evaluate(Embedder embedder, Function<String, DeviceBuffer> buffers) {
+        float[] trainEmbeddings = embedder.embed(train, buffers);
+        float[] testEmbeddings = embedder.embed(test, buffers);
+        return score(trainEmbeddings, testEmbeddings, embedder.dim());
+    }
+
+    /** Scores embeddings made elsewhere (the benchmark's PyTorch peer), exactly as {@link #evaluate}. */
+    public Result score(float[] trainEmbeddings, float[] testEmbeddings, int dim) {
+        Embeddings trainSet = Embeddings.of(trainEmbeddings, dim, trainLabels);
+        Embeddings testSet = Embeddings.of(testEmbeddings, dim, testLabels);
+        ClosedSetResult closed = ClosedSetAccuracy.evaluate(trainSet, testSet);
+        VerificationResult verification = Verification.evaluate(testSet.unitRows(), pairs);
+        return new Result(closed, verification);
+    }
+
+    private static int[] labels(Samples s) {
+        int[] indices = new int[s.size()];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = i;
+        }
+        int[] labels = new int[s.size()];
+        s.labels(indices, labels);
+        return labels;
+    }
+}

@@ -1,0 +1,203 @@
+package org.arcgrad.arcface.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.arcgrad.arcface.heads.MarginHead;
+import org.arcgrad.arcface.nn.Mlp;
+import org.arcgrad.arcface.optim.AdamW;
+import org.arcgrad.arcface.optim.Cosine;
+import org.arcgrad.arcface.optim.LinearWarmup;
+import org.arcgrad.arcface.optim.OneCycle;
+import org.arcgrad.arcface.optim.Optimizer;
+import org.arcgrad.arcface.optim.Schedule;
+import org.arcgrad.arcface.optim.Sgd;
+import org.arcgrad.arcface.optim.StepDecay;
+
+/**
+ * Everything that decides a training run's result, with the defaults of {@code arcgrad train}
+ * (issue 5's recipe): a 784-512-256-128 MLP with batch norm and ReLU, ArcFace s = 30, m = 0.5,
+ * SGD with Nesterov momentum 0.9 and weight decay 5e-4, one-cycle to lr 0.1, batch 256, 10
+ * epochs, seed 0. {@link #settings()} is what a checkpoint records and a resume compares.
+ */
+public final class Recipe {
+    public enum OptimizerKind {
+        sgd, adamw
+    }
+
+    public enum ScheduleKind {
+        onecycle, cosine, step, constant
+    }
+
+    private List<Integer> hidden = List.of(512, 256);
+    private int embedding = 128;
+    private Mlp.Activation activation = Mlp.Activation.RELU;
+    private double dropout;
+    private OptimizerKind optimizer = OptimizerKind.sgd;
+    private double lr = 0.1;
+    private double momentum = 0.9;
+    private boolean nesterov = true;
+    private Double weightDecay;
+    private ScheduleKind schedule = ScheduleKind.onecycle;
+    private long warmupSteps;
+    private int epochs = 10;
+    private int batch = 256;
+    private long seed;
+    private String loss = "arcface(s=30.0, m=0.5)";
+    private String dataset = "fashion-mnist";
+
+    public Recipe hidden(List<Integer> widths) {
+        this.hidden = List.copyOf(widths);
+        return this;
+    }
+
+    public Recipe embedding(int width) {
+        this.embedding = width;
+        return this;
+    }
+
+    public Recipe activation(Mlp.Activation a) {
+        this.activation = a;
+        return this;
+    }
+
+    public Recipe dropout(double p) {
+        this.dropout = p;
+        return this;
+    }
+
+    public Recipe optimizer(OptimizerKind o) {
+        this.optimizer = o;
+        return this;
+    }
+
+    /** The peak learning rate (one-cycle's max_lr; the base rate of the other schedules). */
+    public Recipe lr(double lr) {
+        this.lr = lr;
+        return this;
+    }
+
+    /** SGD's momentum or AdamW's β1 (one-cycle cycles it between 0.95 and 0.85 regardless, as torch). */
+    public Recipe momentum(double m) {
+        this.momentum = m;
+        return this;
+    }
+
+    public Recipe nesterov(boolean on) {
+        this.nesterov = on;
+        return this;
+    }
+
+    /** Default: 5e-4 for SGD, 0.01 (torch's default) for AdamW. */
+    public Recipe weightDecay(double wd) {
+        this.weightDecay = wd;
+        return this;
+    }
+
+    public Recipe schedule(ScheduleKind s) {
+        this.schedule = s;
+        return this;
+    }
+
+    public Recipe warmupSteps(long steps) {
+        this.warmupSteps = steps;
+        return this;
+    }
+
+    public Recipe epochs(int n) {
+        this.epochs = n;
+        return this;
+    }
+
+    public Recipe batch(int n) {
+        this.batch = n;
+        return this;
+    }
+
+    public Recipe seed(long s) {
+        this.seed = s;
+        return this;
+    }
+
+    /** How the margin head was chosen, as text (its parameters included): recorded and compared on resume. */
+    public Recipe loss(String description) {
+        this.loss = description;
+        return this;
+    }
+
+    public Recipe dataset(String description) {
+        this.dataset = description;
+        return this;
+    }
+
+    public int epochs() {
+        return epochs;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public int embedding() {
+        return embedding;
+    }
+
+    public double weightDecay() {
+        return weightDecay != null ? weightDecay : optimizer == OptimizerKind.sgd ? 5e-4 : 0.01;
+    }
+
+    public Network network(int inputs, MarginHead head, int classes, int rowsPerClass) {
+        Mlp mlp = Mlp.builder(inputs).embedding(embedding).activation(activation).dropout(dropout);
+        for (int w : hidden) {
+            mlp.hidden(w);
+        }
+        return new Network(mlp.build(), inputs, head, classes, rowsPerClass);
+    }
+
+    public Optimizer optimizer() {
+        return optimizer == OptimizerKind.sgd
+                ? new Sgd(momentum, nesterov && momentum > 0, weightDecay())
+                : new AdamW(momentum, 0.999, 1e-8, weightDecay());
+    }
+
+    public Schedule schedule(long stepsPerEpoch) {
+        long total = stepsPerEpoch * epochs;
+        long main = Math.max(2, total - warmupSteps);
+        Schedule s = switch (schedule) {
+            case onecycle -> new OneCycle(lr, main);
+            case cosine -> new Cosine(lr, main, 0);
+            case step -> new StepDecay(lr, Math.max(1, (long) Math.ceil(main / 3.0)), 0.1);
+            case constant -> Schedule.constant(lr);
+        };
+        return warmupSteps > 0 ? new LinearWarmup(s, warmupSteps, 0.01) : s;
+    }
+
+    /**
+     * The settings as text, by name, in a fixed order: written into checkpoints and metrics.json,
+     * and compared setting by setting when a run resumes.
+     */
+    public Map<String, String> settings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("dataset", dataset);
+        m.put("model", "mlp(hidden=" + hidden.stream().map(String::valueOf).collect(Collectors.joining(",")) + ", embedding="
+                + embedding + ", batch_norm, " + activation.name().toLowerCase() + (dropout > 0 ? ", dropout=" + dropout : "") + ")");
+        m.put("loss", loss);
+        m.put("optimizer", optimizer().describe());
+        m.put("schedule", schedule.name() + "(lr=" + lr + (warmupSteps > 0 ? ", warmup_steps=" + warmupSteps : "") + ")");
+        m.put("epochs", Integer.toString(epochs));
+        m.put("batch", Integer.toString(batch));
+        m.put("seed", Long.toString(seed));
+        return m;
+    }
+
+    /** The widths of the hidden layers. */
+    public List<Integer> hidden() {
+        return new ArrayList<>(hidden);
+    }
+}

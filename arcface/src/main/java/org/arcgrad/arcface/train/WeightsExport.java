@@ -1,0 +1,131 @@
+package org.arcgrad.arcface.train;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.arcgrad.arcface.io.AtomicFiles;
+import org.arcgrad.arcface.nn.BatchNorm;
+import org.arcgrad.arcface.nn.Dropout;
+import org.arcgrad.arcface.nn.Layer;
+import org.arcgrad.arcface.nn.Linear;
+import org.arcgrad.arcface.nn.PRelu;
+import org.arcgrad.arcface.nn.ParameterSpec;
+import org.arcgrad.arcface.nn.Relu;
+import org.arcgrad.arcface.nn.Sequential;
+import org.arcgrad.arcface.npy.NpyArray;
+import org.arcgrad.arcface.npy.NpyWriter;
+
+/**
+ * The trained weights as .npy files a PyTorch user loads by name: one file per entry of the
+ * backbone's state_dict (NAME.npy, float32; BN's num_batches_tracked as int64, so a strict
+ * {@code load_state_dict} accepts them), the head's class weights as head.weight.npy, and
+ * {@value #LOADER}, a script that builds the matching {@code torch.nn.Sequential} and loads them.
+ * Optimizer state stays in the checkpoint. All files are replaced together, atomically.
+ */
+public final class WeightsExport {
+    public static final String LOADER = "load_in_pytorch.py";
+
+    private WeightsExport() {
+    }
+
+    /** Writes the files into {@code folder} and returns their paths. */
+    public static List<Path> write(Path folder, Network network, Map<String, float[]> values, long steps) throws IOException {
+        Files.createDirectories(folder);
+        Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+        List<ParameterSpec> specs = new java.util.ArrayList<>(network.backbone().parameters());
+        specs.add(network.headWeight());
+        for (ParameterSpec s : specs) {
+            files.put(folder.resolve(s.name() + ".npy"), NpyWriter.content(NpyArray.ofFloat32(s.shape(), values.get(s.name()))));
+        }
+        for (Layer l : layers(network)) {
+            if (l instanceof BatchNorm) {
+                String prefix = l.parameters().get(0).name().replace(".weight", "");
+                files.put(folder.resolve(prefix + ".num_batches_tracked.npy"),
+                        NpyWriter.content(NpyArray.ofInt64(new int[0], new long[] {steps})));
+            }
+        }
+        byte[] script = loader(network).getBytes(StandardCharsets.UTF_8);
+        files.put(folder.resolve(LOADER), ch -> ch.write(ByteBuffer.wrap(script)));
+        AtomicFiles.writeAll(files);
+        return List.copyOf(files.keySet());
+    }
+
+    /** The Python that rebuilds the backbone as torch.nn.Sequential with our names and loads the .npy files. */
+    static String loader(Network network) {
+        StringBuilder modules = new StringBuilder();
+        int activations = 0;
+        for (Layer l : layers(network)) {
+            String name;
+            String module;
+            if (l instanceof Linear lin) {
+                int[] shape = lin.weight().shape();
+                name = prefix(l);
+                module = "nn.Linear(" + shape[1] + ", " + shape[0] + ", bias=" + (l.parameters().size() > 1 ? "True" : "False") + ")";
+            } else if (l instanceof BatchNorm) {
+                name = prefix(l);
+                module = "nn.BatchNorm1d(" + l.parameters().get(0).shape()[0] + ")";
+            } else if (l instanceof PRelu) {
+                name = prefix(l);
+                module = "nn.PReLU(" + l.parameters().get(0).shape()[0] + ")";
+            } else if (l instanceof Relu) {
+                name = "relu" + ++activations;
+                module = "nn.ReLU()";
+            } else if (l instanceof Dropout d) {
+                name = "dropout" + ++activations;
+                module = "nn.Dropout(" + d.p() + ")";
+            } else {
+                throw new IllegalArgumentException("no PyTorch equivalent written for " + l.describe());
+            }
+            modules.append("    (\"").append(name).append("\", ").append(module).append("),\n");
+        }
+        int[] head = network.headWeight().shape();
+        return """
+                #!/usr/bin/env python3
+                \"\"\"Loads the weights arcgrad trained into PyTorch: run from any folder,
+                    python3 load_in_pytorch.py
+                or import load() from it. The backbone maps inputs [N, %d] to embeddings [N, %d];
+                head.weight [%d, %d] holds the margin head's class weights (cosine with
+                normalized embeddings; call .eval() so batch norm uses its running statistics).\"\"\"
+                import collections
+                import os
+
+                import numpy as np
+                import torch
+                from torch import nn
+
+                HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+                def load(folder=HERE):
+                    model = nn.Sequential(collections.OrderedDict([
+                %s    ]))
+                    state = {k: torch.from_numpy(np.load(os.path.join(folder, k + ".npy"))) for k in model.state_dict()}
+                    model.load_state_dict(state)
+                    head = torch.from_numpy(np.load(os.path.join(folder, "head.weight.npy")))
+                    return model.eval(), head
+
+
+                if __name__ == "__main__":
+                    model, head = load()
+                    print(model)
+                    print("head.weight", tuple(head.shape))
+                """.formatted(network.inputs(), network.embedding(), head[0], head[1], modules);
+    }
+
+    private static String prefix(Layer l) {
+        String n = l.parameters().get(0).name();
+        return n.substring(0, n.lastIndexOf('.'));
+    }
+
+    private static List<Layer> layers(Network network) {
+        if (network.backbone() instanceof Sequential s) {
+            return s.layers();
+        }
+        return List.of(network.backbone());
+    }
+}

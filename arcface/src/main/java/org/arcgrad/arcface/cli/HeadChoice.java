@@ -53,6 +53,19 @@ final class HeadChoice {
         }
     }
 
+    /** The loss with its effective parameters (defaults filled in), for settings and summaries. */
+    String describe() {
+        return switch (loss) {
+            case arcface -> "arcface(s=" + value(s, ArcFace.DEFAULT_S) + ", m=" + value(m, ArcFace.DEFAULT_M) + ", easy_margin=" + easyMargin + ")";
+            case cosface -> "cosface(s=" + value(s, CosFace.DEFAULT_S) + ", m=" + value(m, CosFace.DEFAULT_M) + ")";
+            case sphereface -> "sphereface(m=" + (int) value(m, SphereFace.DEFAULT_M) + ", iter=" + (iter == null ? 0 : iter) + ")";
+            case combined -> "combined(s=" + value(s, CombinedMargin.DEFAULT_S) + ", m1=" + value(m1, CombinedMargin.DEFAULT_M1)
+                    + ", m2=" + value(m2, CombinedMargin.DEFAULT_M2) + ", m3=" + value(m3, CombinedMargin.DEFAULT_M3) + ")";
+            case subcenter -> "subcenter(s=" + value(s, SubCenterArcFace.DEFAULT_S) + ", m=" + value(m, SubCenterArcFace.DEFAULT_M)
+                    + ", easy_margin=" + easyMargin + ", k=" + rowsPerClass() + ")";
+        };
+    }
+
     private void refuseOthers() {
         List<String> stray = new ArrayList<>();
         boolean margins = loss == Loss.arcface || loss == Loss.cosface || loss == Loss.sphereface || loss == Loss.subcenter;

@@ -17,6 +17,7 @@ import org.arcgrad.opencl.runtime.DeviceContext;
 import org.arcgrad.opencl.runtime.Devices;
 import org.arcgrad.opencl.runtime.OpenClException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,54 +49,8 @@ public final class HeadCommand implements Callable<Integer> {
     @Option(names = "--out", order = 4, required = true, paramLabel = "DIR", description = "Output folder (created if missing).")
     private Path out;
 
-    private final HeadChoice choice = new HeadChoice();
-
-    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined or subcenter. Default: arcface.")
-    private void loss(HeadChoice.Loss v) {
-        choice.loss = v;
-    }
-
-    @Option(names = "--s", order = 6, paramLabel = "S",
-            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined); sphereface scales by ‖x‖ instead.")
-    private void s(double v) {
-        choice.s = v;
-    }
-
-    @Option(names = "--m", order = 7, paramLabel = "M",
-            description = "Margin. Default: 0.5 (arcface, subcenter), 0.4 (cosface), 4 (sphereface, an integer).")
-    private void m(double v) {
-        choice.m = v;
-    }
-
-    @Option(names = "--easy-margin", order = 8, description = "The seed's easy_margin (arcface, subcenter). Default: off.")
-    private void easyMargin(boolean v) {
-        choice.easyMargin = v;
-    }
-
-    @Option(names = "--m1", order = 9, paramLabel = "A", description = "combined: cos(A·θ + B) − C on the target. Default: 1.0.")
-    private void m1(double v) {
-        choice.m1 = v;
-    }
-
-    @Option(names = "--m2", order = 10, paramLabel = "B", description = "combined: additive angular margin. Default: 0.3.")
-    private void m2(double v) {
-        choice.m2 = v;
-    }
-
-    @Option(names = "--m3", order = 11, paramLabel = "C", description = "combined: additive cosine margin. Default: 0.2.")
-    private void m3(double v) {
-        choice.m3 = v;
-    }
-
-    @Option(names = "--k", order = 12, paramLabel = "K", description = "subcenter: sub-centers per class. Default: 3.")
-    private void k(int v) {
-        choice.k = v;
-    }
-
-    @Option(names = "--iter", order = 13, paramLabel = "I", description = "sphereface: the λ-annealing iteration. Default: 0.")
-    private void iter(long v) {
-        choice.iter = v;
-    }
+    @Mixin
+    private HeadOptions head = new HeadOptions();
 
     @Option(names = "--device", order = 14, paramLabel = "SPEC",
             description = "OpenCL device: an index (0:0), a type (gpu, cpu) or part of a name. Default: ARCGRAD_DEVICE, else a GPU, else the CPU.")
@@ -120,9 +75,9 @@ public final class HeadCommand implements Callable<Integer> {
     }
 
     private void run() {
-        MarginHead head = choice.build();
+        MarginHead head = this.head.build();
         HeadInputs in = HeadInputs.read(x, w, labels);
-        int perClass = choice.rowsPerClass();
+        int perClass = this.head.choice().rowsPerClass();
         if (in.wRows() % perClass != 0) {
             throw new BadInputException("--k: " + w + " has " + in.wRows() + " rows, not a multiple of K = " + perClass);
         }

@@ -1,0 +1,74 @@
+package org.arcgrad.arcface.cli;
+
+import org.arcgrad.arcface.heads.MarginHead;
+import picocli.CommandLine.Option;
+
+/**
+ * The margin-head options ({@code --loss} and each head's parameters), shared by every command
+ * that builds a head ({@code arcgrad head}, {@code arcgrad train}) as a picocli mixin; the
+ * checks live in {@link HeadChoice}.
+ */
+final class HeadOptions {
+    private final HeadChoice choice = new HeadChoice();
+
+    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined or subcenter. Default: arcface.")
+    private void loss(HeadChoice.Loss v) {
+        choice.loss = v;
+    }
+
+    @Option(names = "--s", order = 6, paramLabel = "S",
+            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined); sphereface scales by ‖x‖ instead.")
+    private void s(double v) {
+        choice.s = v;
+    }
+
+    @Option(names = "--m", order = 7, paramLabel = "M",
+            description = "Margin. Default: 0.5 (arcface, subcenter), 0.4 (cosface), 4 (sphereface, an integer).")
+    private void m(double v) {
+        choice.m = v;
+    }
+
+    @Option(names = "--easy-margin", order = 8, description = "The seed's easy_margin (arcface, subcenter). Default: off.")
+    private void easyMargin(boolean v) {
+        choice.easyMargin = v;
+    }
+
+    @Option(names = "--m1", order = 9, paramLabel = "A", description = "combined: cos(A·θ + B) − C on the target. Default: 1.0.")
+    private void m1(double v) {
+        choice.m1 = v;
+    }
+
+    @Option(names = "--m2", order = 10, paramLabel = "B", description = "combined: additive angular margin. Default: 0.3.")
+    private void m2(double v) {
+        choice.m2 = v;
+    }
+
+    @Option(names = "--m3", order = 11, paramLabel = "C", description = "combined: additive cosine margin. Default: 0.2.")
+    private void m3(double v) {
+        choice.m3 = v;
+    }
+
+    @Option(names = "--k", order = 12, paramLabel = "K", description = "subcenter: sub-centers per class. Default: 3.")
+    private void k(int v) {
+        choice.k = v;
+    }
+
+    @Option(names = "--iter", order = 13, paramLabel = "I", description = "sphereface: the λ-annealing iteration. Default: 0.")
+    private void iter(long v) {
+        choice.iter = v;
+    }
+
+    HeadChoice choice() {
+        return choice;
+    }
+
+    /** The head the options describe; a bad combination or value is a {@link BadInputException} naming the option. */
+    MarginHead build() {
+        return choice.build();
+    }
+
+    /** The head and its effective parameters (defaults filled in), e.g. "arcface(s=30.0, m=0.5, easy_margin=false)". */
+    String describe() {
+        return choice.describe();
+    }
+}

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The `arcgrad` command line. Each subcommand is its own class; this one only wires them. */
 @Command(name = "arcgrad", mixinStandardHelpOptions = true, version = "arcgrad 0.1.0",
         description = "Custom losses as expressions, symbolic gradients, forward + backward as OpenCL kernels.",
-        subcommands = {DevicesCommand.class, HeadCommand.class, org.arcgrad.arcface.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, DevicesCommand.class, HeadCommand.class, org.arcgrad.arcface.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input: a missing file, a wrong shape or dtype, an out-of-range option. */
     public static final int BAD_INPUT = 2;

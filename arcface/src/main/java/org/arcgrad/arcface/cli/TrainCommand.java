@@ -1,0 +1,134 @@
+package org.arcgrad.arcface.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.arcgrad.arcface.nn.Mlp;
+import org.arcgrad.arcface.train.Recipe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code arcgrad train}: trains an MLP embedding model with a margin head on the OpenCL device.
+ * The defaults are issue 5's recipe (see {@link Recipe}); every option's default is in --help.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train an MLP embedding model with a margin head (ArcFace by default) on the OpenCL device.",
+                "Defaults: Fashion-MNIST, 784-512-256-128 MLP with batch norm and ReLU, ArcFace s=30 m=0.5,"
+                        + " SGD with Nesterov momentum 0.9 and weight decay 5e-4, one-cycle to lr 0.1, batch 256, 10 epochs.",
+                "Writes DIR/metrics.json, DIR/curves.png, DIR/cosines.png, DIR/weights/*.npy (with load_in_pytorch.py)"
+                        + " and DIR/checkpoint.npz after every epoch (atomically).",
+                "Exit codes: 0 done, 1 the loss became NaN or infinite (the last checkpoint is kept), 2 bad input."})
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private DataChoice data = new DataChoice();
+
+    @Mixin
+    private HeadOptions head = new HeadOptions();
+
+    @Option(names = "--embedding", order = 20, paramLabel = "E", description = "Embedding width. Default: 128.")
+    private int embedding = 128;
+
+    @Option(names = "--hidden", order = 21, split = ",", paramLabel = "W", description = "Hidden widths. Default: 512,256.")
+    private List<Integer> hidden = List.of(512, 256);
+
+    @Option(names = "--activation", order = 22, paramLabel = "NAME", description = "relu or prelu. Default: relu.")
+    private Activation activation = Activation.relu;
+
+    @Option(names = "--dropout", order = 23, paramLabel = "P", description = "Dropout after each hidden activation. Default: 0 (none).")
+    private double dropout;
+
+    @Option(names = "--epochs", order = 24, paramLabel = "N", description = "Default: 10.")
+    private int epochs = 10;
+
+    @Option(names = "--batch", order = 25, paramLabel = "B", description = "Default: 256.")
+    private int batch = 256;
+
+    @Option(names = "--lr", order = 26, paramLabel = "LR", description = "Peak learning rate (one-cycle's max). Default: 0.1.")
+    private double lr = 0.1;
+
+    @Option(names = "--optimizer", order = 27, paramLabel = "NAME", description = "sgd or adamw. Default: sgd.")
+    private Recipe.OptimizerKind optimizer = Recipe.OptimizerKind.sgd;
+
+    @Option(names = "--momentum", order = 28, paramLabel = "M",
+            description = "SGD momentum or AdamW β1 (one-cycle cycles it 0.95→0.85→0.95, as torch's OneCycleLR). Default: 0.9.")
+    private double momentum = 0.9;
+
+    @Option(names = "--no-nesterov", order = 29, description = "Plain momentum instead of Nesterov's (SGD).")
+    private boolean noNesterov;
+
+    @Option(names = "--weight-decay", order = 30, paramLabel = "WD", description = "Default: 5e-4 (sgd), 0.01 (adamw).")
+    private Double weightDecay;
+
+    @Option(names = "--schedule", order = 31, paramLabel = "NAME",
+            description = "onecycle, cosine, step (×0.1 at each third) or constant. Default: onecycle.")
+    private Recipe.ScheduleKind schedule = Recipe.ScheduleKind.onecycle;
+
+    @Option(names = "--warmup", order = 32, paramLabel = "STEPS", description = "Linear warm-up steps before the schedule. Default: 0.")
+    private long warmup;
+
+    @Option(names = "--device", order = 33, paramLabel = "SPEC",
+            description = "OpenCL device: an index (0:0), a type (gpu, cpu) or part of a name. Default: ARCGRAD_DEVICE, else a GPU, else the CPU.")
+    private String device;
+
+    @Option(names = "--seed", order = 34, paramLabel = "S", description = "Seeds initialization, shuffling and dropout. Default: 0.")
+    private long seed;
+
+    @Option(names = "--out", order = 35, paramLabel = "DIR", description = "Output folder. Default: runs/train.")
+    private Path out = Path.of("runs", "train");
+
+    @Option(names = "--resume", order = 36, paramLabel = "FILE",
+            description = "Continue from a checkpoint (DIR/checkpoint.npz) made with the same settings.")
+    private Path resume;
+
+    enum Activation {
+        relu, prelu
+    }
+
+    @Override
+    public Integer call() {
+        Recipe recipe;
+        try {
+            recipe = recipe();
+        } catch (BadInputException e) {
+            spec.commandLine().getErr().println("arcgrad train: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return Main.BAD_INPUT;
+        }
+        return TrainingRun.run("train", recipe, head, data, device, out, resume, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    private Recipe recipe() {
+        require(epochs >= 1, "--epochs: must be ≥ 1, got " + epochs);
+        require(batch >= 2, "--batch: must be ≥ 2 (batch norm needs two samples), got " + batch);
+        require(lr > 0 && Double.isFinite(lr), "--lr: must be a finite number > 0, got " + lr);
+        require(momentum >= 0 && momentum < 1, "--momentum: must be in [0, 1), got " + momentum);
+        require(weightDecay == null || weightDecay >= 0, "--weight-decay: must be ≥ 0, got " + weightDecay);
+        require(dropout >= 0 && dropout < 1, "--dropout: must be in [0, 1), got " + dropout);
+        require(embedding >= 1, "--embedding: must be ≥ 1, got " + embedding);
+        require(warmup >= 0, "--warmup: must be ≥ 0, got " + warmup);
+        for (int w : hidden) {
+            require(w >= 1, "--hidden: widths must be ≥ 1, got " + w);
+        }
+        Recipe r = new Recipe().hidden(hidden).embedding(embedding)
+                .activation(activation == Activation.relu ? Mlp.Activation.RELU : Mlp.Activation.PRELU).dropout(dropout)
+                .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(!noNesterov).schedule(schedule).warmupSteps(warmup)
+                .epochs(epochs).batch(batch).seed(seed);
+        if (weightDecay != null) {
+            r.weightDecay(weightDecay);
+        }
+        return r;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new BadInputException(message);
+        }
+    }
+}

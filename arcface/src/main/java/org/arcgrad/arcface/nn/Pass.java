@@ -44,7 +44,10 @@ public final class Pass {
         return mode == Mode.TRAIN;
     }
 
-    /** The PARAM node of {@code spec} on this tape; the same node for every call with the same name. */
+    /**
+     * The node of {@code spec} on this tape: a PARAM created on first use (the same node for every
+     * call with the same name), or the tensor given to {@link #use} for that name.
+     */
     public Tensor param(ParameterSpec spec) {
         ParameterSpec known = specs.get(spec.name());
         if (known != null && !known.equals(spec)) {
@@ -52,9 +55,26 @@ public final class Pass {
         }
         if (known == null) {
             specs.put(spec.name(), spec);
-            params.put(spec.name(), tape.param(spec.name(), spec.shape()));
+            params.computeIfAbsent(spec.name(), n -> tape.param(n, spec.shape()));
         }
-        return params.get(spec.name());
+        Tensor t = params.get(spec.name());
+        if (!t.shape().equals(org.arcgrad.autodiff.Shape.of(spec.shape()))) {
+            throw new IllegalArgumentException("parameter " + spec.name() + " has shape " + java.util.Arrays.toString(spec.shape())
+                    + ", the tensor used for it " + t.shape());
+        }
+        return t;
+    }
+
+    /**
+     * Makes the layers read {@code value} as the parameter named {@code name} instead of a new
+     * PARAM: a layer on computed tensors, or on the arguments of a gradient check.
+     */
+    public Pass use(String name, Tensor value) {
+        if (params.containsKey(name)) {
+            throw new IllegalArgumentException("parameter " + name + " is already in use in this pass");
+        }
+        params.put(name, value);
+        return this;
     }
 
     /** Records that state {@code spec} takes {@code newValue} after the step (training mode only). */

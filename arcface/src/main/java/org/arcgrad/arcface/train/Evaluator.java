@@ -36,7 +36,32 @@ public final class Evaluator {
         this.test = test;
         this.trainLabels = labels(train);
         this.testLabels = labels(test);
-        this.pairs = VerificationPairs.draw(testLabels, VerificationProtocol.lfw(PAIRS_SEED));
+        this.pairs = VerificationPairs.draw(testLabels, protocol(testLabels));
+    }
+
+    /**
+     * The LFW protocol (6 000 pairs, 10 folds) when the test set has 3 000 distinct pairs of each
+     * kind; otherwise as many balanced pairs as it has, still in 10 folds (metrics.json records
+     * the number), so small test sets can be scored too.
+     */
+    static VerificationProtocol protocol(int[] labels) {
+        java.util.Map<Integer, Long> perClass = new java.util.HashMap<>();
+        for (int l : labels) {
+            perClass.merge(l, 1L, Long::sum);
+        }
+        long n = labels.length;
+        long same = 0;
+        for (long c : perClass.values()) {
+            same += c * (c - 1) / 2;
+        }
+        long different = n * (n - 1) / 2 - same;
+        int folds = VerificationProtocol.LFW_FOLDS;
+        long pairs = Math.min(VerificationProtocol.LFW_PAIRS, 2 * Math.min(same, different)) / (2 * folds) * (2 * folds);
+        if (pairs < 2 * folds) {
+            throw new IllegalArgumentException("verification: the test set has " + same + " same-class and " + different
+                    + " different-class pairs, fewer than the " + folds + " of each that " + folds + " folds need");
+        }
+        return new VerificationProtocol((int) pairs, folds, PAIRS_SEED, VerificationProtocol.DEFAULT_FAR);
     }
 
     /** Embeds both sets with {@code embedder}, reading the weights from {@code buffers}, and scores them. */

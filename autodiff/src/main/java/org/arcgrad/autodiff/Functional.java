@@ -32,9 +32,12 @@ public final class Functional {
         return Tensor.where(mask, mask.tape().constant(a), b);
     }
 
-    /** max(x, 0). */
+    /**
+     * max(x, 0), with gradient 0 at 0 (torch's choice). NaN passes through, as torch.relu: a
+     * NaN turned into 0 here would hide a diverged network from a check of its loss.
+     */
     public static Tensor relu(Tensor x) {
-        return where(x.gt(0), x, 0.0);
+        return where(x.le(0), 0.0, x);
     }
 
     /**

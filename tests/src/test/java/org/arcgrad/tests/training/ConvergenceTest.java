@@ -1,0 +1,75 @@
+package org.arcgrad.tests.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.arcgrad.arcface.data.Dataset;
+import org.arcgrad.arcface.data.FashionMnist;
+import org.arcgrad.arcface.data.TrainTestSplit;
+import org.arcgrad.arcface.eval.EpochRecord;
+import org.arcgrad.arcface.eval.TrainingReport;
+import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.arcface.train.Recipe;
+import org.arcgrad.arcface.train.Trainer;
+import org.arcgrad.arcface.train.TrainingListener;
+import org.arcgrad.tests.opencl.SharedDevice;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Short training runs on the OpenCL device converge. The bars are far below what the runs reach
+ * (measured with PoCL on 2 cores, stated beside each bar) and far above chance (0.1), so they
+ * catch a broken step without depending on fp32 details.
+ */
+class ConvergenceTest {
+    @TempDir
+    Path out;
+
+    /** Synthetic identities, 3 epochs: measured loss 16.4 → 5.7, test accuracy 0.82, verification 0.82. */
+    @Test
+    void syntheticIdentities() throws IOException {
+        Recipe recipe = SmallRun.recipe(3);
+        Trainer.Outcome o = new Trainer(SharedDevice.context(), recipe, SmallRun.network(recipe), SmallRun.data(), out,
+                TrainingListener.QUIET).run(null);
+        List<EpochRecord> h = o.history().records();
+        assertEquals(3, h.size());
+        assertTrue(h.get(2).loss() < 0.5 * h.get(0).loss(), "the loss falls by half or more: " + Arrays.toString(o.history().losses()));
+        assertTrue(o.evaluation().closedSet().accuracy() >= 0.70, "test accuracy " + o.evaluation().closedSet().accuracy());
+        assertTrue(o.evaluation().verification().accuracy() >= 0.70, "verification " + o.evaluation().verification().accuracy());
+        for (String f : List.of(TrainingReport.METRICS, TrainingReport.CURVES, TrainingReport.COSINES, Trainer.CHECKPOINT)) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        assertTrue(Files.exists(out.resolve(Trainer.WEIGHTS).resolve("fc1.weight.npy")));
+        assertTrue(Files.readString(out.resolve(TrainingReport.METRICS)).contains("\"samples_per_second\""));
+    }
+
+    /**
+     * The default model (784-512-256-128, batch 256) on the first 10 000 Fashion-MNIST training
+     * images, 2 epochs, scored on the first 2 000 test images: measured loss 7.45 → 3.59, test
+     * accuracy 0.856, verification 0.898. Runs where Debian's dataset-fashion-mnist is installed.
+     */
+    @Test
+    void fashionMnistSubset() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_FOLDER), "Fashion-MNIST is not installed");
+        FashionMnist all = FashionMnist.load();
+        TrainTestSplit<Dataset> subset = new TrainTestSplit<>(first(all.train(), 10_000), first(all.test(), 2_000));
+        Recipe recipe = new Recipe().epochs(2);
+        Trainer.Outcome o = new Trainer(SharedDevice.context(), recipe, recipe.network(784, new ArcFace(), 10, 1), subset, out,
+                TrainingListener.QUIET).run(null);
+        double[] loss = o.history().losses();
+        assertTrue(loss[1] < 0.75 * loss[0], "the loss falls: " + Arrays.toString(loss));
+        assertTrue(o.evaluation().closedSet().accuracy() >= 0.80, "test accuracy " + o.evaluation().closedSet().accuracy());
+        assertTrue(o.evaluation().verification().accuracy() >= 0.85, "verification " + o.evaluation().verification().accuracy());
+    }
+
+    private static Dataset first(Dataset d, int n) {
+        return new Dataset(d.name() + ", first " + n, Arrays.copyOf(d.features(), n * d.dim()), Arrays.copyOf(d.labels(), n), d.dim(),
+                d.classNames());
+    }
+}

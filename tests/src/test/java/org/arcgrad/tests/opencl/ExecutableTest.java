@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.arcgrad.autodiff.Functional;
@@ -192,5 +193,27 @@ class ExecutableTest {
         assertTrue(e.getMessage().contains("matmul [" + n + ", " + n + "]"), e.getMessage());
         assertTrue(e.getMessage().contains("MiB"), e.getMessage());
         assertEquals(before, SharedDevice.context().allocatedBytes(), "a failed compile gives its buffers back");
+    }
+
+    /** A profiled run times every kernel, in launch order, and computes what a plain run does. */
+    @Test
+    void profiledRunTimesEveryKernelAndComputesTheSame() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 16, 8);
+        Tensor w = tape.param("w", 4, 8);
+        Tensor y = Functional.linear(x, w).exp().sum(1, false);
+        NDArray xv = NDArray.uniform(x.shape(), -1, 1, random);
+        NDArray wv = NDArray.uniform(w.shape(), -1, 1, random);
+        try (Executable e = Executable.compile(SharedDevice.context(), y)) {
+            e.feed(x, xv).feed(w, wv).run();
+            NDArray plain = e.read(y);
+            List<Executable.KernelTiming> timings = e.runProfiled();
+            assertEquals(e.plan().kernels().size(), timings.size());
+            for (int i = 0; i < timings.size(); i++) {
+                assertEquals(e.plan().kernels().get(i).name(), timings.get(i).name());
+                assertTrue(timings.get(i).nanos() >= 0, timings.get(i).toString());
+            }
+            assertArrayEquals(plain.data(), e.read(y).data(), 0);
+        }
     }
 }

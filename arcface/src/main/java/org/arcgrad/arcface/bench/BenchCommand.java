@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /** {@code arcgrad bench}: benchmarks, each beside its PyTorch peer on the same machine. Not tests: no pass or fail. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks beside their PyTorch peers (run from the repository root, where bench/*.py live)."},
-        subcommands = {HeadBenchmark.class, BenchCommand.Gemm.class})
+        subcommands = {HeadBenchmark.class, TrainBenchmark.class, BenchCommand.Gemm.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -86,7 +86,6 @@ public final class Trainer {
         TrainingGraph graph = new TrainingGraph(network, optimizer, recipe.batch());
         try (TrainingStep step = new TrainingStep(context, graph, optimizer);
              Embedder embedder = evaluate ? new Embedder(context, network, evalBatch()) : null) {
-            listener.compiled((System.nanoTime() - compileStart) / 1e9, step.executable().plan().kernels().size());
             Evaluator evaluator = evaluate && data.test().size() > 0 ? new Evaluator(data.train(), data.test()) : null;
 
             TrainingHistory history = new TrainingHistory();
@@ -96,10 +95,11 @@ public final class Trainer {
             long trainedSamples = 0;
             int lastCheckpointEpoch = 0;
             Path lastCheckpoint = null;
+            Map<String, float[]> startValues = new LinkedHashMap<>();
             if (resume != null) {
                 Checkpoint c = Checkpoint.read(resume);
                 c.requireSettings(recipe.settings());
-                step.load(tensors(graph, c, resume));
+                startValues = tensors(graph, c, resume);
                 history = c.history();
                 firstEpoch = c.epochsCompleted();
                 stepsDone = c.stepsCompleted();
@@ -107,13 +107,16 @@ public final class Trainer {
                 trainedSamples = c.trainedSamples();
                 lastCheckpoint = resume;
                 lastCheckpointEpoch = firstEpoch;
-                listener.resumed(resume, firstEpoch);
             } else {
-                Map<String, float[]> initial = new LinkedHashMap<>();
                 for (ParameterSpec s : graph.specs()) {
-                    initial.put(s.name(), s.initialValue(recipe.seed()));
+                    startValues.put(s.name(), s.initialValue(recipe.seed()));
                 }
-                step.load(initial);
+            }
+            step.load(startValues);
+            step.warmUp(startValues);
+            listener.compiled((System.nanoTime() - compileStart) / 1e9, step.executable().plan().kernels().size());
+            if (resume != null) {
+                listener.resumed(resume, firstEpoch);
             }
 
             Evaluator.Result evaluation = null;

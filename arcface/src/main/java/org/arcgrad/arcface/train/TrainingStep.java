@@ -76,6 +76,16 @@ public final class TrainingStep implements AutoCloseable {
         return lossOut[0];
     }
 
+    /**
+     * Runs one step on a zero batch and then uploads {@code values} again, so the state is
+     * exactly {@code values}: drivers that finish compiling a kernel at its first launch (PoCL
+     * does) pay for it here, not inside the first timed epoch.
+     */
+    public void warmUp(Map<String, float[]> values) {
+        run(new float[(int) graph.x().shape().numel()], new int[(int) graph.labels().shape().numel()], new Hyper(0, 0, Double.NaN), 0);
+        load(values);
+    }
+
     /** Downloads every kept tensor, by name (for checkpoints and exports). */
     public Map<String, float[]> values() {
         Map<String, float[]> v = new LinkedHashMap<>();

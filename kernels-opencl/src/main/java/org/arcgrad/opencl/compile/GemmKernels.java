@@ -6,6 +6,7 @@ import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.gemm.Epilogue;
 import org.arcgrad.opencl.gemm.GemmDefaults;
 import org.arcgrad.opencl.gemm.GemmKernel;
+import org.arcgrad.opencl.gemm.GemmParams;
 import org.arcgrad.opencl.gemm.GemmTemplate;
 import org.arcgrad.opencl.gemm.GemmVariant;
 
@@ -32,7 +33,11 @@ final class GemmKernels {
         KernelRenderer.checkedSize(node.shape());
         GemmVariant variant = GemmVariant.of(a.transposed, b.transposed);
         String name = "arcgrad_gemm_" + variant.name().toLowerCase(java.util.Locale.ROOT);
-        GemmKernel kernel = GemmTemplate.render(variant, GemmDefaults.forDevice(device, variant), Epilogue.identity(), name);
+        GemmParams params = GemmDefaults.forShape(device, variant, m, n, k);
+        if (!params.equals(GemmDefaults.forDevice(device, variant))) {
+            name += "_short_k"; // another program than the variant's usual one: its own name, its own cache entry
+        }
+        GemmKernel kernel = GemmTemplate.render(variant, params, Epilogue.identity(), name);
         int[] ld = kernel.denseLeadingDimensions(m, n, k);
         // the template's argument order: M, N, K, A, lda, B, ldb, C, ldc
         List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),

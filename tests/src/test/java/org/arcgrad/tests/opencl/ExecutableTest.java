@@ -216,4 +216,37 @@ class ExecutableTest {
             assertArrayEquals(plain.data(), e.read(y).data(), 0);
         }
     }
+
+    /**
+     * The CPU forms of the compiler: elementwise kernels on a 2-D range (rank 3 here, with
+     * operands broadcast along rows and along the leading axis), column sums in lockstep with a
+     * padded last group (100 outputs in groups of 64), and an NN product with a short K (the
+     * direct form), all against the interpreter.
+     */
+    @Test
+    void twoDimensionalElementwiseLockstepReductionsAndShortKProductsAgree() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 3, 5, 40);
+        Tensor row = tape.input("row", 40);
+        Tensor plane = tape.input("plane", 5, 1);
+        Tensor elementwise = x.mul(row).add(plane).exp();
+        Tensor m = tape.input("m", 37, 100);
+        Tensor columnSums = m.sub(m.mean(0, true)).square().sum(0, false);
+        Tensor a = tape.input("a", 20, 300);
+        Tensor b = tape.input("b", 300, 24);
+        Tensor product = a.matmul(b);
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        for (Tensor t : List.of(x, row, plane, m, a, b)) {
+            feeds.put(t, NDArray.uniform(t.shape(), -1, 1, random));
+        }
+        NDArray[] want = Interpreter.run(feeds, elementwise, columnSums, product);
+        try (Executable e = Executable.compile(SharedDevice.context(), elementwise, columnSums, product)) {
+            NDArray[] got = e.run(feeds);
+            for (int k = 0; k < want.length; k++) {
+                for (int i = 0; i < want[k].size(); i++) {
+                    assertEquals(want[k].data()[i], got[k].data()[i], 1e-5 * (1 + Math.abs(want[k].data()[i])), "output " + k + " element " + i);
+                }
+            }
+        }
+    }
 }

@@ -81,6 +81,7 @@ public final class Trainer {
         Schedule schedule = recipe.schedule(steps);
         Path checkpointFile = out.resolve(CHECKPOINT);
         java.nio.file.Files.createDirectories(out);
+        removeStaleTemporaries();
 
         long compileStart = System.nanoTime();
         TrainingGraph graph = new TrainingGraph(network, optimizer, recipe.batch());
@@ -168,6 +169,21 @@ public final class Trainer {
             Path weights = out.resolve(WEIGHTS);
             WeightsExport.write(weights, network, values, stepsDone);
             return new Outcome(history, evaluation, trainSeconds, trainedSamples, values, reportFiles, lastCheckpoint, weights);
+        }
+    }
+
+    /**
+     * A process killed inside an atomic write leaves its temporary file (".checkpoint.npz.*.tmp")
+     * beside the intact target; the next run in the folder removes them.
+     */
+    private void removeStaleTemporaries() throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(out)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("." + CHECKPOINT + ".") && name.endsWith(".tmp")) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
         }
     }
 

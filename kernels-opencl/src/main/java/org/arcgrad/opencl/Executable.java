@@ -239,7 +239,8 @@ public final class Executable implements AutoCloseable {
                     }
                     continue;
                 }
-                DeviceBuffer b = arg instanceof KernelArg.Read read ? buffer(read.node()) : slots[assignment.slot(spec.output())];
+                DeviceBuffer b = arg instanceof KernelArg.Read read ? buffer(read.node())
+                        : slots[assignment.slot(spec.outputs().get(((KernelArg.Output) arg).index()))];
                 if (set[a] != b) {
                     k.set(a, b);
                     set[a] = b;
@@ -249,7 +250,7 @@ public final class Executable implements AutoCloseable {
                 k.launch(spec.global(), spec.local());
             } else {
                 long nanos = k.launchProfiled(spec.global(), spec.local());
-                timings.add(new KernelTiming(spec.name(), spec.kind(), spec.output().describe(), nanos));
+                timings.add(new KernelTiming(spec.name(), spec.kind(), spec.describeOutputs(), nanos));
             }
         }
         for (Map.Entry<Tensor, Tensor> u : updates.entrySet()) {

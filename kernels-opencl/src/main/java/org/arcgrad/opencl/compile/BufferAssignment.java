@@ -38,28 +38,35 @@ public final class BufferAssignment {
         TreeMap<Long, List<Integer>> free = new TreeMap<>();
         for (int i = 0; i < kernels.size(); i++) {
             KernelSpec k = kernels.get(i);
-            long need = k.output().shape().numel();
-            Map.Entry<Long, List<Integer>> fit = free.ceilingEntry(need);
-            int slot;
-            if (fit != null) {
-                slot = fit.getValue().remove(fit.getValue().size() - 1);
-                if (fit.getValue().isEmpty()) {
-                    free.remove(fit.getKey());
+            // all outputs get their slots before the kernel's dead inputs are freed: a kernel never
+            // writes a buffer it reads, nor two outputs into one buffer
+            for (Tensor output : k.outputs()) {
+                long need = output.shape().numel();
+                Map.Entry<Long, List<Integer>> fit = free.ceilingEntry(need);
+                int slot;
+                if (fit != null) {
+                    slot = fit.getValue().remove(fit.getValue().size() - 1);
+                    if (fit.getValue().isEmpty()) {
+                        free.remove(fit.getKey());
+                    }
+                } else {
+                    slot = sizes.size();
+                    sizes.add(need);
+                    first.add(output);
                 }
-            } else {
-                slot = sizes.size();
-                sizes.add(need);
-                first.add(k.output());
+                slotOf.put(output, slot);
             }
-            slotOf.put(k.output(), slot);
             for (Tensor t : k.inputs()) {
                 Integer s = slotOf.get(t);
                 if (s != null && lastRead.get(t) == i && !kept.contains(t)) {
                     free.computeIfAbsent(sizes.get(s), x -> new ArrayList<>()).add(s);
                 }
             }
-            if (!lastRead.containsKey(k.output()) && !kept.contains(k.output())) {
-                free.computeIfAbsent(sizes.get(slot), x -> new ArrayList<>()).add(slot);
+            for (Tensor output : k.outputs()) {
+                if (!lastRead.containsKey(output) && !kept.contains(output)) {
+                    int slot = slotOf.get(output);
+                    free.computeIfAbsent(sizes.get(slot), x -> new ArrayList<>()).add(slot);
+                }
             }
         }
         return new BufferAssignment(slotOf, sizes, first);

@@ -2,10 +2,14 @@ package org.arcgrad.opencl.compile;
 
 import org.arcgrad.autodiff.Tensor;
 
-/** One argument of a generated kernel, in order: the output buffer, a buffer read, or an int. */
+/** One argument of a generated kernel, in order: an output buffer, a buffer read, or an int. */
 public sealed interface KernelArg {
-    /** The buffer the kernel writes (its {@link KernelSpec#output()}). */
-    record Output() implements KernelArg {
+    /** The buffer of the kernel's {@code index}-th output ({@link KernelSpec#outputs()}). */
+    record Output(int index) implements KernelArg {
+        /** The first (usually the only) output. */
+        public Output() {
+            this(0);
+        }
     }
 
     /** The buffer holding a source's or a materialized node's value. */

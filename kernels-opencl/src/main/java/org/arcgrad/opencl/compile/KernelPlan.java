@@ -30,8 +30,12 @@ public final class KernelPlan {
         Schedule schedule = Schedule.of(graph);
         KernelRenderer renderer = new KernelRenderer(schedule, device);
         List<KernelSpec> kernels = new ArrayList<>();
-        for (Tensor n : schedule.computed) {
-            kernels.add(renderer.render(n, "k" + kernels.size() + "_" + n.op().label() + "_" + n.id()));
+        for (List<Tensor> group : schedule.launches()) {
+            Tensor last = group.get(group.size() - 1);
+            String name = "k" + kernels.size() + "_" + last.op().label() + "_" + last.id() + (group.size() > 1 ? "_and_" + (group.size() - 1) : "");
+            kernels.add(group.size() == 1 ? renderer.render(last, name)
+                    : last.op().kind() == org.arcgrad.autodiff.Op.Kind.REDUCE ? renderer.reduceGroup(group, name)
+                    : renderer.elementwiseGroup(group, name));
         }
         return new KernelPlan(graph, Collections.unmodifiableList(kernels));
     }
@@ -56,7 +60,7 @@ public final class KernelPlan {
             if (k.standalone()) {
                 continue;
             }
-            b.append("// ").append(k.kind()).append(": ").append(k.output().describe()).append('\n');
+            b.append("// ").append(k.kind()).append(": ").append(k.describeOutputs()).append('\n');
             b.append(k.source()).append('\n');
         }
         return b.toString();
@@ -66,8 +70,11 @@ public final class KernelPlan {
     public String summary() {
         StringBuilder b = new StringBuilder();
         for (KernelSpec k : kernels) {
-            b.append(k.name()).append(" [").append(k.kind()).append("] writes %").append(k.output().id()).append(" ")
-                    .append(k.output().shape()).append(" reads");
+            b.append(k.name()).append(" [").append(k.kind()).append("] writes");
+            for (Tensor t : k.outputs()) {
+                b.append(" %").append(t.id());
+            }
+            b.append(" ").append(k.output().shape()).append(" reads");
             for (Tensor t : k.inputs()) {
                 b.append(" %").append(t.id());
             }

@@ -76,15 +76,7 @@ final class KernelRenderer {
         int rank = shape.rank();
         int cols = shape.dim(rank - 1);
         long rows = shape.numel() / cols;
-        Ix row = Ix.var("row", rows);
-        Ix[] multi = new Ix[rank];
-        multi[rank - 1] = Ix.var("col", cols);
-        long inner = 1;
-        for (int k = rank - 2; k >= 0; k--) {
-            multi[k] = row.div(inner).mod(shape.dim(k));
-            inner *= shape.dim(k);
-        }
-        Index at = Index.multi(shape, multi);
+        Index at = matrixIndex(shape);
         Map<Tensor, String> args = ExpressionWriter.newArgs();
         StringBuilder body = new StringBuilder();
         ExpressionWriter w = new ExpressionWriter(schedule.buffers, args, body, "    ", "t");
@@ -104,6 +96,75 @@ final class KernelRenderer {
                 new long[] {global0, rows}, new long[] {local, 1}, false);
     }
 
+    /**
+     * One kernel computing several elementwise nodes of the same shape (a {@link Schedule} group)
+     * at each index, with one output buffer each. Members are computed inline where another
+     * member uses them (not read from a buffer), and shared subexpressions once per element.
+     */
+    KernelSpec elementwiseGroup(List<Tensor> members, String name) {
+        Shape shape = members.get(0).shape();
+        long n = checkedSize(shape);
+        int rank = shape.rank();
+        boolean twoD = rank >= 2 && shape.dim(rank - 1) >= MIN_2D_COLUMNS;
+        Index at;
+        long[] global;
+        long[] local;
+        String head;
+        if (twoD) {
+            int cols = shape.dim(rank - 1);
+            long rows = n / cols;
+            at = matrixIndex(shape);
+            int l0 = (int) Math.min(GROUP, roundUp(cols, 16));
+            global = new long[] {roundUp(cols, l0), rows};
+            local = new long[] {l0, 1};
+            head = "    const int col = get_global_id(0);\n    const int row = get_global_id(1);\n"
+                    + (global[0] > cols ? "    if (col >= " + cols + ") return;\n" : "");
+        } else {
+            at = Index.linear(shape, Ix.var("gid", n));
+            global = new long[] {roundUp(n, GROUP)};
+            local = new long[] {GROUP};
+            head = "    const int gid = get_global_id(0);\n    if (gid >= " + n + ") return;\n";
+        }
+        java.util.Set<Tensor> buffers = new java.util.HashSet<>(schedule.buffers);
+        members.forEach(buffers::remove);
+        Map<Tensor, String> args = ExpressionWriter.newArgs();
+        StringBuilder body = new StringBuilder();
+        ExpressionWriter w = new ExpressionWriter(buffers, args, body, "    ", "t");
+        List<String> values = new ArrayList<>();
+        for (Tensor m : members) {
+            values.add(w.compute(m, at));
+        }
+        List<String> p = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            p.add("__global float* restrict out" + i);
+        }
+        p.addAll(ExpressionWriter.parameters(args));
+        StringBuilder src = new StringBuilder();
+        src.append("__kernel void ").append(name).append("(").append(String.join(", ", p)).append(") {\n").append(head).append(body);
+        String offset = at.linear().c();
+        for (int i = 0; i < members.size(); i++) {
+            src.append("    out").append(i).append("[").append(offset).append("] = ").append(values.get(i)).append(";\n");
+        }
+        src.append("}\n");
+        return new KernelSpec(name, "elementwise", src.toString(), members,
+                KernelSpec.outputsThenReads(members.size(), inputs(args)), global, local, false);
+    }
+
+    /** The index of a matrix (or stack of rows) on a 2-D range: col = work-item id 0, row = id 1. */
+    private static Index matrixIndex(Shape shape) {
+        int rank = shape.rank();
+        long rows = shape.numel() / shape.dim(rank - 1);
+        Ix row = Ix.var("row", rows);
+        Ix[] multi = new Ix[rank];
+        multi[rank - 1] = Ix.var("col", shape.dim(rank - 1));
+        long inner = 1;
+        for (int k = rank - 2; k >= 0; k--) {
+            multi[k] = row.div(inner).mod(shape.dim(k));
+            inner *= shape.dim(k);
+        }
+        return Index.multi(shape, multi);
+    }
+
     private KernelSpec reduce(Tensor node, String name) {
         Tensor in = node.input(0);
         int axis = node.attrs().integer(0);
@@ -117,7 +178,7 @@ final class KernelRenderer {
         long len = in.shape().dim(axis);
         checkedSize(in.shape());
         boolean sum = node.op() == Op.SUM;
-        boolean serial = outputs >= SERIAL_OUTPUTS || len <= SERIAL_LENGTH;
+        boolean serial = isSerial(node);
         // CPU drivers (PoCL) vectorize across the work-items of a group only around code that all
         // of them run alike; a loop inside each work-item stays scalar unless a barrier in it
         // makes it uniform. So on a CPU no work-item leaves early (the index is clamped, the store
@@ -202,6 +263,77 @@ final class KernelRenderer {
                 + body
                 + "    out[gid] = " + v + ";\n}\n";
         return new KernelSpec(name, "gather", src, node, KernelSpec.outputThenReads(inputs(args)), new long[] {roundUp(outputs, GROUP)}, new long[] {GROUP}, false);
+    }
+
+    /** A reduction done by one work-item per output, looping over the axis (else by a work-group tree). */
+    static boolean isSerial(Tensor reduction) {
+        long outputs = reduction.shape().numel();
+        long len = reduction.input(0).shape().dim(reduction.attrs().integer(0));
+        return outputs >= SERIAL_OUTPUTS || len <= SERIAL_LENGTH;
+    }
+
+    /**
+     * One-pass reductions of one kind over the same input shape and axis (a {@link Schedule}
+     * group) in one kernel: one loop over the axis, one accumulator and one output per member,
+     * their fused inputs computed once per element where they share subexpressions.
+     */
+    KernelSpec reduceGroup(List<Tensor> members, String name) {
+        Tensor first = members.get(0);
+        Tensor in = first.input(0);
+        int axis = first.attrs().integer(0);
+        long outputs = checkedSize(first.shape());
+        long len = in.shape().dim(axis);
+        boolean sum = first.op() == Op.SUM;
+        boolean lockstep = device.type() == DeviceType.CPU && outputs >= GROUP; // as in reduce()
+        boolean padded = roundUp(outputs, GROUP) > outputs;
+        Map<Tensor, String> args = ExpressionWriter.newArgs();
+        StringBuilder body = new StringBuilder();
+        ExpressionWriter w = new ExpressionWriter(schedule.buffers, args, body, "        ", "t");
+        Index at = Index.linear(first.shape(), Ix.var("gid", outputs)).reductionFrom(in.shape(), axis, Ix.var("l", len));
+        List<String> values = new ArrayList<>();
+        for (Tensor m : members) {
+            values.add(w.value(m.input(0), at));
+        }
+        List<String> p = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            p.add("__global float* restrict out" + i);
+        }
+        p.addAll(ExpressionWriter.parameters(args));
+        StringBuilder src = new StringBuilder("__kernel void " + name + "(" + String.join(", ", p) + ") {\n");
+        if (lockstep) {
+            src.append("    const int gid0 = get_global_id(0);\n")
+                    .append(padded ? "    const int gid = gid0 < " + outputs + " ? gid0 : " + (outputs - 1) + ";\n"
+                            : "    const int gid = gid0;\n");
+        } else {
+            src.append("    const int gid = get_global_id(0);\n    if (gid >= ").append(outputs).append(") return;\n");
+        }
+        for (int i = 0; i < members.size(); i++) {
+            src.append("    float acc").append(i).append(" = ").append(sum ? "0.0f" : "-INFINITY").append(";\n");
+            if (sum) {
+                src.append("    float carry").append(i).append(" = 0.0f;\n");
+            }
+        }
+        src.append("    for (int l = 0; l < ").append(len).append("; l++) {\n").append(body);
+        for (int i = 0; i < members.size(); i++) {
+            if (sum) {
+                // Kahan, as in reduce()
+                src.append("        { const float y = ").append(values.get(i)).append(" - carry").append(i).append(";\n")
+                        .append("          const float s = acc").append(i).append(" + y;\n")
+                        .append("          carry").append(i).append(" = (s - acc").append(i).append(") - y;\n")
+                        .append("          acc").append(i).append(" = s; }\n");
+            } else {
+                src.append("        acc").append(i).append(" = ").append(maxOf("acc" + i, values.get(i))).append(";\n");
+            }
+        }
+        src.append(lockstep ? "        barrier(CLK_LOCAL_MEM_FENCE);\n" : "").append("    }\n");
+        String target = lockstep ? "gid0" : "gid";
+        for (int i = 0; i < members.size(); i++) {
+            src.append(lockstep && padded ? "    if (gid0 < " + outputs + ") " : "    ")
+                    .append("out").append(i).append("[").append(target).append("] = acc").append(i).append(";\n");
+        }
+        src.append("}\n");
+        return new KernelSpec(name, "reduce", src.toString(), members, KernelSpec.outputsThenReads(members.size(), inputs(args)),
+                new long[] {roundUp(outputs, GROUP)}, new long[] {GROUP}, false);
     }
 
     /** max that keeps NaN, as the fp64 reference does (fmax would drop it). */

@@ -5,8 +5,9 @@ import java.util.List;
 import org.arcgrad.autodiff.Tensor;
 
 /**
- * One generated kernel: its name and OpenCL C source, the node it writes, its arguments in order,
- * and its launch sizes.
+ * One generated kernel: its name and OpenCL C source, the nodes it writes (usually one; an
+ * elementwise kernel may write several of the same shape, see {@link Schedule}), its arguments
+ * in order, and its launch sizes.
  *
  * @param kind   "elementwise", "reduce", "gather" or "gemm", for dumps and kernel-count tests
  * @param local  work-group size per dimension; null lets the driver choose
@@ -14,13 +15,43 @@ import org.arcgrad.autodiff.Tensor;
  *                   shared through the program cache (GEMMs); the other kernels of a plan are
  *                   built together as {@link KernelPlan#source()}
  */
-public record KernelSpec(String name, String kind, String source, Tensor output, List<KernelArg> args,
+public record KernelSpec(String name, String kind, String source, List<Tensor> outputs, List<KernelArg> args,
                          long[] global, long[] local, boolean standalone) {
+
+    public KernelSpec {
+        outputs = List.copyOf(outputs);
+    }
+
+    KernelSpec(String name, String kind, String source, Tensor output, List<KernelArg> args, long[] global, long[] local,
+               boolean standalone) {
+        this(name, kind, source, List.of(output), args, global, local, standalone);
+    }
+
+    /** The first output (the only one, except for grouped elementwise kernels). */
+    public Tensor output() {
+        return outputs.get(0);
+    }
+
+    /** The outputs as one line for dumps: "%12 = add [512] ..., %15 = ...". */
+    public String describeOutputs() {
+        StringBuilder b = new StringBuilder();
+        for (Tensor t : outputs) {
+            b.append(b.length() == 0 ? "" : "; ").append(t.describe());
+        }
+        return b.toString();
+    }
 
     /** The common layout of generated kernels: the output, then the buffers read. */
     static List<KernelArg> outputThenReads(List<Tensor> reads) {
+        return outputsThenReads(1, reads);
+    }
+
+    /** {@code outputs} output buffers, then the buffers read. */
+    static List<KernelArg> outputsThenReads(int outputs, List<Tensor> reads) {
         List<KernelArg> a = new ArrayList<>();
-        a.add(new KernelArg.Output());
+        for (int i = 0; i < outputs; i++) {
+            a.add(new KernelArg.Output(i));
+        }
         for (Tensor t : reads) {
             a.add(new KernelArg.Read(t));
         }

@@ -21,6 +21,16 @@ import org.arcgrad.autodiff.Tensor;
  * Reshapes and detaches never move data, so a reshape of a materialized node shares its buffer.
  * Elementwise work is thus recomputed rather than stored whenever it is cheap to: the kernels
  * after a reduction read its small result and redo the elementwise arithmetic around it.
+ *
+ * <p>Each materialized node gets a kernel, except that elementwise graph outputs of the same
+ * shape that no other kernel reads are computed together by one kernel with several outputs
+ * ({@link #launches()}): a training step's parameter updates, whose new value and new optimizer
+ * state read the same gradient and parameter (read once instead of once per output, and one
+ * launch instead of a dozen for a layer's small vectors). Within such a group an output that
+ * another one uses (the momentum buffer in the parameter's update) is computed inline, not read
+ * back from memory. Likewise, one-pass reductions of the same kind over the same input shape and
+ * axis that do not depend on each other share a kernel, each with its own accumulator: the
+ * sibling sums of a batch norm's backward pass read their inputs once instead of three times.
  */
 final class Schedule {
     final Graph graph;
@@ -58,6 +68,157 @@ final class Schedule {
             }
         }
         return new Schedule(graph, Collections.unmodifiableList(computed), Collections.unmodifiableSet(marked));
+    }
+
+    /**
+     * The kernels to launch, in order: each a list of the nodes it computes, one node except for
+     * groups of elementwise outputs (see the class comment). A group launches where its last
+     * member is in tape order: every member's inputs are ready there, and no other kernel reads a
+     * member.
+     */
+    List<List<Tensor>> launches() {
+        Set<Tensor> outputs = new java.util.HashSet<>();
+        for (Tensor o : graph.outputs()) {
+            outputs.add(storage(o));
+        }
+        java.util.Map<Tensor, Set<Tensor>> readers = new java.util.HashMap<>();
+        for (Tensor n : computed) {
+            for (Tensor read : bufferReads(n)) {
+                readers.computeIfAbsent(read, k -> new java.util.HashSet<>()).add(n);
+            }
+        }
+        // candidates: elementwise outputs; a candidate read by anything but candidates of its shape stays alone
+        java.util.Map<org.arcgrad.autodiff.Shape, List<Tensor>> byShape = new java.util.LinkedHashMap<>();
+        for (Tensor n : computed) {
+            if (outputs.contains(n) && isElementwise(n)) {
+                byShape.computeIfAbsent(n.shape(), k -> new ArrayList<>()).add(n);
+            }
+        }
+        java.util.Map<Tensor, List<Tensor>> groupOf = new java.util.HashMap<>();
+        for (List<Tensor> same : byShape.values()) {
+            List<Tensor> group = new ArrayList<>();
+            for (Tensor n : same) {
+                boolean readOnlyWithin = true;
+                for (Tensor r : readers.getOrDefault(n, Set.of())) {
+                    readOnlyWithin &= same.contains(r);
+                }
+                if (readOnlyWithin) {
+                    group.add(n);
+                }
+            }
+            // a member read by a candidate that had to stay alone would be computed after its reader
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (Tensor n : List.copyOf(group)) {
+                    for (Tensor r : readers.getOrDefault(n, Set.of())) {
+                        if (!group.contains(r)) {
+                            group.remove(n);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if (group.size() > 1) {
+                for (Tensor n : group) {
+                    groupOf.put(n, group);
+                }
+            }
+        }
+        groupReductions(readers, groupOf);
+        List<List<Tensor>> launches = new ArrayList<>();
+        for (Tensor n : computed) {
+            List<Tensor> group = groupOf.get(n);
+            if (group == null) {
+                launches.add(List.of(n));
+            } else if (group.get(group.size() - 1) == n) {
+                launches.add(List.copyOf(group));
+            }
+        }
+        return launches;
+    }
+
+    /**
+     * Groups one-pass reductions (see {@link KernelRenderer#isSerial}) with the same op, input
+     * shape and axis, greedily in tape order: a reduction joins the open group of its kind when it
+     * depends on no member (not even through other kernels) and no member is read before it.
+     */
+    private void groupReductions(java.util.Map<Tensor, Set<Tensor>> readers, java.util.Map<Tensor, List<Tensor>> groupOf) {
+        java.util.Map<Tensor, Integer> position = new java.util.HashMap<>();
+        java.util.Map<Tensor, Set<Tensor>> dependsOn = new java.util.HashMap<>();
+        for (int i = 0; i < computed.size(); i++) {
+            Tensor n = computed.get(i);
+            position.put(n, i);
+            Set<Tensor> deps = new java.util.HashSet<>();
+            for (Tensor r : bufferReads(n)) {
+                if (dependsOn.containsKey(r)) {
+                    deps.add(r);
+                    deps.addAll(dependsOn.get(r));
+                }
+            }
+            dependsOn.put(n, deps);
+        }
+        java.util.Map<String, List<Tensor>> open = new java.util.HashMap<>();
+        List<List<Tensor>> groups = new ArrayList<>();
+        for (Tensor n : computed) {
+            if (n.op().kind() != Op.Kind.REDUCE || !KernelRenderer.isSerial(n)
+                    || (n.op() == Op.SUM && Gather.match(n.input(0), n.attrs().integer(0)) != null)) {
+                continue;
+            }
+            String key = n.op() + " " + n.input(0).shape() + " axis " + n.attrs().integer(0);
+            List<Tensor> group = open.get(key);
+            boolean joins = group != null;
+            for (Tensor m : joins ? group : List.<Tensor>of()) {
+                int firstReader = Integer.MAX_VALUE;
+                for (Tensor r : readers.getOrDefault(m, Set.of())) {
+                    firstReader = Math.min(firstReader, position.get(r));
+                }
+                joins &= !dependsOn.get(n).contains(m) && firstReader > position.get(n);
+            }
+            if (joins) {
+                group.add(n);
+            } else {
+                group = new ArrayList<>(List.of(n));
+                open.put(key, group);
+                groups.add(group);
+            }
+        }
+        for (List<Tensor> g : groups) {
+            if (g.size() > 1) {
+                for (Tensor n : g) {
+                    groupOf.put(n, g);
+                }
+            }
+        }
+    }
+
+    /** Rendered by the elementwise kernel: not a reduction, a product or an index. */
+    private static boolean isElementwise(Tensor n) {
+        return n.op().kind() == Op.Kind.ELEMENTWISE || n.op().kind() == Op.Kind.VIEW;
+    }
+
+    /** The buffers a computed node's kernel reads: its inputs, through the nodes fused into it. */
+    Set<Tensor> bufferReads(Tensor n) {
+        Set<Tensor> reads = new LinkedHashSet<>();
+        java.util.Deque<Tensor> todo = new java.util.ArrayDeque<>();
+        Set<Tensor> seen = new java.util.HashSet<>();
+        for (int k = 0; k < n.arity(); k++) {
+            todo.push(n.input(k));
+        }
+        while (!todo.isEmpty()) {
+            Tensor t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (buffers.contains(t)) {
+                reads.add(t);
+            } else {
+                for (int k = 0; k < t.arity(); k++) {
+                    todo.push(t.input(k));
+                }
+            }
+        }
+        return reads;
     }
 
     /** The node whose buffer holds {@code t}'s elements in row-major order: t without reshapes and detaches. */

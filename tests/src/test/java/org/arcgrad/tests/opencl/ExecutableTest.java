@@ -16,6 +16,7 @@ import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.compile.KernelPlan;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceOutOfMemoryException;
 import org.junit.jupiter.api.Assumptions;
@@ -245,6 +246,52 @@ class ExecutableTest {
             for (int k = 0; k < want.length; k++) {
                 for (int i = 0; i < want[k].size(); i++) {
                     assertEquals(want[k].data()[i], got[k].data()[i], 1e-5 * (1 + Math.abs(want[k].data()[i])), "output " + k + " element " + i);
+                }
+            }
+        }
+    }
+
+    /**
+     * Grouped kernels: elementwise outputs of one shape that only each other read run as one
+     * kernel with several outputs (one uses another inline), and so do sibling column sums; the
+     * plan says so, the values match the interpreter, and parameters updated from a group's
+     * outputs swap correctly run after run (an SGD-with-momentum step of two parameters).
+     */
+    @Test
+    void groupedOutputsAndSiblingSumsAgreeAndUpdate() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 16, 40);
+        Tensor w = tape.param("w", 40);
+        Tensor buf = tape.param("buf", 40);
+        Tensor b = tape.param("b", 40);
+        Tensor g = x.mul(w).add(b).square().sum(0, false); // gradient-like [40] vector from a column sum
+        Tensor sibling = x.mul(b).sum(0, false);           // another column sum of x: same kernel as g's
+        Tensor bufNext = buf.scale(0.9).add(g);
+        Tensor wNext = w.sub(bufNext.scale(0.01));          // reads bufNext: computed inline within the group
+        Tensor bNext = b.sub(sibling.scale(0.001));
+        KernelPlan plan = KernelPlan.of(org.arcgrad.autodiff.Graph.of(bufNext, wNext, bNext));
+        assertTrue(plan.kernels().stream().anyMatch(k -> k.outputs().size() == 3), plan.summary());
+        assertTrue(plan.kernels().stream().anyMatch(k -> k.kind().equals("reduce") && k.outputs().size() == 2), plan.summary());
+
+        NDArray xv = NDArray.uniform(x.shape(), -1, 1, random);
+        Map<Tensor, NDArray> state = new HashMap<>(Map.of(w, NDArray.uniform(w.shape(), -1, 1, random),
+                buf, NDArray.uniform(buf.shape(), -1, 1, random), b, NDArray.uniform(b.shape(), -1, 1, random)));
+        try (Executable e = Executable.compile(SharedDevice.context(), bufNext, wNext, bNext)) {
+            e.feed(x, xv).feed(w, state.get(w)).feed(buf, state.get(buf)).feed(b, state.get(b))
+                    .update(buf, bufNext).update(w, wNext).update(b, bNext);
+            for (int step = 0; step < 3; step++) {
+                Map<Tensor, NDArray> feeds = new HashMap<>(state);
+                feeds.put(x, xv);
+                NDArray[] next = Interpreter.run(feeds, bufNext, wNext, bNext);
+                state.put(buf, next[0]);
+                state.put(w, next[1]);
+                state.put(b, next[2]);
+                e.run();
+            }
+            for (Tensor p : List.of(w, buf, b)) {
+                NDArray got = e.read(p);
+                for (int i = 0; i < got.size(); i++) {
+                    assertEquals(state.get(p).data()[i], got.data()[i], 1e-4 * (1 + Math.abs(state.get(p).data()[i])), p.name() + "[" + i + "]");
                 }
             }
         }

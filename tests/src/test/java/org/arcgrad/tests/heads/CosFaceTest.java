@@ -1,5 +1,7 @@
 package org.arcgrad.tests.heads;
 
+import org.arcgrad.tests.oracle.Direct;
+
 import java.util.Random;
 import java.util.stream.Stream;
 import org.arcgrad.arcface.heads.CosFace;

@@ -1,5 +1,7 @@
 package org.arcgrad.tests.heads;
 
+import org.arcgrad.tests.oracle.Direct;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

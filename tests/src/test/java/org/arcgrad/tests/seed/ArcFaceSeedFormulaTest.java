@@ -13,6 +13,7 @@ import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.tests.oracle.Direct;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,7 +50,7 @@ class ArcFaceSeedFormulaTest {
         int d = 5;
         int c = 7;
         Random random = new Random(31 * kind.ordinal() + (easy ? 1 : 0) + (long) (100 * m));
-        double[][] w = gaussian(c, d, random);
+        double[][] w = Direct.gaussian(c, d, random);
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
             labels[i] = i == 0 ? 0 : (i == 1 ? c - 1 : random.nextInt(c));
@@ -64,7 +65,7 @@ class ArcFaceSeedFormulaTest {
         Tensor logits = new ArcFace(s, m, easy).logits(xt, wt, yt);
         Tensor loss = Functional.crossEntropy(logits, yt);
         Tensor[] grads = tape.grad(loss, xt, wt);
-        NDArray[] got = Interpreter.run(Map.of(xt, flat(x), wt, flat(w), yt, labelsArray(labels)),
+        NDArray[] got = Interpreter.run(Map.of(xt, Direct.array(x), wt, Direct.array(w), yt, Direct.array(labels)),
                 logits, loss, grads[0], grads[1]);
 
         double[][] expectLogits = seed.logits(x, w, labels);
@@ -80,7 +81,7 @@ class ArcFaceSeedFormulaTest {
 
     /** Rows of x whose target cosine sits where the case wants it, built by rotating W's rows. */
     private static double[][] inputs(Inputs kind, double[][] w, int[] labels, SeedFormula seed, Random random) {
-        double[][] x = gaussian(labels.length, w[0].length, random);
+        double[][] x = Direct.gaussian(labels.length, w[0].length, random);
         double th = Math.cos(Math.PI - seed.m);
         for (int i = 0; i < labels.length; i++) {
             double target = switch (kind) {
@@ -91,30 +92,10 @@ class ArcFaceSeedFormulaTest {
                 case NEAR_ZERO -> i % 2 == 0 ? 1e-3 : -1e-3;
             };
             if (!Double.isNaN(target)) {
-                x[i] = withCosine(w[labels[i]], x[i], target, 1 + i);
+                x[i] = Direct.withCosine(w[labels[i]], x[i], target, 1 + i);
             }
         }
         return x;
-    }
-
-    /** A vector of norm {@code norm} at cosine {@code c} to {@code axis}, in the plane of axis and {@code other}. */
-    private static double[] withCosine(double[] axis, double[] other, double c, double norm) {
-        double[] u = SeedFormula.normalizeRows(new double[][] {axis})[0];
-        double dot = 0;
-        for (int k = 0; k < u.length; k++) {
-            dot += u[k] * other[k];
-        }
-        double[] v = new double[u.length];
-        for (int k = 0; k < u.length; k++) {
-            v[k] = other[k] - dot * u[k];
-        }
-        v = SeedFormula.normalizeRows(new double[][] {v})[0];
-        double sine = Math.sqrt(1 - c * c);
-        double[] r = new double[u.length];
-        for (int k = 0; k < u.length; k++) {
-            r[k] = norm * (c * u[k] + sine * v[k]);
-        }
-        return r;
     }
 
     private static void assertGradient(NDArray got, double[][] p, java.util.function.DoubleSupplier loss, String what) {
@@ -137,29 +118,4 @@ class ArcFaceSeedFormulaTest {
         assertEquals(expected, actual, atol + rtol * Math.abs(expected), what);
     }
 
-    private static double[][] gaussian(int rows, int cols, Random random) {
-        double[][] a = new double[rows][cols];
-        for (double[] row : a) {
-            for (int k = 0; k < cols; k++) {
-                row[k] = random.nextGaussian();
-            }
-        }
-        return a;
-    }
-
-    private static NDArray flat(double[][] a) {
-        double[] d = new double[a.length * a[0].length];
-        for (int i = 0; i < a.length; i++) {
-            System.arraycopy(a[i], 0, d, i * a[0].length, a[0].length);
-        }
-        return NDArray.of(Shape.of(a.length, a[0].length), d);
-    }
-
-    private static NDArray labelsArray(int[] labels) {
-        double[] d = new double[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            d[i] = labels[i];
-        }
-        return NDArray.of(Shape.of(labels.length), d);
-    }
 }

@@ -1,4 +1,4 @@
-package org.arcgrad.tests.heads;
+package org.arcgrad.tests.oracle;
 
 import java.util.Random;
 import org.arcgrad.autodiff.NDArray;
@@ -8,12 +8,12 @@ import org.arcgrad.autodiff.Shape;
  * Plain fp64 loops the head oracles are written with: no arcgrad code, so an oracle shares nothing
  * with the tape it checks. Also builders of inputs whose cosine sits where a test wants it.
  */
-final class Direct {
+public final class Direct {
     private Direct() {
     }
 
     /** F.normalize(v) on each row: v / max(‖v‖, 1e-12). */
-    static double[][] normalizeRows(double[][] v) {
+    public static double[][] normalizeRows(double[][] v) {
         double[][] r = new double[v.length][];
         for (int i = 0; i < v.length; i++) {
             double norm = Math.max(norm(v[i]), 1e-12);
@@ -26,7 +26,7 @@ final class Direct {
     }
 
     /** torch.norm(v, 2). */
-    static double norm(double[] v) {
+    public static double norm(double[] v) {
         double sq = 0;
         for (double e : v) {
             sq += e * e;
@@ -35,7 +35,7 @@ final class Direct {
     }
 
     /** F.linear(F.normalize(x), F.normalize(w)): [N, rows of w]. */
-    static double[][] cosines(double[][] x, double[][] w) {
+    public static double[][] cosines(double[][] x, double[][] w) {
         double[][] xn = normalizeRows(x);
         double[][] wn = normalizeRows(w);
         double[][] c = new double[x.length][w.length];
@@ -52,7 +52,7 @@ final class Direct {
     }
 
     /** F.cross_entropy(logits, labels), mean reduction. */
-    static double crossEntropy(double[][] logits, int[] labels) {
+    public static double crossEntropy(double[][] logits, int[] labels) {
         double total = 0;
         for (int i = 0; i < logits.length; i++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -68,7 +68,7 @@ final class Direct {
         return total / logits.length;
     }
 
-    static double[][] gaussian(int rows, int cols, Random random) {
+    public static double[][] gaussian(int rows, int cols, Random random) {
         double[][] a = new double[rows][cols];
         for (double[] row : a) {
             for (int k = 0; k < cols; k++) {
@@ -82,7 +82,7 @@ final class Direct {
      * A vector of norm {@code norm} at cosine {@code c} to {@code axis}, in the plane of axis and
      * {@code other} (which must not be parallel to axis).
      */
-    static double[] withCosine(double[] axis, double[] other, double c, double norm) {
+    public static double[] withCosine(double[] axis, double[] other, double c, double norm) {
         double[] u = normalizeRows(new double[][] {axis})[0];
         double dot = 0;
         for (int k = 0; k < u.length; k++) {
@@ -102,7 +102,7 @@ final class Direct {
     }
 
     /** Labels 0 and C − 1 first (the edges of the one-hot), then distinct others, for n ≤ C. */
-    static int[] distinctLabels(int n, int classes) {
+    public static int[] distinctLabels(int n, int classes) {
         int[] labels = new int[n];
         labels[0] = 0;
         if (n > 1) {
@@ -114,7 +114,7 @@ final class Direct {
         return labels;
     }
 
-    static NDArray array(double[][] a) {
+    public static NDArray array(double[][] a) {
         double[] d = new double[a.length * a[0].length];
         for (int i = 0; i < a.length; i++) {
             System.arraycopy(a[i], 0, d, i * a[0].length, a[0].length);
@@ -122,7 +122,7 @@ final class Direct {
         return NDArray.of(Shape.of(a.length, a[0].length), d);
     }
 
-    static NDArray array(int[] labels) {
+    public static NDArray array(int[] labels) {
         double[] d = new double[labels.length];
         for (int i = 0; i < labels.length; i++) {
             d[i] = labels[i];

@@ -263,8 +263,12 @@ public final class Executable implements AutoCloseable {
 
     /** Feeds, runs and reads every output back as fp64 arrays (for tests against the interpreter). */
     public NDArray[] run(Map<Tensor, NDArray> feeds) {
+        // as the interpreter does, values for sources the outputs do not need are ignored
+        java.util.Set<Tensor> needed = new java.util.HashSet<>(plan.graph().sources());
         for (Map.Entry<Tensor, NDArray> e : feeds.entrySet()) {
-            feed(e.getKey(), e.getValue());
+            if (needed.contains(e.getKey())) {
+                feed(e.getKey(), e.getValue());
+            }
         }
         run();
         List<Tensor> outs = plan.graph().outputs();

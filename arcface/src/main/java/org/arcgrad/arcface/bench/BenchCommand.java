@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code arcgrad bench}: benchmarks, each beside its PyTorch peer on the same machine. Not tests: no pass or fail. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks beside their PyTorch peers (run from the repository root, where bench/*.py live)."},
+        description = {"Benchmarks beside their PyTorch peers (bench/*_torch.py), on the same machine and threads."},
         subcommands = {HeadBenchmark.class, TrainBenchmark.class, BenchCommand.Gemm.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec

@@ -26,6 +26,8 @@ final class ExpressionWriter {
     /** expression text → local: value numbering, so equal nodes (two one-hots of the same labels) are computed once. */
     private final Map<String, String> numbered = new HashMap<>();
     private final String prefix;
+    /** Explicit vector lanes, or null for scalar code. */
+    private final Lanes lanes;
     private int locals;
 
     /**
@@ -35,11 +37,20 @@ final class ExpressionWriter {
      * @param prefix  prefix of local names, distinct per writer in one kernel
      */
     ExpressionWriter(Set<Tensor> buffers, Map<Tensor, String> args, StringBuilder out, String indent, String prefix) {
+        this(buffers, args, out, indent, prefix, null);
+    }
+
+    /**
+     * A writer of vector code: every value is a {@code floatN} over {@code lanes}; a read that is
+     * neither contiguous nor uniform across the lanes throws {@link VectorizeException}.
+     */
+    ExpressionWriter(Set<Tensor> buffers, Map<Tensor, String> args, StringBuilder out, String indent, String prefix, Lanes lanes) {
         this.buffers = buffers;
         this.args = args;
         this.out = out;
         this.indent = indent;
         this.prefix = prefix;
+        this.lanes = lanes;
     }
 
     /** The node's value at {@code at}, computing it even if the node itself has a buffer (a kernel's root). */
@@ -50,12 +61,33 @@ final class ExpressionWriter {
     /** The node's value at {@code at}: a load if it lives in a buffer, else computed inline. */
     String value(Tensor n, Index at) {
         if (n.op() == Op.CONST) {
-            return OpenClOps.literal(n.attrs().scalar(0));
+            return constant(n);
         }
         if (buffers.contains(n)) {
-            return local(n, at, () -> argument(n) + "[" + at.linear().c() + "]");
+            return local(n, at, () -> load(n, at.linear()));
         }
         return computeOp(n, at);
+    }
+
+    private String constant(Tensor n) {
+        String literal = OpenClOps.literal(n.attrs().scalar(0));
+        return lanes == null ? literal : lanes.splat(literal);
+    }
+
+    /** A read of a buffer at {@code offset}: a vector load, or a broadcast, in vector code. */
+    private String load(Tensor n, Ix offset) {
+        String at = argument(n) + "[" + offset.c() + "]";
+        if (lanes == null) {
+            return at;
+        }
+        Long step = offset.coefficientOf(lanes.var());
+        if (step != null && step == 0) {
+            return lanes.splat(at);
+        }
+        if (step != null && step == 1) {
+            return "vload" + lanes.width() + "(0, " + argument(n) + " + " + offset.c() + ")";
+        }
+        throw new VectorizeException(n.describe() + " is read at " + offset.c() + ", not contiguous across lanes");
     }
 
     private String computeOp(Tensor n, Index at) {
@@ -76,22 +108,44 @@ final class ExpressionWriter {
                 for (int k = 0; k < x.length; k++) {
                     x[k] = value(n.input(k), at.broadcastFrom(n.input(k).shape()));
                 }
-                return local(n, at, () -> OpenClOps.ELEMENTWISE.get(n.op()).apply(x, n.attrs().scalars()));
+                return local(n, at, () -> lanes == null
+                        ? OpenClOps.ELEMENTWISE.get(n.op()).apply(x, n.attrs().scalars())
+                        : OpenClOps.vector(n.op(), x, n.attrs().scalars(), lanes));
             case INDEX:
                 Tensor labels = n.input(0);
                 if (!buffers.contains(labels)) {
                     throw new IllegalStateException("one_hot labels must be a fed input: " + labels.describe());
                 }
                 Index li = at.withoutLastAxis(labels.shape());
-                return local(n, at, () -> "((" + argument(labels) + "[" + li.linear().c() + "]==" + at.lastAxis().c() + ")?1.0f:0.0f)");
+                return local(n, at, () -> oneHot(labels, li.linear(), at.lastAxis()));
             case SOURCE:
                 if (n.op() == Op.CONST) {
-                    return OpenClOps.literal(n.attrs().scalar(0));
+                    return constant(n);
                 }
                 throw new IllegalStateException("source not bound to a buffer: " + n.describe());
             default:
                 throw new IllegalStateException(n.op().label() + " must be materialized before it is read: " + n.describe());
         }
+    }
+
+    /** 1.0 where the label at {@code labelOffset} equals the class {@code column}, else 0.0. */
+    private String oneHot(Tensor labels, Ix labelOffset, Ix column) {
+        String label = argument(labels) + "[" + labelOffset.c() + "]";
+        String scalar = "((" + label + "==" + column.c() + ")?1.0f:0.0f)";
+        if (lanes == null) {
+            return scalar;
+        }
+        Long labelStep = labelOffset.coefficientOf(lanes.var());
+        Long columnStep = column.coefficientOf(lanes.var());
+        if (labelStep == null || labelStep != 0 || columnStep == null || columnStep > 1) {
+            throw new VectorizeException("one-hot of " + labels.describe() + " varies across lanes in a way vectors cannot follow");
+        }
+        if (columnStep == 0) {
+            return lanes.splat(scalar);
+        }
+        // lane k holds class column + k
+        return "convert_" + lanes.floats() + "(-((" + lanes.ints() + ")(" + label + ")==(" + lanes.ints() + ")(" + column.c() + ")+"
+                + lanes.laneOffsets() + "))";
     }
 
     /** Declares an int local holding the label at {@code at} of a labels buffer; returns its name. */
@@ -110,7 +164,8 @@ final class ExpressionWriter {
             name = numbered.get(e);
             if (name == null) {
                 name = prefix + locals++;
-                out.append(indent).append("const float ").append(name).append(" = ").append(e).append(";\n");
+                out.append(indent).append("const ").append(lanes == null ? "float" : lanes.floats()).append(" ").append(name)
+                        .append(" = ").append(e).append(";\n");
                 numbered.put(e, name);
             }
             memo.put(key, name);

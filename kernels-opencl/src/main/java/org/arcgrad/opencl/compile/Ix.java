@@ -29,6 +29,12 @@ abstract class Ix {
         return new Var(name, bound);
     }
 
+    /**
+     * The coefficient c such that this expression is (terms without {@code var}) + c·var, or null
+     * when {@code var} sits inside a division or remainder (then the expression is not affine in it).
+     */
+    abstract Long coefficientOf(String var);
+
     boolean isConst(long v) {
         return this instanceof Const k && k.value == v;
     }
@@ -102,6 +108,11 @@ abstract class Ix {
         String c() {
             return Long.toString(value);
         }
+
+        @Override
+        Long coefficientOf(String var) {
+            return 0L;
+        }
     }
 
     private static final class Var extends Ix {
@@ -115,6 +126,11 @@ abstract class Ix {
         @Override
         String c() {
             return name;
+        }
+
+        @Override
+        Long coefficientOf(String var) {
+            return name.equals(var) ? 1L : 0L;
         }
     }
 
@@ -133,6 +149,20 @@ abstract class Ix {
         @Override
         String c() {
             return "(" + a.c() + op + b.c() + ")";
+        }
+
+        @Override
+        Long coefficientOf(String var) {
+            Long ca = a.coefficientOf(var);
+            Long cb = b.coefficientOf(var);
+            if (ca == null || cb == null) {
+                return null;
+            }
+            return switch (op) {
+                case "+" -> ca + cb;
+                case "*" -> b instanceof Const k ? ca * k.value : (ca == 0 && cb == 0 ? 0L : null);
+                default -> ca == 0 && cb == 0 ? 0L : null; // '/' and '%' of something that varies: not affine
+            };
         }
     }
 }

@@ -48,6 +48,54 @@ final class OpenClOps {
         return t;
     }
 
+    /**
+     * The rendering of {@code op} on vector operands (every operand a {@code floatN}). Arithmetic
+     * and the math builtins read alike on vectors; comparisons give -1/0 integer vectors, so masks,
+     * where and clamp go through select and conversions, and pown wants an integer vector exponent.
+     */
+    static String vector(Op op, String[] x, double[] p, Lanes lanes) {
+        String f = lanes.floats();
+        return switch (op) {
+            case GT -> vmask(x[0] + ">" + x[1], f);
+            case GE -> vmask(x[0] + ">=" + x[1], f);
+            case LT -> vmask(x[0] + "<" + x[1], f);
+            case LE -> vmask(x[0] + "<=" + x[1], f);
+            case EQ -> vmask(x[0] + "==" + x[1], f);
+            case WHERE -> "select(" + x[2] + "," + x[1] + "," + x[0] + "!=0.0f)";
+            case CLAMP -> vclamp(x[0], p, lanes);
+            case POW -> vpow(x, p, lanes);
+            default -> ELEMENTWISE.get(op).apply(x, p);
+        };
+    }
+
+    /** The scalar forms of the special powers read alike on vectors; pown and pow need vector exponents. */
+    private static String vpow(String[] x, double[] p, Lanes lanes) {
+        double e = p[0];
+        if (e == 2 || e == 0.5 || e == -0.5 || e == -1.5 || e == 1.5 || e == -1) {
+            return pow(x, p);
+        }
+        if (e == Math.rint(e) && Math.abs(e) < 1 << 20) {
+            return "pown(" + x[0] + ",(" + lanes.ints() + ")(" + (int) e + "))";
+        }
+        return "pow(" + x[0] + "," + lanes.splat(literal(e)) + ")";
+    }
+
+    /** A comparison's -1/0 lanes as 1.0/0.0. */
+    private static String vmask(String condition, String floats) {
+        return "convert_" + floats + "(-(" + condition + "))";
+    }
+
+    private static String vclamp(String x, double[] p, Lanes lanes) {
+        String v = x;
+        if (p[1] != Double.POSITIVE_INFINITY) {
+            v = "select(" + v + "," + lanes.splat(literal(p[1])) + "," + x + ">" + literal(p[1]) + ")";
+        }
+        if (p[0] != Double.NEGATIVE_INFINITY) {
+            v = "select(" + v + "," + lanes.splat(literal(p[0])) + "," + x + "<" + literal(p[0]) + ")";
+        }
+        return v;
+    }
+
     private static String mask(String condition) {
         return "((" + condition + ")?1.0f:0.0f)";
     }

@@ -1,6 +1,5 @@
 package org.arcgrad.arcface.nn;
 
-import java.util.List;
 import org.arcgrad.autodiff.Tensor;
 
 /**
@@ -30,16 +29,6 @@ public final class Dropout implements Layer {
 
     public double p() {
         return p;
-    }
-
-    @Override
-    public int outFeatures(int in) {
-        return in;
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return List.of();
     }
 
     @Override

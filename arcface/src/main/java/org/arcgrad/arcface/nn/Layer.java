@@ -7,11 +7,15 @@ import org.arcgrad.autodiff.Tensor;
 public interface Layer {
     Tensor forward(Tensor x, Pass pass);
 
-    /** Features out for {@code in} features in. */
-    int outFeatures(int in);
+    /** Features out for {@code in} features in; by default as many as in (activations, dropout). */
+    default int outFeatures(int in) {
+        return in;
+    }
 
-    /** The parameters it owns, trained and state. */
-    List<ParameterSpec> parameters();
+    /** The parameters it owns, trained and state; by default none. */
+    default List<ParameterSpec> parameters() {
+        return List.of();
+    }
 
     /** One line for summaries, e.g. "Linear(784 → 512)". */
     String describe();

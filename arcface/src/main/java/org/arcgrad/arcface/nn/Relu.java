@@ -1,6 +1,5 @@
 package org.arcgrad.arcface.nn;
 
-import java.util.List;
 import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Tensor;
 
@@ -9,16 +8,6 @@ public final class Relu implements Layer {
     @Override
     public Tensor forward(Tensor x, Pass pass) {
         return Functional.relu(x);
-    }
-
-    @Override
-    public int outFeatures(int in) {
-        return in;
-    }
-
-    @Override
-    public List<ParameterSpec> parameters() {
-        return List.of();
     }
 
     @Override

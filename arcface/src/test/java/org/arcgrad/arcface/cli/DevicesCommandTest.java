@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,19 +15,13 @@ import org.arcgrad.opencl.runtime.NoOpenClPlatformException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
 
 class DevicesCommandTest {
     @Test
     void listsEveryDeviceAndMarksTheOneInUse() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute("devices");
-        assertEquals(0, code, err.toString());
-        String text = out.toString();
+        CliRun run = CliRun.of("devices");
+        assertEquals(0, run.code(), run.err());
+        String text = run.out();
         for (Device d : Devices.list()) {
             assertTrue(text.contains(d.info().id() + "  " + d.info().type().word() + "  " + d.name()), text);
             assertTrue(text.contains("driver " + d.info().driverVersion() + ", OpenCL " + d.info().openclVersion()), text);

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,17 +46,8 @@ class HeadCommandTest {
         out = dir.resolve("out");
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
-        int code = cl.execute(args);
-        return new Run(code, o.toString(), e.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private String[] args(String... extra) {
@@ -70,13 +59,13 @@ class HeadCommandTest {
 
     @Test
     void writesFourFloat32OutputsAndBothBackendsAgree() throws IOException {
-        Run interp = run(args("--backend", "interpreter"));
+        CliRun interp = run(args("--backend", "interpreter"));
         assertEquals(0, interp.code(), interp.err());
         float[] logitsInterp = NpyReader.read(out.resolve("logits.npy")).float32Data();
         float lossInterp = NpyReader.read(out.resolve("loss.npy")).float32Data()[0];
         float[] gwInterp = NpyReader.read(out.resolve("grad_w.npy")).float32Data();
 
-        Run device = run(args());
+        CliRun device = run(args());
         assertEquals(0, device.code(), device.err());
         NpyArray logits = NpyReader.read(out.resolve("logits.npy"));
         NpyArray loss = NpyReader.read(out.resolve("loss.npy"));
@@ -103,11 +92,11 @@ class HeadCommandTest {
         Path w15 = write("w15.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));
         for (String[] extra : List.of(new String[] {"--loss", "cosface"}, new String[] {"--loss", "sphereface", "--iter", "10"},
                 new String[] {"--loss", "combined", "--m1", "1.0"}, new String[] {"--loss", "arcface", "--easy-margin"})) {
-            Run r = run(args(extra));
+            CliRun r = run(args(extra));
             assertEquals(0, r.code(), String.join(" ", extra) + ": " + r.err());
         }
         w = w15;
-        Run r = run(args("--loss", "subcenter", "--k", "3"));
+        CliRun r = run(args("--loss", "subcenter", "--k", "3"));
         assertEquals(0, r.code(), r.err());
         assertArrayEquals(new int[] {N, C}, NpyReader.read(out.resolve("logits.npy")).shape());
     }
@@ -164,7 +153,7 @@ class HeadCommandTest {
     @Test
     void outputPathThatIsAFileIsRefused() throws IOException {
         out = Files.writeString(dir.resolve("a-file"), "x");
-        Run r = run(args());
+        CliRun r = run(args());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--out"), r.err());
         assertEquals("x", Files.readString(out));
@@ -172,7 +161,7 @@ class HeadCommandTest {
 
     @Test
     void helpListsEveryOptionWithItsDefault() {
-        Run r = run("head", "--help");
+        CliRun r = run("head", "--help");
         assertEquals(0, r.code());
         for (String o : List.of("--loss", "--s", "--m", "--easy-margin", "--m1", "--m2", "--m3", "--k", "--iter", "--device", "--backend")) {
             String line = r.out().lines().dropWhile(l -> !l.trim().startsWith(o + "=") && !l.trim().startsWith(o + " ")
@@ -186,7 +175,7 @@ class HeadCommandTest {
         }
     }
 
-    private void assertRefused(Run r, String option) {
+    private void assertRefused(CliRun r, String option) {
         assertEquals(2, r.code(), "exit code; stderr: " + r.err());
         assertTrue(r.err().contains(option), "stderr should name " + option + ": " + r.err());
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,17 +27,8 @@ class TrainCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
-        int code = cl.execute(args);
-        return new Run(code, o.toString(), e.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private String[] small(String... extra) {
@@ -52,7 +41,7 @@ class TrainCommandTest {
     @Test
     void aSmallRunWritesEverythingAndResumesOnlyWithTheSameSettings() throws IOException {
         Path out = dir.resolve("run");
-        Run r = run(small("--epochs", "2", "--out", out.toString()));
+        CliRun r = run(small("--epochs", "2", "--out", out.toString()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("epoch 1/2"), r.out());
         assertTrue(r.out().contains("samples/s"), r.out());
@@ -68,11 +57,11 @@ class TrainCommandTest {
             assertTrue(metrics.contains("\"" + key + "\""), key);
         }
 
-        Run other = run(small("--epochs", "3", "--out", dir.resolve("other").toString(), "--resume", out.resolve("checkpoint.npz").toString()));
+        CliRun other = run(small("--epochs", "3", "--out", dir.resolve("other").toString(), "--resume", out.resolve("checkpoint.npz").toString()));
         assertEquals(Main.BAD_INPUT, other.code());
         assertTrue(other.err().contains("--resume:") && other.err().contains("epochs: checkpoint has 2, this run 3"), other.err());
 
-        Run same = run(small("--epochs", "2", "--out", out.toString(), "--resume", out.resolve("checkpoint.npz").toString()));
+        CliRun same = run(small("--epochs", "2", "--out", out.toString(), "--resume", out.resolve("checkpoint.npz").toString()));
         assertEquals(0, same.code(), same.err());
         assertTrue(same.out().contains("resumed from") && !same.out().contains("epoch 1/2"), "nothing left to train: " + same.out());
     }
@@ -90,7 +79,7 @@ class TrainCommandTest {
         expectBadInput(run("demo", "--epochs", "0"), "--epochs: must be ≥ 1");
     }
 
-    private void expectBadInput(Run r, String message) {
+    private void expectBadInput(CliRun r, String message) {
         assertEquals(Main.BAD_INPUT, r.code(), r.out() + r.err());
         assertTrue(r.err().contains(message), "expected '" + message + "' in: " + r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());

@@ -114,6 +114,27 @@ public final class Direct {
         return labels;
     }
 
+    /**
+     * Central differences of {@code loss} with respect to every entry of {@code p} (perturbed in
+     * place and restored): the gradient of a direct formula, to compare a tape's with.
+     */
+    public static double[][] centralDifferences(double[][] p, java.util.function.DoubleSupplier loss, double step) {
+        double[][] g = new double[p.length][];
+        for (int i = 0; i < p.length; i++) {
+            g[i] = new double[p[i].length];
+            for (int j = 0; j < p[i].length; j++) {
+                double saved = p[i][j];
+                p[i][j] = saved + step;
+                double up = loss.getAsDouble();
+                p[i][j] = saved - step;
+                double down = loss.getAsDouble();
+                p[i][j] = saved;
+                g[i][j] = (up - down) / (2 * step);
+            }
+        }
+        return g;
+    }
+
     public static NDArray array(double[][] a) {
         double[] d = new double[a.length * a[0].length];
         for (int i = 0; i < a.length; i++) {

@@ -14,30 +14,10 @@ import java.util.function.IntFunction;
  * for work-items whose block of columns lies wholly inside Q, and with clamped per-lane loads for
  * the (at most NDIMC) work-items that straddle the edge.
  */
-final class DirectOuterProduct extends RegisterTile {
+final class DirectOuterProduct extends OuterProductTile {
 
     DirectOuterProduct(GemmParams params, KernelProblem problem) {
         super(params, problem);
-    }
-
-    @Override
-    int columnSlots() {
-        return params.nwi() / params.vwn();
-    }
-
-    @Override
-    int lanes() {
-        return params.vwn();
-    }
-
-    @Override
-    String column(int j, int lane) {
-        return lane == 0 ? "q" + j : "(q" + j + " + " + lane + ")";
-    }
-
-    @Override
-    String value(int i, int j, int lane) {
-        return Vectors.lane(params.vwn(), acc(i, j), lane);
     }
 
     @Override

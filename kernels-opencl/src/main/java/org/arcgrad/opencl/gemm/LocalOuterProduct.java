@@ -11,30 +11,10 @@ package org.arcgrad.opencl.gemm;
  * compute loop is the same for every variant. Elements past P, Q or K are stored as zeros, which
  * makes every edge and the last partial K slice correct without a branch in the compute loop.
  */
-final class LocalOuterProduct extends RegisterTile {
+final class LocalOuterProduct extends OuterProductTile {
 
     LocalOuterProduct(GemmParams params, KernelProblem problem) {
         super(params, problem);
-    }
-
-    @Override
-    int columnSlots() {
-        return params.nwi() / params.vwn();
-    }
-
-    @Override
-    int lanes() {
-        return params.vwn();
-    }
-
-    @Override
-    String column(int j, int lane) {
-        return lane == 0 ? "q" + j : "(q" + j + " + " + lane + ")";
-    }
-
-    @Override
-    String value(int i, int j, int lane) {
-        return Vectors.lane(params.vwn(), acc(i, j), lane);
     }
 
     /**

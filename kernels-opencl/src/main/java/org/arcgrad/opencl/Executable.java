@@ -12,6 +12,9 @@ import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.compile.BufferAssignment;
+import org.arcgrad.opencl.compile.BufferPlanCheck;
+import org.arcgrad.opencl.compile.BufferPlanner;
+import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.compile.KernelArg;
 import org.arcgrad.opencl.compile.KernelPlan;
 import org.arcgrad.opencl.gemm.DeviceLimits;
@@ -41,15 +44,28 @@ public final class Executable implements AutoCloseable {
     private final Set<DeviceBuffer> owned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Map<Tensor, Integer> labelLimits = new HashMap<>();
     private final Map<Tensor, Tensor> updates = new LinkedHashMap<>();
+    /** Values read after a run (outputs; every value for {@link #withEveryValueKept()}), live to its end. */
+    private final Set<Tensor> kept = new java.util.HashSet<>();
+    private final boolean checkPlan;
+    /** The first run is still to be checked against the interpreter ({@link CompileOptions#verify()}). */
+    private boolean verifyPending;
 
-    private Executable(DeviceContext context, KernelPlan plan) {
+    private Executable(DeviceContext context, KernelPlan plan, boolean verify, boolean keepEveryValue, BufferPlanner planner,
+                       boolean checkPlan) {
         this.context = context;
         this.plan = plan;
-        Set<Tensor> kept = new java.util.HashSet<>();
+        this.verifyPending = verify;
+        this.checkPlan = checkPlan;
         for (Tensor o : plan.graph().outputs()) {
             kept.add(KernelPlan.storage(o));
         }
-        this.assignment = BufferAssignment.of(plan.kernels(), kept);
+        if (keepEveryValue) {
+            for (KernelSpec k : plan.kernels()) {
+                kept.addAll(k.outputs());
+            }
+        }
+        this.assignment = planner.plan(plan.kernels(), kept);
+        checkBufferPlan();
         this.slots = new DeviceBuffer[assignment.slots()];
         try {
             for (int s = 0; s < slots.length; s++) {
@@ -73,9 +89,47 @@ public final class Executable implements AutoCloseable {
         }
     }
 
-    /** Compiles the graph that computes {@code outputs} for the context's device. */
+    /**
+     * Compiles the graph that computes {@code outputs} for the context's device, with the options
+     * the environment sets ({@value PlanChoice#ENV}, {@value CompileOptions#ENV_VERIFY}).
+     */
     public static Executable compile(DeviceContext context, Tensor... outputs) {
-        return new Executable(context, KernelPlan.of(Graph.of(outputs), DeviceLimits.of(context.device().info())));
+        return compile(context, CompileOptions.fromEnvironment(), outputs);
+    }
+
+    /** Compiles the graph that computes {@code outputs} for the context's device, as {@code options} say. */
+    public static Executable compile(DeviceContext context, CompileOptions options, Tensor... outputs) {
+        return compile(context, planFor(context, options.plan(), outputs), options.verify(), BufferAssignment::of, true);
+    }
+
+    /**
+     * Compiles a given kernel plan with a given buffer planner, and without the plan check when
+     * {@code checkPlan} is false: only for tests that plant a faulty kernel or planner and show
+     * what catches it. Not API.
+     */
+    static Executable compile(DeviceContext context, KernelPlan plan, boolean verify, BufferPlanner planner, boolean checkPlan) {
+        return new Executable(context, plan, verify, false, planner, checkPlan);
+    }
+
+    /** The same kernels with a buffer of its own for every value, for {@link FirstRunCheck}'s search for the first wrong node. */
+    Executable withEveryValueKept() {
+        return new Executable(context, plan, false, true, BufferAssignment::of, true);
+    }
+
+    /** The kernels of the graph that computes {@code outputs}, in the form {@code choice} gives for the context's device. */
+    static KernelPlan planFor(DeviceContext context, PlanChoice choice, Tensor... outputs) {
+        return KernelPlan.of(Graph.of(outputs), choice.apply(DeviceLimits.of(context.device().info())));
+    }
+
+    /** Verifies the buffer plan (see {@link BufferPlanCheck}): a violated plan is an internal error before anything runs. */
+    private void checkBufferPlan() {
+        if (checkPlan) {
+            Set<Tensor> swapped = new java.util.HashSet<>();
+            for (Tensor v : updates.values()) {
+                swapped.add(KernelPlan.storage(v));
+            }
+            BufferPlanCheck.verify(plan.kernels(), assignment, kept, swapped);
+        }
     }
 
     public KernelPlan plan() {
@@ -169,12 +223,13 @@ public final class Executable implements AutoCloseable {
         // The swap after each run hands this slot's buffer to the parameter and the parameter's
         // buffer to the slot, so the slot must not be shared with (larger) intermediates.
         int slot = assignment.isolate(storage);
+        updates.put(param, newValue);
+        checkBufferPlan();
         if (slot == slots.length) {
             slots = java.util.Arrays.copyOf(slots, slot + 1);
             slots[slot] = context.floatBuffer("slot " + slot + " (" + storage.describe() + ", updates " + param.name() + ")", assignment.elements(slot));
             owned.add(slots[slot]);
         }
-        updates.put(param, newValue);
         return this;
     }
 
@@ -252,6 +307,10 @@ public final class Executable implements AutoCloseable {
                 long nanos = k.launchProfiled(spec.global(), spec.local());
                 timings.add(new KernelTiming(spec.name(), spec.kind(), spec.describeOutputs(), nanos));
             }
+        }
+        if (verifyPending) {
+            verifyPending = false;
+            FirstRunCheck.verify(this); // before the updates' swaps, while outputs are in their slots
         }
         for (Map.Entry<Tensor, Tensor> u : updates.entrySet()) {
             int slot = assignment.slot(KernelPlan.storage(u.getValue()));

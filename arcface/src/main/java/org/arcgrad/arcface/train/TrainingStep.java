@@ -8,6 +8,7 @@ import org.arcgrad.arcface.nn.Pass;
 import org.arcgrad.arcface.optim.Hyper;
 import org.arcgrad.arcface.optim.Optimizer;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
@@ -24,10 +25,15 @@ public final class TrainingStep implements AutoCloseable {
     private final Executable executable;
     private final float[] lossOut = new float[1];
 
+    /** Compiles with the options the environment sets (ARCGRAD_PLAN, ARCGRAD_VERIFY). */
     public TrainingStep(DeviceContext context, TrainingGraph graph, Optimizer optimizer) {
+        this(context, graph, optimizer, CompileOptions.fromEnvironment());
+    }
+
+    public TrainingStep(DeviceContext context, TrainingGraph graph, Optimizer optimizer, CompileOptions options) {
         this.graph = graph;
         this.optimizer = optimizer;
-        this.executable = Executable.compile(context, graph.outputs());
+        this.executable = Executable.compile(context, options, graph.outputs());
         for (Map.Entry<String, Tensor> u : graph.updates().entrySet()) {
             executable.update(graph.params().get(u.getKey()), u.getValue());
         }

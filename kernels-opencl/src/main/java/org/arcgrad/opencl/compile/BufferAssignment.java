@@ -2,6 +2,7 @@ package org.arcgrad.opencl.compile;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +57,8 @@ public final class BufferAssignment {
                 }
                 slotOf.put(output, slot);
             }
-            for (Tensor t : k.inputs()) {
+            // a kernel may read one buffer twice (the GEMM of e·eᵀ): its slot is freed once
+            for (Tensor t : new LinkedHashSet<>(k.inputs())) {
                 Integer s = slotOf.get(t);
                 if (s != null && lastRead.get(t) == i && !kept.contains(t)) {
                     free.computeIfAbsent(sizes.get(s), x -> new ArrayList<>()).add(s);
@@ -70,6 +72,21 @@ public final class BufferAssignment {
             }
         }
         return new BufferAssignment(slotOf, sizes, first);
+    }
+
+    /**
+     * A plan made elsewhere: each value's slot and each slot's size. For tests that plant a faulty
+     * planner (see {@link BufferPlanCheck}); the compiler makes its plans with {@link #of}.
+     */
+    public static BufferAssignment ofSlots(Map<Tensor, Integer> slotOf, List<Long> slotElements) {
+        List<Tensor> first = new ArrayList<>(java.util.Collections.nCopies(slotElements.size(), (Tensor) null));
+        for (Map.Entry<Tensor, Integer> e : slotOf.entrySet()) {
+            Tensor held = first.get(e.getValue());
+            if (held == null || e.getKey().id() < held.id()) {
+                first.set(e.getValue(), e.getKey());
+            }
+        }
+        return new BufferAssignment(new HashMap<>(slotOf), new ArrayList<>(slotElements), first);
     }
 
     /**

@@ -144,8 +144,7 @@ final class ExpressionWriter {
             return lanes.splat(scalar);
         }
         // lane k holds class column + k
-        return "convert_" + lanes.floats() + "(-((" + lanes.ints() + ")(" + label + ")==(" + lanes.ints() + ")(" + column.c() + ")+"
-                + lanes.laneOffsets() + "))";
+        return lanes.mask("(" + lanes.ints() + ")(" + label + ")==(" + lanes.ints() + ")(" + column.c() + ")+" + lanes.laneOffsets());
     }
 
     /** Declares an int local holding the label at {@code at} of a labels buffer; returns its name. */

@@ -40,6 +40,20 @@ public final class KernelPlan {
         return new KernelPlan(graph, Collections.unmodifiableList(kernels));
     }
 
+    /**
+     * This plan with kernel {@code index} replaced (same outputs and arguments, other source): for
+     * tests that plant a faulty kernel and show that the first-run check names it.
+     */
+    public KernelPlan withKernel(int index, KernelSpec replacement) {
+        KernelSpec old = kernels.get(index);
+        if (!old.outputs().equals(replacement.outputs()) || !old.args().equals(replacement.args())) {
+            throw new IllegalArgumentException("a replacement kernel must write and read what " + old.name() + " does");
+        }
+        List<KernelSpec> k = new ArrayList<>(kernels);
+        k.set(index, replacement);
+        return new KernelPlan(graph, Collections.unmodifiableList(k));
+    }
+
     public Graph graph() {
         return graph;
     }

@@ -29,4 +29,14 @@ record Lanes(int width, String var) {
     String splat(String scalar) {
         return "((" + floats() + ")(" + scalar + "))";
     }
+
+    /**
+     * A vector comparison's lanes as 1.0 where it holds and 0.0 where not. select() reads each
+     * lane's sign bit, which the OpenCL C specification fixes (true is -1 in a vector comparison);
+     * a conversion of the negated comparison depends on the compiler's reading (Oclgrind 21.10
+     * made 255 of it).
+     */
+    String mask(String condition) {
+        return "select(" + splat("0.0f") + "," + splat("1.0f") + "," + condition + ")";
+    }
 }

@@ -51,16 +51,15 @@ final class OpenClOps {
     /**
      * The rendering of {@code op} on vector operands (every operand a {@code floatN}). Arithmetic
      * and the math builtins read alike on vectors; comparisons give -1/0 integer vectors, so masks,
-     * where and clamp go through select and conversions, and pown wants an integer vector exponent.
+     * where and clamp go through select, and pown wants an integer vector exponent.
      */
     static String vector(Op op, String[] x, double[] p, Lanes lanes) {
-        String f = lanes.floats();
         return switch (op) {
-            case GT -> vmask(x[0] + ">" + x[1], f);
-            case GE -> vmask(x[0] + ">=" + x[1], f);
-            case LT -> vmask(x[0] + "<" + x[1], f);
-            case LE -> vmask(x[0] + "<=" + x[1], f);
-            case EQ -> vmask(x[0] + "==" + x[1], f);
+            case GT -> lanes.mask(x[0] + ">" + x[1]);
+            case GE -> lanes.mask(x[0] + ">=" + x[1]);
+            case LT -> lanes.mask(x[0] + "<" + x[1]);
+            case LE -> lanes.mask(x[0] + "<=" + x[1]);
+            case EQ -> lanes.mask(x[0] + "==" + x[1]);
             case WHERE -> "select(" + x[2] + "," + x[1] + "," + x[0] + "!=0.0f)";
             case CLAMP -> vclamp(x[0], p, lanes);
             case POW -> vpow(x, p, lanes);
@@ -78,11 +77,6 @@ final class OpenClOps {
             return "pown(" + x[0] + ",(" + lanes.ints() + ")(" + (int) e + "))";
         }
         return "pow(" + x[0] + "," + lanes.splat(literal(e)) + ")";
-    }
-
-    /** A comparison's -1/0 lanes as 1.0/0.0. */
-    private static String vmask(String condition, String floats) {
-        return "convert_" + floats + "(-(" + condition + "))";
     }
 
     private static String vclamp(String x, double[] p, Lanes lanes) {

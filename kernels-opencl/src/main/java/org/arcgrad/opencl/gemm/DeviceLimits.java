@@ -32,4 +32,9 @@ public record DeviceLimits(DeviceType type, long maxWorkGroupSize, long maxWorkI
     public static DeviceLimits typical(DeviceType type) {
         return new DeviceLimits(type, 256, 256, 256, 32 * 1024);
     }
+
+    /** These limits with another type: what the plan is made for (see PlanChoice). */
+    public DeviceLimits withType(DeviceType newType) {
+        return new DeviceLimits(newType, maxWorkGroupSize, maxWorkItems0, maxWorkItems1, localMemoryBytes);
+    }
 }

@@ -20,6 +20,12 @@ import org.arcgrad.autodiff.Tensor;
  * shape, or is replaced by a child of its shape, or a child shrinks (and at the root, where the
  * shape is free, any subtree may become the whole tree: see {@link ExprGen#exprs}). Values are never shrunk: a
  * "rounder" value could land on a kink and swap one failure for another.
+ *
+ * <p>An expression is a DAG, not only a tree: one Expr object may be the child of several nodes,
+ * or twice the child of one (x·xᵀ, x*x, where(m, a, a)). It is then built once, one tensor read by
+ * every user, as a user's shared subexpression is; it prints as {@code #k=…} where first seen and
+ * {@code #k} after. Shrinking a node copies its parent, so a shrink may undo some sharing, never
+ * make a graph invalid.
  */
 final class Expr {
     enum Kind { PARAM, LABELS, OP }
@@ -64,13 +70,33 @@ final class Expr {
         return kind;
     }
 
-    /** Number of nodes. */
+    /** Number of distinct nodes (a shared node counts once). */
     int size() {
-        int n = 1;
-        for (Expr c : children) {
-            n += c.size();
+        return distinct().size();
+    }
+
+    /** Every distinct node reachable from here, in pre-order of first visit. */
+    private List<Expr> distinct() {
+        return distinct(List.of(this));
+    }
+
+    /** Every distinct node reachable from the roots, in pre-order of first visit, root after root. */
+    static List<Expr> distinct(List<Expr> roots) {
+        List<Expr> order = new ArrayList<>();
+        java.util.Set<Expr> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Expr r : roots) {
+            visit(r, seen, order);
         }
-        return n;
+        return order;
+    }
+
+    private static void visit(Expr e, java.util.Set<Expr> seen, List<Expr> order) {
+        if (seen.add(e)) {
+            order.add(e);
+            for (Expr c : e.children) {
+                visit(c, seen, order);
+            }
+        }
     }
 
     // ---- shrinking ------------------------------------------------------------------------------
@@ -87,23 +113,16 @@ final class Expr {
         return Stream.concat(Stream.concat(leaf, promoted), inner);
     }
 
-    /** Every inner node below this one (not this one), smallest first. */
+    /** Every distinct inner node below this one (not this one), smallest first. */
     List<Expr> innerSubtrees() {
         List<Expr> all = new ArrayList<>();
-        for (Expr c : children) {
-            c.collectInner(all);
+        for (Expr e : distinct()) {
+            if (e != this && e.kind == Kind.OP) {
+                all.add(e);
+            }
         }
         all.sort(java.util.Comparator.comparingInt(Expr::size));
         return all;
-    }
-
-    private void collectInner(List<Expr> into) {
-        if (kind == Kind.OP) {
-            into.add(this);
-            for (Expr c : children) {
-                c.collectInner(into);
-            }
-        }
     }
 
     private Expr withChild(int i, Expr c) {
@@ -118,10 +137,10 @@ final class Expr {
     GradCase toCase() {
         List<Expr> params = new ArrayList<>();
         List<Expr> labels = new ArrayList<>();
-        collect(params, labels);
+        collect(List.of(this), params, labels);
         NDArray[] values = new NDArray[params.size()];
         for (int i = 0; i < values.length; i++) {
-            values[i] = NDArray.uniform(params.get(i).shape, -LEAF_RANGE, LEAF_RANGE, new Random(params.get(i).seed));
+            values[i] = params.get(i).paramValues();
         }
         Map<String, NDArray> fixed = new LinkedHashMap<>();
         for (int i = 0; i < labels.size(); i++) {
@@ -134,18 +153,24 @@ final class Expr {
         return c;
     }
 
-    private void collect(List<Expr> params, List<Expr> labels) {
-        if (kind == Kind.PARAM) {
-            params.add(this);
-        } else if (kind == Kind.LABELS) {
-            labels.add(this);
-        }
-        for (Expr c : children) {
-            c.collect(params, labels);
+    /** The distinct leaves of the roots in pre-order of first visit: the order {@link Builder} hands out arguments. */
+    static void collect(List<Expr> roots, List<Expr> params, List<Expr> labels) {
+        for (Expr e : distinct(roots)) {
+            if (e.kind == Kind.PARAM) {
+                params.add(e);
+            } else if (e.kind == Kind.LABELS) {
+                labels.add(e);
+            }
         }
     }
 
-    private NDArray labelValues() {
+    /** A parameter leaf's values: uniform in ±LEAF_RANGE from its own seed. */
+    NDArray paramValues() {
+        return NDArray.uniform(shape, -LEAF_RANGE, LEAF_RANGE, new Random(seed));
+    }
+
+    /** A labels leaf's values: in [0, classes), with 0 and classes − 1 favoured. */
+    NDArray labelValues() {
         Random r = new Random(seed);
         double[] d = new double[shape.size()];
         for (int i = 0; i < d.length; i++) {
@@ -155,10 +180,15 @@ final class Expr {
         return NDArray.of(shape, d);
     }
 
-    /** Builds a tree on a tape, handing out parameters and label inputs in pre-order, as {@link #collect} lists them. */
-    private static final class Builder {
+    /**
+     * Builds expressions on a tape, handing out parameters and label inputs in pre-order of first
+     * visit, as {@link #collect} lists them; a shared node is built once (one tensor, every user
+     * reads it), also across several expressions built by one Builder.
+     */
+    static final class Builder {
         private final Tape tape;
         private final Tensor[] args;
+        private final Map<Expr, Built> built = new java.util.IdentityHashMap<>();
         private int nextParam;
         private int nextLabels;
 
@@ -168,6 +198,15 @@ final class Expr {
         }
 
         Built build(Expr e) {
+            Built b = built.get(e);
+            if (b == null) {
+                b = make(e);
+                built.put(e, b);
+            }
+            return b;
+        }
+
+        private Built make(Expr e) {
             switch (e.kind) {
                 case PARAM:
                     return new Built(args[nextParam++], LEAF_RANGE);
@@ -185,25 +224,69 @@ final class Expr {
 
     // ---- printing ---------------------------------------------------------------------------------
 
-    /** The formula, leaves numbered in pre-order as the inputs arg0, arg1, … and labels0, … of the case. */
+    /**
+     * The formula, leaves numbered in pre-order as the inputs arg0, arg1, … and labels0, … of the
+     * case; a shared inner node prints as #k=… where first seen and as #k after.
+     */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
-        print(b, new int[2]);
+        new Printer(List.of(this)).print(this, b);
         return b.append("   (").append(size()).append(" nodes, result ").append(shape).append(")").toString();
     }
 
-    private void print(StringBuilder b, int[] counters) {
-        switch (kind) {
-            case PARAM -> b.append("arg").append(counters[0]++).append(shape);
-            case LABELS -> b.append("labels").append(counters[1]++).append(shape).append("<").append(classes).append(">");
-            default -> {
-                b.append(step.name()).append('(');
-                for (int i = 0; i < children.size(); i++) {
-                    b.append(i == 0 ? "" : ", ");
-                    children.get(i).print(b, counters);
+    /** Prints expressions that may share nodes, numbering leaves and shared nodes across all of them. */
+    static final class Printer {
+        private final Map<Expr, Integer> uses = new java.util.IdentityHashMap<>();
+        private final Map<Expr, String> names = new java.util.IdentityHashMap<>();
+        private int params;
+        private int labels;
+        private int shared;
+
+        Printer(List<Expr> roots) {
+            for (Expr r : roots) {
+                count(r);
+            }
+        }
+
+        private void count(Expr e) {
+            if (uses.merge(e, 1, Integer::sum) == 1) {
+                for (Expr c : e.children) {
+                    count(c);
                 }
-                b.append(')');
+            }
+        }
+
+        void print(Expr e, StringBuilder b) {
+            String name = names.get(e);
+            if (name != null) {
+                b.append(name);
+                return;
+            }
+            switch (e.kind) {
+                case PARAM -> {
+                    name = "arg" + params++;
+                    b.append(name).append(e.shape);
+                }
+                case LABELS -> {
+                    name = "labels" + labels++;
+                    b.append(name).append(e.shape).append("<").append(e.classes).append(">");
+                }
+                default -> {
+                    if (uses.get(e) > 1) {
+                        name = "#" + shared++;
+                        b.append(name).append('=');
+                    }
+                    b.append(e.step.name()).append('(');
+                    for (int i = 0; i < e.children.size(); i++) {
+                        b.append(i == 0 ? "" : ", ");
+                        print(e.children.get(i), b);
+                    }
+                    b.append(')');
+                }
+            }
+            if (name != null) {
+                names.put(e, name);
             }
         }
     }

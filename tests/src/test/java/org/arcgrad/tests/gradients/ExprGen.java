@@ -9,17 +9,28 @@ import org.arcgrad.autodiff.Shape;
 import org.arcgrad.tests.property.Gen;
 
 /**
- * Generates random expression trees top-down from the shape each node must produce, so every
- * tree is well-shaped by construction: a node picks a step that can produce its shape, then asks
- * for children of the shapes that step needs (broadcast-compatible operands, a larger shape to
- * reduce, [n, k] and [k, m] for a product, …). Depth and node count grow with the size hint.
+ * Generates random expressions top-down from the shape each node must produce, so every
+ * expression is well-shaped by construction: a node picks a step that can produce its shape, then
+ * asks for children of the shapes that step needs (broadcast-compatible operands, a larger shape
+ * to reduce, [n, k] and [k, m] for a product, …). Depth and node count grow with the size hint.
+ *
+ * <p>Expressions are DAGs, as users write them: a child is sometimes a node made earlier with the
+ * shape asked for (one value read by several ops, and so by several kernels), and some forms read
+ * one node twice: x·xᵀ and xᵀ·x, x ∘ x for add, sub and mul, where(m, a, a), a comparison of a
+ * value with itself, and the patterns of pairwise losses (a squared-distance matrix
+ * |xᵢ|² + |xⱼ|² − 2xᵢ·xⱼ, a label-equality mask oneHot(y)·oneHot(y)ᵀ). One generator may make
+ * several expressions over one pool of nodes ({@link DagGen}).
  */
 final class ExprGen {
     static final int MAX_RANK = 3;
+    /** How often a child is a node made earlier, when one of its shape exists. */
+    static final double SHARE = 0.2;
 
     private final Random random;
     private final int maxDim;
     private int budget;
+    /** Every node made so far, by shape: complete subexpressions, never an ancestor of the node being made. */
+    private final java.util.Map<Shape, List<Expr>> made = new java.util.HashMap<>();
 
     private ExprGen(Random random, int maxDim, int budget) {
         this.random = random;
@@ -27,15 +38,44 @@ final class ExprGen {
         this.budget = budget;
     }
 
-    /** Trees of depth 2 to 5 with up to 14 steps, dims up to 4, result of rank 0 to 2; shrinking by structure. */
+    /** Expressions of depth 2 to 5 with up to 14 steps, dims up to 4, result of rank 0 to 2; shrinking by structure. */
     static Gen<Expr> exprs() {
-        return Gen.of((random, size) -> {
-            int maxDim = 2 + 2 * size / Gen.MAX_SIZE;
-            int depth = 2 + 3 * size / Gen.MAX_SIZE;
-            int budget = 3 + 11 * size / Gen.MAX_SIZE;
-            ExprGen g = new ExprGen(random, maxDim, budget);
-            return g.node(g.shape(0, 2), depth);
-        }, ExprGen::rootShrinks);
+        return Gen.of((random, size) -> sized(random, size).root(depthFor(size)), ExprGen::rootShrinks);
+    }
+
+    /** A generator for expressions that share one pool of nodes, with dims and budget from the size hint. */
+    static ExprGen sized(Random random, int size) {
+        return new ExprGen(random, 2 + 2 * size / Gen.MAX_SIZE, 3 + 11 * size / Gen.MAX_SIZE);
+    }
+
+    /** Depth 2 to 5, growing with the size hint. */
+    static int depthFor(int size) {
+        return 2 + 3 * size / Gen.MAX_SIZE;
+    }
+
+    /** A new expression of random shape (rank 0 to 2). */
+    Expr root(int depth) {
+        return remember(node(shape(0, 2), depth));
+    }
+
+    /** A new expression of a square matrix's shape [n, n], the shape of pairwise losses' similarity and distance matrices. */
+    Expr square(int depth) {
+        int n = dim();
+        return remember(node(Shape.of(n, n), depth));
+    }
+
+    /** A node made earlier (an inner one, when there is one): an output that other outputs read. */
+    Expr earlier() {
+        List<Expr> all = new ArrayList<>();
+        for (List<Expr> same : made.values()) {
+            for (Expr e : same) {
+                if (e.kind() == Expr.Kind.OP) {
+                    all.add(e);
+                }
+            }
+        }
+        all.sort(java.util.Comparator.comparingInt(Expr::size)); // HashMap order is not reproducible
+        return all.isEmpty() ? null : all.get(random.nextInt(all.size()));
     }
 
     /**
@@ -51,14 +91,23 @@ final class ExprGen {
     private enum Form {
         NEG, EXP, LOG, SQRT, SCALE, POW, CLAMP, RELU, COS_ADD, NORMALIZE, SOFTMAX, LOG_SOFTMAX,
         ADD, SUB, MUL, DIV, WHERE, EXPAND, RESHAPE, TRANSPOSE, REDUCE, REDUCE_KEEPDIM, REDUCE_ALL,
-        CROSS_ENTROPY, MATMUL, LINEAR, GATHER
+        CROSS_ENTROPY, MATMUL, LINEAR, GATHER, SAME_OPERANDS, GRAM, SQUARED_DISTANCES, SAME_LABEL
     }
 
     private Expr expr(Shape target, int depth) {
-        if (depth <= 0 || budget <= 0 || random.nextDouble() < 0.1) {
-            return Expr.param(target, random.nextLong());
+        List<Expr> same = made.get(target);
+        if (same != null && random.nextDouble() < SHARE) {
+            return same.get(random.nextInt(same.size()));
         }
-        return node(target, depth);
+        if (depth <= 0 || budget <= 0 || random.nextDouble() < 0.1) {
+            return remember(Expr.param(target, random.nextLong()));
+        }
+        return remember(node(target, depth));
+    }
+
+    private Expr remember(Expr e) {
+        made.computeIfAbsent(e.shape(), k -> new ArrayList<>()).add(e);
+        return e;
     }
 
     /** An inner node producing {@code target}: one of the forms applicable to that shape. */
@@ -144,6 +193,31 @@ final class ExprGen {
                 d[r] = c;
                 return Expr.op(Steps.gather(), target, List.of(expr(Shape.of(d), depth - 1), Expr.labels(target, c, random.nextLong())), seed);
             }
+            case SAME_OPERANDS: {
+                Expr x = expr(target, depth - 1);
+                return switch (random.nextInt(5)) {
+                    case 0 -> Expr.op(Steps.add(), target, List.of(x, x), seed);
+                    case 1 -> Expr.op(Steps.sub(), target, List.of(x, x), seed);
+                    case 2 -> Expr.op(Steps.mul(), target, List.of(x, x), seed);
+                    case 3 -> Expr.op(Steps.where(pick("gt", "ge", "lt", "le", "eq")), target,
+                            List.of(expr(target, depth - 1), expr(target, depth - 1), x, x), seed);
+                    default -> Expr.op(Steps.where(pick("gt", "ge", "lt", "le", "eq")), target,
+                            List.of(x, x, expr(target, depth - 1), expr(target, depth - 1)), seed); // an exact tie
+                };
+            }
+            case GRAM: {
+                int k = dim();
+                boolean leftTransposed = random.nextBoolean();
+                Shape operand = leftTransposed ? Shape.of(k, target.dim(0)) : Shape.of(target.dim(0), k);
+                return Expr.op(Steps.gram(leftTransposed), target, List.of(expr(operand, depth - 1)), seed);
+            }
+            case SQUARED_DISTANCES:
+                return Expr.op(Steps.squaredDistances(), target, List.of(expr(Shape.of(target.dim(0), dim()), depth - 1)), seed);
+            case SAME_LABEL: {
+                int c = dim();
+                return Expr.op(Steps.sameLabel(c), target, List.of(Expr.labels(Shape.of(target.dim(0)), c, random.nextLong()),
+                        expr(target, depth - 1), expr(target, depth - 1)), seed);
+            }
             default:
                 throw new AssertionError(form);
         }
@@ -174,6 +248,10 @@ final class ExprGen {
         if (r == 2) {
             f.addAll(List.of(Form.MATMUL, Form.LINEAR));
         }
+        if (r == 2 && s.dim(0) == s.dim(1)) {
+            f.addAll(List.of(Form.GRAM, Form.SQUARED_DISTANCES, Form.SAME_LABEL));
+        }
+        f.add(Form.SAME_OPERANDS);
         if (r < MAX_RANK) {
             f.add(Form.GATHER);
         }

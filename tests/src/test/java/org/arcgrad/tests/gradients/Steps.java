@@ -3,6 +3,10 @@ package org.arcgrad.tests.gradients;
 import static org.arcgrad.tests.gradients.Guards.positive;
 import static org.arcgrad.tests.gradients.Guards.tame;
 
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Shape;
@@ -99,8 +103,22 @@ final class Steps {
 
     // ---- binary, broadcasting ------------------------------------------------------------------
 
+    /** One operand given twice stays one tensor (x ∘ x reads one node twice), tamed once. */
     private static Step binary(String name, BiFunction<Built, Built, Built> f) {
-        return new Step(name, in -> f.apply(tame(in.get(0)), tame(in.get(1))));
+        return new Step(name, in -> {
+            Built a = tame(in.get(0));
+            return f.apply(a, in.get(1) == in.get(0) ? a : tame(in.get(1)));
+        });
+    }
+
+    /** Tames each distinct operand once, so operands given twice stay one tensor. */
+    private static List<Built> tameEach(List<Built> in) {
+        Map<Built, Built> tamed = new IdentityHashMap<>();
+        List<Built> out = new ArrayList<>();
+        for (Built b : in) {
+            out.add(tamed.computeIfAbsent(b, Guards::tame));
+        }
+        return out;
     }
 
     static Step add() {
@@ -126,9 +144,10 @@ final class Steps {
 
     /** where(p cmp q, a, b): children p, q, a, b, all broadcasting to the result. */
     static Step where(String cmp) {
-        return new Step("where(" + cmp + ")", in -> {
-            Tensor p = tame(in.get(0)).t();
-            Tensor q = tame(in.get(1)).t();
+        return new Step("where(" + cmp + ")", operands -> {
+            List<Built> in = tameEach(operands);
+            Tensor p = in.get(0).t();
+            Tensor q = in.get(1).t();
             Tensor mask = switch (cmp) {
                 case "gt" -> p.gt(q);
                 case "ge" -> p.ge(q);
@@ -137,8 +156,8 @@ final class Steps {
                 case "eq" -> p.eq(q);
                 default -> throw new IllegalArgumentException(cmp);
             };
-            Built a = tame(in.get(2));
-            Built b = tame(in.get(3));
+            Built a = in.get(2);
+            Built b = in.get(3);
             return new Built(Functional.where(mask, a.t(), b.t()), Math.max(a.bound(), b.bound()));
         });
     }
@@ -208,6 +227,37 @@ final class Steps {
             Built logits = tame(in.get(0));
             return new Built(Functional.crossEntropy(logits.t(), in.get(1).t()),
                     2 * logits.bound() + Math.log(logits.t().shape().dim(1)));
+        });
+    }
+
+    /** x·xᵀ (or xᵀ·x): one matrix is both operands of a product, a Gram matrix. */
+    static Step gram(boolean leftTransposed) {
+        return unary(leftTransposed ? "gram(xᵀ·x)" : "gram(x·xᵀ)", u -> {
+            Built v = tame(u);
+            Tensor x = v.t();
+            int k = x.shape().dim(leftTransposed ? 0 : 1);
+            return new Built(leftTransposed ? x.transpose().matmul(x) : x.matmul(x.transpose()), k * v.bound() * v.bound());
+        });
+    }
+
+    /** |xᵢ|² + |xⱼ|² − 2 xᵢ·xⱼ over the rows of x [N, K]: the distance matrix of pairwise losses. */
+    static Step squaredDistances() {
+        return unary("squaredDistances", u -> {
+            Built v = tame(u);
+            Tensor x = v.t();
+            Tensor sq = x.mul(x).sum(1, true);
+            int k = x.shape().dim(1);
+            return new Built(sq.add(sq.transpose()).sub(x.matmul(x.transpose()).scale(2)), 4 * k * v.bound() * v.bound());
+        });
+    }
+
+    /** where(yᵢ = yⱼ, a, b) with the label-equality mask as pairwise losses build it, oneHot(y)·oneHot(y)ᵀ. */
+    static Step sameLabel(int classes) {
+        return new Step("sameLabel<" + classes + ">", in -> {
+            Tensor oneHot = Functional.oneHot(in.get(0).t(), classes);
+            List<Built> ab = tameEach(in.subList(1, 3));
+            return new Built(Functional.where(oneHot.matmul(oneHot.transpose()), ab.get(0).t(), ab.get(1).t()),
+                    Math.max(ab.get(0).bound(), ab.get(1).bound()));
         });
     }
 

@@ -4,96 +4,71 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import org.arcgrad.autodiff.DType;
 import org.arcgrad.autodiff.GradientTable;
 import org.arcgrad.autodiff.Graph;
-import org.arcgrad.autodiff.Interpreter;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.InterpreterAgreement;
+import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.tests.gradients.BuiltCase;
+import org.arcgrad.tests.gradients.Dag;
 import org.arcgrad.tests.gradients.GradCase;
 
 /**
- * Runs a case's forward and backward (the gradient of ⟨out, v⟩ for a random v) on the OpenCL
- * device in fp32 and on the interpreter in fp64, and asserts they agree.
- *
- * <p>Tolerance: both sides get the same inputs (rounded to fp32 first), so the difference is the
- * device's fp32 arithmetic. An element passes when |device − ref| ≤ 1e-5·|ref| + 1e-6·scale +
- * 16·|Δ|, where scale is the largest |ref| of that output and Δ is the largest deviation of three
- * fp64 runs with Monte Carlo rounding noise of four fp32 ulps on every arithmetic result
- * ({@link Interpreter#runWithRoundingNoise}): an ill-conditioned element (a difference of nearly
- * equal intermediates, say) gets the slack its conditioning demands, a well-conditioned one is
- * held near 1e-5. NaN or infinity on the device where the reference is finite always fails.
+ * Runs a graph's outputs, forward and backward, on the OpenCL device in fp32 under a given kernel
+ * plan and on the interpreter in fp64, and asserts they agree by {@link InterpreterAgreement}'s
+ * rule (rounding-noise tolerance; both sides read the same fp32-rounded inputs).
  */
-final class DeviceAgreement {
-    /**
-     * The noise per arithmetic result: four fp32 ulps, since OpenCL allows its builtins (exp, log,
-     * sqrt, rsqrt, division) errors of 2 to 4 ulp, not only the half ulp of a rounding.
-     */
-    private static final double NOISE = 4 * 0x1p-24;
-
+public final class DeviceAgreement {
     private DeviceAgreement() {
     }
 
-    static void assertDeviceMatchesInterpreter(GradCase c) {
+    /** A case's output and the gradients of ⟨out, v⟩ for a random v. */
+    static void assertDeviceMatchesInterpreter(GradCase c, PlanChoice plan) {
         BuiltCase b = BuiltCase.of(c, GradientTable.STANDARD);
         Random random = new Random(c.seed());
-        for (Map.Entry<Tensor, NDArray> e : b.feeds().entrySet()) {
-            if (e.getKey().dtype() == DType.FLOAT) {
-                roundToFloat(e.getValue().data());
-            }
-        }
         NDArray v = NDArray.gaussian(b.out().shape(), random);
-        roundToFloat(v.data());
         Tensor loss = b.dot("agreement.cotangent", v);
         Tensor[] grads = b.tape().grad(loss, b.args());
         List<Tensor> outputs = new ArrayList<>();
         outputs.add(b.out());
         outputs.addAll(List.of(grads));
-        Tensor[] outs = outputs.toArray(new Tensor[0]);
-
-        NDArray[] ref = Interpreter.run(b.feeds(), outs);
-        Graph graph = Graph.of(outs);
-        double[][] spread = new double[outs.length][];
-        for (int k = 0; k < outs.length; k++) {
-            spread[k] = new double[ref[k].size()];
-        }
-        for (int run = 0; run < 3; run++) {
-            NDArray[] noisy = Interpreter.runWithRoundingNoise(graph, b.feeds(), NOISE, random);
-            for (int k = 0; k < outs.length; k++) {
-                for (int i = 0; i < spread[k].length; i++) {
-                    spread[k][i] = Math.max(spread[k][i], Math.abs(noisy[k].data()[i] - ref[k].data()[i]));
-                }
-            }
-        }
-        NDArray[] dev;
-        try (Executable e = Executable.compile(SharedDevice.context(), outs)) {
-            dev = e.run(b.feeds());
-        }
-        for (int k = 0; k < outs.length; k++) {
-            String what = k == 0 ? "forward" : "gradient of arg" + (k - 1);
-            compare(what, ref[k].data(), spread[k], dev[k].data(), b);
-        }
+        assertAgrees(outputs, b.feeds(), plan, random, k -> k == 0 ? "forward" : "gradient of arg" + (k - 1), b.tape().dump());
     }
 
-    private static void compare(String what, double[] ref, double[] spread, double[] dev, BuiltCase b) {
-        double scale = 0;
-        for (double r : ref) {
-            if (Double.isFinite(r)) {
-                scale = Math.max(scale, Math.abs(r));
+    /** A multi-output graph's outputs and gradients. */
+    public static void assertDeviceMatchesInterpreter(Dag d, PlanChoice plan) {
+        Dag.Built b = d.build();
+        assertAgrees(b.outputs(), b.feeds(), plan, new Random(d.seed()), b.names()::get, b.tape().dump());
+    }
+
+    /** Compiles {@code outputs} together under {@code plan} and holds every one to the interpreter. */
+    static void assertAgrees(List<Tensor> outputs, Map<Tensor, NDArray> feeds, PlanChoice plan, Random random,
+                             Function<Integer, String> name, String tape) {
+        assertAgrees(outputs, feeds, random, name, tape,
+                outs -> Executable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), outs));
+    }
+
+    /** As above, with executables from {@code compile} (a test may plant a faulty compiler there). */
+    public static void assertAgrees(List<Tensor> outputs, Map<Tensor, NDArray> feeds, Random random, Function<Integer, String> name,
+                                    String tape, Function<Tensor[], Executable> compile) {
+        for (Map.Entry<Tensor, NDArray> e : feeds.entrySet()) {
+            if (e.getKey().dtype() == DType.FLOAT) {
+                roundToFloat(e.getValue().data());
             }
         }
-        for (int i = 0; i < ref.length; i++) {
-            if (!Double.isFinite(ref[i])) {
-                continue; // the reference itself overflowed; nothing to hold fp32 to
-            }
-            double tol = 1e-5 * Math.abs(ref[i]) + 1e-6 * scale + 16 * spread[i];
-            if (!(Math.abs(dev[i] - ref[i]) <= tol)) {
-                throw new AssertionError(what + "[" + i + "]: device " + dev[i] + " vs interpreter " + ref[i]
-                        + " (tolerance " + tol + ")\n" + b.tape().dump());
-            }
+        Tensor[] outs = outputs.toArray(new Tensor[0]);
+        NDArray[] dev;
+        try (Executable e = compile.apply(outs)) {
+            dev = e.run(feeds);
         }
+        InterpreterAgreement.check(Graph.of(outs), feeds, dev, random).ifPresent(d -> {
+            throw new AssertionError(name.apply(d.output()) + ": " + d + "\n" + tape);
+        });
     }
 
     private static void roundToFloat(double[] d) {

@@ -13,13 +13,16 @@ import org.arcgrad.tests.gradients.GradCase;
 import org.arcgrad.tests.property.Gen;
 import org.arcgrad.tests.property.Gens;
 import org.arcgrad.tests.property.Property;
-import org.junit.jupiter.api.Test;
+import org.arcgrad.opencl.compile.PlanChoice;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The OpenCL backend against the interpreter on the shapes that exercise the kernel templates'
  * edges: matrix products of every transpose variant with sizes from 1 to past the tile sizes (not
  * multiples of them), the ArcFace head on such sizes, and long rows that take the work-group
- * reduction. Same tolerance as {@link DeviceAgreement}.
+ * reduction, and Gram and distance matrices (one buffer both operands of a product). Same
+ * tolerance as {@link DeviceAgreement}; under both kernel plans.
  */
 class DeviceShapesPropertiesTest {
     private record Sizes(int n, int d, int c, int variant, long seed) {
@@ -27,12 +30,14 @@ class DeviceShapesPropertiesTest {
 
     private static final Gen<Sizes> SIZES = Gen.zip(
             Gen.zip(Gens.intsSized(1, 70), Gens.intsSized(1, 140), (n, d) -> new int[] {n, d}),
-            Gen.zip(Gens.intsSized(1, 160), Gen.zip(Gens.ints(0, 4), Gens.seeds(), (v, s) -> new long[] {v, s}), (c, vs) -> new long[] {c, vs[0], vs[1]}),
+            Gen.zip(Gens.intsSized(1, 160), Gen.zip(Gens.ints(0, 5), Gens.seeds(), (v, s) -> new long[] {v, s}), (c, vs) -> new long[] {c, vs[0], vs[1]}),
             (nd, cvs) -> new Sizes(nd[0], nd[1], (int) cvs[0], (int) cvs[1], cvs[2]));
 
-    @Test
-    void deviceAgreesWithInterpreterOnProductsHeadsAndLongRows() {
-        Property.forAll("OpenCL = interpreter on tile-edge shapes", SIZES, s -> DeviceAgreement.assertDeviceMatchesInterpreter(caseOf(s)));
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void deviceAgreesWithInterpreterOnProductsHeadsAndLongRows(PlanChoice plan) {
+        Property.forAll("OpenCL (" + plan + " plan) = interpreter on tile-edge shapes", SIZES,
+                s -> DeviceAgreement.assertDeviceMatchesInterpreter(caseOf(s), plan));
     }
 
     private static GradCase caseOf(Sizes s) {
@@ -54,6 +59,12 @@ class DeviceShapesPropertiesTest {
                         return crossEntropy(new ArcFace().logits(a[0], a[1], y), y);
                     },
                     uniform(r, n, d), uniform(r, c, d)).withFixed("y", labels(r, n, c));
+            case 4 -> GradCase.of("x·xᵀ, xᵀ·x and squared distances of x " + n + "x" + d, s.seed(), (t, a) -> {
+                        Tensor x = a[0];
+                        Tensor sq = x.mul(x).sum(1, true);
+                        Tensor gram = x.matmul(x.transpose());
+                        return sq.add(sq.transpose()).sub(gram.scale(2)).add(gram).sum(1, false).add(x.transpose().matmul(x).max(0, false).sum());
+                    }, uniform(r, n, d));
             default -> GradCase.of("long rows: logsumexp over " + (200 + 9 * c) + " columns", s.seed(),
                     (t, a) -> logSumExp(a[0], 1, false).add(a[0].sum(0, false).mean()),
                     uniform(r, 1 + n % 8, 200 + 9 * c));

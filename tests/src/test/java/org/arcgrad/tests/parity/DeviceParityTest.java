@@ -1,30 +1,34 @@
 package org.arcgrad.tests.parity;
 
-import java.util.List;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.arcgrad.arcface.heads.ArcFace;
 import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.tests.fixtures.ArcFaceFixture;
 import org.arcgrad.tests.opencl.SharedDevice;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The OpenCL backend (fp32, on the default device: PoCL in CI) against the seed's PyTorch head in
- * fp32, same bounds as the interpreter: logits and loss 1e-5, gradients 1e-4 relative error.
+ * The OpenCL backend (fp32, on the default device: PoCL in CI) under both kernel plans against the
+ * seed's PyTorch head in fp32, same bounds as the interpreter: logits and loss 1e-5, gradients
+ * 1e-4 relative error.
  */
 class DeviceParityTest {
-    static List<String> cases() {
-        return ArcFaceFixture.caseNames().stream().filter(n -> n.endsWith("_fp32")).collect(Collectors.toList());
+    static Stream<Arguments> cases() {
+        return ArcFaceFixture.caseNames().stream().filter(n -> n.endsWith("_fp32"))
+                .flatMap(n -> Stream.of(Arguments.of(n, PlanChoice.CPU), Arguments.of(n, PlanChoice.GPU)));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}, {1} plan")
     @MethodSource("cases")
-    void deviceMatchesSeed(String name) {
+    void deviceMatchesSeed(String name, PlanChoice plan) {
         ArcFaceFixture f = ArcFaceFixture.load(name);
         HeadBackend device = (feeds, outputs) -> {
-            try (Executable e = Executable.compile(SharedDevice.context(), outputs)) {
+            try (Executable e = Executable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), outputs)) {
                 NDArray[] r = e.run(feeds);
                 double[][] d = new double[r.length][];
                 for (int i = 0; i < r.length; i++) {

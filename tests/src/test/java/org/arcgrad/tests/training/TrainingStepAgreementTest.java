@@ -24,31 +24,40 @@ import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.tests.opencl.SharedDevice;
-import org.junit.jupiter.api.Test;
+import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.compile.PlanChoice;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * One whole training step (forward, backward, optimizer update, batch-norm statistics) compiled
- * for the device against the same graph on the fp64 interpreter. The loss is compared directly;
- * each kept tensor by its change in the step (new − old), which is what the step computes: its
- * worst error must stay below 1e-3 of the largest change of that tensor (fp32 sums over the batch
- * and the GEMMs' K; measured worst, PoCL: 5e-5).
+ * Whole training steps (forward, backward, optimizer update, batch-norm statistics) compiled for
+ * the device under both kernel plans, against the same graph on the fp64 interpreter. Three steps
+ * run one after the other on the device (parameters and optimizer state stay there, swapped by
+ * updates); each is held to the interpreter's step from the state the device had before it. The
+ * loss is compared directly; each kept tensor by its change in the step (new − old), which is what
+ * the step computes: its worst error must stay below 1e-3 of the largest change of that tensor
+ * (fp32 sums over the batch and the GEMMs' K; measured worst, PoCL: 5e-5).
  */
 class TrainingStepAgreementTest {
-    @Test
-    void sgdWithNesterovMomentumOnTheSmallRun() {
+    private static final int STEPS = 3;
+
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void sgdWithNesterovMomentumOnTheSmallRun(PlanChoice plan) {
         Recipe recipe = SmallRun.recipe(1);
-        check(SmallRun.network(recipe), recipe.optimizer(), 64, new Hyper(10, 0.05, 0.9));
+        check(SmallRun.network(recipe), recipe.optimizer(), 64, new Hyper(10, 0.05, 0.9), plan);
     }
 
-    @Test
-    void adamWWithPreluAndDropout() {
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void adamWWithPreluAndDropout(PlanChoice plan) {
         Recipe recipe = new Recipe().hidden(List.of(24)).embedding(8).activation(Mlp.Activation.PRELU).dropout(0.25)
                 .optimizer(Recipe.OptimizerKind.adamw);
         Network network = recipe.network(12, new ArcFace(30, 0.5, false), 5, 1);
-        check(network, recipe.optimizer(), 32, new Hyper(3, 0.01, 0.9));
+        check(network, recipe.optimizer(), 32, new Hyper(3, 0.01, 0.9), plan);
     }
 
-    private static void check(Network network, Optimizer optimizer, int batch, Hyper hyper) {
+    private static void check(Network network, Optimizer optimizer, int batch, Hyper first, PlanChoice plan) {
         TrainingGraph graph = new TrainingGraph(network, optimizer, batch);
         Random random = new Random(5);
         long seed = 9;
@@ -65,7 +74,6 @@ class TrainingStepAgreementTest {
                 }
             }
             initial.put(s.name(), v);
-            feeds.put(graph.params().get(s.name()), NDArray.of(Shape.of(s.shape()), doubles(v)));
         }
         float[] x = new float[batch * network.inputs()];
         int[] labels = new int[batch];
@@ -77,37 +85,51 @@ class TrainingStepAgreementTest {
         }
         feeds.put(graph.x(), NDArray.of(graph.x().shape(), doubles(x)));
         feeds.put(graph.labels(), NDArray.of(graph.labels().shape(), doubles(labels)));
+        try (TrainingStep step = new TrainingStep(SharedDevice.context(), graph, optimizer, CompileOptions.defaults().withPlan(plan))) {
+            step.load(initial);
+            Map<String, float[]> state = initial;
+            for (int k = 0; k < STEPS; k++) {
+                Hyper hyper = new Hyper(first.step() + k, first.lr(), first.momentum());
+                NDArray[] want = interpreterStep(graph, optimizer, state, feeds, hyper, seed);
+                float loss = step.run(x, labels, hyper, seed);
+                String at = plan + " plan, step " + (k + 1) + ": ";
+                assertEquals(want[0].item(), loss, 1e-5 * Math.abs(want[0].item()), at + "loss");
+                Map<String, float[]> got = step.values();
+                List<String> names = List.copyOf(graph.updates().keySet());
+                assertEquals(graph.specs().size(), names.size(), "every kept tensor is updated by the step");
+                for (int n = 0; n < names.size(); n++) {
+                    String name = names.get(n);
+                    double[] before = doubles(state.get(name));
+                    double[] after = want[n + 1].data();
+                    float[] device = got.get(name);
+                    double largest = 0;
+                    double worst = 0;
+                    for (int i = 0; i < before.length; i++) {
+                        largest = Math.max(largest, Math.abs(after[i] - before[i]));
+                        worst = Math.max(worst, Math.abs((device[i] - before[i]) - (after[i] - before[i])));
+                    }
+                    assertTrue(largest > 0, at + name + " did not change");
+                    assertTrue(worst <= 1e-3 * largest, at + name + ": worst error of the change " + worst + ", largest change " + largest);
+                }
+                state = got;
+            }
+        }
+    }
+
+    /** The step's outputs on the interpreter from {@code state}, with the batch in {@code feeds}. */
+    private static NDArray[] interpreterStep(TrainingGraph graph, Optimizer optimizer, Map<String, float[]> state,
+                                             Map<Tensor, NDArray> batch, Hyper hyper, long seed) {
+        Map<Tensor, NDArray> feeds = new HashMap<>(batch);
+        for (ParameterSpec s : graph.specs()) {
+            feeds.put(graph.params().get(s.name()), NDArray.of(Shape.of(s.shape()), doubles(state.get(s.name()))));
+        }
         Map<String, Double> scalars = optimizer.scalarValues(hyper);
         graph.scalars().inputs().forEach((name, node) -> feeds.put(node, NDArray.scalar((float) (double) scalars.get(name))));
         for (Pass.DropoutMask m : graph.dropoutMasks()) {
             float[] mask = DropoutMasks.draw(seed, hyper.step(), m.input().name(), m.p(), (int) m.input().shape().numel());
             feeds.put(m.input(), NDArray.of(m.input().shape(), doubles(mask)));
         }
-        Tensor[] outputs = graph.outputs();
-        NDArray[] want = Interpreter.run(feeds, outputs);
-
-        try (TrainingStep step = new TrainingStep(SharedDevice.context(), graph, optimizer)) {
-            step.load(initial);
-            float loss = step.run(x, labels, hyper, seed);
-            assertEquals(want[0].item(), loss, 1e-5 * Math.abs(want[0].item()), "loss");
-            Map<String, float[]> got = step.values();
-            List<String> names = List.copyOf(graph.updates().keySet());
-            assertEquals(graph.specs().size(), names.size(), "every kept tensor is updated by the step");
-            for (int k = 0; k < names.size(); k++) {
-                String name = names.get(k);
-                double[] before = doubles(initial.get(name));
-                double[] after = want[k + 1].data();
-                float[] device = got.get(name);
-                double largest = 0;
-                double worst = 0;
-                for (int i = 0; i < before.length; i++) {
-                    largest = Math.max(largest, Math.abs(after[i] - before[i]));
-                    worst = Math.max(worst, Math.abs((device[i] - before[i]) - (after[i] - before[i])));
-                }
-                assertTrue(largest > 0, name + " did not change");
-                assertTrue(worst <= 1e-3 * largest, name + ": worst error of the change " + worst + ", largest change " + largest);
-            }
-        }
+        return Interpreter.run(feeds, graph.outputs());
     }
 
     private static double[] doubles(float[] a) {

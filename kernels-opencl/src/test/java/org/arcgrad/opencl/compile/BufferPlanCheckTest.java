@@ -1,0 +1,114 @@
+package org.arcgrad.opencl.compile;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each rule of {@link BufferPlanCheck} on hand-made plans over a chain a → v1 → v2 → v3 (one
+ * kernel each, k0 to k2): a right plan passes, and each kind of broken plan is refused with a
+ * message naming the values involved.
+ */
+class BufferPlanCheckTest {
+    private final Tape tape = new Tape();
+    private final Tensor a = tape.input("a", 4);
+    private final Tensor v1 = a.exp();
+    private final Tensor v2 = v1.log();
+    private final Tensor v3 = v2.neg();
+    private final List<KernelSpec> chain = List.of(kernel("k0", List.of(v1), a), kernel("k1", List.of(v2), v1), kernel("k2", List.of(v3), v2));
+
+    private static KernelSpec kernel(String name, List<Tensor> outputs, Tensor... reads) {
+        List<KernelArg> args = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            args.add(new KernelArg.Output(i));
+        }
+        for (Tensor r : reads) {
+            args.add(new KernelArg.Read(r));
+        }
+        return new KernelSpec(name, "elementwise", "", outputs, args, new long[] {4}, null, false);
+    }
+
+    private static BufferAssignment plan(Map<Tensor, Integer> slots, long... elements) {
+        List<Long> sizes = new ArrayList<>();
+        for (long e : elements) {
+            sizes.add(e);
+        }
+        return BufferAssignment.ofSlots(slots, sizes);
+    }
+
+    private static String refused(List<KernelSpec> kernels, BufferAssignment plan, Set<Tensor> kept, Set<Tensor> swapped) {
+        String m = assertThrows(BufferPlanCheck.BufferPlanViolation.class, () -> BufferPlanCheck.verify(kernels, plan, kept, swapped))
+                .getMessage();
+        assertTrue(m.startsWith("internal error in arcgrad's buffer plan"), m);
+        return m;
+    }
+
+    private static String id(Tensor t) {
+        return "%" + t.id() + " (";
+    }
+
+    @Test
+    void aPlanThatReusesOnlyDeadSlotsPasses() {
+        BufferPlanCheck.verify(chain, plan(Map.of(v1, 0, v2, 1, v3, 0), 4, 4), Set.of(v3), Set.of());
+        BufferPlanCheck.verify(chain, BufferAssignment.of(chain, Set.of(v3)), Set.of(v3), Set.of());
+    }
+
+    @Test
+    void aKernelWritingTheSlotItReadsIsRefused() {
+        String m = refused(chain, plan(Map.of(v1, 0, v2, 1, v3, 1), 4, 4), Set.of(v3), Set.of());
+        assertTrue(m.contains(id(v3)) && m.contains(id(v2)) && m.contains("k2 reads it"), m);
+    }
+
+    @Test
+    void twoOutputsOfOneKernelInOneSlotAreRefused() {
+        List<KernelSpec> both = List.of(kernel("k0", List.of(v1, v2), a));
+        String m = refused(both, plan(Map.of(v1, 0, v2, 0), 4), Set.of(v1, v2), Set.of());
+        assertTrue(m.contains(id(v1)) && m.contains(id(v2)) && m.contains("k0 writes both"), m);
+    }
+
+    @Test
+    void aSlotReusedWhileItsValueIsStillToBeReadIsRefused() {
+        Tensor w = a.sqrt();
+        List<KernelSpec> k = List.of(kernel("k0", List.of(v1), a), kernel("k1", List.of(w), a), kernel("k2", List.of(v2), v1, w));
+        String m = refused(k, plan(Map.of(v1, 0, w, 0, v2, 1), 4, 4), Set.of(v2), Set.of());
+        assertTrue(m.contains(id(w)) && m.contains(id(v1)) && m.contains("live from k0 to k2"), m);
+    }
+
+    @Test
+    void anOutputOverwrittenBeforeTheRunEndsIsRefused() {
+        String m = refused(chain, plan(Map.of(v1, 0, v2, 1, v3, 0), 4, 4), Set.of(v1, v3), Set.of());
+        assertTrue(m.contains(id(v3)) && m.contains(id(v1)) && m.contains("to the end of the run"), m);
+    }
+
+    @Test
+    void aReadBeforeTheWriteOrOfAValueNoKernelWritesIsRefused() {
+        List<KernelSpec> early = List.of(chain.get(1), chain.get(0), chain.get(2));
+        String m = refused(early, plan(Map.of(v1, 0, v2, 1, v3, 0), 4, 4), Set.of(v3), Set.of());
+        assertTrue(m.contains("k1 reads " + id(v1)) && m.contains("only k0 writes, later"), m);
+        m = refused(chain.subList(1, 3), plan(Map.of(v2, 1, v3, 0), 4, 4), Set.of(v3), Set.of());
+        assertTrue(m.contains("k1 reads " + id(v1)) && m.contains("no kernel writes"), m);
+    }
+
+    @Test
+    void aSlotTooSmallIsRefused() {
+        String m = refused(chain, plan(Map.of(v1, 0, v2, 1, v3, 0), 4, 3), Set.of(v3), Set.of());
+        assertTrue(m.contains("slot 1 holds 3 elements, too few for " + id(v2)), m);
+    }
+
+    @Test
+    void aSlotThatUpdatesSwapMustHoldItsValueAloneAndExactly() {
+        BufferPlanCheck.verify(chain, plan(Map.of(v1, 0, v2, 1, v3, 2), 4, 4, 4), Set.of(v3), Set.of(v3));
+        String m = refused(chain, plan(Map.of(v1, 0, v2, 1, v3, 0), 4, 4), Set.of(v3), Set.of(v3));
+        assertTrue(m.contains("slot 0 is swapped with a parameter's buffer after each run for " + id(v3))
+                && m.contains("but also holds " + id(v1)), m);
+        m = refused(chain, plan(Map.of(v1, 0, v2, 1, v3, 2), 4, 4, 8), Set.of(v3), Set.of(v3));
+        assertTrue(m.contains("holds 8 elements, not exactly the 4 of " + id(v3)), m);
+    }
+}

@@ -48,17 +48,28 @@ final class Vectors {
 
     /**
      * Helper functions that {@link #horizontalSum} refers to, for every width up to {@code width}:
-     * a pairwise tree (fewer rounding steps than a serial sum). Names start with {@code prefix}, so
-     * that several kernels can share one program.
+     * a pairwise tree (fewer rounding steps than a serial sum) that adds lane i and lane i + w/2,
+     * then halves again, the order of hsum(v.lo + v.hi). It is spelled with lane accessors, not
+     * .lo/.hi: Oclgrind 21.10 takes the half-vector shuffles of an unoptimized build for
+     * uninitialized values and reports every store of the sum.
      */
     static String horizontalSumHelpers(String prefix, int width) {
         StringBuilder s = new StringBuilder();
-        if (width >= 2) {
-            s.append("float ").append(prefix).append("_hsum2(const float2 v) { return v.s0 + v.s1; }\n");
-        }
-        for (int w = 4; w <= width; w *= 2) {
+        for (int w = 2; w <= width; w *= 2) {
+            java.util.List<String> terms = new java.util.ArrayList<>();
+            for (int lane = 0; lane < w; lane++) {
+                terms.add(lane(w, "v", lane));
+            }
+            while (terms.size() > 1) {
+                int half = terms.size() / 2;
+                java.util.List<String> sums = new java.util.ArrayList<>();
+                for (int i = 0; i < half; i++) {
+                    sums.add(half == 1 ? terms.get(i) + " + " + terms.get(i + half) : "(" + terms.get(i) + " + " + terms.get(i + half) + ")");
+                }
+                terms = sums;
+            }
             s.append("float ").append(prefix).append("_hsum").append(w).append("(const float").append(w)
-                .append(" v) { return ").append(prefix).append("_hsum").append(w / 2).append("(v.lo + v.hi); }\n");
+                .append(" v) { return ").append(terms.get(0)).append("; }\n");
         }
         return s.toString();
     }

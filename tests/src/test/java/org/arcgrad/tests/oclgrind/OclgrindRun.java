@@ -1,0 +1,190 @@
+package org.arcgrad.tests.oclgrind;
+
+import static org.arcgrad.autodiff.Functional.crossEntropy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.arcface.heads.CombinedMargin;
+import org.arcgrad.arcface.heads.CosFace;
+import org.arcgrad.arcface.heads.MarginHead;
+import org.arcgrad.arcface.heads.SphereFace;
+import org.arcgrad.arcface.heads.SubCenterArcFace;
+import org.arcgrad.arcface.optim.Hyper;
+import org.arcgrad.arcface.train.Network;
+import org.arcgrad.arcface.train.Recipe;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.compile.PlanChoice;
+import org.arcgrad.opencl.runtime.CacheSettings;
+import org.arcgrad.opencl.runtime.DeviceBuffer;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Devices;
+import org.arcgrad.opencl.runtime.Kernel;
+import org.arcgrad.tests.opencl.DeviceAgreement;
+import org.arcgrad.tests.training.StepAgreement;
+
+/**
+ * The child process of {@link OclgrindTest}, whose environment registers Oclgrind as the only
+ * OpenCL device. {@code checks PLAN...}: the five margin heads with cross-entropy, forward and
+ * backward, at a size that fills whole GEMM tiles and at ragged sizes, and training steps of a
+ * tiny model, each held to the fp64 interpreter, under each plan named; one line per case on
+ * stdout. {@code planted}: two kernels with a planted data race and a planted out-of-bounds read,
+ * whose diagnostics show that the simulator's checks are on. Exit 0 when every case agrees with the
+ * interpreter and Oclgrind logged nothing, 1 otherwise, 3 when the device is not Oclgrind.
+ */
+public final class OclgrindRun {
+    private OclgrindRun() {
+    }
+
+    /** n, d, c of the head cases: whole 64×64 GEMM tiles with K a multiple of 16, and ragged edges. */
+    static final int[][] SIZES = {{64, 32, 64}, {5, 19, 37}};
+
+    public static void main(String[] args) {
+        Path log = Path.of(System.getenv("OCLGRIND_LOG"));
+        try {
+            if (args[0].equals("planted")) {
+                run(log, "planted faults", OclgrindRun::planted);
+            }
+            for (int i = 1; i < args.length; i++) {
+                CompileOptions options = CompileOptions.defaults().withPlan(PlanChoice.valueOf(args[i]));
+                for (int[] s : SIZES) {
+                    for (MarginHead head : heads()) {
+                        run(log, String.format("%s plan, %s + cross-entropy, n=%d d=%d c=%d, forward and backward", options.plan(),
+                                head.getClass().getSimpleName(), s[0], s[1], s[2]), c -> checkHead(c, options, head, s[0], s[1], s[2]));
+                    }
+                }
+                Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
+                Network tiny = recipe.network(12, new ArcFace(30, 0.5, false), 5, 1);
+                run(log, options.plan() + " plan, 2 training steps of a 12-16-8 MLP with batch norm, ArcFace, SGD",
+                        c -> StepAgreement.check(c, tiny, recipe.optimizer(), 16, new Hyper(0, 0.05, 0.9), options, 2));
+            }
+        } catch (AssertionError e) {
+            System.out.println("FAILED: " + e.getMessage());
+            System.exit(1);
+        }
+        if (diagnosed) {
+            System.exit(1);
+        }
+    }
+
+    private static boolean diagnosed;
+    /**
+     * Runs one case in a context of its own and prints "ok" and its time, or "DIAGNOSTICS" and
+     * the start of what Oclgrind logged (it truncates its log when a context opens). A context per
+     * case because Oclgrind 21.10 reports reads of a buffer allocated where a released one was, in
+     * the same context, as uninitialized even after a kernel wrote it (seen with a second
+     * executable in one context, whose values were right).
+     */
+    private static void run(Path log, String name, java.util.function.Consumer<DeviceContext> check) {
+        long t = System.nanoTime();
+        try (DeviceContext context = DeviceContext.open(Devices.choose(), CacheSettings.memoryOnly())) {
+            if (!context.device().name().contains("Oclgrind")) {
+                System.out.println("expected the Oclgrind device, got " + context.device().name());
+                System.exit(3);
+            }
+            check.accept(context);
+        }
+        String logged = read(log);
+        diagnosed |= !logged.isEmpty();
+        System.out.printf("%s %s (%.1f s)%n", logged.isEmpty() ? "ok" : "DIAGNOSTICS in", name, (System.nanoTime() - t) / 1e9);
+        if (!logged.isEmpty()) {
+            System.out.print(summary(logged));
+        }
+    }
+
+    /**
+     * Each kind of diagnostic once with its count ("Invalid read of size 4, in kernel k: 1 time"),
+     * then the first one whole. A diagnostic starts at a line that is not indented.
+     */
+    static String summary(String logged) {
+        List<List<String>> blocks = new ArrayList<>();
+        for (String line : logged.split("\n")) {
+            if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                blocks.add(new ArrayList<>());
+            }
+            if (!blocks.isEmpty()) {
+                blocks.get(blocks.size() - 1).add(line);
+            }
+        }
+        Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
+        for (List<String> block : blocks) {
+            String kind = block.get(0).replaceAll(" (at|to) (global|local|private) memory address 0x[0-9a-f]+", "");
+            for (String line : block) {
+                if (line.strip().startsWith("Kernel:")) {
+                    kind += ", in kernel " + line.strip().substring("Kernel:".length()).strip();
+                }
+            }
+            kinds.merge(kind, 1, Integer::sum);
+        }
+        StringBuilder b = new StringBuilder();
+        kinds.forEach((kind, n) -> b.append("  ").append(kind).append(": ").append(n).append(n == 1 ? " time\n" : " times\n"));
+        b.append("  the first, whole:\n");
+        for (String line : blocks.isEmpty() ? List.of(logged) : blocks.get(0)) {
+            b.append("    ").append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String read(Path log) {
+        try {
+            return log != null && Files.exists(log) ? Files.readString(log).strip() : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static List<MarginHead> heads() {
+        return List.of(new ArcFace(), new CosFace(), new SphereFace(), new CombinedMargin(), new SubCenterArcFace(30, 0.5, false, 2));
+    }
+
+    private static void checkHead(DeviceContext context, CompileOptions options, MarginHead head, int n, int d, int c) {
+        Tape tape = new Tape();
+        int rows = head instanceof SubCenterArcFace sub ? c * sub.k() : c;
+        Tensor x = tape.param("x", n, d);
+        Tensor w = tape.param("w", rows, d);
+        Tensor y = tape.labels("y", n);
+        Tensor logits = head.logits(x, w, y);
+        Tensor loss = crossEntropy(logits, y);
+        Tensor[] grads = tape.grad(loss, x, w);
+        Random random = new Random(n * 1000L + c);
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        feeds.put(x, NDArray.gaussian(x.shape(), random));
+        feeds.put(w, NDArray.gaussian(w.shape(), random));
+        double[] labels = new double[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i == 0 ? 0 : i == 1 ? c - 1 : random.nextInt(c);
+        }
+        feeds.put(y, NDArray.of(Shape.of(n), labels));
+        List<Tensor> outputs = new ArrayList<>(List.of(logits, loss, grads[0], grads[1]));
+        List<String> names = List.of("logits", "loss", "grad x", "grad w");
+        DeviceAgreement.assertAgrees(outputs, feeds, random, k -> head.getClass().getSimpleName() + " " + names.get(k), tape.dump(),
+                outs -> Executable.compile(context, options, outs));
+    }
+
+    /** A write-write race between the work-items of one group, and a read one element past a buffer's end. */
+    private static void planted(DeviceContext context) {
+        String source = "__kernel void planted_race(__global float* out) { out[0] = (float) get_global_id(0); }\n"
+                + "__kernel void planted_out_of_bounds(__global float* out, __global const float* in) {\n"
+                + "    out[get_global_id(0)] = in[get_global_id(0) + 1];\n}\n";
+        DeviceBuffer out = context.floatBuffer("out", 64);
+        DeviceBuffer in = context.floatBuffer("in", 64);
+        in.upload(new float[64]);
+        try (Kernel race = context.build(source).kernel("planted_race");
+             Kernel oob = context.build(source).kernel("planted_out_of_bounds")) {
+            race.set(0, out).launch(new long[] {64}, new long[] {64});
+            oob.set(0, out).set(1, in).launch(new long[] {64}, new long[] {64});
+            out.download(new float[64], 0);
+        }
+        System.out.println("planted kernels ran");
+    }
+}

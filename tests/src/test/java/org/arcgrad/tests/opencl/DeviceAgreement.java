@@ -37,18 +37,19 @@ public final class DeviceAgreement {
         List<Tensor> outputs = new ArrayList<>();
         outputs.add(b.out());
         outputs.addAll(List.of(grads));
-        assertAgrees(outputs, b.feeds(), plan, random, k -> k == 0 ? "forward" : "gradient of arg" + (k - 1), b.tape().dump());
+        assertDeviceMatchesInterpreter(outputs, b.feeds(), plan, random, k -> k == 0 ? "forward" : "gradient of arg" + (k - 1),
+                b.tape().dump());
     }
 
     /** A multi-output graph's outputs and gradients. */
     public static void assertDeviceMatchesInterpreter(Dag d, PlanChoice plan) {
         Dag.Built b = d.build();
-        assertAgrees(b.outputs(), b.feeds(), plan, new Random(d.seed()), b.names()::get, b.tape().dump());
+        assertDeviceMatchesInterpreter(b.outputs(), b.feeds(), plan, new Random(d.seed()), b.names()::get, b.tape().dump());
     }
 
     /** Compiles {@code outputs} together under {@code plan} and holds every one to the interpreter. */
-    static void assertAgrees(List<Tensor> outputs, Map<Tensor, NDArray> feeds, PlanChoice plan, Random random,
-                             Function<Integer, String> name, String tape) {
+    public static void assertDeviceMatchesInterpreter(List<Tensor> outputs, Map<Tensor, NDArray> feeds, PlanChoice plan, Random random,
+                                                      Function<Integer, String> name, String tape) {
         assertAgrees(outputs, feeds, random, name, tape,
                 outs -> Executable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), outs));
     }

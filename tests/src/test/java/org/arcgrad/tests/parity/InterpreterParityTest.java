@@ -12,10 +12,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The fp64 interpreter against the seed's PyTorch head in fp64 (fixtures from
  * tools/make_arcface_fixtures.py). Bounds (relative error as {@link Closeness} defines it):
- * logits and loss 1e-5, gradients 1e-4, the issue's bars; in fp64 the only real difference is
- * the radicand clamp of cosAdd, which moves a logit by at most s·sin m·1e-6 at a cosine of exactly ±1.
- * Where the seed's gradient is NaN (a cosine exactly ±1), those rows are left out of the comparison
- * and ours must instead be finite.
+ * logits and loss 1e-5, gradients 1e-4, the issue's bars, on every row: in fp64 the only real
+ * difference is the radicand clamp of cosAdd, which moves a logit by at most s·sin m·1e-6 at a
+ * cosine of exactly ±1, so rows near ±1 get no allowance (the device's fp32 allowances are in
+ * {@link ParityAssert}). Where the seed's gradient is NaN (a cosine exactly ±1), those rows are
+ * left out of the gradient comparison and ours must instead be finite.
  */
 class InterpreterParityTest {
     static List<String> cases() {

@@ -6,19 +6,19 @@ import org.arcgrad.tests.oracle.Direct;
  * The seed's ArcFace head (../shared/seed/000_429e6a4213ba7b1a.txt) and F.cross_entropy, evaluated
  * directly in fp64 with plain loops ({@link Direct}): an oracle that shares no code with arcgrad's tape.
  */
-final class SeedFormula {
+public final class SeedFormula {
     final double s;
     final double m;
     final boolean easyMargin;
 
-    SeedFormula(double s, double m, boolean easyMargin) {
+    public SeedFormula(double s, double m, boolean easyMargin) {
         this.s = s;
         this.m = m;
         this.easyMargin = easyMargin;
     }
 
     /** The seed's forward: output = s · (one_hot · phi + (1 − one_hot) · cosine). */
-    double[][] logits(double[][] x, double[][] w, int[] labels) {
+    public double[][] logits(double[][] x, double[][] w, int[] labels) {
         double cosM = Math.cos(m);
         double sinM = Math.sin(m);
         double th = Math.cos(Math.PI - m);
@@ -42,7 +42,7 @@ final class SeedFormula {
         return out;
     }
 
-    double loss(double[][] x, double[][] w, int[] labels) {
+    public double loss(double[][] x, double[][] w, int[] labels) {
         return Direct.crossEntropy(logits(x, w, labels), labels);
     }
 }

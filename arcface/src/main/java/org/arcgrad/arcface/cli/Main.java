@@ -6,6 +6,9 @@ import picocli.CommandLine.Command;
 /** The `arcgrad` command line. Each subcommand is its own class; this one only wires them. */
 @Command(name = "arcgrad", mixinStandardHelpOptions = true, version = "arcgrad 0.1.0",
         description = "Custom losses as expressions, symbolic gradients, forward + backward as OpenCL kernels.",
+        footer = {"", "The launcher also runs:",
+            "  ./arcgrad test       the test suite (mvn install; Maven flags pass through)",
+            "  ./arcgrad mutation   mutation testing with PIT and the merged score (a benchmark, not a test)"},
         subcommands = {DemoCommand.class, TrainCommand.class, DevicesCommand.class, HeadCommand.class, org.arcgrad.arcface.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input: a missing file, a wrong shape or dtype, an out-of-range option. */

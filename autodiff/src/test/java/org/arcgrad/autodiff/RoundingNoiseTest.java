@@ -1,0 +1,49 @@
+package org.arcgrad.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Interpreter.runWithRoundingNoise, the slack of every device test: each rounded result moves by
+ * at most u relative and does move; comparisons, max, views and selections stay exact.
+ */
+class RoundingNoiseTest {
+    private static final double U = 1e-3;
+
+    @Test
+    void arithmeticMovesByAtMostUAndExactOpsStayExact() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 200);
+        Tensor y = tape.input("y", 200);
+        Tensor sum = x.add(y);
+        Tensor product = x.mul(y);
+        Tensor mask = x.gt(y);
+        Tensor chosen = Functional.where(mask, x, y);
+        Tensor top = x.max(0, false);
+        Tensor view = x.reshape(20, 10).transpose();
+        Random r = new Random(3);
+        NDArray xv = NDArray.uniform(Shape.of(200), 1, 2, r);
+        NDArray yv = NDArray.uniform(Shape.of(200), 1, 2, r);
+        Graph g = Graph.of(sum, product, mask, chosen, top, view);
+        NDArray[] exact = Interpreter.run(g, Map.of(x, xv, y, yv));
+        NDArray[] noisy = Interpreter.runWithRoundingNoise(g, Map.of(x, xv, y, yv), U, new Random(5));
+        for (int k = 0; k < 2; k++) {
+            double largest = 0;
+            for (int i = 0; i < 200; i++) {
+                double rel = Math.abs(noisy[k].data()[i] / exact[k].data()[i] - 1);
+                assertTrue(rel <= U * (1 + 1e-12), "output " + k + " moved by " + rel);
+                largest = Math.max(largest, rel);
+            }
+            assertTrue(largest > U / 2, "output " + k + " barely moved: " + largest);
+        }
+        for (int k = 2; k < 6; k++) {
+            for (int i = 0; i < exact[k].size(); i++) {
+                assertEquals(exact[k].data()[i], noisy[k].data()[i], 0, "output " + k + " must stay exact");
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.arcgrad.opencl.compile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Index expressions: the C they render evaluates to the arithmetic they stand for, every value
+ * lies below the expression's bound, the bounds are exact (the largest value plus one) where the
+ * simplifications rely on them, and the folds happen where the class comment says.
+ */
+class IxTest {
+    /** Evaluates rendered C: integers, names, and fully parenthesised (a op b). */
+    private static long eval(String c, Map<String, Long> vars) {
+        int[] at = {0};
+        long v = parse(c, at, vars);
+        assertEquals(c.length(), at[0], "trailing text in " + c);
+        return v;
+    }
+
+    private static long parse(String c, int[] at, Map<String, Long> vars) {
+        char ch = c.charAt(at[0]);
+        if (ch == '(') {
+            at[0]++;
+            long a = parse(c, at, vars);
+            char op = c.charAt(at[0]++);
+            long b = parse(c, at, vars);
+            assertEquals(')', c.charAt(at[0]++), c);
+            return switch (op) {
+                case '+' -> a + b;
+                case '*' -> a * b;
+                case '/' -> a / b;
+                case '%' -> a % b;
+                default -> throw new AssertionError("operator " + op + " in " + c);
+            };
+        }
+        int start = at[0];
+        while (at[0] < c.length() && (Character.isLetterOrDigit(c.charAt(at[0])) || c.charAt(at[0]) == '_')) {
+            at[0]++;
+        }
+        String token = c.substring(start, at[0]);
+        return Character.isDigit(token.charAt(0)) ? Long.parseLong(token) : vars.get(token);
+    }
+
+    /** A random expression over vars i < 7 and j < 5, with its value as a function of (i, j). */
+    private record Expr(Ix ix, java.util.function.BiFunction<Long, Long, Long> value) {
+    }
+
+    private static Expr random(Random r, int depth) {
+        if (depth == 0 || r.nextInt(4) == 0) {
+            return switch (r.nextInt(3)) {
+                case 0 -> new Expr(Ix.var("i", 7), (i, j) -> i);
+                case 1 -> new Expr(Ix.var("j", 5), (i, j) -> j);
+                default -> {
+                    long k = r.nextInt(4);
+                    yield new Expr(Ix.constant(k), (i, j) -> k);
+                }
+            };
+        }
+        Expr a = random(r, depth - 1);
+        long k = 1 + r.nextInt(9);
+        return switch (r.nextInt(4)) {
+            case 0 -> {
+                Expr b = random(r, depth - 1);
+                yield new Expr(a.ix().plus(b.ix()), (i, j) -> a.value().apply(i, j) + b.value().apply(i, j));
+            }
+            case 1 -> {
+                long f = r.nextBoolean() ? k : k - 1; // 0 and 1 too
+                yield new Expr(a.ix().times(f), (i, j) -> a.value().apply(i, j) * f);
+            }
+            case 2 -> new Expr(a.ix().div(k), (i, j) -> a.value().apply(i, j) / k);
+            default -> new Expr(a.ix().mod(k), (i, j) -> a.value().apply(i, j) % k);
+        };
+    }
+
+    @Test
+    void renderedIndicesEvaluateToTheirArithmeticAndStayBelowTheirBounds() {
+        Random r = new Random(11);
+        for (int n = 0; n < 2000; n++) {
+            Expr e = random(r, 4);
+            for (long i = 0; i < 7; i++) {
+                for (long j = 0; j < 5; j++) {
+                    long got = eval(e.ix().c(), Map.of("i", i, "j", j));
+                    assertEquals(e.value().apply(i, j), got, e.ix().c() + " at i=" + i + ", j=" + j);
+                    assertTrue(got < e.ix().bound, e.ix().c() + " = " + got + " at i=" + i + ", j=" + j + " is not below its bound " + e.ix().bound);
+                }
+            }
+        }
+    }
+
+    @Test
+    void boundsAreTheLargestValuePlusOne() {
+        Ix i = Ix.var("i", 7);
+        Ix j = Ix.var("j", 5);
+        assertEquals(7, i.bound);
+        assertEquals(4, Ix.constant(3).bound);
+        assertEquals(11, i.plus(j).bound);
+        assertEquals(19, i.times(3).bound);
+        assertEquals(3, i.div(3).bound);
+        assertEquals(3, i.mod(3).bound);
+        assertEquals(Long.MAX_VALUE, Ix.var("n", Long.MAX_VALUE).times(2).bound);
+        assertEquals(Long.MAX_VALUE, Ix.var("n", Long.MAX_VALUE).plus(i).bound);
+    }
+
+    @Test
+    void foldsWhereTheBoundsAllow() {
+        Ix i = Ix.var("i", 7);
+        assertEquals("i", i.times(1).c());
+        assertEquals("0", i.times(0).c());
+        assertEquals("0", Ix.constant(0).times(5).c());
+        assertEquals("12", Ix.constant(4).times(3).c());
+        assertEquals("i", i.plus(Ix.constant(0)).c());
+        assertEquals("i", Ix.constant(0).plus(i).c());
+        assertEquals("7", Ix.constant(3).plus(Ix.constant(4)).c());
+        assertEquals("(i+3)", i.plus(Ix.constant(3)).c());
+        assertEquals("i", i.div(1).c());
+        assertEquals("0", i.div(7).c(), "i < 7, so i / 7 is 0");
+        assertEquals("(i/6)", i.div(6).c());
+        assertEquals("2", Ix.constant(7).div(3).c());
+        assertEquals("0", i.mod(1).c());
+        assertEquals("i", i.mod(7).c(), "i < 7, so i % 7 is i");
+        assertEquals("(i%6)", i.mod(6).c());
+        assertEquals("1", Ix.constant(7).mod(3).c());
+        assertTrue(Ix.constant(0).isConst(0));
+        assertTrue(!i.isConst(0) && !Ix.constant(1).isConst(0));
+    }
+
+    @Test
+    void coefficientsOfAffineIndices() {
+        Ix i = Ix.var("i", 7);
+        Ix j = Ix.var("j", 5);
+        Ix affine = i.times(4).plus(j).plus(Ix.constant(2));
+        assertEquals(4L, affine.coefficientOf("i"));
+        assertEquals(1L, affine.coefficientOf("j"));
+        assertEquals(0L, affine.coefficientOf("k"));
+        assertEquals(0L, Ix.constant(3).coefficientOf("i"));
+        assertNull(i.div(3).coefficientOf("i"), "i / 3 is not affine in i");
+        assertNull(i.mod(3).plus(j).coefficientOf("i"));
+        assertEquals(0L, i.div(3).coefficientOf("j"), "i / 3 does not vary with j");
+        assertEquals(0L, i.mod(3).times(2).coefficientOf("j"));
+        assertNull(i.mod(3).times(2).coefficientOf("i"));
+    }
+}

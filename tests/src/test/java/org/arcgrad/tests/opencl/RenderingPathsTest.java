@@ -1,0 +1,83 @@
+package org.arcgrad.tests.opencl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.compile.PlanChoice;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every elementwise rendering through every kernel form that reads it, under both plans: each op
+ * (each special power and each kind of clamp among them) over a [5, 16] matrix as a 2-D
+ * elementwise kernel, inside a sum over columns (on the CPU plan: sixteen lanes at a time), inside
+ * a sum along rows, over a transposed read, and inside a max over rows of 300 (a work-group
+ * reduction); and one-hot masks inside a column sum (lanes of consecutive classes). The random
+ * graphs reach these paths by chance; this reaches each on purpose, on values in every op's domain.
+ */
+class RenderingPathsTest {
+    static Stream<Arguments> ops() {
+        List<Object[]> ops = new ArrayList<>();
+        ops.add(new Object[] {"neg", (Function<Tensor, Tensor>) Tensor::neg});
+        ops.add(new Object[] {"exp", (Function<Tensor, Tensor>) Tensor::exp});
+        ops.add(new Object[] {"log", (Function<Tensor, Tensor>) Tensor::log});
+        ops.add(new Object[] {"sqrt", (Function<Tensor, Tensor>) Tensor::sqrt});
+        ops.add(new Object[] {"cos", (Function<Tensor, Tensor>) Tensor::cos});
+        ops.add(new Object[] {"sin", (Function<Tensor, Tensor>) Tensor::sin});
+        ops.add(new Object[] {"acos", (Function<Tensor, Tensor>) Tensor::acos});
+        ops.add(new Object[] {"scale", (Function<Tensor, Tensor>) x -> x.scale(-2.5)});
+        for (double p : new double[] {2, 0.5, -0.5, -1.5, 1.5, -1, 3, -2, 2.5}) {
+            ops.add(new Object[] {"pow " + p, (Function<Tensor, Tensor>) x -> x.pow(p)});
+        }
+        ops.add(new Object[] {"clamp both", (Function<Tensor, Tensor>) x -> x.clamp(0.3, 0.7)});
+        ops.add(new Object[] {"clamp below", (Function<Tensor, Tensor>) x -> x.clamp(0.4, Double.POSITIVE_INFINITY)});
+        ops.add(new Object[] {"clamp above", (Function<Tensor, Tensor>) x -> x.clamp(Double.NEGATIVE_INFINITY, 0.6)});
+        ops.add(new Object[] {"where of comparisons", (Function<Tensor, Tensor>) x ->
+                Functional.where(x.gt(0.5), x.lt(0.7), x.ge(0.3).add(x.le(0.4)).add(x.eq(0.5)))});
+        ops.add(new Object[] {"div and sub", (Function<Tensor, Tensor>) x -> x.div(x.add(1)).sub(x.mul(x))});
+        ops.add(new Object[] {"relu of a difference", (Function<Tensor, Tensor>) x -> Functional.relu(x.sub(0.5))});
+        return ops.stream().flatMap(o -> Stream.of(PlanChoice.CPU, PlanChoice.GPU).map(p -> Arguments.of(o[0], o[1], p)));
+    }
+
+    @ParameterizedTest(name = "{0}, {2} plan")
+    @MethodSource("ops")
+    void everyKernelFormAgreesWithTheInterpreter(String name, Function<Tensor, Tensor> f, PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 5, 16);
+        Tensor t = tape.input("t", 16, 5);
+        Tensor l = tape.input("l", 2, 300);
+        List<Tensor> outputs = List.of(f.apply(x), f.apply(x).sum(0, false), f.apply(x).sum(1, false), f.apply(t.transpose()),
+                f.apply(l).max(1, false));
+        List<String> names = List.of("elementwise", "column sums", "row sums", "of a transposed read", "long-row max");
+        Random random = new Random(name.hashCode());
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), 0.2, 0.9, random), t, NDArray.uniform(t.shape(), 0.2, 0.9, random),
+                l, NDArray.uniform(l.shape(), 0.2, 0.9, random));
+        DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random, k -> name + ", " + names.get(k), tape.dump());
+    }
+
+    static Stream<PlanChoice> plans() {
+        return Stream.of(PlanChoice.CPU, PlanChoice.GPU);
+    }
+
+    @ParameterizedTest(name = "{0} plan")
+    @MethodSource("plans")
+    void oneHotMasksInsideColumnSums(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 5, 16);
+        Tensor y = tape.labels("y", 5);
+        Tensor masked = x.mul(Functional.oneHot(y, 16));
+        List<Tensor> outputs = List.of(masked.sum(0, false), Functional.oneHot(y, 16).sum(0, false), masked.sum(1, false));
+        Random random = new Random(4);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), -1, 1, random), y, NDArray.of(Shape.of(5), 0, 15, 3, 3, 7));
+        DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random, k -> "one-hot output " + k, tape.dump());
+    }
+}

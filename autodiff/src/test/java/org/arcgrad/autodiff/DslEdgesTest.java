@@ -51,6 +51,9 @@ class DslEdgesTest {
         assertEquals("%4 = clamp [2, 3] (%0) [-1.0, 1.0]", c.describe());
         assertEquals("%5 = one_hot [2, 4] (%1) classes 4", o.describe());
         assertEquals("%6 = neg [2, 3] (%0)", x.neg().describe());
+        assertTrue(tape.constant(2.5).site().startsWith("org.arcgrad.autodiff.DslEdgesTest."), "a constant's site: " + tape.constant(2.5).site());
+        assertEquals(5, Op.ADD.pointwise().apply(2, 3, 0, new double[0]));
+        assertEquals(null, Op.SUM.pointwise());
         assertTrue(c.site().startsWith("org.arcgrad.autodiff.DslEdgesTest.nodesPrintTheirOpShapeInputsAttributesAndSite(DslEdgesTest.java:"),
                 c.site());
         Graph g = Graph.of(s, c);

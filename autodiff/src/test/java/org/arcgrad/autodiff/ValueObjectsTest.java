@@ -43,6 +43,8 @@ class ValueObjectsTest {
         assertThrows(IllegalArgumentException.class, () -> s.axis(-3));
         assertEquals(6, s.size());
         assertEquals(1, Shape.SCALAR.size());
+        assertEquals(Integer.MAX_VALUE - 8, Shape.of(Integer.MAX_VALUE - 8).size());
+        assertThrows(IllegalArgumentException.class, () -> Shape.of(Integer.MAX_VALUE - 7).size());
         assertTrue(Shape.of(3).broadcastsTo(s));
         assertFalse(s.broadcastsTo(Shape.of(3)));
         assertFalse(Shape.of(2).broadcastsTo(s));
@@ -56,6 +58,7 @@ class ValueObjectsTest {
         assertEquals(5, a.get(1, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> a.get(2, 0));
         assertThrows(IndexOutOfBoundsException.class, () -> a.get(0, -1));
+        assertThrows(IndexOutOfBoundsException.class, () -> a.get(0, 3), "a column index past its axis, inside the data");
         assertThrows(IllegalArgumentException.class, () -> a.get(1));
         assertEquals("NDArray[2, 3] [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]", a.toString());
         assertEquals("NDArray[9] [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, ...]", NDArray.zeros(Shape.of(9)).toString());

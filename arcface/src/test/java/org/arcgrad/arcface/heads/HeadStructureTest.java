@@ -38,7 +38,8 @@ class HeadStructureTest {
     void chebyshevDegreesBelowTheirMinimumAreRefused() {
         Tape tape = new Tape();
         Tensor c = tape.param("c", 3);
-        assertThrows(IllegalArgumentException.class, () -> AngleMultiples.cosMultipleAdd(c, 0, 0.5));
+        assertEquals("Chebyshev degree must be ≥ 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> AngleMultiples.cosMultipleAdd(c, 0, 0.5)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> AngleMultiples.chebyshevU(c, -1));
         assertThrows(IllegalArgumentException.class, () -> AngleMultiples.cosMultiple(c, -1));
     }
@@ -51,5 +52,9 @@ class HeadStructureTest {
         assertEquals(7, new SphereFace(4, 7).iter());
         assertEquals(4, new SphereFace(4, 7).m());
         assertEquals(5, new SubCenterArcFace(30, 0.5, false, 5).k());
+        ArcMargin margin = new ArcMargin("test", 0.3, true);
+        assertEquals(0.3, margin.m());
+        assertTrue(margin.easyMargin());
+        assertFalse(new ArcMargin("test", 0.3, false).easyMargin());
     }
 }

@@ -13,7 +13,9 @@ import org.arcgrad.autodiff.Tensor;
  * Gives every kernel output a device buffer slot, reusing the slot of an intermediate as soon as
  * its last reader has run: peak memory follows the live set, not the whole graph. Outputs keep
  * their slots (they are read back after the run). A slot is reused by the smallest free slot
- * that is large enough; a kernel's output never shares a slot with one of its own inputs.
+ * that is large enough; a kernel's output never shares a slot with one of its own inputs. Every
+ * kernel output is read by a later kernel or kept (the schedule materializes only what a kernel
+ * reads or an output needs), so a slot comes free after its value's last read.
  */
 public final class BufferAssignment {
     private final Map<Tensor, Integer> slotOf;
@@ -62,12 +64,6 @@ public final class BufferAssignment {
                 Integer s = slotOf.get(t);
                 if (s != null && lastRead.get(t) == i && !kept.contains(t)) {
                     free.computeIfAbsent(sizes.get(s), x -> new ArrayList<>()).add(s);
-                }
-            }
-            for (Tensor output : k.outputs()) {
-                if (!lastRead.containsKey(output) && !kept.contains(output)) {
-                    int slot = slotOf.get(output);
-                    free.computeIfAbsent(sizes.get(slot), x -> new ArrayList<>()).add(slot);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package org.arcgrad.opencl.compile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,5 +111,18 @@ class BufferPlanCheckTest {
                 && m.contains("but also holds " + id(v1)), m);
         m = refused(chain, plan(Map.of(v1, 0, v2, 1, v3, 2), 4, 4, 8), Set.of(v3), Set.of(v3));
         assertTrue(m.contains("holds 8 elements, not exactly the 4 of " + id(v3)), m);
+    }
+
+    @Test
+    void aKernelReadingWhatItWritesIsRefused() {
+        List<KernelSpec> self = List.of(kernel("k0", List.of(v1), a, v1));
+        String m = refused(self, plan(Map.of(v1, 0), 4), Set.of(v1), Set.of());
+        assertTrue(m.contains("k0 reads " + id(v1)) && m.contains("only k0 writes, later"), m);
+    }
+
+    @Test
+    void theBytesOfAPlanAreItsSlotsInFloats() {
+        assertEquals(4 * (4 + 6), plan(Map.of(v1, 0, v2, 1, v3, 0), 4, 6).bytes());
+        assertEquals(2, plan(Map.of(v1, 0, v2, 1, v3, 0), 4, 6).slots());
     }
 }

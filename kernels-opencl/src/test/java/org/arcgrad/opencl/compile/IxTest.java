@@ -101,9 +101,13 @@ class IxTest {
         assertEquals(11, i.plus(j).bound);
         assertEquals(19, i.times(3).bound);
         assertEquals(3, i.div(3).bound);
+        assertEquals(2, Ix.var("j", 5).div(3).bound, "j < 5: j / 3 is at most 1");
         assertEquals(3, i.mod(3).bound);
         assertEquals(Long.MAX_VALUE, Ix.var("n", Long.MAX_VALUE).times(2).bound);
         assertEquals(Long.MAX_VALUE, Ix.var("n", Long.MAX_VALUE).plus(i).bound);
+        long half = Long.MAX_VALUE / 2;
+        assertEquals((half - 1) * 2 + 1, Ix.var("n", half).times(2).bound, "the largest bound that does not overflow");
+        assertEquals(Long.MAX_VALUE, Ix.var("n", half + 1).times(2).bound);
     }
 
     @Test
@@ -117,6 +121,7 @@ class IxTest {
         assertEquals("i", Ix.constant(0).plus(i).c());
         assertEquals("7", Ix.constant(3).plus(Ix.constant(4)).c());
         assertEquals("(i+3)", i.plus(Ix.constant(3)).c());
+        assertEquals("(i+3)", i.plus(Ix.constant(3)).toString());
         assertEquals("i", i.div(1).c());
         assertEquals("0", i.div(7).c(), "i < 7, so i / 7 is 0");
         assertEquals("(i/6)", i.div(6).c());

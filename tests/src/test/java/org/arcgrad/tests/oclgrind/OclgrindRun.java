@@ -46,8 +46,12 @@ public final class OclgrindRun {
     private OclgrindRun() {
     }
 
-    /** n, d, c of the head cases: whole 64×64 GEMM tiles with K a multiple of 16, and ragged edges. */
-    static final int[][] SIZES = {{64, 32, 64}, {5, 19, 37}};
+    /**
+     * n, d, c of the head cases: whole 64×64 GEMM tiles with K a multiple of 16; ragged edges; and
+     * 70 rows, so that the CPU plan's row reductions run in lockstep with a padded last group
+     * (clamped reads, guarded stores) and its column sums run sixteen lanes at a time.
+     */
+    static final int[][] SIZES = {{64, 32, 64}, {5, 19, 37}, {70, 20, 48}};
 
     public static void main(String[] args) {
         Path log = Path.of(System.getenv("OCLGRIND_LOG"));
@@ -63,6 +67,8 @@ public final class OclgrindRun {
                                 head.getClass().getSimpleName(), s[0], s[1], s[2]), c -> checkHead(c, options, head, s[0], s[1], s[2]));
                     }
                 }
+                run(log, options.plan() + " plan, sums over a leading and a middle axis (the CPU plan's lanes), row sums of 70 rows",
+                        c -> checkReductions(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
                 Network tiny = recipe.network(12, new ArcFace(30, 0.5, false), 5, 1);
                 run(log, options.plan() + " plan, 2 training steps of a 12-16-8 MLP with batch norm, ArcFace, SGD",
@@ -169,6 +175,17 @@ public final class OclgrindRun {
         List<String> names = List.of("logits", "loss", "grad x", "grad w");
         DeviceAgreement.assertAgrees(outputs, feeds, random, k -> head.getClass().getSimpleName() + " " + names.get(k), tape.dump(),
                 outs -> Executable.compile(context, options, outs));
+    }
+
+    /** Reductions in every form the plans have: lanes over 16 or 4 columns, several output rows, lockstep rows. */
+    private static void checkReductions(DeviceContext context, CompileOptions options) {
+        Tape tape = new Tape();
+        Tensor a = tape.param("a", 70, 48);
+        Tensor b = tape.param("b", 3, 5, 20);
+        List<Tensor> outputs = List.of(a.exp().sum(0, false), a.max(1, false), b.sum(1, false), b.max(0, true));
+        Random random = new Random(12);
+        Map<Tensor, NDArray> feeds = Map.of(a, NDArray.uniform(a.shape(), -1, 1, random), b, NDArray.uniform(b.shape(), -1, 1, random));
+        DeviceAgreement.assertAgrees(outputs, feeds, random, k -> "reduction " + k, tape.dump(), outs -> Executable.compile(context, options, outs));
     }
 
     /** A write-write race between the work-items of one group, and a read one element past a buffer's end. */

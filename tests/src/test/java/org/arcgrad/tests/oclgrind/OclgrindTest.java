@@ -40,7 +40,7 @@ class OclgrindTest {
         Run r = run("checks", "CPU", "GPU");
         assertEquals(0, r.exit(), r.output());
         long ok = r.output().lines().filter(l -> l.startsWith("ok ")).count();
-        assertEquals(2 * (2 * OclgrindRun.heads().size() + 1), ok, r.output());
+        assertEquals(2 * (OclgrindRun.SIZES.length * OclgrindRun.heads().size() + 2), ok, r.output());
     }
 
     @Test

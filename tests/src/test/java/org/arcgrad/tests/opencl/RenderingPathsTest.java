@@ -80,4 +80,60 @@ class RenderingPathsTest {
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), -1, 1, random), y, NDArray.of(Shape.of(5), 0, 15, 3, 3, 7));
         DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random, k -> "one-hot output " + k, tape.dump());
     }
+
+    /**
+     * Two elementwise outputs computed by one kernel, where the second reads the first transposed:
+     * the first must be computed inline at the transposed index, not read from its own output
+     * buffer while the kernel writes it.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @MethodSource("plans")
+    void aGroupedOutputReadTransposedByItsSibling(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 16, 16);
+        Tensor y = tape.input("y", 16, 16);
+        Tensor a = x.exp();
+        Tensor b = a.transpose().add(y);
+        Random random = new Random(8);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), -1, 1, random), y, NDArray.uniform(y.shape(), -1, 1, random));
+        DeviceAgreement.assertDeviceMatchesInterpreter(List.of(a, b), feeds, plan, random, k -> "grouped output " + k, tape.dump());
+    }
+
+    /**
+     * Reductions over a middle axis (several output rows of sixteen lanes), a column sum of a
+     * transposed buffer (a strided read the lanes cannot load, so the scalar form), and a one-hot
+     * whose label changes from lane to lane (likewise): each must fall back or index right.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @MethodSource("plans")
+    void reductionsWhoseReadsTheLanesMustFollowOrRefuse(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 3, 4, 16);
+        Tensor t = tape.input("t", 16, 5);
+        Tensor w = tape.input("w", 8, 16);
+        Tensor y = tape.labels("y", 16);
+        List<Tensor> outputs = List.of(x.exp().sum(1, false), x.sum(0, true), t.transpose().sum(0, false),
+                Functional.oneHot(y, 8).transpose().mul(w).sum(0, false));
+        Random random = new Random(6);
+        double[] labels = new double[16];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (i * 5) % 8;
+        }
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), -1, 1, random), t, NDArray.uniform(t.shape(), -1, 1, random),
+                w, NDArray.uniform(w.shape(), -1, 1, random), y, NDArray.of(Shape.of(16), labels));
+        DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random, k -> "reduction " + k, tape.dump());
+    }
+
+    /** Outputs of one shape that nothing else reads, one of them a reduction: only elementwise ones share a kernel. */
+    @ParameterizedTest(name = "{0} plan")
+    @MethodSource("plans")
+    void independentOutputsOfOneShapeOneOfThemAReduction(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 4, 16);
+        Tensor top = x.max(1, true);
+        Tensor other = x.sum(1, true).exp().log(); // elementwise of a reduction, the same shape [4, 1]
+        Random random = new Random(9);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), -1, 1, random));
+        DeviceAgreement.assertDeviceMatchesInterpreter(List.of(top, other), feeds, plan, random, k -> "output " + k, tape.dump());
+    }
 }

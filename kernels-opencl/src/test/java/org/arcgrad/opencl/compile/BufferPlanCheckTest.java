@@ -125,4 +125,19 @@ class BufferPlanCheckTest {
         assertEquals(4 * (4 + 6), plan(Map.of(v1, 0, v2, 1, v3, 0), 4, 6).bytes());
         assertEquals(2, plan(Map.of(v1, 0, v2, 1, v3, 0), 4, 6).slots());
     }
+
+    @Test
+    void isolatingKeepsAnExclusiveExactSlotAndMovesEveryOtherValue() {
+        BufferAssignment p = plan(Map.of(v1, 1, v2, 0, v3, 1), 4, 6);
+        assertEquals(0, p.isolate(v2), "v2 alone in slot 0, of exactly its size: stays");
+        BufferAssignment shared = plan(Map.of(v1, 1, v2, 0, v3, 1), 4, 4);
+        assertEquals(2, shared.isolate(v3), "v3 shares slot 1 with v1: a new slot");
+        assertEquals(2, shared.slot(v3));
+        assertEquals(1, shared.slot(v1));
+        assertEquals(4, shared.elements(2));
+        assertEquals(2, shared.isolate(v3), "now alone and exact: stays");
+        BufferAssignment larger = plan(Map.of(v1, 0, v2, 1, v3, 2), 4, 4, 8);
+        assertEquals(3, larger.isolate(v3), "alone but larger than its value: a new slot of its exact size");
+        assertEquals(4, larger.elements(3));
+    }
 }

@@ -1,5 +1,6 @@
 package org.arcgrad.arcface.eval;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -63,15 +64,14 @@ public final class MetricsJson {
 
     /** The JSON text. */
     public static String toJson(TrainingMetrics metrics) {
-        Map<String, Object> document = document(metrics);
-        List<String> nonFinite = JsonWriter.nonFinitePaths(document);
+        ObjectNode document = (ObjectNode) Json.tree(document(metrics));
+        List<String> nonFinite = Json.nullNonFinite(document);
         if (!nonFinite.isEmpty()) {
-            Map<String, Object> note = new LinkedHashMap<>();
+            ObjectNode note = document.putObject("non_finite");
             note.put("note", "these numbers were NaN or infinite, which JSON cannot hold; they are written as null");
-            note.put("paths", nonFinite);
-            document.put("non_finite", note);
+            nonFinite.forEach(note.putArray("paths")::add);
         }
-        return JsonWriter.writeNonFiniteAsNull(document, new ArrayList<>());
+        return Json.text(document);
     }
 
     /** The document as nested maps (insertion-ordered), before NaN handling. */

@@ -8,7 +8,8 @@ import java.util.Map;
  * Everything metrics.json reports about a training run, as the trainer hands it over.
  *
  * @param settings       model, loss, optimizer and data settings, written under "settings" in the
- *                       given order (values: anything {@link JsonWriter} writes)
+ *                       given order (values: maps, lists, arrays, numbers, strings, booleans,
+ *                       enums, as {@link Json} writes them)
  * @param history        per-epoch records
  * @param closedSet      final closed-set result, or null when it was not measured
  * @param verification   final verification result, or null when it was not measured

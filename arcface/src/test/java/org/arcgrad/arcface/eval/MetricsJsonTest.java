@@ -45,13 +45,13 @@ class MetricsJsonTest {
             assertEquals(List.of(file), listing.toList(), "no temporary file left beside metrics.json");
         }
 
-        Map<String, Object> m = (Map<String, Object>) MiniJson.parse(Files.readString(file, StandardCharsets.UTF_8));
+        Map<String, Object> m = (Map<String, Object>) JsonTest.read(Files.readString(file, StandardCharsets.UTF_8));
         for (String key : List.of("format", "test_accuracy", "verification_accuracy", "verification_std", "epochs",
                 "train_seconds", "samples_per_second", "verification_threshold", "history", "settings")) {
             assertTrue(m.containsKey(key), "missing " + key);
         }
         assertEquals(MetricsJson.FORMAT, m.get("format"));
-        assertEquals(3.0, m.get("epochs"));
+        assertEquals(3, m.get("epochs"));
         assertEquals(29.25, m.get("train_seconds"));
         assertEquals(180_000 / 29.25, (Double) m.get("samples_per_second"), 1e-9);
         assertEquals(metrics.closedSet().accuracy(), m.get("test_accuracy"));
@@ -61,7 +61,7 @@ class MetricsJsonTest {
         assertFalse(m.containsKey("non_finite"));
 
         Map<String, Object> history = (Map<String, Object>) m.get("history");
-        assertEquals(List.of(1.0, 2.0, 3.0), history.get("epoch"));
+        assertEquals(List.of(1, 2, 3), history.get("epoch"));
         assertEquals(List.of(12.5, 8.25, 6.0), history.get("loss"));
         assertEquals(Arrays.asList(0.41, null, 0.83), history.get("test_accuracy"), "not measured: null");
         assertEquals(Arrays.asList(0.71, null, 0.9), history.get("verification_accuracy"));
@@ -72,21 +72,21 @@ class MetricsJsonTest {
         assertEquals(List.of("head", "s", "m", "embedding", "data"), List.copyOf(settings.keySet()));
 
         Map<String, Object> v = (Map<String, Object>) m.get("verification");
-        assertEquals(6000.0, v.get("pairs"));
-        assertEquals(3000.0, v.get("positive_pairs"));
+        assertEquals(6000, v.get("pairs"));
+        assertEquals(3000, v.get("positive_pairs"));
         assertEquals(10, ((List<?>) v.get("fold_accuracies")).size());
         Map<String, Object> histogram = (Map<String, Object>) v.get("cosine_histogram");
-        double positives = ((List<Double>) histogram.get("positive_counts")).stream().mapToDouble(Double::doubleValue).sum();
-        assertEquals(3000.0, positives);
+        int positives = ((List<Integer>) histogram.get("positive_counts")).stream().mapToInt(Integer::intValue).sum();
+        assertEquals(3000, positives);
         Map<String, Object> c = (Map<String, Object>) m.get("closed_set");
         assertEquals(30, ((Map<?, ?>) c.get("per_class_accuracy")).size());
-        assertEquals(600.0, c.get("test_samples"));
+        assertEquals(600, c.get("test_samples"));
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void aDivergedLossIsWrittenAsNullWithANote() {
-        Map<String, Object> m = (Map<String, Object>) MiniJson.parse(MetricsJson.toJson(sample(Double.NaN)));
+        Map<String, Object> m = (Map<String, Object>) JsonTest.read(MetricsJson.toJson(sample(Double.NaN)));
         assertEquals(Arrays.asList(12.5, 8.25, null), ((Map<String, Object>) m.get("history")).get("loss"));
         Map<String, Object> note = (Map<String, Object>) m.get("non_finite");
         assertEquals(List.of("$.history.loss[2]: NaN"), note.get("paths"));
@@ -96,13 +96,13 @@ class MetricsJsonTest {
     @SuppressWarnings("unchecked")
     void unmeasuredResultsAreNull() {
         TrainingMetrics metrics = new TrainingMetrics(Map.of(), new TrainingHistory(), null, null, 0, 0);
-        Map<String, Object> m = (Map<String, Object>) MiniJson.parse(MetricsJson.toJson(metrics));
+        Map<String, Object> m = (Map<String, Object>) JsonTest.read(MetricsJson.toJson(metrics));
         for (String key : List.of("test_accuracy", "verification_accuracy", "verification_std",
                 "verification_threshold", "samples_per_second", "closed_set", "verification")) {
             assertTrue(m.containsKey(key), key);
             assertNull(m.get(key), key);
         }
-        assertEquals(0.0, m.get("epochs"));
+        assertEquals(0, m.get("epochs"));
         assertFalse(m.containsKey("non_finite"));
     }
 }

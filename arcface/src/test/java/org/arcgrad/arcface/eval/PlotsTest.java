@@ -75,7 +75,7 @@ class PlotsTest {
         assertEquals(List.of(out.resolve("curves.png"), out.resolve("cosines.png"), out.resolve("metrics.json")), written);
         read(out.resolve("curves.png"));
         read(out.resolve("cosines.png"));
-        assertTrue(MiniJson.parse(Files.readString(out.resolve("metrics.json"))) instanceof Map);
+        assertTrue(JsonTest.read(Files.readString(out.resolve("metrics.json"))) instanceof Map);
         try (Stream<Path> listing = Files.list(out)) {
             assertEquals(3, listing.count(), "only the three files, no temporary leftovers");
         }

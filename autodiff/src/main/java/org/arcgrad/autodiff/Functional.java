@@ -2,8 +2,9 @@ package org.arcgrad.autodiff;
 
 /**
  * Composite operations, written in primitives so that every gradient and every kernel comes from
- * the one op set: normalize, linear, cosAdd, one-hot and gather, log-sum-exp, log-softmax and
- * cross-entropy. Import statically: {@code import static org.arcgrad.autodiff.Functional.*;}.
+ * the one op set: normalize, linear, cosAdd, one-hot and gather, log-sum-exp, log-softmax,
+ * cross-entropy, softplus, norms and moments. A shape error inside one names the composite the
+ * user called and its arguments' shapes. Import statically: {@code import static org.arcgrad.autodiff.Functional.*;}.
  */
 public final class Functional {
     /** Default eps of {@link #normalize}, as torch.nn.functional.normalize. */
@@ -37,7 +38,7 @@ public final class Functional {
      * NaN turned into 0 here would hide a diverged network from a check of its loss.
      */
     public static Tensor relu(Tensor x) {
-        return where(x.le(0), 0.0, x);
+        return x.tape().composite("relu", () -> where(x.le(0), 0.0, x), x);
     }
 
     /**
@@ -47,8 +48,10 @@ public final class Functional {
      * value as well).
      */
     public static Tensor normalize(Tensor x, int axis, double eps) {
-        Tensor sumSquares = x.square().sum(axis, true);
-        return x.mul(sumSquares.clamp(eps * eps, Double.POSITIVE_INFINITY).pow(-0.5));
+        return x.tape().composite("normalize", () -> {
+            Tensor sumSquares = x.square().sum(axis, true);
+            return x.mul(sumSquares.clamp(eps * eps, Double.POSITIVE_INFINITY).pow(-0.5));
+        }, x);
     }
 
     /** {@link #normalize(Tensor, int, double)} along the last axis with eps 1e-12. */
@@ -58,12 +61,12 @@ public final class Functional {
 
     /** x · Wᵀ: x is [N, D], W is [C, D] (torch.nn.functional.linear's layout), the result [N, C]. */
     public static Tensor linear(Tensor x, Tensor w) {
-        return x.matmul(w.transpose());
+        return x.tape().composite("linear", () -> x.matmul(w.transpose()), x, w);
     }
 
     /** x · Wᵀ + b, with b of shape [C]. */
     public static Tensor linear(Tensor x, Tensor w, Tensor b) {
-        return linear(x, w).add(b);
+        return x.tape().composite("linear", () -> linear(x, w).add(b), x, w, b);
     }
 
     /**
@@ -81,8 +84,10 @@ public final class Functional {
 
     /** {@link #cosAdd(Tensor, double)} with a chosen radicand clamp {@code eps}. */
     public static Tensor cosAdd(Tensor c, double m, double eps) {
-        Tensor sine = c.square().rsub(1).clamp(eps, 1).sqrt();
-        return c.scale(Math.cos(m)).sub(sine.scale(Math.sin(m)));
+        return c.tape().composite("cosAdd", () -> {
+            Tensor sine = c.square().rsub(1).clamp(eps, 1).sqrt();
+            return c.scale(Math.cos(m)).sub(sine.scale(Math.sin(m)));
+        }, c);
     }
 
     /** One-hot float mask of integer {@code labels}: shape labels.shape + [classes]. */
@@ -92,24 +97,104 @@ public final class Functional {
 
     /** x[..., labels[...]]: the label column of each row of x; x is labels.shape + [C]. */
     public static Tensor gather(Tensor x, Tensor labels) {
-        int classAxis = x.shape().rank() - 1;
-        return x.mul(oneHot(labels, x.shape().dim(classAxis))).sum(classAxis, false);
+        return x.tape().composite("gather", () -> {
+            int classAxis = x.shape().rank() - 1;
+            return x.mul(oneHot(labels, x.shape().dim(classAxis))).sum(classAxis, false);
+        }, x, labels);
+    }
+
+    /**
+     * Rows of {@code w} [C, D] selected by the integer indices {@code idx} [N], giving [N, D]
+     * (torch.index_select(w, 0, idx)). The gradient of w adds each row back where it came from,
+     * repeated indices adding up.
+     */
+    public static Tensor gatherRows(Tensor w, Tensor idx) {
+        return w.tape().composite("gatherRows", () -> w.tape().record(Op.GATHER_ROWS, Attrs.NONE, w, idx), w, idx);
     }
 
     /** log Σ exp(x) along {@code axis}, shifted by the (detached) maximum so exp never overflows. */
     public static Tensor logSumExp(Tensor x, int axis, boolean keepdim) {
-        Tensor m = x.max(axis, true).detach();
-        Tensor lse = x.sub(m).exp().sum(axis, true).log().add(m);
-        int a = axis < 0 ? axis + x.shape().rank() : axis;
-        return keepdim ? lse : lse.reshape(x.shape().without(a));
+        return x.tape().composite("logSumExp", () -> {
+            Tensor m = x.max(axis, true).detach();
+            Tensor lse = x.sub(m).exp().sum(axis, true).log().add(m);
+            int a = axis < 0 ? axis + x.shape().rank() : axis;
+            return keepdim ? lse : lse.reshape(x.shape().without(a));
+        }, x);
     }
 
     public static Tensor logSoftmax(Tensor x, int axis) {
-        return x.sub(logSumExp(x, axis, true));
+        return x.tape().composite("logSoftmax", () -> x.sub(logSumExp(x, axis, true)), x);
     }
 
     public static Tensor softmax(Tensor x, int axis) {
-        return logSoftmax(x, axis).exp();
+        return x.tape().composite("softmax", () -> logSoftmax(x, axis).exp(), x);
+    }
+
+    /** log(1 + x), accurate where x is small (see {@link Tensor#log1p}). */
+    public static Tensor log1p(Tensor x) {
+        return x.log1p();
+    }
+
+    /**
+     * log(1 + exp(x)), finite and accurate over the whole fp32 range: max(x, 0) + log1p(exp(−|x|)),
+     * so exp never overflows (softplus(1e4) = 1e4, softplus(−1e4) = 0 with no Inf or NaN, where
+     * log(exp(x) + 1) is Infinity in fp32 above 88.7). The gradient is sigmoid(x), 1/2 at 0 (the
+     * tie of max(x, 0) splits it, and −|x| contributes 0 there).
+     */
+    public static Tensor softplus(Tensor x) {
+        return softplus(x, 1);
+    }
+
+    /**
+     * log(1 + exp(β·x)) / β, as torch.nn.functional.softplus(x, beta) but without its linear
+     * cut-off at β·x > 20: written max(x, 0) + log1p(exp(−β·|x|)) / β, so β·x is never formed and
+     * cannot overflow either.
+     */
+    public static Tensor softplus(Tensor x, double beta) {
+        if (!(beta > 0) || Double.isInfinite(beta)) {
+            throw x.tape().shapeError("softplus", "beta must be positive and finite, got " + beta, x);
+        }
+        return x.tape().composite("softplus", () -> x.maximum(0).add(x.abs().scale(-beta).exp().log1p().scale(1 / beta)), x);
+    }
+
+    /** log(sigmoid(x)) = −softplus(−x): finite for every x. */
+    public static Tensor logSigmoid(Tensor x) {
+        return x.tape().composite("logSigmoid", () -> softplus(x.neg()).neg(), x);
+    }
+
+    /**
+     * The L2 norm along {@code axis}. Its gradient x / ‖x‖ is taken as 0 where x is all zeros (the
+     * subgradient torch returns too), not 0/0.
+     */
+    public static Tensor norm(Tensor x, int axis, boolean keepdim) {
+        return x.tape().composite("norm", () -> safeSqrt(x.square().sum(axis, keepdim)), x);
+    }
+
+    /**
+     * The variance along {@code axis}: the mean squared deviation from the mean, divided by n − 1
+     * when {@code unbiased} (Bessel's correction, torch's default), else by n.
+     */
+    public static Tensor variance(Tensor x, int axis, boolean unbiased, boolean keepdim) {
+        return x.tape().composite("variance", () -> {
+            int a = axis < 0 ? axis + x.shape().rank() : axis;
+            int n = a >= 0 && a < x.shape().rank() ? x.shape().dim(a) : 0;
+            if (unbiased && n == 1) {
+                throw x.tape().shapeError("variance", "the unbiased variance of one value along axis " + axis + " is 0/0", x);
+            }
+            Tensor deviation = x.sub(x.mean(axis, true));
+            return deviation.square().sum(axis, keepdim).scale(1.0 / (unbiased ? n - 1 : n));
+        }, x);
+    }
+
+    /** The standard deviation: sqrt of {@link #variance}, with gradient 0 (not 0/0) where all values are equal. */
+    public static Tensor std(Tensor x, int axis, boolean unbiased, boolean keepdim) {
+        return x.tape().composite("std", () -> safeSqrt(variance(x, axis, unbiased, keepdim)), x);
+    }
+
+    /** sqrt(s) for s ≥ 0 whose gradient at s = 0 is 0: the root is taken of 1 there and masked out, so no 0 · ∞. */
+    private static Tensor safeSqrt(Tensor s) {
+        Tensor positive = s.gt(0);
+        return where(positive, where(positive, s, 1.0).sqrt(), 0.0);
     }
 
     /**
@@ -120,6 +205,7 @@ public final class Functional {
         if (logits.shape().rank() != 2 || labels.shape().rank() != 1 || labels.shape().dim(0) != logits.shape().dim(0)) {
             throw logits.tape().shapeError("crossEntropy", "needs logits [N, C] and labels [N]", logits, labels);
         }
-        return logSumExp(logits, 1, false).sub(gather(logits, labels)).mean();
+        return logits.tape().composite("crossEntropy", () -> logSumExp(logits, 1, false).sub(gather(logits, labels)).mean(),
+                logits, labels);
     }
 }

@@ -2,6 +2,7 @@ package org.arcgrad.autodiff;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -28,74 +29,147 @@ public final class GradCheck {
         Tensor apply(Tape tape, Tensor[] args);
     }
 
-    private final Fn fn;
-    private final GradientTable rules;
-    private final Map<String, NDArray> fixed;
-    private final double eps;
-    private final double atol;
-    private final double rtol;
-    private final long seed;
-    private final int maxElements;
-    private final int directions;
+    /**
+     * Computes the analytic side: the values of the gradient nodes at the base point. The default
+     * is the fp64 interpreter; a backend may compute them instead (kernels-opencl's DeviceGradCheck
+     * runs them on an OpenCL device in fp32), while the numeric side stays in fp64.
+     */
+    public interface Analytic {
+        NDArray[] gradients(Tensor[] gradients, Map<Tensor, NDArray> feeds);
 
-    private GradCheck(Fn fn, GradientTable rules, Map<String, NDArray> fixed, double eps, double atol, double rtol,
-                      long seed, int maxElements, int directions) {
+        /** What computes them, for the report, e.g. "fp64 interpreter". */
+        String describe();
+    }
+
+    private static final Analytic INTERPRETER = new Analytic() {
+        @Override
+        public NDArray[] gradients(Tensor[] gradients, Map<Tensor, NDArray> feeds) {
+            return Interpreter.run(feeds, gradients);
+        }
+
+        @Override
+        public String describe() {
+            return "fp64 interpreter";
+        }
+    };
+
+    // Settings; each setter returns a changed copy, so a configured check can be shared.
+    private final Fn fn;
+    private GradientTable rules = GradientTable.STANDARD;
+    private Map<String, NDArray> fixed = Map.of();
+    private double eps = 1e-6;
+    private double atol = 1e-5;
+    private double rtol = 1e-3;
+    private long seed = 0x5eed;
+    private int maxElements = 4096;
+    private int directions = 6;
+    private boolean holdDetached;
+    private Analytic analyticSide = INTERPRETER;
+
+    private GradCheck(Fn fn) {
         this.fn = fn;
-        this.rules = rules;
-        this.fixed = fixed;
-        this.eps = eps;
-        this.atol = atol;
-        this.rtol = rtol;
-        this.seed = seed;
-        this.maxElements = maxElements;
-        this.directions = directions;
+    }
+
+    private GradCheck copy() {
+        GradCheck c = new GradCheck(fn);
+        c.rules = rules;
+        c.fixed = fixed;
+        c.eps = eps;
+        c.atol = atol;
+        c.rtol = rtol;
+        c.seed = seed;
+        c.maxElements = maxElements;
+        c.directions = directions;
+        c.holdDetached = holdDetached;
+        c.analyticSide = analyticSide;
+        return c;
     }
 
     public static GradCheck of(Fn fn) {
-        return new GradCheck(fn, GradientTable.STANDARD, Map.of(), 1e-6, 1e-5, 1e-3, 0x5eed, 4096, 6);
+        return new GradCheck(fn);
     }
 
     /** Feeds a non-differentiated input (labels, say) that {@code fn} creates on the tape under {@code name}. */
     public GradCheck fixed(String name, NDArray value) {
-        Map<String, NDArray> f = new LinkedHashMap<>(fixed);
-        f.put(name, value);
-        return new GradCheck(fn, rules, f, eps, atol, rtol, seed, maxElements, directions);
+        GradCheck c = copy();
+        c.fixed = new LinkedHashMap<>(fixed);
+        c.fixed.put(name, value);
+        return c;
     }
 
     public GradCheck tolerances(double atol, double rtol) {
-        return new GradCheck(fn, rules, fixed, eps, atol, rtol, seed, maxElements, directions);
+        GradCheck c = copy();
+        c.atol = atol;
+        c.rtol = rtol;
+        return c;
     }
 
     /** The finite-difference step. */
     public GradCheck step(double eps) {
-        return new GradCheck(fn, rules, fixed, eps, atol, rtol, seed, maxElements, directions);
+        GradCheck c = copy();
+        c.eps = eps;
+        return c;
     }
 
     /** Seed of the random cotangent and directions. */
     public GradCheck seed(long seed) {
-        return new GradCheck(fn, rules, fixed, eps, atol, rtol, seed, maxElements, directions);
+        GradCheck c = copy();
+        c.seed = seed;
+        return c;
     }
 
     /** Above this many input elements in all, check {@code directions} random directions instead of every element. */
     public GradCheck elementwiseUpTo(int maxElements, int directions) {
-        return new GradCheck(fn, rules, fixed, eps, atol, rtol, seed, maxElements, directions);
+        GradCheck c = copy();
+        c.maxElements = maxElements;
+        c.directions = directions;
+        return c;
+    }
+
+    /**
+     * Holds every detached value ({@link Tensor#detach}) at its value at the base point while the
+     * inputs are perturbed, as the analytic gradient does: losses with running statistics or
+     * detached weights (CurricularFace's t, AdaFace's batch norms, Circle loss's α) then pass
+     * exactly when their gradients are right. Without it, central differences also move what the
+     * loss detaches, and a correct gradient may be reported as a mismatch.
+     */
+    public GradCheck holdDetached() {
+        GradCheck c = copy();
+        c.holdDetached = true;
+        return c;
     }
 
     /** Differentiates with these rules instead of the standard ones. */
     public GradCheck rules(GradientTable rules) {
-        return new GradCheck(fn, rules, fixed, eps, atol, rtol, seed, maxElements, directions);
+        GradCheck c = copy();
+        c.rules = rules;
+        return c;
+    }
+
+    /** Computes the analytic gradients with {@code analytic} instead of the fp64 interpreter; choose tolerances to match. */
+    public GradCheck analyticBy(Analytic analytic) {
+        GradCheck c = copy();
+        c.analyticSide = analytic;
+        return c;
     }
 
     /** The worst mismatch found, and whether every checked value was within tolerance. */
     public record Report(boolean passed, int checked, double worstRatio, int input, int element,
-                         double analytic, double numeric, String method) {
-        /** Human-readable verdict naming the worst input element. */
+                         double analytic, double numeric, String method, int detached, boolean heldDetached) {
+        /** Human-readable verdict naming the worst input element, and the likely cause when detached values moved. */
         @Override
         public String toString() {
             String where = element < 0 ? "a random direction through all inputs" : "input " + input + " element " + element;
-            return (passed ? "gradcheck passed" : "gradcheck FAILED") + " (" + method + ", " + checked + " checked): worst at "
+            String verdict = (passed ? "gradcheck passed" : "gradcheck FAILED") + " (" + method + ", " + checked
+                    + " checked" + (heldDetached ? ", " + detached + " detached value(s) held" : "") + "): worst at "
                     + where + ": analytic " + analytic + " vs numeric " + numeric
                     + " (error / tolerance = " + String.format("%.3g", worstRatio) + ")";
+            if (!passed && detached > 0 && !heldDetached) {
+                verdict += ". The function has " + detached + " detach() node(s): the analytic gradient treats them as "
+                        + "constants, central differences move them. If that is the intent (running statistics, "
+                        + "detached weights), check with holdDetached()";
+            }
+            return verdict;
         }
     }
 
@@ -129,7 +203,16 @@ public final class GradCheck {
                 feeds.put(s, v);
             }
         }
-        NDArray[] analytic = Interpreter.run(feeds, tape.grad(loss, args));
+        NDArray[] analytic = analyticSide.gradients(tape.grad(loss, args), feeds);
+        List<Tensor> detachedNodes = forward.nodes().stream().filter(n -> n.op() == Op.DETACH).toList();
+        Map<Tensor, NDArray> held = new HashMap<>();
+        if (holdDetached && !detachedNodes.isEmpty()) {
+            NDArray[] base = Interpreter.run(feeds, detachedNodes.toArray(new Tensor[0]));
+            for (int k = 0; k < base.length; k++) {
+                held.put(detachedNodes.get(k), base[k]);
+            }
+        }
+        Evaluation evaluate = () -> Interpreter.runHolding(forward, feeds, held)[0].item();
         long total = 0;
         for (NDArray a : inputs) {
             total += a.size();
@@ -141,14 +224,14 @@ public final class GradCheck {
                 for (int j = 0; j < x.length; j++) {
                     double saved = x[j];
                     x[j] = saved + eps;
-                    double up = evaluate(forward, feeds);
+                    double up = evaluate.at();
                     x[j] = saved - eps;
-                    double down = evaluate(forward, feeds);
+                    double down = evaluate.at();
                     x[j] = saved;
                     worst.offer((up - down) / (2 * eps), analytic[i].data()[j], i, j);
                 }
             }
-            return worst.report("elementwise central differences");
+            return worst.report("elementwise central differences", detachedNodes.size());
         }
         for (int d = 0; d < directions; d++) {
             NDArray[] dir = new NDArray[args.length];
@@ -161,14 +244,20 @@ public final class GradCheck {
                     analyticDot += g[j] * v[j];
                 }
             }
-            double up = evaluateShifted(forward, feeds, args, inputs, dir, eps);
-            double down = evaluateShifted(forward, feeds, args, inputs, dir, -eps);
+            double up = evaluateShifted(evaluate, feeds, args, inputs, dir, eps);
+            double down = evaluateShifted(evaluate, feeds, args, inputs, dir, -eps);
             worst.offer((up - down) / (2 * eps), analyticDot, -1, -1);
         }
-        return worst.report("random-direction vector-Jacobian products");
+        return worst.report("random-direction vector-Jacobian products", detachedNodes.size());
     }
 
-    private double evaluateShifted(Graph forward, Map<Tensor, NDArray> feeds, Tensor[] args, NDArray[] base,
+    /** The loss at the current feeds. */
+    @FunctionalInterface
+    private interface Evaluation {
+        double at();
+    }
+
+    private double evaluateShifted(Evaluation evaluate, Map<Tensor, NDArray> feeds, Tensor[] args, NDArray[] base,
                                    NDArray[] dir, double h) {
         for (int i = 0; i < args.length; i++) {
             double[] x = feeds.get(args[i]).data();
@@ -178,15 +267,11 @@ public final class GradCheck {
                 x[j] = x0[j] + h * v[j];
             }
         }
-        double r = evaluate(forward, feeds);
+        double r = evaluate.at();
         for (int i = 0; i < args.length; i++) {
             System.arraycopy(base[i].data(), 0, feeds.get(args[i]).data(), 0, base[i].size());
         }
         return r;
-    }
-
-    private static double evaluate(Graph forward, Map<Tensor, NDArray> feeds) {
-        return Interpreter.run(forward, feeds)[0].item();
     }
 
     /** Tracks the worst error-to-tolerance ratio seen. */
@@ -212,8 +297,10 @@ public final class GradCheck {
             }
         }
 
-        Report report(String method) {
-            return new Report(ratio <= 1, checked, ratio, input, element, analytic, numeric, method);
+        Report report(String method, int detached) {
+            String how = method + (analyticSide == INTERPRETER ? "" : ", analytic side: " + analyticSide.describe()
+                    + ", atol " + atol + ", rtol " + rtol);
+            return new Report(ratio <= 1, checked, ratio, input, element, analytic, numeric, how, detached, holdDetached);
         }
     }
 }

@@ -18,7 +18,16 @@ public final class Interpreter {
     }
 
     public static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds) {
-        return run(graph, feeds, null, 0);
+        return run(graph, feeds, Map.of(), null, 0);
+    }
+
+    /**
+     * Evaluates like {@link #run(Graph, Map)}, but takes each node of {@code held} to have the
+     * given value instead of computing it (what the inputs below it say no longer matters): the
+     * gradient check holds detached values fixed this way.
+     */
+    public static NDArray[] runHolding(Graph graph, Map<Tensor, NDArray> feeds, Map<Tensor, NDArray> held) {
+        return run(graph, feeds, held, null, 0);
     }
 
     /**
@@ -26,13 +35,14 @@ public final class Interpreter {
      * (1 + u·r) with r uniform in [−1, 1]: Monte Carlo arithmetic. The spread of a few such runs
      * estimates how far rounding with unit roundoff {@code u} (2⁻²⁴ for fp32) can move each result,
      * cancellation inside the graph included, which is the slack a lower-precision backend deserves.
-     * Comparisons, max, views, one-hot and sources are exact in any precision and are not perturbed.
+     * Ops exact in fp32 ({@link Op#isExact}: comparisons, max, views, selections) and sources are not perturbed.
      */
     public static NDArray[] runWithRoundingNoise(Graph graph, Map<Tensor, NDArray> feeds, double unitRoundoff, java.util.Random random) {
-        return run(graph, feeds, random, unitRoundoff);
+        return run(graph, feeds, Map.of(), random, unitRoundoff);
     }
 
-    private static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds, java.util.Random noise, double unitRoundoff) {
+    private static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds, Map<Tensor, NDArray> held, java.util.Random noise,
+                                 double unitRoundoff) {
         List<Tensor> nodes = graph.nodes();
         Map<Tensor, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -47,12 +57,13 @@ public final class Interpreter {
         Map<Tensor, NDArray> values = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             Tensor n = nodes.get(i);
-            NDArray v = evaluate(n, values, feeds);
-            if (noise != null && isRounded(n.op())) {
+            NDArray v = held.containsKey(n) ? held.get(n) : evaluate(n, values, feeds);
+            double u = unitRoundoff * roundings(n.op());
+            if (noise != null && u > 0) {
                 v = v.copy();
                 double[] d = v.data();
                 for (int j = 0; j < d.length; j++) {
-                    d[j] *= 1 + unitRoundoff * (2 * noise.nextDouble() - 1);
+                    d[j] *= 1 + u * (2 * noise.nextDouble() - 1);
                 }
             }
             values.put(n, v);
@@ -70,14 +81,16 @@ public final class Interpreter {
         return out;
     }
 
-    /** Ops whose results a finite-precision backend rounds. */
-    private static boolean isRounded(Op op) {
-        return switch (op.kind()) {
-            case ELEMENTWISE -> !op.isComparison() && op != Op.DETACH && op != Op.WHERE;
-            case REDUCE -> op == Op.SUM;
-            case MATMUL -> true;
-            default -> false;
-        };
+    /**
+     * How many unit roundoffs a finite-precision backend may move an op's result: 0 for exact
+     * ops, 1 for one rounding, 16 for a normal draw (Box–Muller through OpenCL's log, sqrt and cos,
+     * each allowed a few ulp).
+     */
+    private static double roundings(Op op) {
+        if (op.kind() == Op.Kind.SOURCE || op.isExact()) {
+            return 0;
+        }
+        return op == Op.RANDOM_NORMAL ? 16 : 1;
     }
 
     private static NDArray evaluate(Tensor n, Map<Tensor, NDArray> values, Map<Tensor, NDArray> feeds) {

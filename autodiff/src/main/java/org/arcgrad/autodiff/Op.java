@@ -86,6 +86,14 @@ public enum Op {
                 }
                 return grads(flow);
             }),
+    /** |x|. The gradient at 0 is 0 (torch's choice: sign(0) = 0). */
+    ABS(1, (a, b, c, p) -> Math.abs(a),
+            (n, g) -> grads(g.mul(n.input(0).gt(0).sub(n.input(0).lt(0))))),
+    /** log(1 + x), accurate where 1 + x would round away x (softplus of a large negative needs it). */
+    LOG1P(1, (a, b, c, p) -> Math.log1p(a),
+            (n, g) -> grads(g.div(n.input(0).add(1)))),
+    /** Integer labels as floats (exact up to 2²⁴ in fp32). The operand is INT; no gradient flows. */
+    TO_FLOAT(1, (a, b, c, p) -> a, null),
     /** Identity forward; blocks the gradient (torch's detach). */
     DETACH(1, (a, b, c, p) -> a, (n, g) -> grads((Tensor) null)),
 
@@ -101,6 +109,15 @@ public enum Op {
                 Tensor gb = g.div(n.input(1));
                 return grads(gb, gb.mul(n).neg());
             }),
+    /**
+     * The larger of a and b, NaN if either is NaN (torch.maximum). At a tie the gradient is split
+     * evenly, as {@link #MAX} does: it matches a central difference there.
+     */
+    MAXIMUM(2, (a, b, c, p) -> a > b || Double.isNaN(a) ? a : b,
+            (n, g) -> tieSplit(n, g, n.input(0).gt(n.input(1)), n.input(0).lt(n.input(1)))),
+    /** The smaller of a and b, NaN if either is NaN (torch.minimum); ties split the gradient evenly. */
+    MINIMUM(2, (a, b, c, p) -> a < b || Double.isNaN(a) ? a : b,
+            (n, g) -> tieSplit(n, g, n.input(0).lt(n.input(1)), n.input(0).gt(n.input(1)))),
     // comparisons give masks of 0.0 / 1.0; they are piecewise constant, so no gradient flows.
     GT(2, (a, b, c, p) -> a > b ? 1 : 0, null),
     GE(2, (a, b, c, p) -> a >= b ? 1 : 0, null),
@@ -155,7 +172,24 @@ public enum Op {
 
     // ---- indexing ------------------------------------------------------------------------
     /** Integer labels of shape S → float mask of shape S + [C], 1 at the label's column. attrs: ints {C}. */
-    ONE_HOT(Kind.INDEX, 1, ShapeRules::oneHot, Reference::oneHot, null);
+    ONE_HOT(Kind.INDEX, 1, ShapeRules::oneHot, Reference::oneHot, null),
+    /**
+     * w[idx[i], :] for each i: rows of a matrix w [C, D] selected by integer indices idx [N] (torch's
+     * index_select along 0), giving [N, D]. The gradient of w adds each row of g into the row it
+     * came from, duplicates included: oneHot(idx, C)ᵀ · g.
+     */
+    GATHER_ROWS(Kind.INDEX, 2, ShapeRules::gatherRows, Reference::gatherRows,
+            (n, g) -> grads(Functional.oneHot(n.input(1), n.input(0).shape().dim(0)).transpose().matmul(g), null)),
+    /** 0, 1, ..., n − 1 as floats, computed where it is used. attrs: ints {n}. */
+    ARANGE(Kind.INDEX, 0, ShapeRules::fromAttrs, Reference::arange, null),
+    /**
+     * Uniform in [0, 1) from the counter-based generator {@link Philox}: element i of stream s under
+     * the seed (an INT scalar operand) is the first Philox-4x32-10 word of counter (i, s, 0, 0),
+     * its top 24 bits times 2⁻²⁴, exact in fp32. attrs: ints = shape, scalars {stream}.
+     */
+    RANDOM_UNIFORM(Kind.INDEX, 1, ShapeRules::fromAttrs, Reference::randomUniform, null),
+    /** Standard normal by Box–Muller from the first two words of the same draw as {@link #RANDOM_UNIFORM}. */
+    RANDOM_NORMAL(Kind.INDEX, 1, ShapeRules::fromAttrs, Reference::randomNormal, null);
 
     /** What kind of computation an op is; backends schedule by kind. */
     public enum Kind {
@@ -237,6 +271,32 @@ public enum Op {
         return gradRule;
     }
 
+    /**
+     * The dtype operand {@code k} must have, or null when either is accepted: comparisons take
+     * floats and integer labels alike (so labels compare with labels), views keep their operand's.
+     */
+    public DType operandType(int k) {
+        if (isComparison() || kind == Kind.VIEW) {
+            return null;
+        }
+        return switch (this) {
+            case ONE_HOT, TO_FLOAT, RANDOM_UNIFORM, RANDOM_NORMAL -> DType.INT;
+            case GATHER_ROWS -> k == 0 ? DType.FLOAT : DType.INT;
+            default -> DType.FLOAT;
+        };
+    }
+
+    /** True for ops whose fp32 result is exact (no rounding): masks, selections, views, sign changes. */
+    public boolean isExact() {
+        return switch (kind) {
+            case ELEMENTWISE -> isComparison() || this == DETACH || this == WHERE || this == NEG || this == ABS
+                    || this == MAXIMUM || this == MINIMUM || this == TO_FLOAT;
+            case REDUCE -> this == MAX;
+            case MATMUL -> false;
+            default -> this != RANDOM_NORMAL;
+        };
+    }
+
     /** True for comparison ops, whose result is a 0/1 mask. */
     public boolean isComparison() {
         return this == GT || this == GE || this == LT || this == LE || this == EQ;
@@ -249,6 +309,12 @@ public enum Op {
 
     private static Tensor transposeOf(Tensor g) {
         return g.op() == MATMUL && g.isBackward() ? g.input(1).transpose().matmul(g.input(0).transpose()) : g.transpose();
+    }
+
+    /** g where the first operand wins, g/2 at a tie, to the first; likewise for the second. */
+    private static Tensor[] tieSplit(Tensor n, Tensor g, Tensor firstWins, Tensor secondWins) {
+        Tensor half = g.scale(0.5).mul(n.input(0).eq(n.input(1)));
+        return grads(g.mul(firstWins).add(half), g.mul(secondWins).add(half));
     }
 
     private static Tensor[] grads(Tensor... g) {

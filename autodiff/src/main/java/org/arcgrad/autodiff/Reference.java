@@ -164,4 +164,50 @@ final class Reference {
         }
         return NDArray.of(node.shape(), y);
     }
+
+    static NDArray gatherRows(Tensor node, NDArray[] in) {
+        int rows = in[0].shape().dim(0);
+        int width = in[0].shape().dim(1);
+        double[] w = in[0].data();
+        double[] idx = in[1].data();
+        double[] y = new double[idx.length * width];
+        for (int i = 0; i < idx.length; i++) {
+            double r = idx[i];
+            if (r != Math.rint(r) || r < 0 || r >= rows) {
+                throw new IllegalArgumentException(node.describe() + ": index " + r + " at position " + i
+                        + " is not an integer in [0, " + rows + ")");
+            }
+            System.arraycopy(w, (int) r * width, y, i * width, width);
+        }
+        return NDArray.of(node.shape(), y);
+    }
+
+    static NDArray arange(Tensor node, NDArray[] in) {
+        double[] y = new double[node.shape().size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i;
+        }
+        return NDArray.of(node.shape(), y);
+    }
+
+    static NDArray randomUniform(Tensor node, NDArray[] in) {
+        int seed = (int) in[0].item();
+        int stream = (int) node.attrs().scalar(0);
+        double[] y = new double[node.shape().size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Philox.uniform(Philox.draw(i, stream, seed)[0]);
+        }
+        return NDArray.of(node.shape(), y);
+    }
+
+    static NDArray randomNormal(Tensor node, NDArray[] in) {
+        int seed = (int) in[0].item();
+        int stream = (int) node.attrs().scalar(0);
+        double[] y = new double[node.shape().size()];
+        for (int i = 0; i < y.length; i++) {
+            int[] words = Philox.draw(i, stream, seed);
+            y[i] = Philox.normal(words[0], words[1]);
+        }
+        return NDArray.of(node.shape(), y);
+    }
 }

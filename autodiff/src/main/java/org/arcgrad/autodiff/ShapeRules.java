@@ -77,4 +77,14 @@ final class ShapeRules {
         d[d.length - 1] = classes;
         return Shape.of(d);
     }
+
+    static Shape gatherRows(Shape[] in, Attrs a) {
+        if (in[0].rank() != 2) {
+            throw new IllegalArgumentException("the rows are taken from a matrix [C, D], got rank " + in[0].rank());
+        }
+        if (in[1].rank() != 1) {
+            throw new IllegalArgumentException("the indices must be a vector [N], got rank " + in[1].rank());
+        }
+        return Shape.of(in[1].dim(0), in[0].dim(1));
+    }
 }

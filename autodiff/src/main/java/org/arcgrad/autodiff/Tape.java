@@ -20,6 +20,9 @@ public final class Tape {
     private final Set<String> sourceNames = new HashSet<>();
     private final GradientTable gradients;
     private boolean recordingBackward;
+    /** The composites being recorded, innermost first, outermost (the one the user called) last. */
+    private final java.util.ArrayDeque<Composite> composites = new java.util.ArrayDeque<>();
+    private int randomStreams;
 
     public Tape() {
         this(GradientTable.STANDARD);
@@ -70,6 +73,63 @@ public final class Tape {
                 : add(Op.CONST, new Attrs(new double[] {v}, shape.dims(), null), DType.FLOAT, shape, new Tensor[0]);
     }
 
+    /** 0, 1, ..., n − 1 as floats [n], computed on the device where it is used (no transfer). */
+    public Tensor arange(int n) {
+        if (n < 1) {
+            throw shapeError("arange", "length must be at least 1, got " + n);
+        }
+        return record(Op.ARANGE, Attrs.ints(n));
+    }
+
+    /** The n × n identity matrix, a float mask. */
+    public Tensor eye(int n) {
+        return diagonalMask("eye", n, 0, 0);
+    }
+
+    /** The mask [n, n] of 1 where column − row ≥ k: on and above the k-th diagonal (torch.triu of ones). */
+    public Tensor triu(int n, int k) {
+        return diagonalMask("triu", n, k, 1);
+    }
+
+    /** The mask [n, n] of 1 where column − row ≤ k: on and below the k-th diagonal (torch.tril of ones). */
+    public Tensor tril(int n, int k) {
+        return diagonalMask("tril", n, k, -1);
+    }
+
+    /** 1 where column − row compares with k as {@code side} says: 0 equal, 1 at least, −1 at most. */
+    private Tensor diagonalMask(String name, int n, int k, int side) {
+        return composite(name, () -> {
+            Tensor offset = arange(n).reshape(1, n).sub(arange(n).reshape(n, 1));
+            return side == 0 ? offset.eq(k) : side > 0 ? offset.ge(k) : offset.le(k);
+        });
+    }
+
+    /**
+     * Uniform numbers in [0, 1) of the given shape, no gradient, from Philox-4x32-10 keyed by
+     * {@code seed} (an integer scalar fed at run time, so each step can draw anew). The interpreter
+     * and every OpenCL device give the same bits. Each call on a tape is its own stream: two calls
+     * with one seed draw different numbers.
+     */
+    public Tensor uniform(Tensor seed, int... shape) {
+        return random(Op.RANDOM_UNIFORM, seed, shape);
+    }
+
+    /**
+     * Standard normal numbers of the given shape, no gradient, by Box–Muller from the same
+     * generator as {@link #uniform}. The interpreter computes them in fp64, a device in fp32 through
+     * its log, sqrt and cos: equal to within a few fp32 ulp.
+     */
+    public Tensor normal(Tensor seed, int... shape) {
+        return random(Op.RANDOM_NORMAL, seed, shape);
+    }
+
+    private Tensor random(Op op, Tensor seed, int[] shape) {
+        if (seed.shape().numel() != 1) {
+            throw shapeError(op.label(), "the seed must be one integer (shape [] or [1])", seed);
+        }
+        return record(op, new Attrs(new double[] {randomStreams++}, Shape.of(shape).dims(), null), seed);
+    }
+
     // ---- recording ----------------------------------------------------------------------------
 
     /** Records one op after checking tapes, dtypes and shapes. Ops and composites call this. */
@@ -80,17 +140,19 @@ public final class Tape {
         if (inputs.length != op.arity()) {
             throw shapeError(op.label(), "takes " + op.arity() + " operand(s), got " + inputs.length, inputs);
         }
-        for (Tensor t : inputs) {
+        for (int k = 0; k < inputs.length; k++) {
+            Tensor t = inputs[k];
             if (t == null) {
                 throw new IllegalArgumentException(op.label() + ": operand is null");
             }
             if (t.tape() != this) {
                 throw shapeError(op.label(), "operand %" + t.id() + " belongs to another tape", inputs);
             }
-            DType want = op == Op.ONE_HOT ? DType.INT : DType.FLOAT;
-            if (t.dtype() != want) {
+            DType want = op.operandType(k);
+            if (want != null && t.dtype() != want) {
                 throw shapeError(op.label(), "expects " + want.name().toLowerCase() + " operands, %" + t.id()
-                        + " is " + t.dtype().name().toLowerCase(), inputs);
+                        + " is " + t.dtype().name().toLowerCase()
+                        + (t.dtype() == DType.INT ? " (integer labels: toFloat() turns them into floats)" : ""), inputs);
             }
         }
         Shape[] shapes = new Shape[inputs.length];
@@ -103,7 +165,8 @@ public final class Tape {
         } catch (IllegalArgumentException e) {
             throw shapeError(op.label(), e.getMessage(), inputs);
         }
-        return add(op, attrs, DType.FLOAT, out, inputs.clone());
+        DType dtype = op.kind() == Op.Kind.VIEW ? inputs[0].dtype() : DType.FLOAT;
+        return add(op, attrs, dtype, out, inputs.clone());
     }
 
     private Tensor add(Op op, Attrs attrs, DType dtype, Shape shape, Tensor[] inputs) {
@@ -114,11 +177,40 @@ public final class Tape {
 
     /** The exception for a rejected call: op, reason, operand shapes and the user's line. */
     ShapeException shapeError(String what, String reason, Tensor... inputs) {
+        String site = CallSite.capture();
+        if (!composites.isEmpty()) {
+            // The user called a composite: name it and the user's arguments, then the primitive that refused.
+            Composite c = composites.getLast();
+            String inner = what.equals(c.name()) ? "" : " (in its " + what + " of " + shapesOf(inputs) + ")";
+            return new ShapeException(c.name() + ": " + reason + inner + "; argument shapes " + shapesOf(c.args())
+                    + " (at " + site + ")");
+        }
+        return new ShapeException(what + ": " + reason + "; operand shapes " + shapesOf(inputs) + " (at " + site + ")");
+    }
+
+    private static String shapesOf(Tensor... inputs) {
         StringJoiner shapes = new StringJoiner(" and ");
         for (Tensor t : inputs) {
             shapes.add(t == null ? "null" : t.shape().toString());
         }
-        return new ShapeException(what + ": " + reason + "; operand shapes " + shapes + " (at " + CallSite.capture() + ")");
+        return shapes.toString();
+    }
+
+    private record Composite(String name, Tensor[] args) {
+    }
+
+    /**
+     * Runs {@code body}, the primitives of composite {@code name} called with {@code args}; a shape
+     * error inside names the composite and its arguments (the outermost composite, the one the
+     * user called), not only the primitive deep inside it.
+     */
+    <T> T composite(String name, java.util.function.Supplier<T> body, Tensor... args) {
+        composites.push(new Composite(name, args));
+        try {
+            return body.get();
+        } finally {
+            composites.pop();
+        }
     }
 
     // ---- gradients ----------------------------------------------------------------------------

@@ -210,6 +210,39 @@ public final class Tensor {
         return tape.record(Op.CLAMP, Attrs.scalars(lo, hi), this);
     }
 
+    /** |this|; the gradient at 0 is 0. */
+    public Tensor abs() {
+        return tape.record(Op.ABS, Attrs.NONE, this);
+    }
+
+    /** log(1 + this), accurate for small values. */
+    public Tensor log1p() {
+        return tape.record(Op.LOG1P, Attrs.NONE, this);
+    }
+
+    /** The elementwise larger of this and o (broadcasting), NaN if either is; ties split the gradient evenly. */
+    public Tensor maximum(Tensor o) {
+        return tape.record(Op.MAXIMUM, Attrs.NONE, this, o);
+    }
+
+    public Tensor maximum(double v) {
+        return maximum(tape.constant(v));
+    }
+
+    /** The elementwise smaller of this and o (broadcasting), NaN if either is; ties split the gradient evenly. */
+    public Tensor minimum(Tensor o) {
+        return tape.record(Op.MINIMUM, Attrs.NONE, this, o);
+    }
+
+    public Tensor minimum(double v) {
+        return minimum(tape.constant(v));
+    }
+
+    /** Integer labels as floats (exact up to 2²⁴); a float tensor is returned as it is. */
+    public Tensor toFloat() {
+        return dtype == DType.FLOAT ? this : tape.record(Op.TO_FLOAT, Attrs.NONE, this);
+    }
+
     /** The same value with no gradient flowing back through it. */
     public Tensor detach() {
         return tape.record(Op.DETACH, Attrs.NONE, this);
@@ -255,6 +288,15 @@ public final class Tensor {
 
     public Tensor eq(double v) {
         return eq(tape.constant(v));
+    }
+
+    /** 1 where this ≠ o (NaN included), else 0. */
+    public Tensor ne(Tensor o) {
+        return tape.composite("ne", () -> eq(o).rsub(1), this, o);
+    }
+
+    public Tensor ne(double v) {
+        return ne(tape.constant(v));
     }
 
     /** a where mask ≠ 0, else b; all three broadcast together. */
@@ -322,8 +364,10 @@ public final class Tensor {
     }
 
     public Tensor mean(int axis, boolean keepdim) {
-        int a = axisOf(Op.SUM, axis);
-        return sum(a, keepdim).scale(1.0 / shape.dim(a));
+        return tape.composite("mean", () -> {
+            int a = axisOf(Op.SUM, axis);
+            return sum(a, keepdim).scale(1.0 / shape.dim(a));
+        }, this);
     }
 
     /** Mean of all elements, a scalar. */
@@ -334,6 +378,11 @@ public final class Tensor {
     /** Maximum along an axis; ties share the gradient evenly. */
     public Tensor max(int axis, boolean keepdim) {
         return reduce(Op.MAX, axis, keepdim);
+    }
+
+    /** Minimum along an axis, as −max(−x); ties share the gradient evenly. */
+    public Tensor min(int axis, boolean keepdim) {
+        return tape.composite("min", () -> neg().max(axis, keepdim).neg(), this);
     }
 
     private Tensor reduce(Op op, int axis, boolean keepdim) {

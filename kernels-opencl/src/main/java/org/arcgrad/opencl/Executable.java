@@ -85,6 +85,8 @@ public final class Executable implements AutoCloseable {
         for (Tensor n : plan.graph().nodes()) {
             if (n.op() == Op.ONE_HOT) {
                 labelLimits.merge(n.input(0), n.attrs().integer(0), Math::min);
+            } else if (n.op() == Op.GATHER_ROWS) {
+                labelLimits.merge(n.input(1), n.input(0).shape().dim(0), Math::min);
             }
         }
     }
@@ -150,7 +152,7 @@ public final class Executable implements AutoCloseable {
         return this;
     }
 
-    /** Uploads labels; each must be in [0, C) of every one-hot that reads them. */
+    /** Uploads labels; each must be in [0, C) of every one-hot that reads them and [0, rows) of every gatherRows. */
     public Executable feed(Tensor source, int[] labels) {
         checkSource(source, DType.INT, labels.length);
         Integer limit = labelLimits.get(source);
@@ -342,7 +344,8 @@ public final class Executable implements AutoCloseable {
     public NDArray read(Tensor node) {
         DeviceBuffer b = buffer(node);
         double[] d = new double[(int) node.shape().numel()];
-        if (node.dtype() == DType.INT) {
+        if (node.dtype() == DType.INT && node.op() == Op.INPUT) {
+            // a computed view of labels is written by a float kernel
             int[] v = b.downloadInts();
             for (int i = 0; i < d.length; i++) {
                 d[i] = v[i];

@@ -54,8 +54,10 @@ class PlantedDoubleFreeTest {
     @ParameterizedTest(name = "{0} plan")
     @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void theDifferentialPropertyFindsThePlantedFaultWithTheCheckOff(PlanChoice choice) {
-        // About 7% of the generated graphs expose the fault (measured: 11 of 150); the run stops at the
-        // first, so 400 tries cost a dozen graphs on average and miss it with probability 1e-13.
+        // The fault needs one buffer read twice by one kernel (h·hᵀ of a shared node, as the Gram and
+        // label-equality forms make). 11 of 150 generated graphs exposed it when measured, before the
+        // custom-loss forms joined the generator and diluted those (both plans now take about a
+        // minute); the run stops at the first, and 400 tries leave a miss unlikely.
         Property.Outcome<Dag> o = Property.named("multi-output graphs with a planted double free").tries(400).shrinking(50, 100)
                 .run(DagGen.dags(), d -> {
             Dag.Built b = d.build();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.arcgrad.autodiff.DType;
 import org.arcgrad.autodiff.Op;
+import org.arcgrad.autodiff.Philox;
 import org.arcgrad.autodiff.Tensor;
 
 /**
@@ -85,7 +86,8 @@ final class ExpressionWriter {
             return lanes.splat(at);
         }
         if (step != null && step == 1) {
-            return "vload" + lanes.width() + "(0, " + argument(n) + " + " + offset.c() + ")";
+            String v = "vload" + lanes.width() + "(0, " + argument(n) + " + " + offset.c() + ")";
+            return n.dtype() == DType.INT ? "convert_" + lanes.floats() + "(" + v + ")" : v;
         }
         throw new VectorizeException(n.describe() + " is read at " + offset.c() + ", not contiguous across lanes");
     }
@@ -112,12 +114,17 @@ final class ExpressionWriter {
                         ? OpenClOps.ELEMENTWISE.get(n.op()).apply(x, n.attrs().scalars())
                         : OpenClOps.vector(n.op(), x, n.attrs().scalars(), lanes));
             case INDEX:
-                Tensor labels = n.input(0);
-                if (!buffers.contains(labels)) {
-                    throw new IllegalStateException("one_hot labels must be a fed input: " + labels.describe());
-                }
-                Index li = at.withoutLastAxis(labels.shape());
-                return local(n, at, () -> oneHot(labels, li.linear(), at.lastAxis()));
+                return switch (n.op()) {
+                    case ONE_HOT -> {
+                        Tensor labels = fedLabels(n, n.input(0));
+                        Index li = at.withoutLastAxis(labels.shape());
+                        yield local(n, at, () -> oneHot(labels, li.linear(), at.lastAxis()));
+                    }
+                    case GATHER_ROWS -> gatherRows(n, at);
+                    case ARANGE -> local(n, at, () -> arange(at.linear()));
+                    case RANDOM_UNIFORM, RANDOM_NORMAL -> random(n, at);
+                    default -> throw new IllegalStateException("unknown index op " + n.op());
+                };
             case SOURCE:
                 if (n.op() == Op.CONST) {
                     return constant(n);
@@ -126,6 +133,95 @@ final class ExpressionWriter {
             default:
                 throw new IllegalStateException(n.op().label() + " must be materialized before it is read: " + n.describe());
         }
+    }
+
+    /** The integer operand of an index op, which must be a fed input (it is read as int, not computed). */
+    private Tensor fedLabels(Tensor n, Tensor labels) {
+        if (!buffers.contains(labels) || labels.op() != Op.INPUT) {
+            throw new IllegalStateException(n.op().label() + ": the integer operand must be a fed input, not " + labels.describe());
+        }
+        return labels;
+    }
+
+    /** w[idx[i], j]: the row index read as int, the row itself from w's buffer. */
+    private String gatherRows(Tensor n, Index at) {
+        Tensor w = n.input(0);
+        Tensor idx = fedLabels(n, n.input(1));
+        Ix position = at.withoutLastAxis(idx.shape()).linear();
+        Ix column = at.lastAxis();
+        String row = argument(idx) + "[" + position.c() + "]";
+        String offset = "(" + row + ")*" + w.shape().dim(1) + "+" + column.c();
+        return local(n, at, () -> {
+            if (lanes == null) {
+                return argument(w) + "[" + offset + "]";
+            }
+            Long rowStep = position.coefficientOf(lanes.var());
+            Long columnStep = column.coefficientOf(lanes.var());
+            if (rowStep == null || rowStep != 0 || columnStep == null || columnStep > 1) {
+                throw new VectorizeException("gatherRows of " + w.describe() + " varies across lanes in a way vectors cannot follow");
+            }
+            return columnStep == 0 ? lanes.splat(argument(w) + "[" + offset + "]")
+                    : "vload" + lanes.width() + "(0, " + argument(w) + " + " + offset + ")";
+        });
+    }
+
+    /** The element's own position as a float: arange. */
+    private String arange(Ix position) {
+        String scalar = "((float)(" + position.c() + "))";
+        if (lanes == null) {
+            return scalar;
+        }
+        Long step = position.coefficientOf(lanes.var());
+        if (step == null || step > 1) {
+            throw new VectorizeException("arange read with a stride across lanes");
+        }
+        return step == 0 ? lanes.splat(scalar) : "(" + lanes.splat(scalar) + "+convert_" + lanes.floats() + "(" + lanes.laneOffsets() + "))";
+    }
+
+    /**
+     * A Philox-4x32-10 draw for the element at {@code at} (counter: its position in the node, the
+     * node's stream; key: the seed), the rounds written out as {@link Philox#block} runs them.
+     */
+    private String random(Tensor n, Index at) {
+        if (lanes != null) {
+            throw new VectorizeException("random numbers are drawn one work-item at a time");
+        }
+        String key = n.id() + "@" + at.key();
+        String known = memo.get(key);
+        if (known != null) {
+            return known;
+        }
+        Tensor seed = fedLabels(n, n.input(0));
+        String p = prefix + locals++;
+        out.append(indent).append("uint ").append(p).append("c0 = (uint)(").append(at.linear().c()).append("), ")
+                .append(p).append("c1 = ").append((int) n.attrs().scalar(0)).append("u, ")
+                .append(p).append("c2 = 0u, ").append(p).append("c3 = 0u, ")
+                .append(p).append("k0 = (uint)(").append(argument(seed)).append("[0]), ").append(p).append("k1 = 0u;\n");
+        out.append(indent).append("for (int ").append(p).append("r = 0; ").append(p).append("r < ").append(Philox.ROUNDS)
+                .append("; ").append(p).append("r++) {\n");
+        String in = indent + "    ";
+        out.append(in).append("const uint ").append(p).append("h0 = mul_hi(").append(hex(Philox.M0)).append(", ").append(p).append("c0), ")
+                .append(p).append("l0 = ").append(hex(Philox.M0)).append(" * ").append(p).append("c0;\n");
+        out.append(in).append("const uint ").append(p).append("h1 = mul_hi(").append(hex(Philox.M1)).append(", ").append(p).append("c2), ")
+                .append(p).append("l1 = ").append(hex(Philox.M1)).append(" * ").append(p).append("c2;\n");
+        out.append(in).append(p).append("c0 = ").append(p).append("h1 ^ ").append(p).append("c1 ^ ").append(p).append("k0; ")
+                .append(p).append("c1 = ").append(p).append("l1; ")
+                .append(p).append("c2 = ").append(p).append("h0 ^ ").append(p).append("c3 ^ ").append(p).append("k1; ")
+                .append(p).append("c3 = ").append(p).append("l0;\n");
+        out.append(in).append(p).append("k0 += ").append(hex(Philox.W0)).append("; ")
+                .append(p).append("k1 += ").append(hex(Philox.W1)).append(";\n");
+        out.append(indent).append("}\n");
+        String value = n.op() == Op.RANDOM_UNIFORM
+                ? "((float)(" + p + "c0 >> 8) * 0x1.0p-24f)"
+                : "(sqrt(-2.0f * log((float)((" + p + "c0 >> 8) + 1u) * 0x1.0p-24f)) * cospi(2.0f * ((float)(" + p + "c1 >> 8) * 0x1.0p-24f)))";
+        String name = prefix + locals++;
+        out.append(indent).append("const float ").append(name).append(" = ").append(value).append(";\n");
+        memo.put(key, name);
+        return name;
+    }
+
+    private static String hex(int word) {
+        return String.format("0x%08Xu", word);
     }
 
     /** 1.0 where the label at {@code labelOffset} equals the class {@code column}, else 0.0. */

@@ -35,6 +35,13 @@ final class OpenClOps {
         t.put(Op.POW, OpenClOps::pow);
         t.put(Op.CLAMP, OpenClOps::clamp);
         t.put(Op.DETACH, (x, p) -> x[0]);
+        t.put(Op.ABS, (x, p) -> "fabs(" + x[0] + ")");
+        t.put(Op.LOG1P, (x, p) -> "log1p(" + x[0] + ")");
+        // an integer operand was converted to float where it was loaded
+        t.put(Op.TO_FLOAT, (x, p) -> x[0]);
+        // conditionals, not fmax/fmin, which return the other operand of a NaN
+        t.put(Op.MAXIMUM, (x, p) -> "((" + x[0] + ">" + x[1] + "||isnan(" + x[0] + "))?" + x[0] + ":" + x[1] + ")");
+        t.put(Op.MINIMUM, (x, p) -> "((" + x[0] + "<" + x[1] + "||isnan(" + x[0] + "))?" + x[0] + ":" + x[1] + ")");
         t.put(Op.ADD, (x, p) -> "(" + x[0] + "+" + x[1] + ")");
         t.put(Op.SUB, (x, p) -> "(" + x[0] + "-" + x[1] + ")");
         t.put(Op.MUL, (x, p) -> "(" + x[0] + "*" + x[1] + ")");
@@ -61,6 +68,8 @@ final class OpenClOps {
             case LE -> lanes.mask(x[0] + "<=" + x[1]);
             case EQ -> lanes.mask(x[0] + "==" + x[1]);
             case WHERE -> "select(" + x[2] + "," + x[1] + "," + x[0] + "!=0.0f)";
+            case MAXIMUM -> "select(" + x[1] + "," + x[0] + ",(" + x[0] + ">" + x[1] + ")|isnan(" + x[0] + "))";
+            case MINIMUM -> "select(" + x[1] + "," + x[0] + ",(" + x[0] + "<" + x[1] + ")|isnan(" + x[0] + "))";
             case CLAMP -> vclamp(x[0], p, lanes);
             case POW -> vpow(x, p, lanes);
             default -> ELEMENTWISE.get(op).apply(x, p);

@@ -57,6 +57,9 @@ final class Schedule {
                 marked.add(GemmOperand.of(n.input(0)).matrix);
                 marked.add(GemmOperand.of(n.input(1)).matrix);
             }
+            if (n.op() == Op.GATHER_ROWS) {
+                marked.add(n.input(0)); // rows are read at indices only known on the device
+            }
         }
         for (Tensor o : graph.outputs()) {
             marked.add(storage(o));

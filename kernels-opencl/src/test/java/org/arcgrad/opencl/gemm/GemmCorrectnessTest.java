@@ -89,9 +89,10 @@ class GemmCorrectnessTest {
     void appliesEpilogueWithScalarAndBufferArguments(GemmVariant variant, GemmParams params) {
         DeviceContext device = OpenClTestDevice.get();
         Random rng = new Random(7 + variant.ordinal());
-        // Uses row, col, acc, a scalar and a per-column buffer: a cosine-margin-like shape.
-        Epilogue epilogue = Epilogue.of("s * acc - (col == (row % 7) ? margin[col] : 0.0f)",
-            "const float s", "__global const float* restrict margin");
+        // Uses row, col, acc, a scalar, a per-column buffer and a helper function of its preamble: a
+        // cosine-margin-like shape.
+        Epilogue epilogue = Epilogue.of("scaled(s, acc) - (col == (row % 7) ? margin[col] : 0.0f)",
+            "const float s", "__global const float* restrict margin").withPreamble("float scaled(float s, float v) { return s * v; }");
         try (CompiledGemm gemm = new CompiledGemm(device, GemmTemplate.render(variant, params, epilogue))) {
             // Edge tiles, and a shape whose tiles are all inside C (the vector-store path).
             for (int[] s : new int[][] {{1, 1, 1}, {13, 29, 17}, {40, 70, 33}, {128, 64, 20}}) {

@@ -1,6 +1,9 @@
 package org.arcgrad.opencl.gemm;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,5 +96,68 @@ class GemmParamsValidationTest {
     void rejectsSizesBelowOne() {
         GemmKernel k = GemmTemplate.render(GemmVariant.NN, GemmDefaults.cpu(GemmVariant.NN), Epilogue.identity());
         rejects("GEMM sizes must be at least 1, got M=0 N=5 K=1", () -> k.globalSize(0, 5));
+    }
+
+    @Test
+    void rejectsEachNonPositiveTileSize() {
+        rejects("NWG must be at least 1, got 0", () -> new GemmParams(8, 0, 16, 1, 1, 1, 1, 1, false, false));
+        rejects("KWG must be at least 1, got 0", () -> new GemmParams(8, 8, 0, 1, 1, 1, 1, 1, false, false));
+        rejects("MDIMC must be at least 1, got 0", () -> new GemmParams(8, 8, 16, 0, 1, 1, 1, 1, false, false));
+    }
+
+    @Test
+    void registerLimitsAreInclusive() {
+        assertDoesNotThrow(() -> new GemmParams(32, 16, 16, 1, 1, 16, 16, 1, false, false)); // 32×16 = 512 accumulators
+        rejects("register tile MWI×NWI = 64×16 = 1024 accumulators per work-item is more than 512",
+            () -> new GemmParams(64, 16, 16, 1, 1, 16, 16, 1, false, false));
+        // the dot form keeps a float16 per element: 8×8 elements are exactly the 1024 floats allowed
+        assertDoesNotThrow(() -> GemmTemplate.render(GemmVariant.NT, new GemmParams(8, 8, 16, 1, 1, 1, 16, 1, false, false),
+            Epilogue.identity()));
+        rejects("needs 1152 floats", () -> GemmTemplate.render(GemmVariant.NT, new GemmParams(9, 8, 16, 1, 1, 1, 16, 1, false, false),
+            Epilogue.identity()));
+    }
+
+    @Test
+    void deviceLimitsAreInclusive() {
+        // work-group 16×16 = 256, 16 work-items along each axis, local tiles of exactly 4*16*(64+1+64) bytes
+        DeviceLimits exact = new DeviceLimits(DeviceType.GPU, 256, 16, 16, 4L * 16 * (64 + 1 + 64));
+        assertDoesNotThrow(() -> new GemmParams(64, 64, 16, 16, 16, 4, 4, 4, true, false).checkFits(exact));
+    }
+
+    @Test
+    void spellsItselfAsClBlastDoes() {
+        GemmParams p = new GemmParams(64, 64, 16, 16, 16, 4, 2, 4, true, false);
+        assertEquals("MWG=64 NWG=64 KWG=16 MDIMC=16 NDIMC=16 VWN=4 VWK=2 KWI=4 LOCAL=1 ROWS_FIRST=0", p.toString());
+        GemmParams q = new GemmParams(64, 64, 16, 16, 16, 4, 2, 4, false, false).withRowTilesFirst(true);
+        assertEquals("MWG=64 NWG=64 KWG=16 MDIMC=16 NDIMC=16 VWN=4 VWK=2 KWI=4 LOCAL=0 ROWS_FIRST=1", q.toString());
+        assertEquals(new GemmParams(64, 64, 16, 16, 16, 4, 2, 4, false, true), q);
+    }
+
+    @Test
+    void variantsByTheirTransposes() {
+        assertEquals(GemmVariant.NN, GemmVariant.of(false, false));
+        assertEquals(GemmVariant.NT, GemmVariant.of(false, true));
+        assertEquals(GemmVariant.TN, GemmVariant.of(true, false));
+        assertEquals(GemmVariant.TT, GemmVariant.of(true, true));
+        assertEquals(2.0 * 3 * 5 * 7, GemmKernel.flops(3, 5, 7));
+    }
+
+    @Test
+    void launchesJustEnoughGroups() {
+        GemmKernel k = GemmTemplate.render(GemmVariant.NN, new GemmParams(8, 16, 8, 2, 4, 4, 4, 2, false, false), Epilogue.identity());
+        // ceil(17/16) = 2 column groups of NDIMC 4, ceil(8/8) = 1 row group of MDIMC 2; 16 columns fit one group exactly
+        assertArrayEquals(new long[] {8, 2}, k.globalSize(8, 17));
+        assertArrayEquals(new long[] {4, 4}, k.globalSize(9, 16));
+        assertArrayEquals(new long[] {4, 2}, k.globalSize(7, 15));
+    }
+
+    @Test
+    void onlyThePlainAccumulatorIsTheIdentity() {
+        assertTrue(Epilogue.identity().isIdentity());
+        assertTrue(Epilogue.of(" acc ").isIdentity());
+        assertFalse(Epilogue.of("2.0f * acc").isIdentity(), "an expression of acc");
+        assertFalse(Epilogue.of("acc", "const float s").isIdentity(), "acc with a parameter still calls the epilogue");
+        assertEquals("float f(float v) { return v; }", Epilogue.of("f(acc)").withPreamble("float f(float v) { return v; }").preamble());
+        assertEquals("", Epilogue.of("acc").preamble());
     }
 }

@@ -42,6 +42,16 @@ final class CompositeCases {
         m.put("logSoftmax", alongAxis("logSoftmax", (x, axis, keep) -> Functional.logSoftmax(x, axis)));
         m.put("softmax", alongAxis("softmax", (x, axis, keep) -> Functional.softmax(x, axis)));
         m.put("crossEntropy", crossEntropy());
+        m.put("gatherRows", gatherRows());
+        m.put("log1p", elementwise("log1p", Gens.doubles(-0.9, 5, 0.3, -0.9, 0, 1e-6, 5), Functional::log1p));
+        // softplus over ±60: far beyond exp's fp32 range (88.7 / β) for β = 4, and 0 exactly
+        m.put("softplus", Gens.oneOf(elementwise("softplus", Gens.doubles(-60, 60, 0.3, 0, 60, -60, 1e-3), Functional::softplus),
+                Gens.elements(0.5, 1.0, 4.0).flatMap(beta -> elementwise("softplus(beta=" + beta + ")",
+                        Gens.doubles(-60, 60, 0.3, 0, 60, -60), x -> Functional.softplus(x, beta)))));
+        m.put("logSigmoid", elementwise("logSigmoid", Gens.doubles(-60, 60, 0.3, 0, 60, -60), Functional::logSigmoid));
+        m.put("norm", alongAxis("norm", Functional::norm));
+        m.put("variance", moments("variance", Functional::variance));
+        m.put("std", moments("std", Functional::std));
         return Collections.unmodifiableMap(m);
     }
 
@@ -192,6 +202,36 @@ final class CompositeCases {
                             (t, a) -> Functional.crossEntropy(a[0], t.labels("labels", nc.first())), v.first())
                             .withFixed("labels", v.second()));
         });
+    }
+
+    private static Gen<GradCase> gatherRows() {
+        return Gen.zip(Shapes.dims(4), Shapes.dims(4), Pair::new).flatMap(cd -> {
+            Shape w = Shape.of(cd.first(), cd.second());
+            return Gen.zip(Gen.zip(Domains.array(w, Domains.reals()), Gens.labels(Shape.of(5), cd.first(), 0.5), Pair::new), Gens.seeds(),
+                    (v, seed) -> GradCase.of("gatherRows(w " + w + ", 5 indices)", seed,
+                            (t, a) -> Functional.gatherRows(a[0], t.labels("idx", 5)).square(), v.first()).withFixed("idx", v.second()));
+        });
+    }
+
+    private static Gen<GradCase> elementwise(String name, Gen<Double> values, Function<Tensor, Tensor> f) {
+        return Gen.zip(Domains.arrays(values), Gens.seeds(), (x, seed) -> of(name + " " + x.shape(), seed, a -> f.apply(a[0]), x));
+    }
+
+    @FunctionalInterface
+    private interface Moment {
+        Tensor apply(Tensor x, int axis, boolean unbiased, boolean keepdim);
+    }
+
+    /** Any axis (made of size 2 or more, for Bessel's n − 1), either correction, keepdim either way; equal rows come with the edges. */
+    private static Gen<GradCase> moments(String name, Moment f) {
+        return Shapes.shapes(1, 3, 4).flatMap(s0 -> Gens.ints(-s0.rank(), s0.rank() - 1).flatMap(axis -> {
+            int a = axis < 0 ? axis + s0.rank() : axis;
+            Shape s = s0.with(a, Math.max(2, s0.dim(a)));
+            return Gen.zip(Gen.zip(Gens.booleans(0.5), Gens.booleans(0.5), Pair::new),
+                    Gen.zip(Domains.array(s, Domains.reals()), Gens.seeds(), Pair::new),
+                    (uk, xs) -> of(name + "(axis=" + axis + ", unbiased=" + uk.first() + ", keepdim=" + uk.second() + ") " + s,
+                            xs.second(), x -> f.apply(x[0], axis, uk.first(), uk.second()), xs.first()));
+        }));
     }
 
     // ---- along an axis: logSumExp, logSoftmax, softmax -----------------------------------------

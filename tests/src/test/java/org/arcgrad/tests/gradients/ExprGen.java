@@ -89,8 +89,8 @@ final class ExprGen {
     }
 
     private enum Form {
-        NEG, EXP, LOG, SQRT, SCALE, POW, CLAMP, RELU, COS_ADD, NORMALIZE, SOFTMAX, LOG_SOFTMAX,
-        ADD, SUB, MUL, DIV, WHERE, EXPAND, RESHAPE, TRANSPOSE, REDUCE, REDUCE_KEEPDIM, REDUCE_ALL,
+        NEG, EXP, LOG, SQRT, SCALE, POW, CLAMP, RELU, ABS, SOFTPLUS, COS_ADD, NORMALIZE, SOFTMAX, LOG_SOFTMAX,
+        ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, WHERE, EXPAND, RESHAPE, TRANSPOSE, REDUCE, REDUCE_KEEPDIM, REDUCE_ALL,
         CROSS_ENTROPY, MATMUL, LINEAR, GATHER, SAME_OPERANDS, GRAM, SQUARED_DISTANCES, SAME_LABEL
     }
 
@@ -126,6 +126,8 @@ final class ExprGen {
             case POW: return unary(Steps.pow(pick(2.0, 3.0, 0.5, -0.5, 1.5, -1.0, -2.0)), target, depth, seed);
             case CLAMP: return unary(clampStep(), target, depth, seed);
             case RELU: return unary(Steps.relu(), target, depth, seed);
+            case ABS: return unary(Steps.abs(), target, depth, seed);
+            case SOFTPLUS: return unary(Steps.softplus(pick(1.0, 4.0)), target, depth, seed);
             case COS_ADD: return unary(Steps.cosAdd(round(Math.PI / 2 * random.nextDouble())), target, depth, seed);
             case NORMALIZE: return unary(Steps.normalize(axisOf(r)), target, depth, seed);
             case SOFTMAX: return unary(Steps.softmax(axisOf(r)), target, depth, seed);
@@ -134,6 +136,8 @@ final class ExprGen {
             case SUB: return broadcasting(Steps.sub(), target, 2, depth, seed);
             case MUL: return broadcasting(Steps.mul(), target, 2, depth, seed);
             case DIV: return broadcasting(Steps.div(random.nextBoolean()), target, 2, depth, seed);
+            case MAXIMUM: return broadcasting(Steps.maximum(), target, 2, depth, seed);
+            case MINIMUM: return broadcasting(Steps.minimum(), target, 2, depth, seed);
             case WHERE: return broadcasting(Steps.where(pick("gt", "ge", "lt", "le", "eq")), target, 4, depth, seed);
             case EXPAND: return Expr.op(Steps.expand(target), target, List.of(expr(smallerThan(target), depth - 1)), seed);
             case RESHAPE: return Expr.op(Steps.reshape(target), target, List.of(expr(sameSize(target), depth - 1)), seed);
@@ -151,7 +155,7 @@ final class ExprGen {
                     d[i] = i == axis ? dim() : target.dim(j++);
                 }
                 int written = random.nextBoolean() ? axis : axis - (r + 1);
-                return Expr.op(Steps.reduce(pick("sum", "mean", "max", "logSumExp"), written, false), target,
+                return Expr.op(Steps.reduce(pick("sum", "mean", "max", "min", "logSumExp", "norm"), written, false), target,
                         List.of(expr(Shape.of(d), depth - 1)), seed);
             }
             case REDUCE_KEEPDIM: {
@@ -162,7 +166,7 @@ final class ExprGen {
                     }
                 }
                 int axis = ones.get(random.nextInt(ones.size()));
-                return Expr.op(Steps.reduce(pick("sum", "mean", "max", "logSumExp"), axis, true), target,
+                return Expr.op(Steps.reduce(pick("sum", "mean", "max", "min", "logSumExp", "norm"), axis, true), target,
                         List.of(expr(target.with(axis, dim()), depth - 1)), seed);
             }
             case REDUCE_ALL:
@@ -215,7 +219,7 @@ final class ExprGen {
                 return Expr.op(Steps.squaredDistances(), target, List.of(expr(Shape.of(target.dim(0), dim()), depth - 1)), seed);
             case SAME_LABEL: {
                 int c = dim();
-                return Expr.op(Steps.sameLabel(c), target, List.of(Expr.labels(Shape.of(target.dim(0)), c, random.nextLong()),
+                return Expr.op(Steps.sameLabel(c, random.nextBoolean()), target, List.of(Expr.labels(Shape.of(target.dim(0)), c, random.nextLong()),
                         expr(target, depth - 1), expr(target, depth - 1)), seed);
             }
             default:
@@ -226,7 +230,8 @@ final class ExprGen {
     private List<Form> applicable(Shape s) {
         int r = s.rank();
         List<Form> f = new ArrayList<>(List.of(Form.NEG, Form.EXP, Form.LOG, Form.SQRT, Form.SCALE, Form.POW, Form.CLAMP, Form.RELU,
-                Form.COS_ADD, Form.ADD, Form.SUB, Form.MUL, Form.DIV, Form.WHERE, Form.RESHAPE));
+                Form.ABS, Form.SOFTPLUS, Form.COS_ADD, Form.ADD, Form.SUB, Form.MUL, Form.DIV, Form.MAXIMUM, Form.MINIMUM,
+                Form.WHERE, Form.RESHAPE));
         if (r >= 1) {
             f.addAll(List.of(Form.NORMALIZE, Form.SOFTMAX, Form.LOG_SOFTMAX, Form.EXPAND));
         }

@@ -44,6 +44,9 @@ public final class OpCases {
         m.put(Op.SIN, unary(Op.SIN, Domains.reals()));
         // acos inside (-1, 1), away from the clamped band at ±1 (its edge rule is in the heads' tests)
         m.put(Op.ACOS, unary(Op.ACOS, Gens.doubles(-0.999, 0.999, Domains.EDGE, -0.999, -0.5, 0, 0.5, 0.999)));
+        // |x| kept 1e-3 from its kink at 0 (ExactTiesTest holds the value there)
+        m.put(Op.ABS, unary(Op.ABS, Domains.awayFrom(0, 1e-3)));
+        m.put(Op.LOG1P, unary(Op.LOG1P, Gens.doubles(-0.9, 5, Domains.EDGE, -0.9, 0, 1e-3, -1e-3, 5)));
         m.put(Op.SCALE, scale());
         m.put(Op.POW, pow());
         m.put(Op.CLAMP, clamp());
@@ -51,6 +54,9 @@ public final class OpCases {
         m.put(Op.SUB, binary(Op.SUB, Domains.reals(), Domains.reals()));
         m.put(Op.MUL, binary(Op.MUL, Domains.reals(), Domains.reals()));
         m.put(Op.DIV, binary(Op.DIV, Domains.reals(), Domains.awayFromZero()));
+        // exact ties come with the edge values: the split gradient is what a central difference sees there
+        m.put(Op.MAXIMUM, binary(Op.MAXIMUM, Domains.reals(), Domains.reals()));
+        m.put(Op.MINIMUM, binary(Op.MINIMUM, Domains.reals(), Domains.reals()));
         m.put(Op.WHERE, Gens.oneOf(whereWithFixedMask(), whereWithComparisonMask()));
         m.put(Op.RESHAPE, reshape());
         m.put(Op.EXPAND, expand());
@@ -58,6 +64,7 @@ public final class OpCases {
         m.put(Op.SUM, reduction(Op.SUM, s -> Domains.array(s, Domains.reals())));
         m.put(Op.MAX, reduction(Op.MAX, Domains::distinctArray));
         m.put(Op.MATMUL, matmul());
+        m.put(Op.GATHER_ROWS, gatherRows());
         return Collections.unmodifiableMap(m);
     }
 
@@ -165,6 +172,17 @@ public final class OpCases {
     private static Gen<GradCase> reduction(Op op, Function<Shape, Gen<NDArray>> values) {
         return Shapes.shapes(1, 3, 4).flatMap(s -> Gens.ints(0, s.rank() - 1).flatMap(axis ->
                 unary(op.label() + "(axis=" + axis + ")", values.apply(s), x -> record(op, Attrs.ints(axis), x))));
+    }
+
+    /** Rows of w [C, D] by fed indices [N], repeats likely (N up to 8 over C up to 4), 0 and C − 1 favoured. */
+    private static Gen<GradCase> gatherRows() {
+        return Gen.listOf(3, Shapes.dims(4)).flatMap(d -> {
+            Shape w = Shape.of(d.get(0), d.get(1));
+            int n = 2 * d.get(2);
+            return Gen.zip(Gen.zip(Domains.array(w, Domains.reals()), Gens.labels(Shape.of(n), d.get(0), 0.5), Pair::new), Gens.seeds(),
+                    (v, seed) -> GradCase.of("gather_rows w " + w + ", " + n + " indices", seed,
+                            (t, a) -> record(Op.GATHER_ROWS, Attrs.NONE, a[0], t.labels("idx", n)), v.first()).withFixed("idx", v.second()));
+        });
     }
 
     private static Gen<GradCase> matmul() {

@@ -1,15 +1,22 @@
 package org.arcgrad.tests.gradients;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import org.arcgrad.autodiff.Attrs;
+import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Interpreter;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Op;
+import org.arcgrad.autodiff.Philox;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
@@ -142,6 +149,8 @@ class OpValuesTest {
                 Gen.constant(new Unary(Op.SIN, Attrs.NONE, Math::sin, reals)),
                 Gen.constant(new Unary(Op.ACOS, Attrs.NONE, Math::acos, Gens.doubles(-1, 1, 0.3, -1, 1, 0))),
                 Gen.constant(new Unary(Op.DETACH, Attrs.NONE, x -> x, reals)),
+                Gen.constant(new Unary(Op.ABS, Attrs.NONE, Math::abs, reals)),
+                Gen.constant(new Unary(Op.LOG1P, Attrs.NONE, Math::log1p, Gens.doubles(-0.99, 3, 0.3, -0.99, 0, 1e-9, -1e-9, 3))),
                 Gens.doubles(-4, 4, 0.3, 0, 1, -1, 0.5).map(k -> new Unary(Op.SCALE, Attrs.scalars(k), x -> x * k, reals)),
                 Gens.elements(2.0, 3.0, 0.0, 1.0, -1.0, -2.0, 0.5, -0.5, 1.5, 2.5).map(p ->
                         new Unary(Op.POW, Attrs.scalars(p), x -> Math.pow(x, p), p == Math.rint(p) && p > 0 ? reals : positives)),
@@ -174,6 +183,8 @@ class OpValuesTest {
         ops.put(Op.LT, (a, b) -> a < b ? 1 : 0);
         ops.put(Op.LE, (a, b) -> a <= b ? 1 : 0);
         ops.put(Op.EQ, (a, b) -> a == b ? 1 : 0);
+        ops.put(Op.MAXIMUM, Math::max);
+        ops.put(Op.MINIMUM, Math::min);
         // few distinct values, so that operands tie often; no zero divisors
         Gen<Double> values = Gens.elements(-2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 3.0);
         Gen<BinaryCase> cases = Gens.elements(ops.keySet().toArray(new Op[0])).flatMap(op -> Shapes.broadcast(Shapes.shapes(0, 3, 4), 2)
@@ -300,5 +311,121 @@ class OpValuesTest {
             NDArray got = Interpreter.run(Map.of(labels, y), tape.record(Op.ONE_HOT, Attrs.ints(classes), labels))[0];
             assertValues("oneHot(" + y + ", " + classes + ")", want, got);
         });
+    }
+
+    @Test
+    void maximumAndMinimumPassNaNFromEitherSide() {
+        NDArray a = NDArray.of(Shape.of(3), Double.NaN, 1, Double.NaN);
+        NDArray b = NDArray.of(Shape.of(3), 1, Double.NaN, Double.NaN);
+        for (Op op : List.of(Op.MAXIMUM, Op.MINIMUM)) {
+            for (double v : evaluate(op, Attrs.NONE, a, b).data()) {
+                assertTrue(Double.isNaN(v), op + " of a NaN is NaN");
+            }
+        }
+    }
+
+    @Test
+    void gatherRowsCopiesTheIndexedRowsRepeatsIncluded() {
+        Gen<NDArray[]> cases = Gens.ints(1, 4).flatMap(c -> Gens.ints(1, 4).flatMap(d -> Gens.ints(1, 7).flatMap(n -> Gen.zip(
+                Gens.arrays(Shape.of(c, d), Gens.doubles(-3, 3)), Gens.labels(Shape.of(n), c, 0.5), (w, idx) -> new NDArray[] {w, idx}))));
+        Property.forAll("gatherRows", cases, c -> {
+            NDArray w = c[0];
+            NDArray idx = c[1];
+            int d = w.shape().dim(1);
+            double[] want = new double[idx.size() * d];
+            for (int i = 0; i < idx.size(); i++) {
+                for (int j = 0; j < d; j++) {
+                    want[i * d + j] = w.get((int) idx.data()[i], j);
+                }
+            }
+            Tape tape = new Tape();
+            Tensor wt = tape.input("w", w.shape().dims());
+            Tensor it = tape.labels("idx", idx.size());
+            assertValues("gatherRows " + w + " at " + idx, want,
+                    Interpreter.run(Map.of(wt, w, it, idx), Functional.gatherRows(wt, it))[0]);
+        });
+    }
+
+    @Test
+    void gatherRowsRefusesAnIndexOutsideTheRows() {
+        Tape tape = new Tape();
+        Tensor w = tape.input("w", 3, 2);
+        Tensor idx = tape.labels("idx", 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Interpreter.run(
+                Map.of(w, NDArray.zeros(Shape.of(3, 2)), idx, NDArray.of(Shape.of(2), 1, 3)), Functional.gatherRows(w, idx)));
+        assertTrue(e.getMessage().contains("index 3.0 at position 1 is not an integer in [0, 3)"), e.getMessage());
+    }
+
+    @Test
+    void arangeEyeAndTrianglesAreTheirDefinitions() {
+        Property.forAll("arange, eye, triu, tril", Gens.ints(1, 6).flatMap(n -> Gens.ints(-3, 3).map(k -> new int[] {n, k})), nk -> {
+            int n = nk[0];
+            int k = nk[1];
+            Tape tape = new Tape();
+            NDArray[] got = Interpreter.run(Map.of(), tape.arange(n), tape.eye(n), tape.triu(n, k), tape.tril(n, k));
+            double[] range = new double[n];
+            double[][] masks = new double[3][n * n];
+            for (int i = 0; i < n; i++) {
+                range[i] = i;
+                for (int j = 0; j < n; j++) {
+                    masks[0][i * n + j] = i == j ? 1 : 0;
+                    masks[1][i * n + j] = j - i >= k ? 1 : 0;
+                    masks[2][i * n + j] = j - i <= k ? 1 : 0;
+                }
+            }
+            assertValues("arange(" + n + ")", range, got[0]);
+            assertValues("eye(" + n + ")", masks[0], got[1]);
+            assertValues("triu(" + n + ", " + k + ")", masks[1], got[2]);
+            assertValues("tril(" + n + ", " + k + ")", masks[2], got[3]);
+        });
+    }
+
+    @Test
+    void integerLabelsCompareWithLabelsAndBecomeFloats() {
+        Property.forAll("label equality", Gens.ints(1, 6).flatMap(n -> Gens.labels(Shape.of(n), 3, 0.3)), y -> {
+            int n = y.size();
+            Tape tape = new Tape();
+            Tensor labels = tape.labels("y", n);
+            NDArray[] got = Interpreter.run(Map.of(labels, y), labels.reshape(n, 1).eq(labels.reshape(1, n)),
+                    labels.reshape(n, 1).ne(labels.reshape(1, n)), labels.toFloat(), labels.lt(1));
+            double[] same = new double[n * n];
+            double[] differ = new double[n * n];
+            double[] below = new double[n];
+            for (int i = 0; i < n; i++) {
+                below[i] = y.data()[i] < 1 ? 1 : 0;
+                for (int j = 0; j < n; j++) {
+                    same[i * n + j] = y.data()[i] == y.data()[j] ? 1 : 0;
+                    differ[i * n + j] = 1 - same[i * n + j];
+                }
+            }
+            assertValues("y_i == y_j", same, got[0]);
+            assertValues("y_i != y_j", differ, got[1]);
+            assertValues("toFloat", y.data(), got[2]);
+            assertValues("y < 1", below, got[3]);
+        });
+    }
+
+    @Test
+    void randomSourcesArePhiloxDrawsOfTheirStreams() {
+        Tape tape = new Tape();
+        Tensor seed = tape.labels("seed");
+        Tensor u = tape.uniform(seed, 3, 5);
+        Tensor u2 = tape.uniform(seed, 3, 5);
+        Tensor z = tape.normal(seed, 40, 50);
+        NDArray[] got = Interpreter.run(Map.of(seed, NDArray.scalar(-7)), u, u2, z);
+        for (int i = 0; i < 15; i++) {
+            assertEquals((Philox.draw(i, 0, -7)[0] >>> 8) * 0x1p-24, got[0].data()[i], "uniform " + i);
+            assertEquals((Philox.draw(i, 1, -7)[0] >>> 8) * 0x1p-24, got[1].data()[i], "second stream " + i);
+        }
+        assertFalse(Arrays.equals(got[0].data(), got[1].data()), "two draws with one seed differ");
+        double mean = Arrays.stream(got[2].data()).average().orElseThrow();
+        double var = Arrays.stream(got[2].data()).map(v -> (v - mean) * (v - mean)).average().orElseThrow();
+        // 2000 standard normals: the mean within 4 standard errors of 0, the variance within 15% of 1
+        assertEquals(0, mean, 4 / Math.sqrt(2000));
+        assertEquals(1, var, 0.15);
+        NDArray again = Interpreter.run(Map.of(seed, NDArray.scalar(-7)), u)[0];
+        assertArrayEquals(got[0].data(), again.data(), "a seed gives the same draw every time");
+        NDArray other = Interpreter.run(Map.of(seed, NDArray.scalar(8)), u)[0];
+        assertFalse(Arrays.equals(got[0].data(), other.data()), "another seed draws anew");
     }
 }

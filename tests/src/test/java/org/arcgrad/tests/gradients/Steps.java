@@ -81,6 +81,14 @@ final class Steps {
         return unary("relu", u -> new Built(Functional.relu(tame(u).t()), tame(u).bound()));
     }
 
+    static Step abs() {
+        return unary("abs", u -> new Built(tame(u).t().abs(), tame(u).bound()));
+    }
+
+    static Step softplus(double beta) {
+        return unary("softplus(beta=" + beta + ")", u -> new Built(Functional.softplus(tame(u).t(), beta), tame(u).bound() + 1));
+    }
+
     /** cosAdd of a cosine kept within ±0.99: nearer ±1 a difference step of 1e-6 is no longer accurate. */
     static Step cosAdd(double m) {
         return unary("cosAdd(m=" + m + ")", u -> new Built(Functional.cosAdd(tame(u, 0.99).t(), m), 2));
@@ -127,6 +135,14 @@ final class Steps {
 
     static Step sub() {
         return binary("sub", (a, b) -> new Built(a.t().sub(b.t()), a.bound() + b.bound()));
+    }
+
+    static Step maximum() {
+        return binary("maximum", (a, b) -> new Built(a.t().maximum(b.t()), Math.max(a.bound(), b.bound())));
+    }
+
+    static Step minimum() {
+        return binary("minimum", (a, b) -> new Built(a.t().minimum(b.t()), Math.max(a.bound(), b.bound())));
     }
 
     static Step mul() {
@@ -187,6 +203,8 @@ final class Steps {
                 case "sum" -> new Built(v.t().sum(axis, keepdim), n * v.bound());
                 case "mean" -> new Built(v.t().mean(axis, keepdim), v.bound());
                 case "max" -> new Built(v.t().max(axis, keepdim), v.bound());
+                case "min" -> new Built(v.t().min(axis, keepdim), v.bound());
+                case "norm" -> new Built(Functional.norm(v.t(), axis, keepdim), Math.sqrt(n) * v.bound());
                 case "logSumExp" -> new Built(Functional.logSumExp(v.t(), axis, keepdim), v.bound() + Math.log(n));
                 default -> throw new IllegalArgumentException(kind);
             };
@@ -251,14 +269,24 @@ final class Steps {
         });
     }
 
-    /** where(yᵢ = yⱼ, a, b) with the label-equality mask as pairwise losses build it, oneHot(y)·oneHot(y)ᵀ. */
-    static Step sameLabel(int classes) {
-        return new Step("sameLabel<" + classes + ">", in -> {
-            Tensor oneHot = Functional.oneHot(in.get(0).t(), classes);
+    /**
+     * where(yᵢ = yⱼ, a, b) with the label-equality mask as pairwise losses build it: comparing the
+     * integer labels directly, y.reshape(n, 1).eq(y.reshape(1, n)), or as oneHot(y)·oneHot(y)ᵀ.
+     */
+    static Step sameLabel(int classes, boolean direct) {
+        return new Step("sameLabel<" + classes + (direct ? ", eq" : ", oneHot") + ">", in -> {
+            Tensor y = in.get(0).t();
+            int n = y.shape().dim(0);
+            Tensor same = direct ? y.reshape(n, 1).eq(y.reshape(1, n)) : gramOf(Functional.oneHot(y, classes));
             List<Built> ab = tameEach(in.subList(1, 3));
-            return new Built(Functional.where(oneHot.matmul(oneHot.transpose()), ab.get(0).t(), ab.get(1).t()),
+            return new Built(Functional.where(same, ab.get(0).t(), ab.get(1).t()),
                     Math.max(ab.get(0).bound(), ab.get(1).bound()));
         });
+    }
+
+    /** h·hᵀ with h one node read twice by the product (the GEMM reads one buffer as both operands). */
+    private static Tensor gramOf(Tensor h) {
+        return h.matmul(h.transpose());
     }
 
     /** gather(x, labels): children x S + [C] and integer labels S. */

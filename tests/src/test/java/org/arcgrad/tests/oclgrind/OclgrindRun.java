@@ -18,6 +18,7 @@ import org.arcgrad.arcface.heads.SubCenterArcFace;
 import org.arcgrad.arcface.optim.Hyper;
 import org.arcgrad.arcface.train.Network;
 import org.arcgrad.arcface.train.Recipe;
+import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
@@ -69,6 +70,8 @@ public final class OclgrindRun {
                 }
                 run(log, options.plan() + " plan, sums over a leading and a middle axis (the CPU plan's lanes), row sums of 70 rows",
                         c -> checkReductions(c, options));
+                run(log, options.plan() + " plan, a pairwise loss with the custom-loss ops (label equality, triu, random draws, "
+                        + "gatherRows, softplus, abs, maximum), forward and backward", c -> checkCustomLossOps(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
                 Network tiny = recipe.network(12, new ArcFace(30, 0.5, false), 5, 1);
                 run(log, options.plan() + " plan, 2 training steps of a 12-16-8 MLP with batch norm, ArcFace, SGD",
@@ -186,6 +189,35 @@ public final class OclgrindRun {
         Random random = new Random(12);
         Map<Tensor, NDArray> feeds = Map.of(a, NDArray.uniform(a.shape(), -1, 1, random), b, NDArray.uniform(b.shape(), -1, 1, random));
         DeviceAgreement.assertAgrees(outputs, feeds, random, k -> "reduction " + k, tape.dump(), outs -> Executable.compile(context, options, outs));
+    }
+
+    /** Philox draws, index masks, integer label comparisons and gathered rows in kernels of both forms. */
+    private static void checkCustomLossOps(DeviceContext context, CompileOptions options) {
+        int n = 19;
+        Tape tape = new Tape();
+        Tensor x = tape.param("x", n, 12);
+        Tensor w = tape.param("w", 7, 12);
+        Tensor y = tape.labels("y", n);
+        Tensor seed = tape.labels("seed");
+        Tensor e = Functional.normalize(x.add(tape.normal(seed, n, 12).scale(0.01)));
+        Tensor pairs = y.reshape(n, 1).eq(y.reshape(1, n)).mul(tape.triu(n, 1));
+        Tensor pairwise = Functional.softplus(e.matmul(e.transpose()).mul(pairs).sum().scale(4));
+        Tensor rows = Functional.gatherRows(w, y).mul(x).abs().maximum(tape.uniform(seed, n, 12)).sum();
+        Tensor loss = pairwise.add(rows);
+        Tensor[] grads = tape.grad(loss, x, w);
+        Random random = new Random(19);
+        double[] labels = new double[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 7;
+        }
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        feeds.put(x, NDArray.gaussian(x.shape(), random));
+        feeds.put(w, NDArray.gaussian(w.shape(), random));
+        feeds.put(y, NDArray.of(Shape.of(n), labels));
+        feeds.put(seed, NDArray.scalar(2026));
+        List<String> names = List.of("loss", "grad x", "grad w");
+        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1]), feeds, random, names::get, tape.dump(),
+                outs -> Executable.compile(context, options, outs));
     }
 
     /** A write-write race between the work-items of one group, and a read one element past a buffer's end. */

@@ -5,14 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
-import org.arcgrad.autodiff.DType;
 import org.arcgrad.autodiff.GradientTable;
-import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Tensor;
-import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
-import org.arcgrad.opencl.InterpreterAgreement;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.tests.gradients.BuiltCase;
 import org.arcgrad.tests.gradients.Dag;
@@ -20,7 +16,7 @@ import org.arcgrad.tests.gradients.GradCase;
 
 /**
  * Runs a graph's outputs, forward and backward, on the OpenCL device in fp32 under a given kernel
- * plan and on the interpreter in fp64, and asserts they agree by {@link InterpreterAgreement}'s
+ * plan and on the interpreter in fp64, and asserts they agree by {@link org.arcgrad.opencl.InterpreterAgreement}'s
  * rule (rounding-noise tolerance; both sides read the same fp32-rounded inputs).
  */
 public final class DeviceAgreement {
@@ -50,31 +46,14 @@ public final class DeviceAgreement {
     /** Compiles {@code outputs} together under {@code plan} and holds every one to the interpreter. */
     public static void assertDeviceMatchesInterpreter(List<Tensor> outputs, Map<Tensor, NDArray> feeds, PlanChoice plan, Random random,
                                                       Function<Integer, String> name, String tape) {
-        assertAgrees(outputs, feeds, random, name, tape,
-                outs -> Executable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), outs));
+        assertAgrees(outputs, feeds, random, name, tape, DeviceComparison.under(plan));
     }
 
     /** As above, with executables from {@code compile} (a test may plant a faulty compiler there). */
     public static void assertAgrees(List<Tensor> outputs, Map<Tensor, NDArray> feeds, Random random, Function<Integer, String> name,
                                     String tape, Function<Tensor[], Executable> compile) {
-        for (Map.Entry<Tensor, NDArray> e : feeds.entrySet()) {
-            if (e.getKey().dtype() == DType.FLOAT) {
-                roundToFloat(e.getValue().data());
-            }
-        }
-        Tensor[] outs = outputs.toArray(new Tensor[0]);
-        NDArray[] dev;
-        try (Executable e = compile.apply(outs)) {
-            dev = e.run(feeds);
-        }
-        InterpreterAgreement.check(Graph.of(outs), feeds, dev, random).ifPresent(d -> {
+        DeviceComparison.compare(outputs, feeds, random, compile).ifPresent(d -> {
             throw new AssertionError(name.apply(d.output()) + ": " + d + "\n" + tape);
         });
-    }
-
-    private static void roundToFloat(double[] d) {
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) d[i];
-        }
     }
 }

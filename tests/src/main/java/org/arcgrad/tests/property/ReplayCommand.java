@@ -6,12 +6,14 @@ import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The command line that replays a failed property: the project's launcher, restricted to this
- * test method, with the seed (and the try count, when it was overridden). Surefire's
- * failIfNoSpecifiedTests=false is needed because -Dtest also reaches the modules built by -am,
- * which have no such test and would otherwise fail the build.
+ * The command line that replays a failed property: the build command (-D{@value #LAUNCHER_PROPERTY},
+ * by default Maven's {@code mvn test}; arcgrad's own build sets its launcher), restricted to this
+ * test method, with the seed (and the try count, when it was overridden).
  */
 final class ReplayCommand {
+    /** The system property naming the command that runs one test class, before its -Dtest=… . */
+    static final String LAUNCHER_PROPERTY = "arcgrad.replay.launcher";
+    static final String DEFAULT_LAUNCHER = "mvn test";
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private ReplayCommand() {
@@ -19,7 +21,7 @@ final class ReplayCommand {
 
     static String of(long seed, String triesOverride) {
         String test = testMethod().orElse("<TestClass>#<method>");
-        return "./arcgrad test -pl tests -am -Dsurefire.failIfNoSpecifiedTests=false -Dtest=" + test
+        return System.getProperty(LAUNCHER_PROPERTY, DEFAULT_LAUNCHER) + " -Dtest=" + test
                 + " -D" + Seeds.SEED_PROPERTY + "=" + seed
                 + (triesOverride == null ? "" : " -D" + Property.TRIES_PROPERTY + "=" + triesOverride);
     }

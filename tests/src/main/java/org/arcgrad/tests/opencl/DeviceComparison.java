@@ -1,0 +1,49 @@
+package org.arcgrad.tests.opencl;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+import org.arcgrad.autodiff.DType;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.InterpreterAgreement;
+import org.arcgrad.opencl.compile.PlanChoice;
+
+/**
+ * Runs a graph's outputs on the OpenCL device in fp32 and on the interpreter in fp64 and returns
+ * where they disagree by {@link InterpreterAgreement}'s rule (rounding-noise tolerance). Float
+ * feeds are rounded to fp32 first, in place, so that both sides read the same inputs.
+ */
+public final class DeviceComparison {
+    private DeviceComparison() {
+    }
+
+    /** Executables for the shared device under {@code plan}. */
+    public static Function<Tensor[], Executable> under(PlanChoice plan) {
+        return outs -> Executable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), outs);
+    }
+
+    /** The first disagreement between the device (executables from {@code compile}) and the interpreter, if any. */
+    public static Optional<InterpreterAgreement.Disagreement> compare(List<Tensor> outputs, Map<Tensor, NDArray> feeds, Random random,
+                                                                      Function<Tensor[], Executable> compile) {
+        for (Map.Entry<Tensor, NDArray> e : feeds.entrySet()) {
+            if (e.getKey().dtype() == DType.FLOAT) {
+                double[] d = e.getValue().data();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = (float) d[i];
+                }
+            }
+        }
+        Tensor[] outs = outputs.toArray(new Tensor[0]);
+        NDArray[] dev;
+        try (Executable e = compile.apply(outs)) {
+            dev = e.run(feeds);
+        }
+        return InterpreterAgreement.check(Graph.of(outs), feeds, dev, random);
+    }
+}

@@ -1,0 +1,90 @@
+package org.arcgrad.tests.userloss;
+
+import static org.arcgrad.autodiff.Functional.cosAdd;
+import static org.arcgrad.autodiff.Functional.crossEntropy;
+import static org.arcgrad.autodiff.Functional.gather;
+import static org.arcgrad.autodiff.Functional.linear;
+import static org.arcgrad.autodiff.Functional.normalize;
+import static org.arcgrad.autodiff.Functional.oneHot;
+import static org.arcgrad.autodiff.Functional.where;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.tests.GradientProperties;
+import org.arcgrad.tests.property.DefaultKnobs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The published entry point on losses a user might write: right ones pass all three properties,
+ * and each kind of wrong one fails the property meant for it, with a seed and a replay line.
+ */
+@ExtendWith(DefaultKnobs.class)
+class GradientPropertiesTest {
+    private static final int N = 6;
+    private static final int C = 5;
+    private static final int D = 4;
+
+    /** The seed's ArcFace head with cross-entropy, th and mm included, written from primitives. */
+    private static Tensor arcFace(Tensor x, Tensor w, Tensor y) {
+        double m = 0.5;
+        Tensor cos = linear(normalize(x), normalize(w));
+        Tensor target = cosAdd(cos, m);
+        Tensor phi = where(cos.gt(Math.cos(Math.PI - m)), target, cos.sub(Math.sin(Math.PI - m) * m));
+        return crossEntropy(where(oneHot(y, C), phi, cos).scale(30), y);
+    }
+
+    private static GradientProperties declared(GradientProperties.Loss loss) {
+        return GradientProperties.of(loss).input("x", N, D).input("w", C, D).labels("y", N, C).tries(20);
+    }
+
+    @Test
+    void aRightMarginLossPassesAllThree() {
+        declared((tape, in) -> arcFace(in.get("x"), in.get("w"), in.get("y"))).cosineEdges("x", "w", "y").check();
+    }
+
+    @Test
+    void aWrongGradientFailsTheGradientPropertyWithAReplayLine() {
+        // x · detach(x) differentiates as x, the function itself as 2x: a user's mistake
+        AssertionError e = assertThrows(AssertionError.class, () -> declared((tape, in) -> in.get("x").mul(in.get("x").detach()).sum())
+                .checkGradients());
+        assertTrue(e.getMessage().contains("analytic gradient = central difference") && e.getMessage().contains("seed:")
+                && e.getMessage().contains("replay:"), e.getMessage());
+    }
+
+    @Test
+    void anInfiniteGradientAtCosineOneFailsTheEdgeProperty() {
+        // sin θ as sqrt(1 − cos²) without a clamp: its derivative is infinite at cos = ±1
+        AssertionError e = assertThrows(AssertionError.class, () -> declared((tape, in) -> {
+            Tensor cos = gather(linear(normalize(in.get("x")), normalize(in.get("w"))), in.get("y"));
+            return cos.square().rsub(1).sqrt().sum();
+        }).cosineEdges("x", "w", "y", 1, -1).checkEdges());
+        assertTrue(e.getMessage().contains("finite loss and gradients at the edges"), e.getMessage());
+    }
+
+    @Test
+    void anFp32OverflowFailsTheDeviceProperty() {
+        // the textbook softplus, log(exp(z) + 1), is finite in fp64 and Infinity in fp32 from z ≈ 88.7
+        AssertionError e = assertThrows(AssertionError.class, () -> declared((tape, in) ->
+                in.get("x").scale(256).exp().add(1).log().sum()).checkDevice());
+        assertTrue(e.getMessage().contains("OpenCL") && e.getMessage().contains("Infinity"), e.getMessage());
+    }
+
+    @Test
+    void detachedStatisticsPassWithHoldDetachedOnly() {
+        GradientProperties.Loss batchStatistic = (tape, in) -> in.get("x").mul(in.get("x").mean().square().detach()).sum();
+        assertThrows(AssertionError.class, () -> declared(batchStatistic).checkGradients());
+        declared(batchStatistic).holdDetached().checkGradients();
+    }
+
+    @Test
+    void fixedInputsAreFedAndNotDifferentiated() {
+        NDArray t = NDArray.of(Shape.of(1), 0.3);
+        declared((tape, in) -> in.get("x").mul(in.get("t")).square().sum()).fixed("t", t).checkGradients();
+        AssertionError e = assertThrows(AssertionError.class, () -> declared((tape, in) -> in.get("nope").sum()).checkGradients());
+        assertTrue(e.getMessage().contains("no input named \"nope\""), e.getMessage());
+    }
+}

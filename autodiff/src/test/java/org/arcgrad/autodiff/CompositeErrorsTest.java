@@ -67,4 +67,14 @@ class CompositeErrorsTest {
         assertTrue(m.contains("expects float operands") && m.contains("toFloat()"), m);
         y.toFloat().add(tape.input("x2", 4)); // the fix works
     }
+
+    @Test
+    void softplusNeedsAPositiveFiniteBeta() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 3);
+        for (double beta : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertStarts("softplus: beta must be positive and finite, got " + beta, message(() -> Functional.softplus(x, beta)));
+        }
+        Functional.softplus(x, Double.MIN_VALUE); // the smallest positive beta is still one
+    }
 }

@@ -48,4 +48,12 @@ class HoldDetachedTest {
         assertTrue(GradCheck.of(lse).holdDetached().check(x).passed());
         assertTrue(GradCheck.of(lse).holdDetached().elementwiseUpTo(4, 5).check(x).passed());
     }
+
+    @Test
+    void aFailureWithoutDetachGivesNoHint() {
+        GradientTable wrong = GradientTable.STANDARD.with(Op.EXP, (n, g) -> new Tensor[] {g.mul(n).scale(1.5)});
+        GradCheck.Report r = GradCheck.of((tape, a) -> a[0].exp().sum()).rules(wrong).check(x());
+        assertFalse(r.passed(), r.toString());
+        assertFalse(r.toString().contains("holdDetached"), r.toString());
+    }
 }

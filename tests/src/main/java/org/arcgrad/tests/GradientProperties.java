@@ -37,7 +37,8 @@ import org.arcgrad.tests.property.Property;
  *   <li>edges: at the edge cases (cosine edges on every row, zeros, ties, labels 0 and C − 1) the
  *       loss and every gradient are finite, on the interpreter and on the OpenCL device;</li>
  *   <li>device: the loss and its gradients computed by the OpenCL backend in fp32, under the CPU and
- *       the GPU kernel plan, agree with the fp64 interpreter within its rounding-noise tolerance.
+ *       the GPU kernel plan, agree with the fp64 interpreter within its rounding-noise tolerance,
+ *       on ordinary inputs (at the cosine edges the edge property holds the device to finite values).
  *       Without an OpenCL device this one is skipped with a line on standard error, unless
  *       {@link #requireDevice()}.</li>
  * </ol>
@@ -226,7 +227,10 @@ public final class GradientProperties {
             return;
         }
         for (PlanChoice plan : List.of(PlanChoice.CPU, PlanChoice.GPU)) {
-            config("OpenCL (" + plan + " plan) = interpreter").forAll(cases(0.5), c -> {
+            // Ordinary values only: at the cosine edges a loss is ill-conditioned on purpose (1 − c² of
+            // a cosine next to 1), where fp32 and fp64 part by more than rounding noise predicts;
+            // checkEdges holds the device to finite values there.
+            config("OpenCL (" + plan + " plan) = interpreter").forAll(cases(0), c -> {
                 Built b = build(c);
                 DeviceComparison.compare(b.outputs(), b.feeds(), new Random(c.seed()), DeviceComparison.under(plan))
                         .ifPresent(d -> {
@@ -275,7 +279,7 @@ public final class GradientProperties {
             }
             return new Case(m);
         });
-        if (edges == null) {
+        if (edges == null || edgeRows == 0) {
             return plain;
         }
         return Gen.zip(plain, org.arcgrad.tests.property.Gens.seeds(), (c, s) -> {

@@ -109,7 +109,7 @@ class GemmParamsValidationTest {
     void registerLimitsAreInclusive() {
         assertDoesNotThrow(() -> new GemmParams(32, 16, 16, 1, 1, 16, 16, 1, false, false)); // 32×16 = 512 accumulators
         rejects("register tile MWI×NWI = 64×16 = 1024 accumulators per work-item is more than 512",
-            () -> new GemmParams(64, 16, 16, 1, 1, 16, 16, 1, false, false));
+            () -> new GemmParams(128, 32, 16, 2, 2, 16, 16, 1, false, false));
         // the dot form keeps a float16 per element: 8×8 elements are exactly the 1024 floats allowed
         assertDoesNotThrow(() -> GemmTemplate.render(GemmVariant.NT, new GemmParams(8, 8, 16, 1, 1, 1, 16, 1, false, false),
             Epilogue.identity()));
@@ -159,5 +159,17 @@ class GemmParamsValidationTest {
         assertFalse(Epilogue.of("acc", "const float s").isIdentity(), "acc with a parameter still calls the epilogue");
         assertEquals("float f(float v) { return v; }", Epilogue.of("f(acc)").withPreamble("float f(float v) { return v; }").preamble());
         assertEquals("", Epilogue.of("acc").preamble());
+    }
+
+    @Test
+    void outerProductsSplatTheirScalarFactorExplicitly() {
+        // fma takes three operands of one type; a scalar a_i beside float4 columns must be splatted
+        // in the source, not left to a compiler that may or may not convert it
+        String local = GemmTemplate.render(GemmVariant.NN, new GemmParams(16, 16, 8, 4, 4, 4, 4, 4, true, false), Epilogue.identity())
+            .source();
+        assertTrue(local.contains("acc0_0 = fma((float4)(a0), b0, acc0_0);"), local);
+        String direct = GemmTemplate.render(GemmVariant.NN, new GemmParams(4, 16, 8, 1, 1, 8, 8, 2, false, false), Epilogue.identity())
+            .source();
+        assertTrue(direct.contains("acc0_0 = fma((float8)(a0), b0, acc0_0);"), direct);
     }
 }

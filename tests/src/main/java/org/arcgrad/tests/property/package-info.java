@@ -15,7 +15,9 @@
  *       shrunk case and the reason.</li>
  * </ul>
  *
- * <p>Replaying a failure: copy the "replay:" line of the report, e.g.
+ * <p>Replaying a failure: copy the "replay:" line of the report. In a project of your own it reads
+ * {@code mvn test -Dtest=MyLossTest#myLossHasRightGradientsEverywhere -Darcgrad.seed=430224115510617405}
+ * (-Darcgrad.replay.launcher=… sets another command); in arcgrad's own build, e.g.
  * {@code ./arcgrad test -pl tests -am -Dsurefire.failIfNoSpecifiedTests=false -Dtest=OpGradientPropertiesTest#zeroUpstreamGradientGivesExactlyZero -Darcgrad.seed=430224115510617405}.
  * Running every property harder: {@code -Darcgrad.tries=1000}.
  */

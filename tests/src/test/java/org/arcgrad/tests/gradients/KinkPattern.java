@@ -14,14 +14,16 @@ import org.arcgrad.autodiff.Tensor;
 
 /**
  * Tells whether a central difference straddled a kink. Random expressions contain clamp, max,
- * relu and where, whose branch can flip within a difference step of 1e-6 when a value happens to
- * lie that close to the switch (rare, but over thousands of tries it happens). Then the difference
- * averages two slopes and disagrees with the analytic gradient without any rule being wrong.
+ * relu, abs, maximum, minimum and where, whose branch can flip within a difference step of 1e-6
+ * when a value happens to lie that close to the switch (rare, but over thousands of tries it
+ * happens). Then the difference averages two slopes and disagrees with the analytic gradient
+ * without any rule being wrong.
  *
  * <p>The branch pattern of a forward graph is every comparison mask, every where mask, the side of
- * every clamp input relative to its bounds (below, at lo, inside, at hi, above) and every max's
- * argmax mask. If the pattern is the same at x − h·e_j, x and x + h·e_j, the function is smooth
- * along that segment and the difference is trustworthy; otherwise the case is discarded.
+ * every clamp input relative to its bounds (below, at lo, inside, at hi, above), every max's argmax
+ * mask, the sign of every abs input and which operand of every maximum and minimum is the larger.
+ * If the pattern is the same at x − h·e_j, x and x + h·e_j, the function is smooth along that
+ * segment and the difference is trustworthy; otherwise the case is discarded.
  */
 final class KinkPattern {
     private KinkPattern() {
@@ -38,6 +40,10 @@ final class KinkPattern {
                 patterns.add(n.input(0).eq(0));
             } else if (n.op() == Op.MAX) {
                 patterns.add(n.input(0).eq(n));
+            } else if (n.op() == Op.ABS) {
+                patterns.add(n.input(0).gt(0).sub(n.input(0).lt(0)));
+            } else if (n.op() == Op.MAXIMUM || n.op() == Op.MINIMUM) {
+                patterns.add(n.input(0).gt(n.input(1)).sub(n.input(0).lt(n.input(1))));
             } else if (n.op() == Op.CLAMP) {
                 Tensor x = n.input(0);
                 double lo = n.attrs().scalar(0);

@@ -69,8 +69,11 @@ class CustomLossOpsDeviceTest {
         Tensor seed = tape.labels("seed");
         Tensor x = tape.input("x", 37, 19);
         // used inside an expression, inside a reduction, and alone
-        Tensor[] outs = {tape.uniform(seed, 37, 19), x.add(tape.normal(seed, 37, 19)), tape.uniform(seed, 37, 19).sum(0, false),
-            tape.normal(seed, 3000)};
+        Tensor u = tape.uniform(seed, 37, 19);
+        // one draw read twice in one kernel, and a chain of locals after it
+        Tensor chained = u.add(u.square()).exp().add(1).log().sqrt().scale(3);
+        Tensor[] outs = {u, x.add(tape.normal(seed, 37, 19)), tape.uniform(seed, 37, 19).sum(0, false),
+            tape.normal(seed, 3000), chained};
         for (int s : new int[] {0, -1, 123456789}) {
             Map<Tensor, NDArray> feeds = Map.of(seed, NDArray.scalar(s), x, NDArray.zeros(Shape.of(37, 19)));
             NDArray[] ref = Interpreter.run(feeds, outs);
@@ -85,18 +88,23 @@ class CustomLossOpsDeviceTest {
             for (int i = 0; i < ref[3].size(); i++) {
                 assertEquals(ref[3].data()[i], dev[3].data()[i], 1e-5 * Math.max(1, Math.abs(ref[3].data()[i])), "normal " + i);
             }
+            for (int i = 0; i < ref[4].size(); i++) {
+                assertEquals(ref[4].data()[i], dev[4].data()[i], 1e-5 * Math.max(1, Math.abs(ref[4].data()[i])), "chained " + i);
+            }
         }
     }
 
     @ParameterizedTest(name = "{0} plan")
     @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void labelAndIndexMasksAreExact(PlanChoice plan) {
-        int n = 19;
+        int n = 32;
         Tape tape = new Tape();
         Tensor y = tape.labels("y", n);
         Tensor same = y.reshape(n, 1).eq(y.reshape(1, n));
+        // sums down the columns run in lanes on the CPU plan: labels and arange read as vectors there
         Tensor[] outs = {same, y.reshape(n, 1).ne(y.reshape(1, n)), same.mul(tape.triu(n, 1)), tape.eye(n), tape.tril(n, -2),
-            tape.arange(n), y.toFloat().mul(2), same.sum(1, false)};
+            tape.arange(n), y.toFloat().mul(2), same.sum(1, false), same.sum(0, false), tape.triu(n, 1).sum(0, false),
+            tape.arange(n).reshape(1, n).mul(same).sum(0, false)};
         double[] labels = new double[n];
         for (int i = 0; i < n; i++) {
             labels[i] = (i * 7) % 5;
@@ -117,7 +125,7 @@ class CustomLossOpsDeviceTest {
     @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void gatherRowsWithRepeatsForwardAndBackward(PlanChoice plan) {
         int c = 7;
-        int d = 33;
+        int d = 48;
         int[] idx = {6, 0, 3, 3, 0, 0, 5, 6, 1, 3, 3};
         Tape tape = new Tape();
         Tensor w = tape.param("w", c, d);
@@ -134,6 +142,10 @@ class CustomLossOpsDeviceTest {
         feeds.put(i, vector(id));
         feeds.put(up, NDArray.uniform(Shape.of(idx.length, d), -1, 1, new java.util.Random(3)));
         NDArray[] dev = device(plan, feeds, rows, gw);
+        // summed down the rows: the CPU plan reads the gathered rows sixteen columns at a time
+        Tensor columnSums = rows.sum(0, false);
+        DeviceAgreement.assertDeviceMatchesInterpreter(java.util.List.of(columnSums, tape.grad(columnSums.square().sum(), w)[0]), feeds,
+                plan, new java.util.Random(5), k -> k == 0 ? "column sums of gathered rows" : "their gradient", tape.dump());
         for (int r = 0; r < idx.length; r++) {
             for (int j = 0; j < d; j++) {
                 assertEquals((float) feeds.get(w).get(idx[r], j), dev[0].get(r, j), 0.0, "row " + r + " col " + j);

@@ -22,8 +22,10 @@ class FailureReportTest {
         assertTrue(m.contains("property \"ints stay below 700\" failed at try "), m);
         assertTrue(m.matches("(?s).*failed at try \\d+ of 100 \\(size \\d+\\).*"), m);
         assertTrue(m.contains("seed:     31337"), m);
-        assertTrue(m.contains("replay:   ./arcgrad test -pl tests -am -Dsurefire.failIfNoSpecifiedTests=false "
-                + "-Dtest=FailureReportTest#theMessageNamesEverythingNeededToReplayAndFix -Darcgrad.seed=31337"), m);
+        // the launcher is the build's (./arcgrad test ... here, set in the surefire configuration) or Maven's
+        String launcher = System.getProperty(ReplayCommand.LAUNCHER_PROPERTY, ReplayCommand.DEFAULT_LAUNCHER);
+        assertTrue(m.contains("replay:   " + launcher
+                + " -Dtest=FailureReportTest#theMessageNamesEverythingNeededToReplayAndFix -Darcgrad.seed=31337"), m);
         assertTrue(m.contains("original: "), m);
         assertTrue(m.contains("shrunk:   700\n"), m);
         assertTrue(m.contains("reason:   saw 700"), m);
@@ -67,5 +69,19 @@ class FailureReportTest {
         AssertionError e = assertThrows(AssertionError.class, () -> Property.named("ints below " + bound).seed(3L)
                 .forAll(Gens.ints(0, 1000), x -> assertTrue(x < bound)));
         assertTrue(e.getMessage().contains("-Dtest=FailureReportTest#theReplayCommandFindsParameterizedTestsToo "), e.getMessage());
+    }
+
+    @Test
+    void withoutALauncherTheReplayLineIsMavens() {
+        String saved = System.getProperty(ReplayCommand.LAUNCHER_PROPERTY);
+        System.clearProperty(ReplayCommand.LAUNCHER_PROPERTY);
+        try {
+            assertTrue(ReplayCommand.of(5, null).startsWith("mvn test -Dtest=FailureReportTest#withoutALauncherTheReplayLineIsMavens "
+                    + "-Darcgrad.seed=5"), ReplayCommand.of(5, null));
+        } finally {
+            if (saved != null) {
+                System.setProperty(ReplayCommand.LAUNCHER_PROPERTY, saved);
+            }
+        }
     }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                         + " SGD with Nesterov momentum 0.9 and weight decay 5e-4, one-cycle to lr 0.1, batch 256, 10 epochs.",
                 "Writes DIR/metrics.json, DIR/curves.png, DIR/cosines.png, DIR/weights/*.npy (with load_in_pytorch.py)"
                         + " and DIR/checkpoint.npz after every epoch (atomically).",
-                "Exit codes: 0 done, 1 the loss became NaN or infinite (the last checkpoint is kept), 2 bad input."})
+                "Exit codes: 0 done, 1 the loss became NaN or infinite (the last checkpoint is kept), 2 bad input or environment,",
+                "3 out of Java heap memory, 4 an internal error (ARCGRAD_DEBUG=1 prints its stack trace)."})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

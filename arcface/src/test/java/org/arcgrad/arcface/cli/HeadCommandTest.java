@@ -160,6 +160,26 @@ class HeadCommandTest {
     }
 
     @Test
+    void aBadEnvironmentVariableIsOneLineAndExitTwo() {
+        String saved = System.getProperty("arcgrad.cache");
+        System.setProperty("arcgrad.cache", "maybe"); // what ARCGRAD_CACHE=maybe sets
+        CliRun r;
+        try {
+            r = run(args());
+        } finally {
+            if (saved == null) {
+                System.clearProperty("arcgrad.cache");
+            } else {
+                System.setProperty("arcgrad.cache", saved);
+            }
+        }
+        assertEquals(2, r.code(), r.err());
+        assertEquals("arcgrad: ARCGRAD_CACHE=maybe is not understood; use ARCGRAD_CACHE=off to turn the kernel cache off, "
+                + "or leave it unset\n", r.err().replace("\r", ""));
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
     void helpListsEveryOptionWithItsDefault() {
         CliRun r = run("head", "--help");
         assertEquals(0, r.code());

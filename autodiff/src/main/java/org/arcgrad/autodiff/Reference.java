@@ -191,22 +191,20 @@ final class Reference {
     }
 
     static NDArray randomUniform(Tensor node, NDArray[] in) {
-        int seed = (int) in[0].item();
-        int stream = (int) node.attrs().scalar(0);
-        double[] y = new double[node.shape().size()];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = Philox.uniform(Philox.draw(i, stream, seed)[0]);
-        }
-        return NDArray.of(node.shape(), y);
+        return draws(node, in, words -> Philox.uniform(words[0]));
     }
 
     static NDArray randomNormal(Tensor node, NDArray[] in) {
+        return draws(node, in, words -> Philox.normal(words[0], words[1]));
+    }
+
+    /** Element i is {@code value} of the Philox draw of (i, the node's stream, the fed seed). */
+    private static NDArray draws(Tensor node, NDArray[] in, java.util.function.ToDoubleFunction<int[]> value) {
         int seed = (int) in[0].item();
         int stream = (int) node.attrs().scalar(0);
         double[] y = new double[node.shape().size()];
         for (int i = 0; i < y.length; i++) {
-            int[] words = Philox.draw(i, stream, seed);
-            y[i] = Philox.normal(words[0], words[1]);
+            y[i] = value.applyAsDouble(Philox.draw(i, stream, seed));
         }
         return NDArray.of(node.shape(), y);
     }

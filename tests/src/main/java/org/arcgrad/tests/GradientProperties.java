@@ -313,11 +313,8 @@ public final class GradientProperties {
         GradCheck check = GradCheck.of((tape, args) -> {
             Map<String, Tensor> byName = new LinkedHashMap<>();
             for (Declared d : inputs) {
-                byName.put(d.name(), switch (d.kind()) {
-                    case DIFFERENTIABLE -> args[differentiable.indexOf(d.name())];
-                    case FIXED -> tape.input(d.name(), c.values().get(d.name()).shape().dims());
-                    case LABELS -> tape.labels(d.name(), c.values().get(d.name()).shape().dims());
-                });
+                byName.put(d.name(), d.kind() == Kind.DIFFERENTIABLE ? args[differentiable.indexOf(d.name())]
+                        : source(tape, d, c.values().get(d.name()).shape()));
             }
             return loss.build(tape, new Inputs(byName));
         }).tolerances(atol, rtol);
@@ -344,11 +341,7 @@ public final class GradientProperties {
         List<String> names = new ArrayList<>(List.of("loss"));
         for (Declared d : inputs) {
             NDArray v = c.values().get(d.name()).copy();
-            Tensor t = switch (d.kind()) {
-                case DIFFERENTIABLE -> tape.param(d.name(), v.shape().dims());
-                case FIXED -> tape.input(d.name(), v.shape().dims());
-                case LABELS -> tape.labels(d.name(), v.shape().dims());
-            };
+            Tensor t = source(tape, d, v.shape());
             if (d.kind() == Kind.DIFFERENTIABLE) {
                 params.add(t);
                 names.add("gradient of " + d.name());
@@ -366,6 +359,15 @@ public final class GradientProperties {
         List<Tensor> outputs = new ArrayList<>(List.of(out));
         outputs.addAll(List.of(tape.grad(scalar, params.toArray(new Tensor[0]))));
         return new Built(outputs, names, feeds);
+    }
+
+    /** The tape source of a declared input: a parameter, a fed float input or fed labels. */
+    private static Tensor source(Tape tape, Declared d, Shape shape) {
+        return switch (d.kind()) {
+            case DIFFERENTIABLE -> tape.param(d.name(), shape.dims());
+            case FIXED -> tape.input(d.name(), shape.dims());
+            case LABELS -> tape.labels(d.name(), shape.dims());
+        };
     }
 
     private static void assertFinite(NDArray[] values, Built b, String where) {

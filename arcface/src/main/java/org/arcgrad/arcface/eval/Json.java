@@ -48,41 +48,41 @@ public final class Json {
      */
     public static List<String> nullNonFinite(JsonNode tree) {
         List<String> paths = new ArrayList<>();
-        nullNonFinite(tree, "$", paths);
+        scan(tree, "$", paths, true);
         return paths;
     }
 
-    private static void nullNonFinite(JsonNode node, String path, List<String> paths) {
+    /** Adds the paths of the NaNs and infinities below {@code node}; with {@code replace}, sets them to null there. */
+    private static void scan(JsonNode node, String path, List<String> paths, boolean replace) {
         if (node instanceof ObjectNode object) {
             for (Map.Entry<String, JsonNode> e : object.properties()) {
-                String at = path + "." + e.getKey();
-                if (isNonFinite(e.getValue())) {
-                    paths.add(at + ": " + e.getValue().doubleValue());
+                if (visit(e.getValue(), path + "." + e.getKey(), paths, replace)) {
                     e.setValue(object.nullNode());
-                } else {
-                    nullNonFinite(e.getValue(), at, paths);
                 }
             }
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                String at = path + "[" + i + "]";
-                if (isNonFinite(array.get(i))) {
-                    paths.add(at + ": " + array.get(i).doubleValue());
+                if (visit(array.get(i), path + "[" + i + "]", paths, replace)) {
                     array.set(i, array.nullNode());
-                } else {
-                    nullNonFinite(array.get(i), at, paths);
                 }
             }
         }
     }
 
-    private static boolean isNonFinite(JsonNode node) {
-        return node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue());
+    /** Records {@code node} when it is non-finite (true: the caller replaces it), else scans below it. */
+    private static boolean visit(JsonNode node, String path, List<String> paths, boolean replace) {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            paths.add(path + ": " + node.doubleValue());
+            return replace;
+        }
+        scan(node, path, paths, replace);
+        return false;
     }
 
     /** The tree as text in our layout; a NaN or infinity still in it is refused with its path. */
     public static String text(JsonNode tree) {
-        List<String> nonFinite = isNonFinite(tree) ? List.of("$: " + tree.doubleValue()) : nullNonFinite(tree.deepCopy());
+        List<String> nonFinite = new ArrayList<>();
+        visit(tree, "$", nonFinite, false);
         if (!nonFinite.isEmpty()) {
             throw new IllegalArgumentException(nonFinite.get(0) + " has no JSON form");
         }

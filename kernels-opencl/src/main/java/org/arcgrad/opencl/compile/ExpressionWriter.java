@@ -77,19 +77,27 @@ final class ExpressionWriter {
 
     /** A read of a buffer at {@code offset}: a vector load, or a broadcast, in vector code. */
     private String load(Tensor n, Ix offset) {
-        String at = argument(n) + "[" + offset.c() + "]";
+        return read(n, offset.c(), lanes == null ? null : offset.coefficientOf(lanes.var()));
+    }
+
+    /**
+     * {@code n}'s buffer at the C offset {@code offset}, which moves by {@code step} per lane in
+     * vector code: a broadcast for 0, a vector load for 1 (integers converted to floats); anything
+     * else cannot be vectorized.
+     */
+    private String read(Tensor n, String offset, Long step) {
+        String at = argument(n) + "[" + offset + "]";
         if (lanes == null) {
             return at;
         }
-        Long step = offset.coefficientOf(lanes.var());
         if (step != null && step == 0) {
             return lanes.splat(at);
         }
         if (step != null && step == 1) {
-            String v = "vload" + lanes.width() + "(0, " + argument(n) + " + " + offset.c() + ")";
+            String v = "vload" + lanes.width() + "(0, " + argument(n) + " + " + offset + ")";
             return n.dtype() == DType.INT ? "convert_" + lanes.floats() + "(" + v + ")" : v;
         }
-        throw new VectorizeException(n.describe() + " is read at " + offset.c() + ", not contiguous across lanes");
+        throw new VectorizeException(n.describe() + " is read at " + offset + ", not contiguous across lanes");
     }
 
     private String computeOp(Tensor n, Index at) {
@@ -149,19 +157,16 @@ final class ExpressionWriter {
         Tensor idx = fedLabels(n, n.input(1));
         Ix position = at.withoutLastAxis(idx.shape()).linear();
         Ix column = at.lastAxis();
-        String row = argument(idx) + "[" + position.c() + "]";
-        String offset = "(" + row + ")*" + w.shape().dim(1) + "+" + column.c();
+        String offset = "(" + argument(idx) + "[" + position.c() + "])*" + w.shape().dim(1) + "+" + column.c();
         return local(n, at, () -> {
             if (lanes == null) {
-                return argument(w) + "[" + offset + "]";
+                return read(w, offset, null);
             }
             Long rowStep = position.coefficientOf(lanes.var());
-            Long columnStep = column.coefficientOf(lanes.var());
-            if (rowStep == null || rowStep != 0 || columnStep == null || columnStep > 1) {
-                throw new VectorizeException("gatherRows of " + w.describe() + " varies across lanes in a way vectors cannot follow");
+            if (rowStep == null || rowStep != 0) {
+                throw new VectorizeException("gatherRows of " + w.describe() + " reads another row in each lane");
             }
-            return columnStep == 0 ? lanes.splat(argument(w) + "[" + offset + "]")
-                    : "vload" + lanes.width() + "(0, " + argument(w) + " + " + offset + ")";
+            return read(w, offset, column.coefficientOf(lanes.var()));
         });
     }
 
@@ -186,38 +191,33 @@ final class ExpressionWriter {
         if (lanes != null) {
             throw new VectorizeException("random numbers are drawn one work-item at a time");
         }
-        String key = n.id() + "@" + at.key();
-        String known = memo.get(key);
-        if (known != null) {
-            return known;
-        }
-        Tensor seed = fedLabels(n, n.input(0));
-        String p = prefix + locals++;
-        out.append(indent).append("uint ").append(p).append("c0 = (uint)(").append(at.linear().c()).append("), ")
-                .append(p).append("c1 = ").append((int) n.attrs().scalar(0)).append("u, ")
-                .append(p).append("c2 = 0u, ").append(p).append("c3 = 0u, ")
-                .append(p).append("k0 = (uint)(").append(argument(seed)).append("[0]), ").append(p).append("k1 = 0u;\n");
-        out.append(indent).append("for (int ").append(p).append("r = 0; ").append(p).append("r < ").append(Philox.ROUNDS)
-                .append("; ").append(p).append("r++) {\n");
-        String in = indent + "    ";
-        out.append(in).append("const uint ").append(p).append("h0 = mul_hi(").append(hex(Philox.M0)).append(", ").append(p).append("c0), ")
-                .append(p).append("l0 = ").append(hex(Philox.M0)).append(" * ").append(p).append("c0;\n");
-        out.append(in).append("const uint ").append(p).append("h1 = mul_hi(").append(hex(Philox.M1)).append(", ").append(p).append("c2), ")
-                .append(p).append("l1 = ").append(hex(Philox.M1)).append(" * ").append(p).append("c2;\n");
-        out.append(in).append(p).append("c0 = ").append(p).append("h1 ^ ").append(p).append("c1 ^ ").append(p).append("k0; ")
-                .append(p).append("c1 = ").append(p).append("l1; ")
-                .append(p).append("c2 = ").append(p).append("h0 ^ ").append(p).append("c3 ^ ").append(p).append("k1; ")
-                .append(p).append("c3 = ").append(p).append("l0;\n");
-        out.append(in).append(p).append("k0 += ").append(hex(Philox.W0)).append("; ")
-                .append(p).append("k1 += ").append(hex(Philox.W1)).append(";\n");
-        out.append(indent).append("}\n");
-        String value = n.op() == Op.RANDOM_UNIFORM
-                ? "((float)(" + p + "c0 >> 8) * 0x1.0p-24f)"
-                : "(sqrt(-2.0f * log((float)((" + p + "c0 >> 8) + 1u) * 0x1.0p-24f)) * cospi(2.0f * ((float)(" + p + "c1 >> 8) * 0x1.0p-24f)))";
-        String name = prefix + locals++;
-        out.append(indent).append("const float ").append(name).append(" = ").append(value).append(";\n");
-        memo.put(key, name);
-        return name;
+        return local(n, at, () -> {
+            Tensor seed = fedLabels(n, n.input(0));
+            String p = prefix + locals++;
+            out.append(indent).append("uint ").append(p).append("c0 = (uint)(").append(at.linear().c()).append("), ")
+                    .append(p).append("c1 = ").append((int) n.attrs().scalar(0)).append("u, ")
+                    .append(p).append("c2 = 0u, ").append(p).append("c3 = 0u, ")
+                    .append(p).append("k0 = (uint)(").append(argument(seed)).append("[0]), ").append(p).append("k1 = 0u;\n");
+            out.append(indent).append("for (int ").append(p).append("r = 0; ").append(p).append("r < ").append(Philox.ROUNDS)
+                    .append("; ").append(p).append("r++) {\n");
+            String in = indent + "    ";
+            out.append(in).append("const uint ").append(p).append("h0 = mul_hi(").append(hex(Philox.M0)).append(", ").append(p)
+                    .append("c0), ").append(p).append("l0 = ").append(hex(Philox.M0)).append(" * ").append(p).append("c0;\n");
+            out.append(in).append("const uint ").append(p).append("h1 = mul_hi(").append(hex(Philox.M1)).append(", ").append(p)
+                    .append("c2), ").append(p).append("l1 = ").append(hex(Philox.M1)).append(" * ").append(p).append("c2;\n");
+            out.append(in).append(p).append("c0 = ").append(p).append("h1 ^ ").append(p).append("c1 ^ ").append(p).append("k0; ")
+                    .append(p).append("c1 = ").append(p).append("l1; ")
+                    .append(p).append("c2 = ").append(p).append("h0 ^ ").append(p).append("c3 ^ ").append(p).append("k1; ")
+                    .append(p).append("c3 = ").append(p).append("l0;\n");
+            out.append(in).append(p).append("k0 += ").append(hex(Philox.W0)).append("; ")
+                    .append(p).append("k1 += ").append(hex(Philox.W1)).append(";\n");
+            out.append(indent).append("}\n");
+            // the draw's words are unique to this local, so value numbering never merges two draws
+            return n.op() == Op.RANDOM_UNIFORM
+                    ? "((float)(" + p + "c0 >> 8) * 0x1.0p-24f)"
+                    : "(sqrt(-2.0f * log((float)((" + p + "c0 >> 8) + 1u) * 0x1.0p-24f)) * cospi(2.0f * ((float)(" + p
+                            + "c1 >> 8) * 0x1.0p-24f)))";
+        });
     }
 
     private static String hex(int word) {

@@ -8,15 +8,14 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.arcgrad.arcface.cli.DeviceOption;
 import org.arcgrad.arcface.heads.ArcFace;
 import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.bench.PythonPeer;
-import org.arcgrad.opencl.runtime.CacheSettings;
 import org.arcgrad.opencl.runtime.DeviceContext;
-import org.arcgrad.opencl.runtime.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,8 +69,7 @@ public final class HeadBenchmark implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int threads = Runtime.getRuntime().availableProcessors();
         List<Timing> ours = new ArrayList<>();
-        try (DeviceContext context = DeviceContext.open(device == null ? Devices.choose() : Devices.choose(device),
-                CacheSettings.fromEnvironment())) {
+        try (DeviceContext context = DeviceOption.open(device)) {
             out.printf("arcgrad: %s, %d cores; N=%d D=%d, ArcFace s=30 m=0.5; %d warm-up + %d timed steps%n",
                     context.device().name(), threads, batch, dim, warmup, reps);
             out.flush();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.arcgrad.arcface.cli.DeviceOption;
 import org.arcgrad.arcface.data.EpochPermutation;
 import org.arcgrad.arcface.data.FashionMnist;
 import org.arcgrad.arcface.eval.EpochRecord;
@@ -27,9 +28,7 @@ import org.arcgrad.arcface.train.Trainer;
 import org.arcgrad.arcface.train.TrainingListener;
 import org.arcgrad.arcface.train.WeightsExport;
 import org.arcgrad.opencl.bench.PythonPeer;
-import org.arcgrad.opencl.runtime.CacheSettings;
 import org.arcgrad.opencl.runtime.DeviceContext;
-import org.arcgrad.opencl.runtime.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -92,8 +91,7 @@ public final class TrainBenchmark implements Callable<Integer> {
 
         double[] torchSeconds = new double[epochs];
         double[] torchLoss = new double[epochs];
-        try (DeviceContext context = DeviceContext.open(device == null ? Devices.choose() : Devices.choose(device),
-                CacheSettings.fromEnvironment());
+        try (DeviceContext context = DeviceOption.open(device);
              LockstepPeer peer = noTorch ? null : startPeer(fm)) {
             w.printf("arcgrad: %s; PyTorch: %s%n", context.device().name(), peer == null ? "not run (--no-torch)" : peer.info());
             w.printf("recipe: %s, %s, %s, %s, batch %d, %d epochs; same initial weights and batch order on both sides%n",

@@ -64,6 +64,12 @@ final class ConsoleProgress implements TrainingListener {
     }
 
     @Override
+    public void interrupted() {
+        bar.setExtraMessage("stopped");
+        bar.close();
+    }
+
+    @Override
     public void epochDone(EpochRecord r, Path checkpoint) {
         if (!Double.isNaN(r.testAccuracy())) {
             out.printf("          test accuracy %.4f, verification accuracy %.4f%n", r.testAccuracy(), r.verificationAccuracy());

@@ -31,6 +31,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder. Default: /usr/share/datasets/fashion-mnist.")
     private Path data;
 
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue from DIR/checkpoint.npz of a stopped demo.")
+    private Path resume;
+
     @Override
     public Integer call() {
         if (epochs < 1) {
@@ -41,7 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (data != null) {
             choice.folder = data;
         }
-        return TrainingRun.run("demo", new Recipe().epochs(epochs), new HeadOptions(), choice, device, out, null,
-                spec.commandLine().getOut(), spec.commandLine().getErr());
+        return TrainingRun.run("demo", new Recipe().epochs(epochs), new HeadOptions(), choice, device, out, resume,
+                CommandArgs.of(spec), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

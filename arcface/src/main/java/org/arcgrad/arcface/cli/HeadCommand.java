@@ -4,18 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.arcgrad.arcface.HeadComputation;
 import org.arcgrad.arcface.HeadResult;
 import org.arcgrad.arcface.heads.MarginHead;
-import org.arcgrad.arcface.io.AtomicFiles;
+import org.arcgrad.opencl.files.AtomicFiles;
 import org.arcgrad.arcface.npy.NpyArray;
 import org.arcgrad.arcface.npy.NpyWriter;
-import org.arcgrad.opencl.runtime.CacheSettings;
+import org.arcgrad.opencl.files.TemporaryFiles;
 import org.arcgrad.opencl.runtime.DeviceContext;
-import org.arcgrad.opencl.runtime.Devices;
-import org.arcgrad.opencl.runtime.OpenClException;
+import org.arcgrad.opencl.runtime.DeviceOutOfMemoryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,8 +31,12 @@ import picocli.CommandLine.Spec;
         description = {"Run a margin head + mean cross-entropy, forward and backward, on .npy arrays.",
                 "Writes DIR/logits.npy (float32 N×C), DIR/loss.npy (float32, shape ()), DIR/grad_x.npy (float32 N×D)"
                         + " and DIR/grad_w.npy (float32, W's shape).",
-                "Bad input exits with code 2 and writes nothing."})
+                "Exit codes: 0 done, 2 bad input or environment (nothing is written), 3 out of memory (Java heap or device),",
+                "4 an internal error (ARCGRAD_DEBUG=1 prints its stack trace)."})
 public final class HeadCommand implements Callable<Integer> {
+    /** The files written into --out, in this order. */
+    private static final List<String> OUTPUTS = List.of("logits.npy", "loss.npy", "grad_x.npy", "grad_w.npy");
+
     @Spec
     private CommandSpec spec;
 
@@ -82,9 +86,7 @@ public final class HeadCommand implements Callable<Integer> {
             throw new BadInputException("--k: " + w + " has " + in.wRows() + " rows, not a multiple of K = " + perClass);
         }
         in.checkLabels(labels, in.wRows() / perClass);
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new BadInputException("--out: " + out + " exists and is not a folder");
-        }
+        OutputCheck.check("--out", out, OUTPUTS.stream().map(out::resolve).toList());
         HeadComputation computation = new HeadComputation(head, in.n(), in.d(), in.wRows());
         HeadResult r = backend == Backend.interpreter
                 ? computation.onInterpreter(in.x(), in.w(), in.labels())
@@ -94,26 +96,28 @@ public final class HeadCommand implements Callable<Integer> {
     }
 
     private HeadResult onDevice(HeadComputation computation, HeadInputs in) {
-        try (DeviceContext context = DeviceContext.open(device == null ? Devices.choose() : Devices.choose(device),
-                CacheSettings.fromEnvironment())) {
+        try (DeviceContext context = DeviceOption.open(device)) {
             return computation.onDevice(context, in.x(), in.w(), in.labels());
-        } catch (OpenClException e) {
-            throw new BadInputException("--device: " + e.getMessage().lines().findFirst().orElse("")
-                    + (device == null ? " (or run with --backend interpreter)" : ""));
+        } catch (DeviceOutOfMemoryException e) {
+            throw OutOfMemoryFailure.onDevice(e, "the head keeps W and grad W (each " + OutOfMemoryFailure.size(in.wRows(), in.d())
+                    + ") and several N×C tensors such as the logits (each " + OutOfMemoryFailure.size(in.n(), computation.classes()) + ")",
+                    "use fewer classes (rows of " + w + ") or fewer embeddings (rows of " + x + "), a device with more memory"
+                            + " (--device), or --backend interpreter (Java heap, fp64)");
         }
     }
 
     private void write(HeadResult r, HeadInputs in, int classes) {
         Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
-        files.put(out.resolve("logits.npy"), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.n(), classes}, r.logits())));
-        files.put(out.resolve("loss.npy"), NpyWriter.content(NpyArray.ofFloat32(new int[0], new float[] {r.loss()})));
-        files.put(out.resolve("grad_x.npy"), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.n(), in.d()}, r.gradX())));
-        files.put(out.resolve("grad_w.npy"), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.wRows(), in.d()}, r.gradW())));
+        files.put(out.resolve(OUTPUTS.get(0)), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.n(), classes}, r.logits())));
+        files.put(out.resolve(OUTPUTS.get(1)), NpyWriter.content(NpyArray.ofFloat32(new int[0], new float[] {r.loss()})));
+        files.put(out.resolve(OUTPUTS.get(2)), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.n(), in.d()}, r.gradX())));
+        files.put(out.resolve(OUTPUTS.get(3)), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.wRows(), in.d()}, r.gradW())));
         try {
             Files.createDirectories(out);
+            TemporaryFiles.removeStale(out);
             AtomicFiles.writeAll(files);
         } catch (IOException e) {
-            throw new BadInputException("--out: cannot write to " + out + ": " + e.getMessage());
+            throw new BadInputException("--out: cannot write to " + out + ": " + IoMessages.describe(e));
         }
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     /** Exit code for bad input: a missing file, a wrong shape or dtype, an out-of-range option, a bad environment variable. */
     public static final int BAD_INPUT = 2;
-    /** Exit code when the JVM ran out of heap memory. */
+    /** Exit code when the JVM ran out of heap memory, or the device out of its memory. */
     public static final int OUT_OF_MEMORY = 3;
     /** Exit code for a failure the command did not foresee (a bug, or a fault of the platform). */
     public static final int INTERNAL = 4;
@@ -36,23 +36,47 @@ public final class Main implements Runnable {
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return BAD_INPUT;
         });
+        // The environment is checked once, before any command works (help needs no valid environment).
+        cl.setExecutionStrategy(parseResult -> {
+            Integer help = CommandLine.executeHelpRequest(parseResult);
+            if (help != null) {
+                return help;
+            }
+            try {
+                EnvironmentCheck.run();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ExecutionException(cl, e.getMessage(), e);
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         // Whatever a command did not handle itself ends as one line and a documented code.
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean badInput = ex instanceof IllegalArgumentException || ex instanceof BadInputException;
-            commandLine.getErr().println("arcgrad: " + (badInput ? "" : "internal error, " + ex.getClass().getSimpleName() + ": ")
-                    + ex.getMessage());
+            boolean outOfMemory = ex instanceof OutOfMemoryFailure;
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": "
+                    + (badInput || outOfMemory ? "" : "internal error, " + ex.getClass().getSimpleName() + ": ")
+                    + String.join(" ", String.valueOf(ex.getMessage()).lines().toList()));
             if (debug()) {
                 ex.printStackTrace(commandLine.getErr());
-            } else if (!badInput) {
-                commandLine.getErr().println("arcgrad: run again with " + ENV_DEBUG + "=1 for the stack trace");
+            } else if (!badInput && !outOfMemory) {
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": run again with " + ENV_DEBUG
+                        + "=1 for the stack trace");
             }
-            return badInput ? BAD_INPUT : INTERNAL;
+            return badInput ? BAD_INPUT : outOfMemory ? OUT_OF_MEMORY : INTERNAL;
         });
         return cl;
     }
 
     static boolean debug() {
         return "1".equals(System.getenv(ENV_DEBUG));
+    }
+
+    /** What {@value #ENV_DEBUG} may be: unset or empty, 0 or 1. */
+    static void checkDebugVariable(String value) {
+        if (value != null && !value.isBlank() && !value.trim().equals("0") && !value.trim().equals("1")) {
+            throw new IllegalArgumentException(ENV_DEBUG + "=" + value + " is not understood; use " + ENV_DEBUG
+                    + "=1 to print stack traces, or leave it unset");
+        }
     }
 
     public static void main(String[] args) {

@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
                         + " SGD with Nesterov momentum 0.9 and weight decay 5e-4, one-cycle to lr 0.1, batch 256, 10 epochs.",
                 "Writes DIR/metrics.json, DIR/curves.png, DIR/cosines.png, DIR/weights/*.npy (with load_in_pytorch.py)"
                         + " and DIR/checkpoint.npz after every epoch (atomically).",
+                "Ctrl-C (or SIGTERM) stops at the next step and prints the --resume command that continues; a second Ctrl-C quits at once.",
                 "Exit codes: 0 done, 1 the loss became NaN or infinite (the last checkpoint is kept), 2 bad input or environment,",
-                "3 out of Java heap memory, 4 an internal error (ARCGRAD_DEBUG=1 prints its stack trace)."})
+                "3 out of memory (Java heap or device), 4 an internal error (ARCGRAD_DEBUG=1 prints its stack trace),",
+                "130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM."})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -102,7 +104,8 @@ public final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return Main.BAD_INPUT;
         }
-        return TrainingRun.run("train", recipe, head, data, device, out, resume, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return TrainingRun.run("train", recipe, head, data, device, out, resume, CommandArgs.of(spec),
+                spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     private Recipe recipe() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.arcgrad.arcface.data.DataNotFoundException;
 import org.arcgrad.arcface.data.Samples;
 import org.arcgrad.arcface.data.TrainTestSplit;
@@ -16,16 +17,18 @@ import org.arcgrad.arcface.train.Network;
 import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.arcface.train.SettingsMismatchException;
 import org.arcgrad.arcface.train.Trainer;
-import org.arcgrad.opencl.runtime.CacheSettings;
+import org.arcgrad.arcface.train.TrainingInterruptedException;
 import org.arcgrad.opencl.runtime.DeviceContext;
-import org.arcgrad.opencl.runtime.Devices;
-import org.arcgrad.opencl.runtime.OpenClException;
+import org.arcgrad.opencl.runtime.DeviceOutOfMemoryException;
 
 /**
  * One training run from the command line, shared by {@code train} and {@code demo}: opens the
  * device, loads the data, trains with a console progress bar and prints the summary. Returns the
  * exit code: 0, {@link Main#BAD_INPUT} for input the user can fix (options, data, device,
- * checkpoint), {@link #DIVERGED} when the loss went NaN or infinite.
+ * checkpoint, an output folder that cannot be written), {@link #DIVERGED} when the loss went NaN or
+ * infinite, 130 / 143 when SIGINT / SIGTERM stopped it at a step boundary (see {@link StopSignals}).
+ * Device out-of-memory ends as an {@link OutOfMemoryFailure}, anything unforeseen goes to
+ * {@link Main}'s handler.
  */
 final class TrainingRun {
     /** Exit code when training stopped on a non-finite loss. */
@@ -35,54 +38,75 @@ final class TrainingRun {
     }
 
     static int run(String command, Recipe recipe, HeadOptions headOptions, DataChoice data, String device, Path out, Path resume,
-                   PrintWriter stdout, PrintWriter stderr) {
-        try {
-            MarginHead head = headOptions.build();
-            recipe.loss(headOptions.describe()).dataset(data.describe(recipe.seed()));
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new BadInputException("--out: " + out + " exists and is not a folder");
-            }
-            if (resume != null && !Files.isRegularFile(resume)) {
-                throw new BadInputException("--resume: " + resume + ": no such checkpoint file");
-            }
-            TrainTestSplit<? extends Samples> split = data.load(recipe.seed());
-            Network network = recipe.network(split.train().dim(), head, split.train().classes(), headOptions.choice().rowsPerClass());
-            try (DeviceContext context = DeviceContext.open(device == null ? Devices.choose() : Devices.choose(device),
-                    CacheSettings.fromEnvironment())) {
-                stdout.printf("arcgrad %s: %s on %s (%d train, %d test samples), %s, %s%n", command, network.backbone().describe(),
-                        recipe.settings().get("dataset"), split.train().size(), split.test().size(), recipe.settings().get("loss"),
-                        recipe.settings().get("optimizer"));
-                stdout.printf("device: %s; %s, %d epochs of batch %d, seed %d%n", context.device().name(),
-                        recipe.settings().get("schedule"), recipe.epochs(), recipe.batch(), recipe.seed());
+                   List<String> args, PrintWriter stdout, PrintWriter stderr) {
+        Trainer trainer = null;
+        try (StopSignals stop = StopSignals.install(stderr)) {
+            try {
+                MarginHead head = headOptions.build();
+                recipe.loss(headOptions.describe()).dataset(data.describe(recipe.seed()));
+                OutputCheck.check("--out", out, List.of()); // the folder itself, before the data is read
+                if (resume != null && !Files.isRegularFile(resume)) {
+                    throw new BadInputException("--resume: " + resume + ": no such checkpoint file");
+                }
+                TrainTestSplit<? extends Samples> split = data.load(recipe.seed());
+                Network network = recipe.network(split.train().dim(), head, split.train().classes(), headOptions.choice().rowsPerClass());
+                OutputCheck.check("--out", out, Trainer.outputs(out, network)); // and every file, before the compile
+                try (DeviceContext context = DeviceOption.open(device)) {
+                    stdout.printf("arcgrad %s: %s on %s (%d train, %d test samples), %s, %s%n", command, network.backbone().describe(),
+                            recipe.settings().get("dataset"), split.train().size(), split.test().size(), recipe.settings().get("loss"),
+                            recipe.settings().get("optimizer"));
+                    stdout.printf("device: %s; %s, %d epochs of batch %d, seed %d%n", context.device().name(),
+                            recipe.settings().get("schedule"), recipe.epochs(), recipe.batch(), recipe.seed());
+                    stdout.flush();
+                    trainer = new Trainer(context, recipe, network, split, out, new ConsoleProgress(stdout, System.console() != null))
+                            .stopWhen(stop::requested);
+                    summary(trainer.run(resume), recipe, context.device().name(), out, stdout);
+                    return 0;
+                } catch (DeviceOutOfMemoryException e) {
+                    throw OutOfMemoryFailure.onDevice(e, "the training step keeps the batch x ("
+                            + OutOfMemoryFailure.size(recipe.batch(), network.inputs()) + "), the logits and their gradient (each "
+                            + OutOfMemoryFailure.size(recipe.batch(), network.classes()) + "), W and grad W (each "
+                            + OutOfMemoryFailure.size((long) network.classes() * network.rowsPerClass(), network.embedding())
+                            + ") and the layers' activations",
+                            "use a smaller --batch, a smaller model (--hidden, --embedding), or a device with more memory (--device)");
+                }
+            } catch (TrainingInterruptedException e) {
                 stdout.flush();
-                Trainer trainer = new Trainer(context, recipe, network, split, out,
-                        new ConsoleProgress(stdout, System.console() != null));
-                summary(trainer.run(resume), recipe, context.device().name(), out, stdout);
-                return 0;
+                stderr.println("arcgrad " + command + ": stopped by " + stop.signalName() + (e.stepsInEpoch() == 0
+                        ? " before epoch " + e.epoch() : " in epoch " + e.epoch() + " after " + e.stepsInEpoch() + " steps")
+                        + " of " + recipe.epochs() + "; " + continuation(command, args, e.lastCheckpoint(), e.lastCheckpointEpoch()));
+                return stop.exitCode();
+            } catch (BadInputException e) {
+                stderr.println("arcgrad " + command + ": " + e.getMessage());
+                return Main.BAD_INPUT;
+            } catch (DataNotFoundException e) {
+                stderr.println("arcgrad " + command + ": --data: " + e.getMessage());
+                return Main.BAD_INPUT;
+            } catch (SettingsMismatchException e) {
+                stderr.println("arcgrad " + command + ": --resume: " + e.getMessage());
+                return Main.BAD_INPUT;
+            } catch (NonFiniteLossException e) {
+                stdout.flush();
+                stderr.println("arcgrad " + command + ": " + e.getMessage());
+                return DIVERGED;
+            } catch (IOException e) {
+                stdout.flush();
+                stderr.println("arcgrad " + command + ": " + IoMessages.describe(e) + (trainer == null ? ""
+                        : "; " + continuation(command, args, trainer.lastCheckpoint().orElse(null), trainer.lastCheckpointEpoch())));
+                return Main.BAD_INPUT;
             }
-        } catch (BadInputException e) {
-            stderr.println("arcgrad " + command + ": " + e.getMessage());
-            return Main.BAD_INPUT;
-        } catch (DataNotFoundException e) {
-            stderr.println("arcgrad " + command + ": --data: " + e.getMessage());
-            return Main.BAD_INPUT;
-        } catch (SettingsMismatchException e) {
-            stderr.println("arcgrad " + command + ": --resume: " + e.getMessage());
-            return Main.BAD_INPUT;
-        } catch (NonFiniteLossException e) {
-            stdout.flush();
-            stderr.println("arcgrad " + command + ": " + e.getMessage());
-            return DIVERGED;
-        } catch (OpenClException e) {
-            stderr.println("arcgrad " + command + ": --device: " + e.getMessage().lines().findFirst().orElse(""));
-            return Main.BAD_INPUT;
-        } catch (IOException e) {
-            stderr.println("arcgrad " + command + ": " + e.getMessage());
-            return Main.BAD_INPUT;
         } finally {
             stdout.flush();
             stderr.flush();
         }
+    }
+
+    /** Where the run can go on from: the kept checkpoint and the exact command, or that there is none yet. */
+    private static String continuation(String command, List<String> args, Path checkpoint, int epochs) {
+        return checkpoint == null
+                ? "no epoch had finished, so there is no checkpoint; run the command again to start over"
+                : "the checkpoint " + checkpoint + " (after epoch " + epochs + ") is intact; continue with: "
+                        + ResumeCommand.of(command, args, checkpoint);
     }
 
     private static void summary(Trainer.Outcome o, Recipe recipe, String device, Path out, PrintWriter w) {

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.arcgrad.arcface.io.AtomicFiles;
+import org.arcgrad.opencl.files.AtomicFiles;
 
 /**
  * PNG files written atomically: the image is encoded in memory first, so an encoding failure

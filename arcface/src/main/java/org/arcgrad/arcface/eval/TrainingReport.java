@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.arcgrad.arcface.io.AtomicFiles;
+import org.arcgrad.opencl.files.AtomicFiles;
 
 /**
  * The output files of a training run, in one folder: {@value #CURVES} ({@link CurvesPlot}),

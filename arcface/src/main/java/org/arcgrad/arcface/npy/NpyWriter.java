@@ -1,6 +1,6 @@
 package org.arcgrad.arcface.npy;
 
-import org.arcgrad.arcface.io.AtomicFiles;
+import org.arcgrad.opencl.files.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -23,7 +23,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.arcgrad.arcface.eval.EpochRecord;
 import org.arcgrad.arcface.eval.TrainingHistory;
-import org.arcgrad.arcface.io.AtomicFiles;
+import org.arcgrad.opencl.files.AtomicFiles;
 import org.arcgrad.arcface.npy.NpyArray;
 import org.arcgrad.arcface.npy.NpyFormatException;
 import org.arcgrad.arcface.npy.NpyReader;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.arcgrad.arcface.data.Batch;
 import org.arcgrad.arcface.data.Batcher;
 import org.arcgrad.arcface.data.Samples;
@@ -17,6 +18,7 @@ import org.arcgrad.arcface.eval.TrainingReport;
 import org.arcgrad.arcface.nn.ParameterSpec;
 import org.arcgrad.arcface.optim.Optimizer;
 import org.arcgrad.arcface.optim.Schedule;
+import org.arcgrad.opencl.files.TemporaryFiles;
 import org.arcgrad.opencl.runtime.DeviceContext;
 
 /**
@@ -44,6 +46,9 @@ public final class Trainer {
     private final Path out;
     private final TrainingListener listener;
     private boolean evaluate = true;
+    private BooleanSupplier stopRequested = () -> false;
+    private Path lastCheckpoint;
+    private int lastCheckpointEpoch;
 
     /** The result of a run. */
     public record Outcome(TrainingHistory history, Evaluator.Result evaluation, double trainSeconds, long trainedSamples,
@@ -67,21 +72,51 @@ public final class Trainer {
         this.listener = listener;
     }
 
+    /** Every file a run writes into {@code out}, so a caller can check them before any work. */
+    public static List<Path> outputs(Path out, Network network) {
+        List<Path> files = new java.util.ArrayList<>(List.of(out.resolve(CHECKPOINT), out.resolve(TrainingReport.METRICS),
+                out.resolve(TrainingReport.CURVES), out.resolve(TrainingReport.COSINES)));
+        files.addAll(WeightsExport.files(out.resolve(WEIGHTS), network));
+        return files;
+    }
+
+    /** The last checkpoint this run wrote or resumed from, and the epochs it holds; empty before the first. */
+    public java.util.Optional<Path> lastCheckpoint() {
+        return java.util.Optional.ofNullable(lastCheckpoint);
+    }
+
+    public int lastCheckpointEpoch() {
+        return lastCheckpointEpoch;
+    }
+
     /** Leaves out the per-epoch evaluation (tests of the training loop alone). */
     public Trainer withoutEvaluation() {
         this.evaluate = false;
         return this;
     }
 
+    /**
+     * Polled before every step: when it says true, the run stops there with a
+     * {@link TrainingInterruptedException}, dropping the unfinished epoch's steps; the files of the
+     * last finished epoch (checkpoint, report) stay as they are.
+     */
+    public Trainer stopWhen(BooleanSupplier stop) {
+        this.stopRequested = stop;
+        return this;
+    }
+
     /** Trains from the start (resume == null) or from a checkpoint. */
     public Outcome run(Path resume) throws IOException {
+        lastCheckpoint = null;
+        lastCheckpointEpoch = 0;
         Optimizer optimizer = recipe.optimizer();
         Batcher batches = Batcher.forTraining(data.train(), recipe.batch(), recipe.seed());
         int steps = batches.batchesPerEpoch();
         Schedule schedule = recipe.schedule(steps);
         Path checkpointFile = out.resolve(CHECKPOINT);
         java.nio.file.Files.createDirectories(out);
-        removeStaleTemporaries();
+        TemporaryFiles.removeStale(out);
+        TemporaryFiles.removeStale(out.resolve(WEIGHTS));
 
         long compileStart = System.nanoTime();
         TrainingGraph graph = new TrainingGraph(network, optimizer, recipe.batch());
@@ -94,8 +129,6 @@ public final class Trainer {
             long stepsDone = 0;
             double trainSeconds = 0;
             long trainedSamples = 0;
-            int lastCheckpointEpoch = 0;
-            Path lastCheckpoint = null;
             Map<String, float[]> startValues = new LinkedHashMap<>();
             if (resume != null) {
                 Checkpoint c = Checkpoint.read(resume);
@@ -130,6 +163,10 @@ public final class Trainer {
                 long start = System.nanoTime();
                 int k = 0;
                 while (batches.next(batch)) {
+                    if (stopRequested.getAsBoolean()) {
+                        listener.interrupted();
+                        throw new TrainingInterruptedException(epoch + 1, k, lastCheckpoint, lastCheckpointEpoch);
+                    }
                     float loss = step.run(batch.features(), batch.labels(), schedule.at(stepsDone), recipe.seed());
                     stepsDone++;
                     k++;
@@ -169,21 +206,6 @@ public final class Trainer {
             Path weights = out.resolve(WEIGHTS);
             WeightsExport.write(weights, network, values, stepsDone);
             return new Outcome(history, evaluation, trainSeconds, trainedSamples, values, reportFiles, lastCheckpoint, weights);
-        }
-    }
-
-    /**
-     * A process killed inside an atomic write leaves its temporary file (".checkpoint.npz.*.tmp")
-     * beside the intact target; the next run in the folder removes them.
-     */
-    private void removeStaleTemporaries() throws IOException {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(out)) {
-            for (Path p : files.toList()) {
-                String name = p.getFileName().toString();
-                if (name.startsWith("." + CHECKPOINT + ".") && name.endsWith(".tmp")) {
-                    java.nio.file.Files.deleteIfExists(p);
-                }
-            }
         }
     }
 

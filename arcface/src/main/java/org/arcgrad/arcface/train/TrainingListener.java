@@ -25,6 +25,10 @@ public interface TrainingListener {
     default void epochTrained(int epoch, double meanLoss, double seconds, double samplesPerSecond) {
     }
 
+    /** The run stops before the next step because a stop was requested. */
+    default void interrupted() {
+    }
+
     /** After the epoch's evaluation and checkpoint. */
     default void epochDone(EpochRecord record, Path checkpoint) {
     }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.arcgrad.arcface.io.AtomicFiles;
+import org.arcgrad.opencl.files.AtomicFiles;
 import org.arcgrad.arcface.nn.BatchNorm;
 import org.arcgrad.arcface.nn.Dropout;
 import org.arcgrad.arcface.nn.Layer;
@@ -36,11 +36,24 @@ public final class WeightsExport {
     /** Writes the files into {@code folder} and returns their paths. */
     public static List<Path> write(Path folder, Network network, Map<String, float[]> values, long steps) throws IOException {
         Files.createDirectories(folder);
+        Map<Path, AtomicFiles.Content> files = files(folder, network, values, steps);
+        AtomicFiles.writeAll(files);
+        return List.copyOf(files.keySet());
+    }
+
+    /** The files {@link #write} writes for this network, known before training (to check the folder first). */
+    public static List<Path> files(Path folder, Network network) {
+        return List.copyOf(files(folder, network, Map.of(), 0).keySet());
+    }
+
+    /** File by file, the content, made when it is written (values are read then). */
+    private static Map<Path, AtomicFiles.Content> files(Path folder, Network network, Map<String, float[]> values, long steps) {
         Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
         List<ParameterSpec> specs = new java.util.ArrayList<>(network.backbone().parameters());
         specs.add(network.headWeight());
         for (ParameterSpec s : specs) {
-            files.put(folder.resolve(s.name() + ".npy"), NpyWriter.content(NpyArray.ofFloat32(s.shape(), values.get(s.name()))));
+            files.put(folder.resolve(s.name() + ".npy"),
+                    ch -> NpyWriter.content(NpyArray.ofFloat32(s.shape(), values.get(s.name()))).writeTo(ch));
         }
         for (Layer l : layers(network)) {
             if (l instanceof BatchNorm) {
@@ -51,8 +64,7 @@ public final class WeightsExport {
         }
         byte[] script = loader(network).getBytes(StandardCharsets.UTF_8);
         files.put(folder.resolve(LOADER), ch -> ch.write(ByteBuffer.wrap(script)));
-        AtomicFiles.writeAll(files);
-        return List.copyOf(files.keySet());
+        return files;
     }
 
     /** The Python that rebuilds the backbone as torch.nn.Sequential with our names and loads the .npy files. */

@@ -160,6 +160,46 @@ class HeadCommandTest {
     }
 
     @Test
+    void anOutputNameTakenByAFolderIsRefusedBeforeTheComputation() throws IOException {
+        Files.createDirectories(out.resolve("grad_w.npy"));
+        CliRun r = run(args());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("grad_w.npy is a folder, where this command writes a file"), r.err());
+        assertFalse(Files.exists(out.resolve("logits.npy")), "nothing written");
+    }
+
+    @Test
+    void anOutputFolderThatCannotBeMadeIsRefused() throws IOException {
+        out = Files.writeString(dir.resolve("plain"), "x").resolve("out");
+        CliRun r = run(args());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--out: cannot create " + out), r.err());
+    }
+
+    @Test
+    void deviceOutOfMemoryNamesTheHeadsTensorsAndExitsThree() throws IOException {
+        // logits of N×C floats just over the device's largest allocation: refused before any driver call
+        long maxAlloc;
+        try (var context = DeviceOption.open(null)) {
+            maxAlloc = context.device().info().maxAllocBytes();
+        }
+        int n = 256;
+        int c = (int) (maxAlloc / Float.BYTES / n + 1);
+        x = write("big-x.npy", NpyArray.ofFloat32(new int[] {n, 1}, gaussian(n, new Random(2))));
+        w = write("big-w.npy", NpyArray.ofFloat32(new int[] {c, 1}, gaussian(c, new Random(3))));
+        y = write("big-y.npy", NpyArray.ofInt64(new int[] {n}, new long[n]));
+        CliRun r = run(args());
+        assertEquals(Main.OUT_OF_MEMORY, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("arcgrad head: out of device memory on '"), r.err());
+        assertTrue(r.err().contains("W and grad W (each " + c + "×1 float32")
+                && r.err().contains("the logits (each " + n + "×" + c + " float32"), r.err());
+        assertTrue(r.err().contains("use fewer classes (rows of " + w + ")"), r.err());
+        assertFalse(Files.exists(out.resolve("logits.npy")), "nothing written");
+    }
+
+    @Test
     void aBadEnvironmentVariableIsOneLineAndExitTwo() {
         String saved = System.getProperty("arcgrad.cache");
         System.setProperty("arcgrad.cache", "maybe"); // what ARCGRAD_CACHE=maybe sets

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.arcgrad.arcface.npy.NpyReader;
@@ -20,10 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * 2 with one line naming the option, and trains nothing.
  */
 class TrainCommandTest {
-    /** A small synthetic problem: 10 identities in 32 dimensions, a 32-32-16 MLP, batch 64. */
-    private static final List<String> SMALL = List.of("--dataset", "synthetic", "--synthetic-classes", "10", "--synthetic-dim", "32",
-            "--hidden", "32", "--embedding", "16", "--batch", "64");
-
     @TempDir
     Path dir;
 
@@ -31,11 +26,8 @@ class TrainCommandTest {
         return CliRun.of(args);
     }
 
-    private String[] small(String... extra) {
-        List<String> a = new ArrayList<>(List.of("train"));
-        a.addAll(SMALL);
-        a.addAll(Arrays.asList(extra));
-        return a.toArray(new String[0]);
+    private static String[] small(String... extra) {
+        return SmallTraining.train(extra);
     }
 
     @Test
@@ -77,6 +69,50 @@ class TrainCommandTest {
         expectBadInput(run("train", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString()), "apt-get install dataset-fashion-mnist");
         expectBadInput(run("demo", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString()), "apt-get install dataset-fashion-mnist");
         expectBadInput(run("demo", "--epochs", "0"), "--epochs: must be ≥ 1");
+    }
+
+    @Test
+    void outputsOfTheWrongKindAreRefusedBeforeTheCompile() throws IOException {
+        Path out = dir.resolve("run");
+        Files.createDirectories(out);
+        Path weights = Files.writeString(out.resolve("weights"), "a file where the weights folder goes");
+        CliRun r = run(small("--epochs", "1", "--out", out.toString()));
+        expectBadInput(r, "--out: " + weights + " exists and is not a folder, where this command writes");
+        assertFalse(r.out().contains("compiled"), r.out());
+
+        Files.delete(weights);
+        Files.createDirectories(out.resolve("metrics.json"));
+        expectBadInput(run(small("--epochs", "1", "--out", out.toString())), out.resolve("metrics.json") + " is a folder");
+
+        Path plain = Files.writeString(dir.resolve("plain"), "x");
+        expectBadInput(run(small("--epochs", "1", "--out", plain.resolve("run").toString())), "--out: cannot create");
+        assertFalse(Files.exists(out.resolve("checkpoint.npz")), "nothing trained");
+    }
+
+    @Test
+    void aDeviceNoneMatchesIsOneLineNamingTheOptionAndListingTheDevices() {
+        CliRun r = run(small("--epochs", "1", "--device", "no-such-device", "--out", dir.toString()));
+        expectBadInput(r, "The device spec 'no-such-device' (from --device) matches no OpenCL device. Devices here: 0:0 ");
+    }
+
+    @Test
+    void deviceOutOfMemoryNamesTheBatchLogitsAndWAndAdvisesASmallerBatch() {
+        // a million identities and a batch whose logits pass the device's largest allocation
+        int classes = 1_000_000;
+        long maxAlloc;
+        try (var context = DeviceOption.open(null)) {
+            maxAlloc = context.device().info().maxAllocBytes();
+        }
+        int batch = (int) (maxAlloc / Float.BYTES / classes + 1);
+        CliRun r = run("train", "--dataset", "synthetic", "--synthetic-classes", String.valueOf(classes), "--synthetic-dim", "8",
+                "--hidden", "4", "--embedding", "2", "--batch", String.valueOf(batch), "--epochs", "1", "--out", dir.toString());
+        assertEquals(Main.OUT_OF_MEMORY, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("arcgrad train: out of device memory on '"), r.err());
+        assertTrue(r.err().contains("the logits and their gradient (each " + batch + "×" + classes + " float32")
+                && r.err().contains("W and grad W (each " + classes + "×2 float32"), r.err());
+        assertTrue(r.err().contains("use a smaller --batch"), r.err());
+        assertFalse(Files.exists(dir.resolve("checkpoint.npz")), "nothing trained");
     }
 
     private void expectBadInput(CliRun r, String message) {

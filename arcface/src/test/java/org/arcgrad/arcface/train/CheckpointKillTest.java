@@ -66,7 +66,7 @@ class CheckpointKillTest {
             }
             assertEquals(k, c.history().size());
             try (Stream<Path> left = Files.list(dir)) {
-                for (Path tmp : left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
+                for (Path tmp : left.filter(p -> p.getFileName().toString().endsWith(".arcgrad-tmp")).toList()) {
                     killedMidWrite++; // a temporary file left behind: this kill landed inside a write
                     Files.delete(tmp);
                 }

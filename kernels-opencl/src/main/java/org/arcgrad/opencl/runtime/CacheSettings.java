@@ -70,7 +70,21 @@ public final class CacheSettings {
                     + " is not understood; use " + ENV_CACHE + "=off to turn the kernel cache off, or leave it unset");
         }
         String dir = env.getOrDefault(ENV_CACHE_DIR, "").trim();
-        return onDisk(dir.isEmpty() ? defaultDirectory(userHome) : Path.of(dir));
+        if (dir.isEmpty()) {
+            return onDisk(defaultDirectory(userHome));
+        }
+        Path folder;
+        try {
+            folder = Path.of(dir);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(ENV_CACHE_DIR + "=" + env.get(ENV_CACHE_DIR) + " is not a path (" + e.getReason()
+                    + "); name a folder for the kernel cache, or leave it unset for " + defaultDirectory(userHome));
+        }
+        if (java.nio.file.Files.exists(folder) && !java.nio.file.Files.isDirectory(folder)) {
+            throw new IllegalArgumentException(ENV_CACHE_DIR + "=" + dir + " is a file, not a folder; name a folder for the"
+                    + " kernel cache, or leave it unset for " + defaultDirectory(userHome));
+        }
+        return onDisk(folder);
     }
 
     /** {@code <home>/.cache/arcgrad/kernels}. */

@@ -9,13 +9,21 @@ import java.util.List;
  * and the device's limits, which is what a user needs to pick a smaller batch.
  */
 public final class DeviceOutOfMemoryException extends OpenClException {
-    private DeviceOutOfMemoryException(String message, int code) {
+    private final transient DeviceInfo device;
+
+    private DeviceOutOfMemoryException(DeviceInfo device, String message, int code) {
         super(message, code);
+        this.device = device;
+    }
+
+    /** The device that ran out; its {@link DeviceInfo#memoryLimits()} are what a user compares sizes with. */
+    public DeviceInfo device() {
+        return device;
     }
 
     /** A buffer larger than the device allows for one allocation; no OpenCL call was made. */
     static DeviceOutOfMemoryException tooLarge(DeviceInfo device, String bufferName, long bytes) {
-        return new DeviceOutOfMemoryException(
+        return new DeviceOutOfMemoryException(device,
                 "Buffer '" + bufferName + "' needs " + ByteSizes.mib(bytes) + ", more than device '"
                         + device.name() + "' allows in one allocation. Device limits: "
                         + device.memoryLimits() + ". Use smaller sizes (a smaller batch) or split the buffer.",
@@ -32,7 +40,7 @@ public final class DeviceOutOfMemoryException extends OpenClException {
     static DeviceOutOfMemoryException fromDriver(DeviceInfo device, int code, String what,
                                                  List<String> buffersInvolved, List<String> largestLive,
                                                  long allocatedBytes) {
-        return new DeviceOutOfMemoryException(
+        return new DeviceOutOfMemoryException(device,
                 "Out of device memory: " + ClErrors.nameOf(code) + " (" + code + ") while " + what
                         + " on device '" + device.name() + "'."
                         + (buffersInvolved.isEmpty() ? "" : " Buffers involved: " + String.join(", ", buffersInvolved) + ".")

@@ -55,6 +55,16 @@ public final class Devices {
         return choose(list(), DeviceSpec.parse(spec), "the API");
     }
 
+    /**
+     * The device a command-line option names, or when it was not given ({@code spec == null}) the
+     * one {@value DeviceSpec#ENV_VARIABLE} names, else the default; a failure to match says which of
+     * the two it came from ({@code option}, e.g. "--device", or the variable).
+     */
+    public static Device chooseForOption(String spec, String option) {
+        List<Device> devices = list();
+        return spec == null ? chooseFromEnvironment(devices).device() : choose(devices, DeviceSpec.parse(spec), option);
+    }
+
     /** Like {@link #choose()}, on a list already made, and saying whether the environment decided. */
     public static DeviceChoice chooseFromEnvironment(List<Device> devices) {
         String env = System.getenv(DeviceSpec.ENV_VARIABLE);

@@ -48,6 +48,10 @@ public final class Program {
 
     /** The names of the {@code __kernel} functions the program defines. */
     public List<String> kernelNames() {
+        return kernelNamesOf(handle);
+    }
+
+    static List<String> kernelNamesOf(cl_program handle) {
         long[] size = new long[1];
         Cl.check(CL.clGetProgramInfo(handle, CL.CL_PROGRAM_KERNEL_NAMES, 0, null, size), "reading the kernel names");
         byte[] bytes = new byte[(int) size[0]];

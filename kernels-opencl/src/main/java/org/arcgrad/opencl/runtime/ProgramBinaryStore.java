@@ -3,15 +3,17 @@ package org.arcgrad.opencl.runtime;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.arcgrad.opencl.files.AtomicFiles;
+import org.arcgrad.opencl.files.TemporaryFiles;
 
 /**
  * Program binaries on disk, one file per {@link ProgramKey#digest()}: {@code <digest>.clbin}.
@@ -27,6 +29,8 @@ final class ProgramBinaryStore {
     private static final int DIGEST_CHARS = 64;
     private static final int SHA_BYTES = 32;
     private static final int HEADER = MAGIC.length + DIGEST_CHARS + Long.BYTES + SHA_BYTES;
+
+    private static final Set<Path> CLEANED = ConcurrentHashMap.newKeySet();
 
     private final Path directory;
 
@@ -51,30 +55,40 @@ final class ProgramBinaryStore {
         }
         Optional<byte[]> binary = parse(digest, bytes);
         if (binary.isEmpty()) {
-            delete(digest);
+            discard(digest, "it is damaged (torn by a crash, edited, or written for another key)");
         }
         return binary;
     }
 
-    /** Stores a binary atomically: a temporary file in the same folder, then a rename over the final name. */
+    /** Stores a binary atomically, through {@link AtomicFiles} like every file arcgrad writes. */
     void write(String digest, byte[] binary) throws IOException {
         Files.createDirectories(directory);
+        removeStaleTemporariesOnce();
         ByteBuffer out = ByteBuffer.allocate(HEADER + binary.length);
         out.put(MAGIC).put(digest.getBytes(StandardCharsets.US_ASCII)).putLong(binary.length).put(sha256(binary)).put(binary);
-        Path tmp = Files.createTempFile(directory, digest + ".", ".tmp");
-        try {
-            Files.write(tmp, out.array());
-            try {
-                Files.move(tmp, fileFor(digest), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, fileFor(digest), StandardCopyOption.REPLACE_EXISTING);
+        out.flip();
+        AtomicFiles.write(fileFor(digest), channel -> {
+            while (out.hasRemaining()) {
+                channel.write(out);
             }
-        } finally {
-            Files.deleteIfExists(tmp);
+        });
+    }
+
+    /** Entries a killed process was writing; once per folder and process, before the first write there. */
+    private void removeStaleTemporariesOnce() throws IOException {
+        if (CLEANED.add(directory.toAbsolutePath())) {
+            TemporaryFiles.removeStale(directory);
         }
     }
 
-    void delete(String digest) {
+    /** Deletes an entry that cannot serve its key, with one warning per run naming the cache folder. */
+    void discard(String digest, String why) {
+        Warnings.once("cache-discard " + directory.toAbsolutePath(), "kernel cache entry " + fileFor(digest).getFileName()
+                + " in " + directory + " discarded and rebuilt: " + why);
+        delete(digest);
+    }
+
+    private void delete(String digest) {
         try {
             Files.deleteIfExists(fileFor(digest));
         } catch (IOException e) {

@@ -1,12 +1,15 @@
 package org.arcgrad.opencl.runtime;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
+import org.jocl.CL;
 import org.jocl.cl_program;
 
 /**
@@ -14,16 +17,16 @@ import org.jocl.cl_program;
  * (a program object only lives in its own context), then on disk as a binary (shared by every
  * process with the same device and driver), and only then compiled from source.
  *
- * <p>A disk entry that is damaged, or that the driver refuses, is deleted and replaced by a fresh
- * compile. Failing to write the disk cache (read-only home, full disk) never fails a build: the
- * program is still returned and a warning is logged.
+ * <p>A disk entry that is damaged, that the driver refuses, or whose program lacks the source's
+ * kernels (a valid file holding another program) is deleted and replaced by a fresh compile, with
+ * one warning naming the cache folder. Failing to write the disk cache (read-only home, full disk)
+ * never fails a build: the program is still returned, and the first such failure of the run says
+ * so in one line.
  */
 public final class ProgramCache {
     /** Counts since this cache was made, for tests and for logs. */
     public record Stats(int memoryHits, int diskHits, int compiles, int diskWrites) {
     }
-
-    private static final System.Logger LOG = System.getLogger(ProgramCache.class.getName());
 
     private final DeviceContext owner;
     private final CacheSettings settings;
@@ -68,16 +71,25 @@ public final class ProgramCache {
         if (binary.isEmpty()) {
             return Optional.empty();
         }
+        cl_program handle;
         try {
-            cl_program handle = ProgramBuilder.fromBinary(owner, binary.get(), options);
-            diskHits++;
-            return Optional.of(new Program(owner, handle, source, options, ProgramOrigin.DISK_CACHE));
+            handle = ProgramBuilder.fromBinary(owner, binary.get(), options);
         } catch (OpenClException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Cached binary " + disk.get().fileFor(digest)
-                    + " was refused by the driver (" + e.errorName() + "); rebuilding from source");
-            disk.get().delete(digest);
-            return Optional.empty();
+            return discard(digest, "the driver refused it (" + e.errorName() + ")");
         }
+        Set<String> expected = KernelNames.declaredIn(source);
+        Set<String> defined = Set.copyOf(Program.kernelNamesOf(handle));
+        if (!expected.isEmpty() && !expected.equals(defined)) {
+            CL.clReleaseProgram(handle);
+            return discard(digest, "it holds kernels " + defined + " where its source declares " + expected);
+        }
+        diskHits++;
+        return Optional.of(new Program(owner, handle, source, options, ProgramOrigin.DISK_CACHE));
+    }
+
+    private Optional<Program> discard(String digest, String why) {
+        disk.orElseThrow().discard(digest, why);
+        return Optional.empty();
     }
 
     private Program compile(String digest, String source, String options) {
@@ -90,8 +102,10 @@ public final class ProgramCache {
                     disk.get().write(digest, binary);
                     diskWrites++;
                 } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "Could not write the kernel cache file "
-                            + disk.get().fileFor(digest) + " (" + e + "); continuing without it");
+                    Path folder = disk.get().fileFor(digest).getParent();
+                    Warnings.once("cache-write " + folder, "cannot write the kernel cache in " + folder + " (" + e.getMessage()
+                            + "); kernels are compiled anew in every run. Make it writable, set "
+                            + CacheSettings.ENV_CACHE_DIR + " to another folder, or " + CacheSettings.ENV_CACHE + "=off");
                 }
             }
         }

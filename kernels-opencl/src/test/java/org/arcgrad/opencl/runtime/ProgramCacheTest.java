@@ -103,6 +103,48 @@ class ProgramCacheTest {
     }
 
     @Test
+    void aValidEntryHoldingAnotherProgramIsDiscardedRebuiltAndSaidOnce() throws IOException {
+        String other = "__kernel void shift(__global float* y) { y[get_global_id(0)] += 1.0f; }\n";
+        String scaleDigest;
+        String otherDigest;
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            ctx.build(other);
+            scaleDigest = ProgramKey.of(SCALE, "", ctx.device().info()).digest();
+            otherDigest = ProgramKey.of(other, "", ctx.device().info()).digest();
+        }
+        // checksum and key both valid: only the kernels inside tell that it is another program
+        ProgramBinaryStore store = new ProgramBinaryStore(cacheDir);
+        store.write(scaleDigest, store.read(otherDigest).orElseThrow());
+        List<String> warnings = new java.util.ArrayList<>();
+        java.util.function.Consumer<String> saved = Warnings.redirect(warnings::add);
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            Program program = ctx.build(SCALE);
+            assertEquals(ProgramOrigin.COMPILED, program.origin());
+            assertScales(ctx, program);
+        } finally {
+            Warnings.redirect(saved);
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("arcgrad: warning: kernel cache entry " + scaleDigest + ".clbin in " + cacheDir
+                + " discarded and rebuilt: it holds kernels [shift] where its source declares [scale]"), warnings.get(0));
+        try (DeviceContext again = DeviceContext.open(device, CacheSettings.onDisk(cacheDir))) {
+            assertEquals(ProgramOrigin.DISK_CACHE, again.build(SCALE).origin(), "the rebuilt entry is good");
+        }
+    }
+
+    @Test
+    void kernelNamesAreReadFromTheSourceWithoutComments() {
+        assertEquals(java.util.Set.of("a", "gemm"), KernelNames.declaredIn("""
+                // __kernel void commented(int x)
+                /* __kernel void alsoCommented() { } */
+                __kernel void a(__global float* y) { }
+                __kernel __attribute__((reqd_work_group_size(8, 8, 1)))
+                void gemm(const int m) { }
+                void helper(int x) { }
+                """));
+    }
+
+    @Test
     void cacheOffWritesNothing() throws IOException {
         Path home = cacheDir.resolve("home");
         CacheSettings off = CacheSettings.fromEnvironment(
@@ -120,13 +162,25 @@ class ProgramCacheTest {
     }
 
     @Test
-    void anUnwritableCacheFolderDoesNotFailTheBuild() throws IOException {
+    void anUnwritableCacheFolderDoesNotFailTheBuildAndWarnsOncePerRun() throws IOException {
         Path notAFolder = cacheDir.resolve("file");
         Files.writeString(notAFolder, "a file where the cache folder should be");
-        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(notAFolder.resolve("kernels")))) {
-            assertScales(ctx, ctx.build(SCALE));
-            assertEquals(0, ctx.programCache().stats().diskWrites());
+        List<String> warnings = new java.util.ArrayList<>();
+        java.util.function.Consumer<String> saved = Warnings.redirect(warnings::add);
+        try {
+            for (int context = 0; context < 2; context++) {
+                try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(notAFolder.resolve("kernels")))) {
+                    assertScales(ctx, ctx.build(SCALE));
+                    ctx.build(SCALE, "-cl-fast-relaxed-math");
+                    assertEquals(0, ctx.programCache().stats().diskWrites());
+                }
+            }
+        } finally {
+            Warnings.redirect(saved);
         }
+        assertEquals(1, warnings.size(), "four programs, two contexts, one warning: " + warnings);
+        assertTrue(warnings.get(0).startsWith("arcgrad: warning: cannot write the kernel cache in " + notAFolder.resolve("kernels")),
+                warnings.get(0));
     }
 
     private static void assertScales(DeviceContext ctx, Program program) {
@@ -144,7 +198,7 @@ class ProgramCacheTest {
     private List<Path> cacheFiles() {
         try (Stream<Path> files = Files.list(cacheDir)) {
             List<Path> list = files.sorted().toList();
-            assertFalse(list.stream().anyMatch(p -> p.toString().endsWith(".tmp")), list.toString());
+            assertFalse(list.stream().anyMatch(p -> p.toString().endsWith(".arcgrad-tmp")), list.toString());
             return list;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

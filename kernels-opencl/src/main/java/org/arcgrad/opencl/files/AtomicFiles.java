@@ -1,9 +1,8 @@
-package org.arcgrad.arcface.io;
+package org.arcgrad.opencl.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,14 +11,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Replaces a file so that readers (and a crash) see either the old content or the new, never a
- * half-written file: write a temporary file in the same folder, fsync it, rename it over the
- * target, then fsync the folder so the rename itself survives a power cut.
+ * half-written file: write a {@linkplain TemporaryFiles temporary file} in the same folder, fsync
+ * it, rename it over the target, then fsync the folder so the rename itself survives a power cut.
+ * A failure names the file it was writing ("No space left on device" alone names nothing).
  */
 public final class AtomicFiles {
+    /**
+     * Test hook: with {@code -Darcgrad.test.stallWrite=NAME}, a write of a file named NAME (or, for
+     * {@code *END}, a name ending in END) stops for good after its temporary file is written and
+     * before the rename, and says so on stderr, so a test can kill the process at that moment.
+     * Unset in every real run.
+     */
+    public static final String STALL_PROPERTY = "arcgrad.test.stallWrite";
+
     /** Writes the content into the open temporary file. */
     @FunctionalInterface
     public interface Content {
@@ -48,12 +55,16 @@ public final class AtomicFiles {
                 if (Files.isDirectory(absolute)) {
                     throw new IOException(e.getKey() + ": is a folder, cannot write a file there");
                 }
-                Path tmp = createTemp(absolute.getParent(), absolute.getFileName().toString());
+                Path tmp = named(e.getKey(), () -> TemporaryFiles.create(absolute.getParent(), absolute.getFileName().toString()));
                 temps.put(absolute, tmp);
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    e.getValue().writeTo(ch);
-                    ch.force(true);
-                }
+                named(e.getKey(), () -> {
+                    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                        e.getValue().writeTo(ch);
+                        ch.force(true);
+                    }
+                    return tmp;
+                });
+                stallIfAsked(absolute, tmp);
             }
             List<Path> folders = new ArrayList<>();
             for (Map.Entry<Path, Path> e : new ArrayList<>(temps.entrySet())) {
@@ -62,6 +73,7 @@ public final class AtomicFiles {
                 } catch (AtomicMoveNotSupportedException ex) {
                     throw new IOException(e.getKey() + ": this file system cannot rename atomically, refusing to write in place", ex);
                 }
+                TemporaryFiles.renamed(e.getValue());
                 temps.remove(e.getKey());
                 if (!folders.contains(e.getKey().getParent())) {
                     folders.add(e.getKey().getParent());
@@ -72,25 +84,40 @@ public final class AtomicFiles {
             }
         } finally {
             for (Path tmp : temps.values()) {
-                Files.deleteIfExists(tmp);
+                TemporaryFiles.discard(tmp);
             }
         }
     }
 
-    /**
-     * A new hidden file beside the target. Not Files.createTempFile: that makes the file private
-     * (0600) and the rename would carry those permissions to the target; this one gets the
-     * process's usual permissions, as a plain new file would.
-     */
-    private static Path createTemp(Path dir, String name) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                return tmp;
-            } catch (FileAlreadyExistsException e) {
-                if (attempt > 100) {
-                    throw e;
+    private interface Step {
+        Path run() throws IOException;
+    }
+
+    /** Runs one step of writing {@code target}; an error that does not name the file gets its name. */
+    private static Path named(Path target, Step step) throws IOException {
+        try {
+            return step.run();
+        } catch (IOException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains(target.getFileName().toString())) {
+                throw e;
+            }
+            throw new IOException("cannot write " + target + ": " + message, e);
+        }
+    }
+
+    private static void stallIfAsked(Path target, Path tmp) {
+        String stall = System.getProperty(STALL_PROPERTY);
+        String name = target.getFileName().toString();
+        if (stall != null && (stall.startsWith("*") ? name.endsWith(stall.substring(1)) : name.equals(stall))) {
+            System.err.println("arcgrad-test: stalled writing " + tmp);
+            System.err.flush();
+            while (true) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
         }

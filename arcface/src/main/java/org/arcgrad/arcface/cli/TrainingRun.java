@@ -115,6 +115,8 @@ final class TrainingRun {
         w.printf("trained %d epochs in %.1f s: %.2f s per epoch, %,.0f samples/s (%s)%n", epochs, o.trainSeconds(),
                 o.trainSeconds() / Math.max(1, epochs), o.samplesPerSecond(), device);
         w.printf("final training loss      %.4f%n", o.history().last().orElseThrow().loss());
+        w.printf("device memory            %s at most in buffers (training step and evaluation)%n",
+                org.arcgrad.opencl.runtime.ByteSizes.mib(o.peakDeviceBytes()));
         if (o.evaluation() != null) {
             ClosedSetResult c = o.evaluation().closedSet();
             VerificationResult v = o.evaluation().verification();

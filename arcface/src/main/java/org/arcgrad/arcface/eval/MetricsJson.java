@@ -21,6 +21,7 @@ import org.arcgrad.opencl.files.AtomicFiles;
  * train_seconds           seconds in training steps (evaluation excluded)
  * trained_samples         samples those steps processed
  * samples_per_second      trained_samples / train_seconds
+ * peak_device_bytes       the most bytes the run's device buffers held at one time (null when not measured)
  * test_accuracy           closed-set accuracy, nearest class center by cosine
  * verification_accuracy   mean held-out accuracy over the verification folds
  * verification_std        population std (ddof = 0) of the fold accuracies, as insightface
@@ -84,6 +85,7 @@ public final class MetricsJson {
         d.put("train_seconds", m.trainSeconds());
         d.put("trained_samples", m.trainedSamples());
         d.put("samples_per_second", m.trainSeconds() > 0 ? m.samplesPerSecond() : null);
+        d.put("peak_device_bytes", m.peakDeviceBytes() < 0 ? null : m.peakDeviceBytes());
         d.put("test_accuracy", closed == null ? null : closed.accuracy());
         d.put("verification_accuracy", ver == null ? null : ver.accuracy());
         d.put("verification_std", ver == null ? null : ver.std());

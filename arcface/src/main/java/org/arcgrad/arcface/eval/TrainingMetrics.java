@@ -17,7 +17,13 @@ import java.util.Map;
  * @param trainedSamples samples processed by those steps (epochs × training-set size, as run)
  */
 public record TrainingMetrics(Map<String, ?> settings, TrainingHistory history, ClosedSetResult closedSet,
-                              VerificationResult verification, double trainSeconds, long trainedSamples) {
+                              VerificationResult verification, double trainSeconds, long trainedSamples, long peakDeviceBytes) {
+    /** Metrics without a device measurement (peak device memory unknown: -1). */
+    public TrainingMetrics(Map<String, ?> settings, TrainingHistory history, ClosedSetResult closedSet,
+                           VerificationResult verification, double trainSeconds, long trainedSamples) {
+        this(settings, history, closedSet, verification, trainSeconds, trainedSamples, -1);
+    }
+
     public TrainingMetrics {
         if (settings == null || history == null) {
             throw new IllegalArgumentException("training metrics need settings (may be empty) and a history");

@@ -52,7 +52,7 @@ public final class Trainer {
 
     /** The result of a run. */
     public record Outcome(TrainingHistory history, Evaluator.Result evaluation, double trainSeconds, long trainedSamples,
-                          Map<String, float[]> values, List<Path> reportFiles, Path checkpoint, Path weights) {
+                          Map<String, float[]> values, List<Path> reportFiles, Path checkpoint, Path weights, long peakDeviceBytes) {
         public double samplesPerSecond() {
             return trainSeconds > 0 ? trainedSamples / trainSeconds : Double.NaN;
         }
@@ -205,7 +205,8 @@ public final class Trainer {
             Map<String, float[]> values = step.values();
             Path weights = out.resolve(WEIGHTS);
             WeightsExport.write(weights, network, values, stepsDone);
-            return new Outcome(history, evaluation, trainSeconds, trainedSamples, values, reportFiles, lastCheckpoint, weights);
+            return new Outcome(history, evaluation, trainSeconds, trainedSamples, values, reportFiles, lastCheckpoint, weights,
+                    context.peakAllocatedBytes());
         }
     }
 
@@ -213,7 +214,7 @@ public final class Trainer {
         Map<String, Object> settings = new LinkedHashMap<>(recipe.settings());
         settings.put("device", context.device().name());
         return new TrainingMetrics(settings, history, e == null ? null : e.closedSet(), e == null ? null : e.verification(),
-                seconds, samples);
+                seconds, samples, context.peakAllocatedBytes());
     }
 
     private int evalBatch() {

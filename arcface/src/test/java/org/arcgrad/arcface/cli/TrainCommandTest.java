@@ -39,15 +39,22 @@ class TrainCommandTest {
         assertTrue(r.out().contains("samples/s"), r.out());
         assertTrue(r.out().contains("test accuracy"), r.out());
         assertTrue(r.out().contains("verification accuracy"), r.out());
+        assertTrue(r.out().contains("MiB at most in buffers"), r.out());
         for (String f : List.of("metrics.json", "curves.png", "cosines.png", "checkpoint.npz", "weights/load_in_pytorch.py")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         assertEquals(List.of(16, 32), Arrays.stream(NpyReader.read(out.resolve("weights/fc2.weight.npy")).shape()).boxed().toList());
         String metrics = Files.readString(out.resolve("metrics.json"));
         for (String key : List.of("test_accuracy", "verification_accuracy", "verification_std", "epochs", "train_seconds",
-                "samples_per_second")) {
+                "samples_per_second", "peak_device_bytes")) {
             assertTrue(metrics.contains("\"" + key + "\""), key);
         }
+        java.util.regex.Matcher peak = java.util.regex.Pattern.compile("\"peak_device_bytes\": (\\d+)").matcher(metrics);
+        assertTrue(peak.find(), metrics);
+        // at least the parameters, their momentum and a batch of 64 × 32 inputs; far below a gigabyte
+        long parameters = 4L * (32 * 32 + 32 + 16 * 32 + 16 + 10 * 16);
+        assertTrue(Long.parseLong(peak.group(1)) > 2 * parameters + 4L * 64 * 32 && Long.parseLong(peak.group(1)) < (1L << 30),
+                peak.group(1));
 
         CliRun other = run(small("--epochs", "3", "--out", dir.resolve("other").toString(), "--resume", out.resolve("checkpoint.npz").toString()));
         assertEquals(Main.BAD_INPUT, other.code());

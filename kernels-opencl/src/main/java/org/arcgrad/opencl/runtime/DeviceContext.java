@@ -29,6 +29,7 @@ public final class DeviceContext implements AutoCloseable {
     private final Set<DeviceBuffer> liveBuffers = ConcurrentHashMap.newKeySet();
     private final Set<Kernel> liveKernels = ConcurrentHashMap.newKeySet();
     private final AtomicLong allocatedBytes = new AtomicLong();
+    private final AtomicLong peakBytes = new AtomicLong();
     private volatile boolean closed;
 
     private DeviceContext(Device device, CacheSettings cacheSettings) {
@@ -101,7 +102,7 @@ public final class DeviceContext implements AutoCloseable {
         long bytes = Math.multiplyExact(elements, (long) type.bytes());
         DeviceBuffer buffer = DeviceBuffer.allocate(this, name, type, elements, bytes);
         liveBuffers.add(buffer);
-        allocatedBytes.addAndGet(bytes);
+        peakBytes.accumulateAndGet(allocatedBytes.addAndGet(bytes), Math::max);
         return buffer;
     }
 
@@ -140,6 +141,14 @@ public final class DeviceContext implements AutoCloseable {
     /** Bytes held by the live buffers of this context. */
     public long allocatedBytes() {
         return allocatedBytes.get();
+    }
+
+    /**
+     * The most bytes this context's buffers held at one time since it was opened: what a run
+     * needed of the device's memory (the driver's own use, programs and private memory, not counted).
+     */
+    public long peakAllocatedBytes() {
+        return peakBytes.get();
     }
 
     /**

@@ -73,6 +73,8 @@ class DeviceBufferTest {
         assertTrue(e.getMessage().contains("'a'") && e.getMessage().contains("released"), e.getMessage());
         b.close();
         assertEquals(0, ctx.allocatedBytes());
+        ctx.floatBuffer("c", 100).close();
+        assertEquals(4000 + 40, ctx.peakAllocatedBytes(), "the peak stays the most held at one time");
     }
 
     @Test

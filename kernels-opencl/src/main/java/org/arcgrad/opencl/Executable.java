@@ -143,6 +143,15 @@ public final class Executable implements AutoCloseable {
         return assignment.bytes();
     }
 
+    /** Elements of the largest buffer this executable allocated for its values (0 when it has none). */
+    public long largestBufferElements() {
+        long most = 0;
+        for (DeviceBuffer b : slots) {
+            most = Math.max(most, b.elements());
+        }
+        return most;
+    }
+
     // ---- sources ----------------------------------------------------------------------------
 
     /** Uploads a float source's value. */

@@ -1,0 +1,157 @@
+package org.arcgrad.opencl.fused;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.Op;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+
+/**
+ * One pass of a {@link ClassRegion} for one chunk of {@code width} columns, as a graph of its own
+ * on a fresh tape. The same graph serves every chunk of that width: what changes from chunk to
+ * chunk is only what is fed (the chunk's rows of W and of the other class-indexed values, and the
+ * labels shifted by the chunk's first column).
+ *
+ * <p>Rebuilt member by member with the same ops and attributes, except two: a product x·Wᵀ reads
+ * the chunk's rows of W, and one-hot labels become {@code (labels − c0) == arange(width)}, which
+ * is the chunk's columns of the one-hot matrix (a label outside the chunk matches no column).
+ *
+ * @param graph       the chunk graph; its outputs are the partial results, one per consumer of the pass
+ * @param width       columns in the chunk
+ * @param whole       chunk input → the node of the original graph whose whole value it takes
+ *                    (row values, scalars, the products' x, the A of memberᵀ·A)
+ * @param sliced      chunk input → the class-indexed node whose chunk it takes: rows of a
+ *                    [C, D] matrix, elements of a [C] or [1, C] column value
+ * @param shiftedLabels chunk input ([N, 1], float) → the labels [N] it takes, minus the chunk's first column
+ * @param partials    consumer → its partial result in the chunk graph
+ */
+public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map<Tensor, Tensor> sliced,
+                          Map<Tensor, Tensor> shiftedLabels, Map<ClassRegion.Consumer, Tensor> partials) {
+
+    /** The chunk graph of {@code pass} (from 1) for chunks of {@code width} columns. */
+    public static ChunkGraphs of(ClassRegion region, int pass, int width) {
+        return new Builder(region, width).build(pass);
+    }
+
+    private static final class Builder {
+        private final ClassRegion region;
+        private final int width;
+        private final Tape tape = new Tape();
+        private final Map<Tensor, Tensor> copies = new LinkedHashMap<>();
+        private final Map<Tensor, Tensor> whole = new LinkedHashMap<>();
+        private final Map<Tensor, Tensor> sliced = new LinkedHashMap<>();
+        private final Map<Tensor, Tensor> labels = new LinkedHashMap<>();
+        private final Map<Tensor, Tensor> wholeOf = new LinkedHashMap<>();
+        private final Map<Tensor, Tensor> slicedOf = new LinkedHashMap<>();
+        private final Map<Tensor, Tensor> labelsOf = new LinkedHashMap<>();
+
+        Builder(ClassRegion region, int width) {
+            if (width < 1 || width > region.classes()) {
+                throw new IllegalArgumentException("a chunk has 1 to " + region.classes() + " columns, not " + width);
+            }
+            this.region = region;
+            this.width = width;
+        }
+
+        ChunkGraphs build(int pass) {
+            Set<Tensor> needed = new HashSet<>();
+            Deque<Tensor> todo = new ArrayDeque<>();
+            for (ClassRegion.Consumer c : region.consumersOf(pass)) {
+                todo.push(c.member());
+            }
+            while (!todo.isEmpty()) {
+                Tensor m = todo.pop();
+                if (needed.add(m)) {
+                    for (int k = 0; k < m.arity(); k++) {
+                        if (region.contains(m.input(k))) {
+                            todo.push(m.input(k));
+                        }
+                    }
+                }
+            }
+            for (Tensor m : region.members()) {
+                if (needed.contains(m)) {
+                    copies.put(m, copy(m));
+                }
+            }
+            Map<ClassRegion.Consumer, Tensor> partials = new LinkedHashMap<>();
+            for (ClassRegion.Consumer c : region.consumersOf(pass)) {
+                partials.put(c, partial(c));
+            }
+            if (partials.isEmpty()) {
+                throw new IllegalArgumentException("pass " + pass + " of " + region.passes() + " has no consumer");
+            }
+            Graph graph = Graph.of(partials.values().toArray(new Tensor[0]));
+            return new ChunkGraphs(graph, width, whole, sliced, labels, partials);
+        }
+
+        private Tensor copy(Tensor m) {
+            if (m.op() == Op.MATMUL) {
+                return wholeInput(m.input(0)).matmul(slicedInput(m.input(1).input(0)).transpose());
+            }
+            if (m.op() == Op.ONE_HOT) {
+                return shiftedLabels(m.input(0)).eq(tape.arange(width));
+            }
+            if (m.op() == Op.EXPAND) {
+                return operand(m.input(0)).expand(region.rows(), width);
+            }
+            Tensor[] in = new Tensor[m.arity()];
+            for (int k = 0; k < in.length; k++) {
+                in[k] = operand(m.input(k));
+            }
+            return tape.record(m.op(), m.attrs(), in);
+        }
+
+        /** What a member reads: another member's copy, or an input for a value from outside. */
+        private Tensor operand(Tensor t) {
+            if (region.contains(t)) {
+                return copies.get(t);
+            }
+            if (t.op() == Op.CONST) {
+                return tape.full(t.shape(), t.attrs().scalar(0));
+            }
+            return ClassRegionFinder.isColumnValue(t, region.classes()) ? slicedInput(t) : wholeInput(t);
+        }
+
+        private Tensor partial(ClassRegion.Consumer c) {
+            Tensor m = copies.get(c.member());
+            return switch (c.kind()) {
+                case ROW_SUM, ROW_MAX, COLUMN_SUM, COLUMN_MAX -> tape.record(c.node().op(), c.node().attrs(), m);
+                case CONTRACT_CLASSES -> m.matmul(slicedInput(c.node().input(1)));
+                case CLASS_ROWS -> m.transpose().matmul(wholeInput(c.node().input(1)));
+            };
+        }
+
+        private Tensor wholeInput(Tensor t) {
+            return wholeOf.computeIfAbsent(t, x -> {
+                Tensor in = tape.input("whole %" + x.id(), x.shape().dims());
+                whole.put(in, x);
+                return in;
+            });
+        }
+
+        /** The chunk of a class-indexed value: [C, D] → [width, D], [C] → [width], [1, C] → [1, width]. */
+        private Tensor slicedInput(Tensor t) {
+            return slicedOf.computeIfAbsent(t, x -> {
+                int[] dims = x.shape().dims().clone();
+                dims[dims.length == 2 && dims[0] == 1 && dims[1] == region.classes() ? 1 : 0] = width;
+                Tensor in = tape.input("chunk of %" + x.id(), dims);
+                sliced.put(in, x);
+                return in;
+            });
+        }
+
+        private Tensor shiftedLabels(Tensor t) {
+            return labelsOf.computeIfAbsent(t, x -> {
+                Tensor in = tape.input("labels %" + x.id() + " − c0", region.rows(), 1);
+                labels.put(in, x);
+                return in;
+            });
+        }
+    }
+}

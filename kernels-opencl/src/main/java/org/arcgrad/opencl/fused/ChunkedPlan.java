@@ -1,0 +1,167 @@
+package org.arcgrad.opencl.fused;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tensor;
+
+/**
+ * How to evaluate a graph with its {@link ClassRegion} computed chunk by chunk, whatever runs the
+ * pieces: for each pass, the {@link OutsideGraph} that gives the values the pass reads, then the
+ * {@link ChunkGraphs} run once per chunk, their partial results combined (sums and maxima across
+ * chunks, slices put in place); after the last pass, the outside graph of the outputs. Every
+ * graph a backend runs holds at most N × (chunk width) of the region's values at once.
+ */
+public final class ChunkedPlan {
+    /** Runs one of the plan's small graphs: the interpreter, or a compiled executable per graph. */
+    @FunctionalInterface
+    public interface Backend {
+        NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds);
+    }
+
+    private record Pass(OutsideGraph before, ChunkGraphs regular, ChunkGraphs last) {
+    }
+
+    private final ClassRegion region;
+    private final int width;
+    private final List<Pass> passes = new ArrayList<>();
+    private final OutsideGraph after;
+
+    private ChunkedPlan(Graph graph, ClassRegion region, int width) {
+        this.region = region;
+        this.width = width;
+        for (int p = 1; p <= region.passes(); p++) {
+            ChunkGraphs regular = ChunkGraphs.of(region, p, width);
+            ChunkGraphs last = region.classes() % width == 0 ? regular : ChunkGraphs.of(region, p, region.classes() % width);
+            Set<Tensor> reads = new LinkedHashSet<>();
+            for (ChunkGraphs g : List.of(regular, last)) {
+                reads.addAll(g.whole().values());
+                reads.addAll(g.sliced().values());
+                reads.addAll(g.shiftedLabels().values());
+            }
+            passes.add(new Pass(OutsideGraph.of(region, new ArrayList<>(reads)), regular, last));
+        }
+        this.after = OutsideGraph.of(region, graph.outputs());
+    }
+
+    /** The plan for {@code graph} with chunks of {@code chunkWidth} columns, or empty when it has no class region. */
+    public static Optional<ChunkedPlan> of(Graph graph, int chunkWidth) {
+        if (chunkWidth < 1) {
+            throw new IllegalArgumentException("a chunk has at least one column, not " + chunkWidth);
+        }
+        return ClassRegionFinder.find(graph).region()
+                .map(r -> new ChunkedPlan(graph, r, Math.min(chunkWidth, r.classes())));
+    }
+
+    public ClassRegion region() {
+        return region;
+    }
+
+    public int chunkWidth() {
+        return width;
+    }
+
+    /** Every graph {@link #run} hands to the backend, so that a backend can compile them up front. */
+    public List<Graph> graphs() {
+        List<Graph> all = new ArrayList<>();
+        for (Pass p : passes) {
+            all.add(p.before().graph());
+            all.add(p.regular().graph());
+            if (p.last() != p.regular()) {
+                all.add(p.last().graph());
+            }
+        }
+        all.add(after.graph());
+        return all;
+    }
+
+    /** The graph's outputs, in order, from values for its sources. */
+    public NDArray[] run(Map<Tensor, NDArray> feeds, Backend backend) {
+        Map<Tensor, NDArray> values = new HashMap<>(feeds); // original node → value
+        int classes = region.classes();
+        for (Pass pass : passes) {
+            NDArray[] read = evaluate(pass.before(), values, backend);
+            for (int k = 0; k < read.length; k++) {
+                values.put(pass.before().targets().get(k), read[k]);
+            }
+            Map<ClassRegion.Consumer, NDArray> results = new HashMap<>();
+            for (int c0 = 0; c0 < classes; c0 += width) {
+                ChunkGraphs chunk = c0 + width <= classes ? pass.regular() : pass.last();
+                NDArray[] partial = backend.run(chunk.graph(), chunkFeeds(chunk, values, c0));
+                int k = 0;
+                for (ClassRegion.Consumer c : chunk.partials().keySet()) {
+                    results.put(c, combine(c, results.get(c), partial[k++], c0));
+                }
+            }
+            results.forEach((c, v) -> values.put(c.node(), v));
+        }
+        return evaluate(after, values, backend);
+    }
+
+    private static NDArray[] evaluate(OutsideGraph g, Map<Tensor, NDArray> values, Backend backend) {
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        g.sources().forEach((in, original) -> feeds.put(in, values.get(original)));
+        NDArray[] out = backend.run(g.graph(), feeds);
+        // a target that is itself a source of the rebuilt graph is fed, not computed: take the fed value
+        for (int k = 0; k < out.length; k++) {
+            Tensor copy = g.graph().outputs().get(k);
+            if (out[k] == null && g.sources().containsKey(copy)) {
+                out[k] = feeds.get(copy);
+            }
+        }
+        return out;
+    }
+
+    private static Map<Tensor, NDArray> chunkFeeds(ChunkGraphs chunk, Map<Tensor, NDArray> values, int c0) {
+        Map<Tensor, NDArray> f = new HashMap<>();
+        chunk.whole().forEach((in, node) -> f.put(in, values.get(node)));
+        chunk.sliced().forEach((in, node) -> f.put(in, slice(values.get(node), in.shape(), c0)));
+        chunk.shiftedLabels().forEach((in, node) -> {
+            double[] labels = values.get(node).data();
+            double[] shifted = new double[labels.length];
+            for (int i = 0; i < labels.length; i++) {
+                shifted[i] = labels[i] - c0;
+            }
+            f.put(in, NDArray.of(in.shape(), shifted));
+        });
+        return f;
+    }
+
+    /** Rows c0.. of a [C, D] matrix, or elements c0.. of a [C] / [1, C] vector: {@code chunk} elements in row-major order. */
+    private static NDArray slice(NDArray value, Shape chunk, int c0) {
+        Shape s = value.shape();
+        int perClass = s.rank() == 2 && s.dim(0) != 1 ? s.dim(1) : 1;
+        double[] out = new double[(int) chunk.numel()];
+        System.arraycopy(value.data(), c0 * perClass, out, 0, out.length);
+        return NDArray.of(chunk, out);
+    }
+
+    private static NDArray combine(ClassRegion.Consumer c, NDArray sofar, NDArray part, int c0) {
+        switch (c.kind()) {
+            case ROW_SUM, CONTRACT_CLASSES, ROW_MAX -> {
+                if (sofar == null) {
+                    return part.copy();
+                }
+                double[] a = sofar.data();
+                double[] b = part.data();
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = c.kind() == ClassRegion.Kind.ROW_MAX ? Math.max(a[i], b[i]) : a[i] + b[i];
+                }
+                return sofar;
+            }
+            default -> {
+                NDArray whole = sofar != null ? sofar : NDArray.zeros(c.node().shape());
+                int perClass = c.kind() == ClassRegion.Kind.CLASS_ROWS ? c.node().shape().dim(1) : 1;
+                System.arraycopy(part.data(), 0, whole.data(), c0 * perClass, part.data().length);
+                return whole;
+            }
+        }
+    }
+}

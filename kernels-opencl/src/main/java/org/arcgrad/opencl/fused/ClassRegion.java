@@ -1,0 +1,78 @@
+package org.arcgrad.opencl.fused;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.arcgrad.autodiff.Tensor;
+
+/**
+ * The N×C part of a graph that can be computed a chunk of columns at a time: every node of shape
+ * [rows, classes] that is a product x·Wᵀ or is computed elementwise from such nodes, from row
+ * values ([rows, 1]), column values ([classes] or [1, classes]), scalars and one-hot labels, and
+ * whose every use outside the part is a reduction or a product that combines across chunks.
+ *
+ * @param rows      N
+ * @param classes   C, the axis that is chunked
+ * @param products  the [N, C] matrix products x·Wᵀ (input 1 the transpose of a [C, D] value)
+ * @param members   every node of the part, products included, in graph order
+ * @param consumers the uses outside the part, each with the pass that computes it
+ * @param passes    how many passes over the columns the consumers need (1 + the longest chain of
+ *                  consumers whose results feed, through the rest of the graph, values the part reads)
+ */
+public record ClassRegion(int rows, int classes, List<Tensor> products, List<Tensor> members, List<Consumer> consumers,
+                          int passes) {
+
+    /** How a consumer's per-chunk results make the whole. */
+    public enum Kind {
+        /** SUM along axis 1 → [N, 1]: partial sums add. */
+        ROW_SUM,
+        /** MAX along axis 1 → [N, 1]: partial maxima combine by max. */
+        ROW_MAX,
+        /** SUM along axis 0 → [1, C]: each chunk gives its own columns. */
+        COLUMN_SUM,
+        /** MAX along axis 0 → [1, C]: each chunk gives its own columns. */
+        COLUMN_MAX,
+        /** member · B, B [C, D] → [N, D]: the sum over classes; partial products add. */
+        CONTRACT_CLASSES,
+        /** memberᵀ · A, A [N, D] → [C, D]: each chunk gives its own rows. */
+        CLASS_ROWS
+    }
+
+    /**
+     * One use of the part by the rest of the graph.
+     *
+     * @param node   the node outside the part that it computes (for CLASS_ROWS the product, whose input 0 is a transpose)
+     * @param member the member it reads
+     * @param kind   how chunks combine
+     * @param pass   the pass (from 1) that computes it
+     */
+    public record Consumer(Tensor node, Tensor member, Kind kind, int pass) {
+    }
+
+    public ClassRegion {
+        products = List.copyOf(products);
+        members = List.copyOf(members);
+        consumers = List.copyOf(consumers);
+    }
+
+    /** Whether {@code t} is a node of the part. */
+    public boolean contains(Tensor t) {
+        return members.contains(t);
+    }
+
+    /** The consumers of one pass, in graph order. */
+    public List<Consumer> consumersOf(int pass) {
+        return consumers.stream().filter(c -> c.pass() == pass).toList();
+    }
+
+    /** Counts of the consumers by kind, for summaries and tests. */
+    public Map<Kind, Long> consumerKinds() {
+        return consumers.stream().collect(java.util.stream.Collectors.groupingBy(Consumer::kind, java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
+    }
+
+    /** The consumer nodes' set. */
+    public Set<Tensor> consumerNodes() {
+        return consumers.stream().map(Consumer::node).collect(java.util.stream.Collectors.toSet());
+    }
+}

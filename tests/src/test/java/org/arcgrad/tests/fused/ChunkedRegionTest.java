@@ -1,0 +1,191 @@
+package org.arcgrad.tests.fused;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.arcface.heads.CombinedMargin;
+import org.arcgrad.arcface.heads.CosFace;
+import org.arcgrad.arcface.heads.MarginHead;
+import org.arcgrad.arcface.heads.SphereFace;
+import org.arcgrad.arcface.heads.SubCenterArcFace;
+import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.Interpreter;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.InterpreterAgreement;
+import org.arcgrad.opencl.compile.PlanChoice;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
+import org.arcgrad.opencl.fused.ChunkedInterpreter;
+import org.arcgrad.opencl.fused.ClassRegion;
+import org.arcgrad.opencl.fused.ClassRegionFinder;
+import org.arcgrad.tests.opencl.SharedDevice;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 10's decomposition, held to the interpreter: in the training graph (loss, grad x, grad W)
+ * of every margin head with cross-entropy, and of a margin written from primitives, the finder
+ * finds the N×C part by op kinds alone; computing that part a chunk of columns at a time, in its
+ * passes, gives the same loss and gradients as the whole graph, at fp64 rounding, for chunks of one
+ * column, of a width that leaves a short last chunk, and of all columns.
+ */
+class ChunkedRegionTest {
+    private static final int N = 6;
+    private static final int D = 5;
+    private static final int C = 13;
+
+    /** A margin head or any other way to make logits from x, W and labels. */
+    private record Head(String name, Function<Tensor[], Tensor> logits) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static Head of(String name, MarginHead h) {
+        return new Head(name, a -> h.logits(a[0], a[1], a[2]));
+    }
+
+    static Stream<Arguments> heads() {
+        return Stream.of(
+                Arguments.of(of("arcface", new ArcFace(30, 0.5, false))),
+                Arguments.of(of("arcface easy margin", new ArcFace(30, 0.5, true))),
+                Arguments.of(of("cosface", new CosFace(30, 0.35))),
+                Arguments.of(of("sphereface", new SphereFace())),
+                Arguments.of(of("combined", new CombinedMargin(30, 1.0, 0.3, 0.2))),
+                // a user's own margin from primitives: CosFace with a per-sample scale (the feature norm, a row value)
+                Arguments.of(new Head("own: norm-scaled cosface", a -> {
+                    Tensor norm = a[0].square().sum(1, true).sqrt();
+                    Tensor cos = Functional.normalize(a[0]).matmul(Functional.normalize(a[1]).transpose());
+                    Tensor oneHot = Functional.oneHot(a[2], C);
+                    return cos.sub(oneHot.mul(0.35)).mul(norm.detach().mul(4.0));
+                })));
+    }
+
+    private record Problem(Tensor loss, Tensor gx, Tensor gw, Tensor logits, Map<Tensor, NDArray> feeds) {
+    }
+
+    private static Problem problem(Head head, long seed) {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w = t.param("w", C, D);
+        Tensor y = t.labels("y", N);
+        Tensor logits = head.logits().apply(new Tensor[] {x, w, y});
+        Tensor loss = Functional.crossEntropy(logits, y);
+        Tensor[] g = t.grad(loss, x, w);
+        Random r = new Random(seed);
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        feeds.put(x, NDArray.gaussian(Shape.of(N, D), r));
+        feeds.put(w, NDArray.gaussian(Shape.of(C, D), r));
+        feeds.put(y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
+        return new Problem(loss, g[0], g[1], logits, feeds);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("heads")
+    void theFinderFindsTheNxCPartOfTheTrainingGraph(Head head) {
+        Problem p = problem(head, 1);
+        ClassRegion r = ClassRegionFinder.find(Graph.of(p.loss(), p.gx(), p.gw())).region().orElseThrow();
+        assertEquals(N, r.rows());
+        assertEquals(C, r.classes());
+        assertEquals(1, r.products().size());
+        // forward: the row max, then the sum of exp(logit − max) and the label's logit; backward: the two products
+        assertEquals(3, r.passes(), r.consumers().toString());
+        Map<ClassRegion.Kind, Long> kinds = r.consumerKinds();
+        assertEquals(1L, kinds.get(ClassRegion.Kind.ROW_MAX), kinds.toString());
+        assertEquals(1L, kinds.get(ClassRegion.Kind.CONTRACT_CLASSES), kinds.toString());
+        assertEquals(1L, kinds.get(ClassRegion.Kind.CLASS_ROWS), kinds.toString());
+        assertTrue(kinds.get(ClassRegion.Kind.ROW_SUM) >= 2, "sum of exp and the label's logit, at least: " + kinds);
+        assertEquals(1, r.consumersOf(1).stream().filter(c -> c.kind() == ClassRegion.Kind.ROW_MAX).count());
+        assertTrue(r.consumers().stream().filter(c -> c.kind() == ClassRegion.Kind.CONTRACT_CLASSES
+                || c.kind() == ClassRegion.Kind.CLASS_ROWS).allMatch(c -> c.pass() == 3), r.consumers().toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("heads")
+    void chunkByChunkGivesTheSameLossAndGradients(Head head) {
+        for (long seed = 1; seed <= 3; seed++) {
+            Problem p = problem(head, seed);
+            Graph g = Graph.of(p.loss(), p.gx(), p.gw());
+            NDArray[] whole = Interpreter.run(g, p.feeds());
+            for (int width : new int[] {1, 4, C}) {
+                NDArray[] chunked = ChunkedInterpreter.run(g, p.feeds(), width);
+                for (int k = 0; k < whole.length; k++) {
+                    assertClose(whole[k], chunked[k], head + ", seed " + seed + ", chunks of " + width + ", output " + k);
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> headsAndPlans() {
+        return heads().flatMap(a -> Stream.of(PlanChoice.CPU, PlanChoice.GPU).map(p -> Arguments.of(a.get()[0], p)));
+    }
+
+    /**
+     * On the device, under both kernel plans: every piece an ordinary executable, no buffer of N×C
+     * elements, and the loss and gradients agree with the whole graph in the fp64 interpreter.
+     */
+    @ParameterizedTest(name = "{0}, {1} plan")
+    @MethodSource("headsAndPlans")
+    void onTheDeviceNoBufferHoldsNxCAndTheResultsAgree(Head head, PlanChoice plan) {
+        Problem p = problem(head, 4);
+        for (Map.Entry<Tensor, NDArray> e : p.feeds().entrySet()) {
+            double[] d = e.getValue().data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = (float) d[i]; // both sides read the same fp32 inputs
+            }
+        }
+        Graph g = Graph.of(p.loss(), p.gx(), p.gw());
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
+                p.loss(), p.gx(), p.gw())) {
+            assertTrue(e.largestBufferElements() < (long) N * C, "largest buffer " + e.largestBufferElements() + " elements");
+            NDArray[] device = e.run(p.feeds());
+            var disagreement = InterpreterAgreement.check(g, p.feeds(), device, new Random(9));
+            assertTrue(disagreement.isEmpty(), () -> head + ", " + plan + ": " + disagreement.get());
+        }
+    }
+
+    @Test
+    void noRegionWhenTheLogitsAreAnOutputOrTheHeadReshapesThem() {
+        Problem p = problem(of("arcface", new ArcFace()), 1);
+        var finding = ClassRegionFinder.find(Graph.of(p.loss(), p.gx(), p.gw(), p.logits()));
+        assertTrue(finding.region().isEmpty());
+        assertTrue(finding.refusal().contains("is an N×C output of the graph"), finding.refusal());
+
+        // sub-center ArcFace takes the max over K centers of a class: [N, C·K] reshaped to [N, C, K], which
+        // this finder does not split; such a graph compiles as before
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w = t.param("w", C * 3, D);
+        Tensor y = t.labels("y", N);
+        Tensor loss = Functional.crossEntropy(new SubCenterArcFace(30, 0.5, false, 3).logits(x, w, y), y);
+        Tensor[] g = t.grad(loss, x, w);
+        var sub = ClassRegionFinder.find(Graph.of(loss, g[0], g[1]));
+        assertTrue(sub.region().isEmpty());
+        assertTrue(sub.refusal().startsWith("%") && sub.refusal().contains("reshape [6, 13, 3]")
+                && sub.refusal().contains("does not split by columns"), sub.refusal());
+    }
+
+    private static void assertClose(NDArray expected, NDArray actual, String what) {
+        assertEquals(expected.shape(), actual.shape(), what);
+        double[] e = expected.data();
+        double[] a = actual.data();
+        for (int i = 0; i < e.length; i++) {
+            double tol = 1e-12 * Math.max(1, Math.abs(e[i]));
+            assertTrue(Math.abs(e[i] - a[i]) <= tol, what + " [" + i + "]: " + e[i] + " vs " + a[i] + List.of());
+        }
+    }
+}

@@ -8,7 +8,9 @@ import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.runtime.DeviceContext;
 
 /**
@@ -39,11 +41,33 @@ public final class HeadComputation {
     }
 
     public HeadResult onInterpreter(float[] xs, float[] ws, int[] ys) {
-        NDArray[] r = Interpreter.run(Map.of(
-                x, NDArray.of(x.shape(), toDoubles(xs)),
-                w, NDArray.of(w.shape(), toDoubles(ws)),
-                labels, NDArray.of(Shape.of(ys.length), toDoubles(ys))), outputs);
+        NDArray[] r = Interpreter.run(feeds(xs, ws, ys), outputs);
         return new HeadResult(toFloats(r[0].data()), (float) r[1].item(), toFloats(r[2].data()), toFloats(r[3].data()));
+    }
+
+    private Map<Tensor, NDArray> feeds(float[] xs, float[] ws, int[] ys) {
+        return Map.of(x, NDArray.of(x.shape(), toDoubles(xs)), w, NDArray.of(w.shape(), toDoubles(ws)),
+                labels, NDArray.of(Shape.of(ys.length), toDoubles(ys)));
+    }
+
+    /**
+     * Loss and gradients computed {@code width} classes at a time ({@link ChunkedExecutable}: no
+     * device buffer holds N×C values), the logits by a forward-only executable of their own.
+     *
+     * @throws IllegalArgumentException when the head's graph cannot be split by classes (the message says why)
+     */
+    public HeadResult onDeviceByChunks(DeviceContext context, float[] xs, float[] ws, int[] ys, int width) {
+        CompileOptions options = CompileOptions.fromEnvironment();
+        Map<Tensor, NDArray> feeds = feeds(xs, ws, ys);
+        try (ChunkedExecutable rest = ChunkedExecutable.compile(context, options, width, outputs[1], outputs[2], outputs[3])) {
+            NDArray[] r = rest.run(feeds);
+            float[] logits = new float[(int) outputs[0].shape().numel()];
+            try (Executable forward = Executable.compile(context, options, outputs[0])) {
+                forward.feed(x, xs).feed(w, ws).feed(labels, ys).run();
+                forward.read(outputs[0], logits);
+            }
+            return new HeadResult(logits, (float) r[0].item(), toFloats(r[1].data()), toFloats(r[2].data()));
+        }
     }
 
     public HeadResult onDevice(DeviceContext context, float[] xs, float[] ws, int[] ys) {

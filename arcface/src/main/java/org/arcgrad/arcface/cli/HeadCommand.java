@@ -63,6 +63,12 @@ public final class HeadCommand implements Callable<Integer> {
     @Option(names = "--backend", order = 15, paramLabel = "NAME", description = "opencl or interpreter (fp64 on the JVM). Default: opencl.")
     private Backend backend = Backend.opencl;
 
+    @Option(names = "--class-chunk", order = 16, paramLabel = "K",
+            description = "Compute loss and gradients K classes at a time, so that no device buffer holds N×C values"
+                    + " (logits.npy still comes whole, from a forward-only pass). A first form: it bounds device memory,"
+                    + " not time. Default: off (the whole graph at once).")
+    private Integer classChunk;
+
     enum Backend {
         opencl, interpreter
     }
@@ -87,6 +93,10 @@ public final class HeadCommand implements Callable<Integer> {
         }
         in.checkLabels(labels, in.wRows() / perClass);
         OutputCheck.check("--out", out, OUTPUTS.stream().map(out::resolve).toList());
+        if (classChunk != null && (classChunk < 1 || backend == Backend.interpreter)) {
+            throw new BadInputException("--class-chunk: " + (classChunk < 1 ? "must be ≥ 1, got " + classChunk
+                    : "applies to --backend opencl only"));
+        }
         HeadComputation computation = new HeadComputation(head, in.n(), in.d(), in.wRows());
         HeadResult r = backend == Backend.interpreter
                 ? computation.onInterpreter(in.x(), in.w(), in.labels())
@@ -97,11 +107,19 @@ public final class HeadCommand implements Callable<Integer> {
 
     private HeadResult onDevice(HeadComputation computation, HeadInputs in) {
         try (DeviceContext context = DeviceOption.open(device)) {
+            if (classChunk != null) {
+                try {
+                    return computation.onDeviceByChunks(context, in.x(), in.w(), in.labels(), classChunk);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException("--class-chunk: " + e.getMessage());
+                }
+            }
             return computation.onDevice(context, in.x(), in.w(), in.labels());
         } catch (DeviceOutOfMemoryException e) {
             throw OutOfMemoryFailure.onDevice(e, "the head keeps W and grad W (each " + OutOfMemoryFailure.size(in.wRows(), in.d())
                     + ") and several N×C tensors such as the logits (each " + OutOfMemoryFailure.size(in.n(), computation.classes()) + ")",
-                    "use fewer classes (rows of " + w + ") or fewer embeddings (rows of " + x + "), a device with more memory"
+                    (classChunk == null ? "use --class-chunk 4096 (no N×C intermediates), " : "use ")
+                            + "fewer classes (rows of " + w + ") or fewer embeddings (rows of " + x + "), a device with more memory"
                             + " (--device), or --backend interpreter (Java heap, fp64)");
         }
     }

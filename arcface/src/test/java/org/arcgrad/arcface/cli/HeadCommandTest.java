@@ -88,6 +88,33 @@ class HeadCommandTest {
     }
 
     @Test
+    void byClassChunksTheOutputsAgreeWithTheWholeGraph() throws IOException {
+        CliRun whole = run(args());
+        assertEquals(0, whole.code(), whole.err());
+        List<float[]> expected = new java.util.ArrayList<>();
+        for (String f : List.of("logits.npy", "loss.npy", "grad_x.npy", "grad_w.npy")) {
+            expected.add(NpyReader.read(out.resolve(f)).float32Data());
+        }
+        CliRun chunked = run(args("--class-chunk", "2"));
+        assertEquals(0, chunked.code(), chunked.err());
+        int k = 0;
+        for (String f : List.of("logits.npy", "loss.npy", "grad_x.npy", "grad_w.npy")) {
+            float[] got = NpyReader.read(out.resolve(f)).float32Data();
+            float[] want = expected.get(k++);
+            assertEquals(want.length, got.length, f);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])), f + " [" + i + "]");
+            }
+        }
+        out = dir.resolve("refused");
+        assertRefused(run(args("--class-chunk", "0")), "--class-chunk: must be ≥ 1");
+        assertRefused(run(args("--class-chunk", "2", "--backend", "interpreter")), "--class-chunk: applies to --backend opencl only");
+        Path w15 = write("w15c.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));
+        w = w15;
+        assertRefused(run(args("--loss", "subcenter", "--k", "3", "--class-chunk", "2")), "--class-chunk: no class region");
+    }
+
+    @Test
     void everyLossRuns() throws IOException {
         Path w15 = write("w15.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));
         for (String[] extra : List.of(new String[] {"--loss", "cosface"}, new String[] {"--loss", "sphereface", "--iter", "10"},
@@ -195,7 +222,7 @@ class HeadCommandTest {
         assertTrue(r.err().startsWith("arcgrad head: out of device memory on '"), r.err());
         assertTrue(r.err().contains("W and grad W (each " + c + "×1 float32")
                 && r.err().contains("the logits (each " + n + "×" + c + " float32"), r.err());
-        assertTrue(r.err().contains("use fewer classes (rows of " + w + ")"), r.err());
+        assertTrue(r.err().contains("use --class-chunk 4096 (no N×C intermediates), fewer classes (rows of " + w + ")"), r.err());
         assertFalse(Files.exists(out.resolve("logits.npy")), "nothing written");
     }
 

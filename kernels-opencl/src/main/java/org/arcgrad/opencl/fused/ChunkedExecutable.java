@@ -58,11 +58,15 @@ public final class ChunkedExecutable implements AutoCloseable {
         return plan.run(feeds, (g, f) -> executables.get(g).run(f));
     }
 
-    /** Elements of the largest device buffer any piece holds: at most rows × chunk width for the region's values. */
-    public long largestBufferElements() {
+    /**
+     * Elements of the largest device buffer of the chunk graphs, the only pieces that hold values of
+     * the region: at most the largest of rows × chunk width, rows × D and chunk width × D (the
+     * other pieces hold only values outside the region, W and its gradient among them).
+     */
+    public long largestChunkBufferElements() {
         long most = 0;
-        for (Executable e : executables.values()) {
-            most = Math.max(most, e.largestBufferElements());
+        for (Graph g : plan.chunkGraphs()) {
+            most = Math.max(most, executables.get(g).largestBufferElements());
         }
         return most;
     }

@@ -82,6 +82,18 @@ public final class ChunkedPlan {
         return all;
     }
 
+    /** The chunk graphs alone (the only graphs that hold values of the region). */
+    public List<Graph> chunkGraphs() {
+        List<Graph> chunks = new ArrayList<>();
+        for (Pass p : passes) {
+            chunks.add(p.regular().graph());
+            if (p.last() != p.regular()) {
+                chunks.add(p.last().graph());
+            }
+        }
+        return chunks;
+    }
+
     /** The graph's outputs, in order, from values for its sources. */
     public NDArray[] run(Map<Tensor, NDArray> feeds, Backend backend) {
         Map<Tensor, NDArray> values = new HashMap<>(feeds); // original node → value

@@ -84,14 +84,18 @@ public final class ClassRegionFinder {
     private Finding grow(Tensor seed) {
         int n = seed.shape().dim(0);
         int c = seed.shape().dim(1);
+        if (n < 2 || c < 2) {
+            // one row: a row value [1, 1] and a column value [1, C] look like members; nothing to split anyway
+            return Finding.none(seed.describe() + " has a single row or column; nothing to split");
+        }
         Set<Tensor> members = new HashSet<>();
         Deque<Tensor> todo = new ArrayDeque<>(List.of(seed));
         members.add(seed);
         while (!todo.isEmpty()) {
             Tensor m = todo.pop();
             List<Tensor> next = new ArrayList<>(users.getOrDefault(m, List.of()));
-            for (int k = 0; k < m.arity(); k++) {
-                next.add(m.input(k));
+            for (int k = 0; k < m.arity() && m.op() != Op.MATMUL; k++) {
+                next.add(m.input(k)); // a product's operands stay outside, even when D = C makes x look [N, C]
             }
             for (Tensor t : next) {
                 if (!members.contains(t) && memberKind(t, n, c)) {

@@ -1,10 +1,13 @@
 package org.arcgrad.tests.parity;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.stream.Stream;
 import org.arcgrad.arcface.heads.ArcFace;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.tests.fixtures.ArcFaceFixture;
 import org.arcgrad.tests.opencl.SharedDevice;
@@ -36,6 +39,36 @@ class DeviceParityTest {
                 }
                 return d;
             }
+        };
+        HeadOutputs got = device.run(new ArcFace(f.s(), f.m(), f.easyMargin()),
+                f.x().toDoubleArray(), f.w().toDoubleArray(), f.labels(), f.n(), f.d(), f.c());
+        ParityAssert.assertMatches(f, got, 1e-5, 1e-4);
+    }
+
+    /**
+     * The chunked path (issue 10) held to the same fixtures: loss and gradients computed 4 classes
+     * at a time with no buffer of N×C elements, the logits by a forward-only executable of their own.
+     */
+    @ParameterizedTest(name = "{0}, {1} plan, by chunks of 4 classes")
+    @MethodSource("cases")
+    void chunkedPathMatchesSeed(String name, PlanChoice plan) {
+        ArcFaceFixture f = ArcFaceFixture.load(name);
+        org.junit.jupiter.api.Assumptions.assumeTrue(f.n() > 1, "one row: nothing to split");
+        CompileOptions options = CompileOptions.defaults().withPlan(plan);
+        HeadBackend device = (feeds, outputs) -> {
+            double[][] d = new double[outputs.length][];
+            try (Executable logits = Executable.compile(SharedDevice.context(), options, outputs[0]);
+                 ChunkedExecutable rest = ChunkedExecutable.compile(SharedDevice.context(), options, 4,
+                         java.util.Arrays.copyOfRange(outputs, 1, outputs.length))) {
+                long bound = Math.max((long) f.n() * 4, Math.max((long) f.n() * f.d(), 4L * f.d()));
+                assertTrue(rest.largestChunkBufferElements() <= bound, "the region's values take N × 4 at most");
+                d[0] = logits.run(feeds)[0].data();
+                NDArray[] r = rest.run(feeds);
+                for (int i = 0; i < r.length; i++) {
+                    d[i + 1] = r[i].data();
+                }
+            }
+            return d;
         };
         HeadOutputs got = device.run(new ArcFace(f.s(), f.m(), f.easyMargin()),
                 f.x().toDoubleArray(), f.w().toDoubleArray(), f.labels(), f.n(), f.d(), f.c());

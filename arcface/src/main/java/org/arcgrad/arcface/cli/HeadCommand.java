@@ -118,7 +118,8 @@ public final class HeadCommand implements Callable<Integer> {
         } catch (DeviceOutOfMemoryException e) {
             throw OutOfMemoryFailure.onDevice(e, "the head keeps W and grad W (each " + OutOfMemoryFailure.size(in.wRows(), in.d())
                     + ") and several N×C tensors such as the logits (each " + OutOfMemoryFailure.size(in.n(), computation.classes()) + ")",
-                    (classChunk == null ? "use --class-chunk 4096 (no N×C intermediates), " : "use ")
+                    // the chunked path saves memory where the N×C values outweigh W's (N > D); else it holds more of W's size
+                    (classChunk == null && in.n() > in.d() ? "use --class-chunk 4096 (no N×C intermediates), " : "use ")
                             + "fewer classes (rows of " + w + ") or fewer embeddings (rows of " + x + "), a device with more memory"
                             + " (--device), or --backend interpreter (Java heap, fp64)");
         }

@@ -16,15 +16,30 @@ import org.arcgrad.opencl.runtime.DeviceContext;
  * the {@link ChunkedPlan}'s small graphs is an ordinary {@link Executable} (same compiler, same
  * checks, same kernel plans), so no device buffer holds the N×C values, only N × (chunk width).
  *
+ * <p>The pieces run one after another and only the last two used keep their buffers (a pass's
+ * stage, then its chunk graph for full and for short chunks), so the device holds the largest
+ * two pieces at a time, not all of them: each piece that reads a W-sized value has its own buffer
+ * for it. Every piece is compiled once up front, so that errors show at compile time and the
+ * programs are cached; a piece set aside is planned and given buffers again when it is next needed.
+ *
  * <p>This first device form moves each chunk's inputs and partial results through the host and
  * combines them there; it bounds device memory, not time. The fused kernel (GEMM tile, epilogue
  * and row reductions in one launch) is to replace the chunk graphs without changing this contract.
  */
 public final class ChunkedExecutable implements AutoCloseable {
-    private final ChunkedPlan plan;
-    private final Map<Graph, Executable> executables = new IdentityHashMap<>();
+    /** How many pieces keep their buffers at once. */
+    private static final int KEPT = 2;
 
-    private ChunkedExecutable(ChunkedPlan plan) {
+    private final DeviceContext context;
+    private final CompileOptions options;
+    private final ChunkedPlan plan;
+    /** The pieces that hold buffers now, least recently used first. */
+    private final Map<Graph, Executable> executables = new java.util.LinkedHashMap<>(4, 0.75f, true);
+    private final Map<Graph, Long> largestBuffer = new IdentityHashMap<>();
+
+    private ChunkedExecutable(DeviceContext context, CompileOptions options, ChunkedPlan plan) {
+        this.context = context;
+        this.options = options;
         this.plan = plan;
     }
 
@@ -37,14 +52,11 @@ public final class ChunkedExecutable implements AutoCloseable {
         Graph graph = Graph.of(outputs);
         ChunkedPlan plan = ChunkedPlan.of(graph, chunkWidth).orElseThrow(() -> new IllegalArgumentException(
                 "no class region to compute by chunks: " + ClassRegionFinder.find(graph).refusal()));
-        ChunkedExecutable e = new ChunkedExecutable(plan);
-        try {
-            for (Graph g : plan.graphs()) {
-                e.executables.put(g, Executable.compile(context, options, g.outputs().toArray(new Tensor[0])));
+        ChunkedExecutable e = new ChunkedExecutable(context, options, plan);
+        for (Graph g : plan.graphs()) {
+            try (Executable piece = e.compile(g)) {
+                e.largestBuffer.put(g, piece.largestBufferElements());
             }
-        } catch (RuntimeException ex) {
-            e.close();
-            throw ex;
         }
         return e;
     }
@@ -55,7 +67,26 @@ public final class ChunkedExecutable implements AutoCloseable {
 
     /** Runs with values for the graph's sources and returns its outputs, in order. */
     public NDArray[] run(Map<Tensor, NDArray> feeds) {
-        return plan.run(feeds, (g, f) -> executables.get(g).run(f));
+        return plan.run(feeds, (g, f) -> piece(g).run(f));
+    }
+
+    private Executable compile(Graph g) {
+        return Executable.compile(context, options, g.outputs().toArray(new Tensor[0]));
+    }
+
+    /** The executable of {@code g}, made again if it was set aside; sets aside the least recently used beyond {@link #KEPT}. */
+    private Executable piece(Graph g) {
+        Executable e = executables.get(g);
+        if (e != null) {
+            return e;
+        }
+        while (executables.size() >= KEPT) {
+            Graph oldest = executables.keySet().iterator().next();
+            executables.remove(oldest).close();
+        }
+        e = compile(g);
+        executables.put(g, e);
+        return e;
     }
 
     /**
@@ -66,7 +97,7 @@ public final class ChunkedExecutable implements AutoCloseable {
     public long largestChunkBufferElements() {
         long most = 0;
         for (Graph g : plan.chunkGraphs()) {
-            most = Math.max(most, executables.get(g).largestBufferElements());
+            most = Math.max(most, largestBuffer.get(g));
         }
         return most;
     }

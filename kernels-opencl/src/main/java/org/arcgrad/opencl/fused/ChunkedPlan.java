@@ -2,6 +2,7 @@ package org.arcgrad.opencl.fused;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tensor;
 
@@ -26,6 +28,7 @@ public final class ChunkedPlan {
         NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds);
     }
 
+    /** One pass: the stage that computes what it reads and nobody computed before (null: nothing new), and its chunk graphs. */
     private record Pass(OutsideGraph before, ChunkGraphs regular, ChunkGraphs last) {
     }
 
@@ -37,6 +40,7 @@ public final class ChunkedPlan {
     private ChunkedPlan(Graph graph, ClassRegion region, int width) {
         this.region = region;
         this.width = width;
+        Set<Tensor> known = new HashSet<>(); // values earlier stages computed: later stages read them
         for (int p = 1; p <= region.passes(); p++) {
             ChunkGraphs regular = ChunkGraphs.of(region, p, width);
             ChunkGraphs last = region.classes() % width == 0 ? regular : ChunkGraphs.of(region, p, region.classes() % width);
@@ -46,9 +50,11 @@ public final class ChunkedPlan {
                 reads.addAll(g.sliced().values());
                 reads.addAll(g.shiftedLabels().values());
             }
-            passes.add(new Pass(OutsideGraph.of(region, new ArrayList<>(reads)), regular, last));
+            reads.removeIf(t -> known.contains(t) || t.op().kind() == Op.Kind.SOURCE);
+            passes.add(new Pass(reads.isEmpty() ? null : OutsideGraph.of(region, new ArrayList<>(reads), known), regular, last));
+            known.addAll(reads);
         }
-        this.after = OutsideGraph.of(region, graph.outputs());
+        this.after = OutsideGraph.of(region, graph.outputs(), known);
     }
 
     /** The plan for {@code graph} with chunks of {@code chunkWidth} columns, or empty when it has no class region. */
@@ -72,7 +78,9 @@ public final class ChunkedPlan {
     public List<Graph> graphs() {
         List<Graph> all = new ArrayList<>();
         for (Pass p : passes) {
-            all.add(p.before().graph());
+            if (p.before() != null) {
+                all.add(p.before().graph());
+            }
             all.add(p.regular().graph());
             if (p.last() != p.regular()) {
                 all.add(p.last().graph());
@@ -99,9 +107,11 @@ public final class ChunkedPlan {
         Map<Tensor, NDArray> values = new HashMap<>(feeds); // original node → value
         int classes = region.classes();
         for (Pass pass : passes) {
-            NDArray[] read = evaluate(pass.before(), values, backend);
-            for (int k = 0; k < read.length; k++) {
-                values.put(pass.before().targets().get(k), read[k]);
+            if (pass.before() != null) {
+                NDArray[] read = evaluate(pass.before(), values, backend);
+                for (int k = 0; k < read.length; k++) {
+                    values.put(pass.before().targets().get(k), read[k]);
+                }
             }
             Map<ClassRegion.Consumer, NDArray> results = new HashMap<>();
             for (int c0 = 0; c0 < classes; c0 += width) {

@@ -20,13 +20,18 @@ import org.arcgrad.autodiff.Tensor;
  *
  * @param graph   the rebuilt graph; output k is the copy of target k
  * @param sources input of the rebuilt graph → the original node whose value it takes (a source of
- *                the original graph, or a consumer of the region)
+ *                the original graph, a consumer of the region, or a value an earlier stage computed)
  * @param targets the original nodes that output k of the rebuilt graph computes
  */
 record OutsideGraph(Graph graph, Map<Tensor, Tensor> sources, List<Tensor> targets) {
 
-    static OutsideGraph of(ClassRegion region, List<Tensor> targets) {
-        Set<Tensor> consumers = region.consumerNodes();
+    /**
+     * @param known nodes whose values an earlier stage already computed (and every consumer of the
+     *              region): they become inputs instead of being computed again
+     */
+    static OutsideGraph of(ClassRegion region, List<Tensor> targets, Set<Tensor> known) {
+        Set<Tensor> consumers = new HashSet<>(region.consumerNodes());
+        consumers.addAll(known);
         Set<Tensor> needed = new HashSet<>();
         List<Tensor> todo = new ArrayList<>(targets);
         while (!todo.isEmpty()) {
@@ -51,7 +56,7 @@ record OutsideGraph(Graph graph, Map<Tensor, Tensor> sources, List<Tensor> targe
             }
             Tensor c;
             if (consumers.contains(t) || t.op() == Op.INPUT || t.op() == Op.PARAM) {
-                String name = consumers.contains(t) ? "consumer %" + t.id() : t.name();
+                String name = consumers.contains(t) ? "known %" + t.id() : t.name();
                 c = t.dtype() == DType.INT ? tape.labels(name, t.shape().dims()) : tape.input(name, t.shape().dims());
                 sources.put(c, t);
             } else if (t.op() == Op.CONST) {

@@ -23,6 +23,10 @@ import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.runtime.CacheSettings;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Devices;
 import org.arcgrad.opencl.InterpreterAgreement;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
@@ -158,6 +162,46 @@ class ChunkedRegionTest {
             var disagreement = InterpreterAgreement.check(g, p.feeds(), device, new Random(9));
             assertTrue(disagreement.isEmpty(), () -> head + ", " + plan + ": " + disagreement.get());
         }
+    }
+
+    /**
+     * Where the N×C values outweigh W (N = 64, D = 2, C = 2000), the chunked run's device buffers
+     * peak far below the whole graph's: the region is held 50 columns at a time and at most two
+     * pieces keep their buffers.
+     */
+    @Test
+    void whereTheLogitsOutweighWTheChunkedRunNeedsFarLessDeviceMemory() {
+        int n = 64;
+        int d = 2;
+        int c = 2000;
+        Tape t = new Tape();
+        Tensor x = t.param("x", n, d);
+        Tensor w = t.param("w", c, d);
+        Tensor y = t.labels("y", n);
+        Tensor loss = Functional.crossEntropy(new ArcFace().logits(x, w, y), y);
+        Tensor[] g = t.grad(loss, x, w);
+        Random r = new Random(3);
+        double[] labels = new double[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(c);
+        }
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(n, d), r), w, NDArray.gaussian(Shape.of(c, d), r),
+                y, NDArray.of(Shape.of(n), labels));
+        long whole;
+        try (DeviceContext ctx = DeviceContext.open(Devices.choose(), CacheSettings.memoryOnly());
+             Executable e = Executable.compile(ctx, loss, g[0], g[1])) {
+            e.run(feeds);
+            whole = ctx.peakAllocatedBytes();
+        }
+        long chunked;
+        try (DeviceContext ctx = DeviceContext.open(Devices.choose(), CacheSettings.memoryOnly());
+             ChunkedExecutable e = ChunkedExecutable.compile(ctx, CompileOptions.defaults(), 50, loss, g[0], g[1])) {
+            e.run(feeds);
+            chunked = ctx.peakAllocatedBytes();
+        }
+        // the whole graph holds two N×C values at least (4 bytes × 128 000 each); the chunks hold N × 50
+        assertTrue(whole > 4L * n * c * 2, "whole graph: " + whole + " bytes");
+        assertTrue(chunked * 4 < whole, "chunked " + chunked + " bytes against whole " + whole);
     }
 
     @Test

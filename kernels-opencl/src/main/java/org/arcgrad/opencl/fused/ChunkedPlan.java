@@ -113,6 +113,9 @@ public final class ChunkedPlan {
                     values.put(pass.before().targets().get(k), read[k]);
                 }
             }
+            for (Tensor labels : pass.regular().shiftedLabels().values()) {
+                checkLabels(labels, values.get(labels));
+            }
             Map<ClassRegion.Consumer, NDArray> results = new HashMap<>();
             for (int c0 = 0; c0 < classes; c0 += width) {
                 ChunkGraphs chunk = c0 + width <= classes ? pass.regular() : pass.last();
@@ -125,6 +128,21 @@ public final class ChunkedPlan {
             results.forEach((c, v) -> values.put(c.node(), v));
         }
         return evaluate(after, values, backend);
+    }
+
+    /**
+     * Labels that pick a column of the one-hot matrix must be whole numbers in [0, C), as the whole
+     * graph checks them: shifted to a chunk, a label outside the range would match no column of any
+     * chunk and quietly give a row without its label.
+     */
+    private void checkLabels(Tensor node, NDArray value) {
+        double[] labels = value.data();
+        for (int i = 0; i < labels.length; i++) {
+            if (!(labels[i] >= 0 && labels[i] < region.classes()) || labels[i] != Math.rint(labels[i])) {
+                throw new IllegalArgumentException(node.describe() + ": label " + labels[i] + " at index " + i
+                        + " is outside [0, " + region.classes() + ")");
+            }
+        }
     }
 
     private static NDArray[] evaluate(OutsideGraph g, Map<Tensor, NDArray> values, Backend backend) {

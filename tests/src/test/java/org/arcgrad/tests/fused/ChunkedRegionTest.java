@@ -204,6 +204,52 @@ class ChunkedRegionTest {
         assertTrue(chunked * 4 < whole, "chunked " + chunked + " bytes against whole " + whole);
     }
 
+    /**
+     * A pair loss over the batch's own Gram matrix x̂·x̂ᵀ (the "classes" are the batch again) with a
+     * label-equality mask of int labels (a row value [N, 1] against a column value [1, N]): the region
+     * is found, both backward products feed grad x, and chunks of 1, 3 and 7 give the whole graph's numbers.
+     */
+    @Test
+    void aPairLossOverTheGramMatrixSplitsToo() {
+        int n = 7;
+        Tape t = new Tape();
+        Tensor x = t.param("x", n, D);
+        Tensor y = t.labels("y", n);
+        Tensor xn = Functional.normalize(x);
+        Tensor sim = xn.matmul(xn.transpose());
+        Tensor same = y.reshape(n, 1).eq(y.reshape(1, n)).toFloat();
+        Tensor loss = Functional.logSumExp(sim.mul(same.rsub(1)).sub(sim.mul(same)).mul(10), 1, false).mean();
+        Tensor[] g = t.grad(loss, x);
+        Graph graph = Graph.of(loss, g[0]);
+        ClassRegion r = ClassRegionFinder.find(graph).region().orElseThrow();
+        assertEquals(n, r.classes());
+        assertEquals(1L, r.consumerKinds().get(ClassRegion.Kind.CONTRACT_CLASSES));
+        assertEquals(1L, r.consumerKinds().get(ClassRegion.Kind.CLASS_ROWS));
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(n, D), new Random(1)),
+                y, NDArray.of(Shape.of(n), 0, 1, 0, 2, 1, 2, 0));
+        NDArray[] whole = Interpreter.run(graph, feeds);
+        for (int width : new int[] {1, 3, n}) {
+            NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, width);
+            for (int k = 0; k < whole.length; k++) {
+                assertClose(whole[k], chunked[k], "pair loss, chunks of " + width + ", output " + k);
+            }
+        }
+    }
+
+    @Test
+    void aLabelOutsideTheClassesIsRefusedAsTheWholeGraphRefusesIt() {
+        Problem p = problem(of("arcface", new ArcFace()), 1);
+        Graph g = Graph.of(p.loss(), p.gx(), p.gw());
+        for (double bad : new double[] {C, -1, 2.5}) {
+            Map<Tensor, NDArray> feeds = new HashMap<>(p.feeds());
+            Tensor labels = feeds.keySet().stream().filter(t -> t.name().equals("y")).findFirst().orElseThrow();
+            feeds.put(labels, NDArray.of(Shape.of(N), 0, 1, 2, bad, 4, 5));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ChunkedInterpreter.run(g, feeds, 4));
+            assertTrue(e.getMessage().contains("label " + bad + " at index 3 is outside [0, " + C + ")"), e.getMessage());
+        }
+    }
+
     @Test
     void noRegionWhenTheLogitsAreAnOutputOrTheHeadReshapesThem() {
         Problem p = problem(of("arcface", new ArcFace()), 1);

@@ -1,0 +1,45 @@
+package org.arcgrad.tests.fused;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.InterpreterAgreement;
+import org.arcgrad.opencl.compile.PlanChoice;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
+import org.arcgrad.tests.opencl.SharedDevice;
+import org.arcgrad.tests.property.Property;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@link ChunkedMarginPropertyTest}'s random margins on the device, under both kernel plans: the
+ * chunked executable agrees with the whole graph in the fp64 interpreter (a class of its own because
+ * it takes tens of seconds, which mutation testing leaves to ./arcgrad test).
+ */
+class ChunkedMarginDevicePropertyTest {
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void chunkedOnTheDeviceAgreesWithTheWholeGraphOnRandomMargins(PlanChoice plan) {
+        Property.named("chunked on the device (" + plan + " plan) = interpreter on random margins").tries(8)
+                .forAll(ChunkedMarginPropertyTest.margins(), m -> {
+            ChunkedMarginPropertyTest.Built b = m.build();
+            for (NDArray v : b.feeds().values()) {
+                double[] d = v.data();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = (float) d[i];
+                }
+            }
+            Tensor[] outs = b.outputs().toArray(new Tensor[0]);
+            try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan),
+                    m.width(), outs)) {
+                NDArray[] device = e.run(b.feeds());
+                var disagreement = InterpreterAgreement.check(Graph.of(outs), b.feeds(), device, new Random(m.seed()));
+                assertTrue(disagreement.isEmpty(), () -> disagreement.get() + "\n" + b.tape());
+            }
+        });
+    }
+}

@@ -18,7 +18,7 @@ public final class ChunkedInterpreter {
     }
 
     public static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds, int chunkWidth) {
-        return ChunkedPlan.of(graph, chunkWidth).map(p -> p.run(feeds, Interpreter::run))
-                .orElseGet(() -> Interpreter.run(graph, feeds));
+        java.util.Optional<ChunkedPlan> plan = ChunkedPlan.of(graph, chunkWidth);
+        return plan.isPresent() ? plan.get().run(feeds, Interpreter::run) : Interpreter.run(graph, feeds);
     }
 }

@@ -148,15 +148,7 @@ public final class ChunkedPlan {
     private static NDArray[] evaluate(OutsideGraph g, Map<Tensor, NDArray> values, Backend backend) {
         Map<Tensor, NDArray> feeds = new HashMap<>();
         g.sources().forEach((in, original) -> feeds.put(in, values.get(original)));
-        NDArray[] out = backend.run(g.graph(), feeds);
-        // a target that is itself a source of the rebuilt graph is fed, not computed: take the fed value
-        for (int k = 0; k < out.length; k++) {
-            Tensor copy = g.graph().outputs().get(k);
-            if (out[k] == null && g.sources().containsKey(copy)) {
-                out[k] = feeds.get(copy);
-            }
-        }
-        return out;
+        return backend.run(g.graph(), feeds); // a target that is a source of the rebuilt graph comes back as fed
     }
 
     private static Map<Tensor, NDArray> chunkFeeds(ChunkGraphs chunk, Map<Tensor, NDArray> values, int c0) {

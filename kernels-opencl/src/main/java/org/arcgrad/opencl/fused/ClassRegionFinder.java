@@ -65,13 +65,9 @@ public final class ClassRegionFinder {
         return Finding.none(why);
     }
 
-    /** x [N, D] · transpose(W [C, D]) → [N, C]. */
+    /** x [N, D] · transpose(W [C, D]) → [N, C] (the product's shape rule makes W [C, D]). */
     private static boolean isProduct(Tensor t, int n, int c) {
-        if (t.op() != Op.MATMUL || !t.shape().equals(Shape.of(n, c)) || t.input(1).op() != Op.TRANSPOSE) {
-            return false;
-        }
-        Shape w = t.input(1).input(0).shape();
-        return w.rank() == 2 && w.dim(0) == c;
+        return t.op() == Op.MATMUL && t.shape().equals(Shape.of(n, c)) && t.input(1).op() == Op.TRANSPOSE;
     }
 
     private boolean memberKind(Tensor t, int n, int c) {

@@ -31,6 +31,7 @@ import org.arcgrad.opencl.InterpreterAgreement;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.fused.ChunkedInterpreter;
+import org.arcgrad.opencl.fused.ChunkedPlan;
 import org.arcgrad.opencl.fused.ClassRegion;
 import org.arcgrad.opencl.fused.ClassRegionFinder;
 import org.arcgrad.tests.opencl.SharedDevice;
@@ -158,6 +159,7 @@ class ChunkedRegionTest {
             long bound = Math.max(N * 4L, Math.max((long) N * D, 4L * D));
             assertTrue(e.largestChunkBufferElements() <= bound && bound < (long) N * C,
                     "largest chunk buffer " + e.largestChunkBufferElements() + " elements");
+            assertTrue(e.largestChunkBufferElements() >= N * 4L, "a chunk's values take N × 4: " + e.largestChunkBufferElements());
             NDArray[] device = e.run(p.feeds());
             var disagreement = InterpreterAgreement.check(g, p.feeds(), device, new Random(9));
             assertTrue(disagreement.isEmpty(), () -> head + ", " + plan + ": " + disagreement.get());
@@ -194,10 +196,12 @@ class ChunkedRegionTest {
             whole = ctx.peakAllocatedBytes();
         }
         long chunked;
-        try (DeviceContext ctx = DeviceContext.open(Devices.choose(), CacheSettings.memoryOnly());
-             ChunkedExecutable e = ChunkedExecutable.compile(ctx, CompileOptions.defaults(), 50, loss, g[0], g[1])) {
-            e.run(feeds);
-            chunked = ctx.peakAllocatedBytes();
+        try (DeviceContext ctx = DeviceContext.open(Devices.choose(), CacheSettings.memoryOnly())) {
+            try (ChunkedExecutable e = ChunkedExecutable.compile(ctx, CompileOptions.defaults(), 50, loss, g[0], g[1])) {
+                e.run(feeds);
+                chunked = ctx.peakAllocatedBytes();
+            }
+            assertEquals(0, ctx.allocatedBytes(), "closing gives every piece's buffers back");
         }
         // the whole graph holds two N×C values at least (4 bytes × 128 000 each); the chunks hold N × 50
         assertTrue(whole > 4L * n * c * 2, "whole graph: " + whole + " bytes");
@@ -269,6 +273,57 @@ class ChunkedRegionTest {
         assertTrue(sub.region().isEmpty());
         assertTrue(sub.refusal().startsWith("%") && sub.refusal().contains("reshape [6, 13, 3]")
                 && sub.refusal().contains("does not split by columns"), sub.refusal());
+
+        // a whole N×C input multiplied into the logits (a user's mask): not a row, column or scalar value
+        Tape t2 = new Tape();
+        Tensor x2 = t2.param("x", N, D);
+        Tensor w2 = t2.param("w", C, D);
+        Tensor y2 = t2.labels("y", N);
+        Tensor mask = t2.input("mask", N, C);
+        Tensor loss2 = Functional.crossEntropy(Functional.normalize(x2).matmul(Functional.normalize(w2).transpose()).mul(mask), y2);
+        var masked = ClassRegionFinder.find(Graph.of(loss2));
+        assertTrue(masked.region().isEmpty());
+        assertTrue(masked.refusal().contains("reads %" + mask.id() + " = input [6, 13] \"mask\", which is neither a row value [6, 1],"
+                + " a column value [13] nor a scalar"), masked.refusal());
+
+        // the logits transposed and summed over the batch: a use of the transpose that no chunk gives
+        Tape t3 = new Tape();
+        Tensor x3 = t3.param("x", N, D);
+        Tensor w3 = t3.param("w", C, D);
+        Tensor cos = x3.matmul(w3.transpose()).mul(2.0);
+        var transposed = ClassRegionFinder.find(Graph.of(cos.transpose().sum(1, true)));
+        assertTrue(transposed.region().isEmpty());
+        assertTrue(transposed.refusal().contains("transpose") && transposed.refusal().contains("does not split by columns"),
+                transposed.refusal());
+    }
+
+    @Test
+    void aLearnedPerClassBiasIsAColumnValueAndItsGradientAColumnSum() {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w = t.param("w", C, D);
+        Tensor bias = t.param("bias", C);
+        Tensor y = t.labels("y", N);
+        Tensor loss = Functional.crossEntropy(
+                Functional.normalize(x).matmul(Functional.normalize(w).transpose()).add(bias).mul(8.0), y);
+        Tensor[] g = t.grad(loss, x, w, bias);
+        Graph graph = Graph.of(loss, g[0], g[1], g[2]);
+        ClassRegion r = ClassRegionFinder.find(graph).region().orElseThrow();
+        assertEquals(1L, r.consumerKinds().get(ClassRegion.Kind.COLUMN_SUM), r.consumerKinds().toString());
+        Random random = new Random(8);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w, NDArray.gaussian(Shape.of(C, D), random),
+                bias, NDArray.gaussian(Shape.of(C), random), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
+        NDArray[] whole = Interpreter.run(graph, feeds);
+        NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, 5);
+        for (int k = 0; k < whole.length; k++) {
+            assertClose(whole[k], chunked[k], "with a bias, output " + k);
+        }
+        // the plan's pieces: per pass a stage when it reads something new, and chunk graphs for 5 and for the last 3 columns
+        ChunkedPlan plan = ChunkedPlan.of(graph, 5).orElseThrow();
+        assertEquals(6, plan.chunkGraphs().size());
+        assertEquals(5, plan.chunkWidth());
+        assertEquals(r.passes(), plan.region().passes());
+        assertTrue(plan.graphs().containsAll(plan.chunkGraphs()) && plan.graphs().size() > plan.chunkGraphs().size());
     }
 
     private static void assertClose(NDArray expected, NDArray actual, String what) {

@@ -274,6 +274,15 @@ class ChunkedRegionTest {
         assertTrue(sub.refusal().startsWith("%") && sub.refusal().contains("reshape [6, 13, 3]")
                 && sub.refusal().contains("does not split by columns"), sub.refusal());
 
+        // one row: a row value [1, 1] and a column value [1, C] would look like members; the graph stays whole
+        Tape t1 = new Tape();
+        Tensor x1 = t1.param("x", 1, D);
+        Tensor w1 = t1.param("w", C, D);
+        Tensor y1 = t1.labels("y", 1);
+        var oneRow = ClassRegionFinder.find(Graph.of(Functional.crossEntropy(x1.matmul(w1.transpose()), y1)));
+        assertTrue(oneRow.region().isEmpty());
+        assertTrue(oneRow.refusal().endsWith("has a single row or column; nothing to split"), oneRow.refusal());
+
         // a whole N×C input multiplied into the logits (a user's mask): not a row, column or scalar value
         Tape t2 = new Tape();
         Tensor x2 = t2.param("x", N, D);

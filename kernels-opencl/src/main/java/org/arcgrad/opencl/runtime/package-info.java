@@ -28,6 +28,8 @@
  *   <li>{@link org.arcgrad.opencl.runtime.KernelBuildException}: the build log and the source with
  *       line numbers.</li>
  * </ul>
+ * What does not stop the work is one line on stderr through {@link org.arcgrad.opencl.runtime.Warnings},
+ * once per run: a kernel-cache entry discarded and rebuilt, a cache folder that cannot be written.
  *
  * <h2>Environment</h2>
  * {@code ARCGRAD_DEVICE} (index {@code 0:0}, type {@code gpu}/{@code cpu}, or part of a name),

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.arcgrad.arcface.HeadComputation;
 import org.arcgrad.arcface.HeadResult;
+import org.arcgrad.arcface.data.PartialFcSampler;
 import org.arcgrad.arcface.heads.MarginHead;
 import org.arcgrad.opencl.files.AtomicFiles;
 import org.arcgrad.arcface.npy.NpyArray;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "head", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a margin head + mean cross-entropy, forward and backward, on .npy arrays.",
                 "Writes DIR/logits.npy (float32 N×C), DIR/loss.npy (float32, shape ()), DIR/grad_x.npy (float32 N×D)"
-                        + " and DIR/grad_w.npy (float32, W's shape).",
+                        + " and DIR/grad_w.npy (float32, W's shape); with --sample-rate also DIR/sampled_classes.npy.",
                 "Exit codes: 0 done, 2 bad input or environment (nothing is written), 3 out of memory (Java heap or device),",
                 "4 an internal error (ARCGRAD_DEBUG=1 prints its stack trace)."})
 public final class HeadCommand implements Callable<Integer> {
@@ -69,6 +70,18 @@ public final class HeadCommand implements Callable<Integer> {
                     + " not time. Default: off (the whole graph at once).")
     private Integer classChunk;
 
+    @Option(names = "--sample-rate", order = 17, paramLabel = "R",
+            description = "Partial FC (insightface's PartialFC_V2): compute over the batch's classes and others drawn uniformly"
+                    + " to floor(R·C) classes, seeded by --seed; logits.npy then has those columns, sampled_classes.npy"
+                    + " (int64) names them, and grad_w.npy is zero in the other rows. Default: 1 (every class).")
+    private Double sampleRate;
+
+    @Option(names = "--seed", order = 18, paramLabel = "S", description = "Seeds the class sample of --sample-rate. Default: 0.")
+    private long seed;
+
+    /** The class sample's file, written with the others when --sample-rate is given. */
+    private static final String SAMPLED = "sampled_classes.npy";
+
     enum Backend {
         opencl, interpreter
     }
@@ -92,17 +105,51 @@ public final class HeadCommand implements Callable<Integer> {
             throw new BadInputException("--k: " + w + " has " + in.wRows() + " rows, not a multiple of K = " + perClass);
         }
         in.checkLabels(labels, in.wRows() / perClass);
-        OutputCheck.check("--out", out, OUTPUTS.stream().map(out::resolve).toList());
+        List<String> outputs = new java.util.ArrayList<>(OUTPUTS);
+        if (sampleRate != null) {
+            outputs.add(SAMPLED);
+        }
+        OutputCheck.check("--out", out, outputs.stream().map(out::resolve).toList());
         if (classChunk != null && (classChunk < 1 || backend == Backend.interpreter)) {
             throw new BadInputException("--class-chunk: " + (classChunk < 1 ? "must be ≥ 1, got " + classChunk
                     : "applies to --backend opencl only"));
         }
-        HeadComputation computation = new HeadComputation(head, in.n(), in.d(), in.wRows());
+        HeadInputs used = in;
+        int[] sampled = null;
+        if (sampleRate != null) {
+            if (!(sampleRate > 0 && sampleRate <= 1)) {
+                throw new BadInputException("--sample-rate: must be in (0, 1], got " + sampleRate);
+            }
+            if (perClass != 1) {
+                throw new BadInputException("--sample-rate: not with --loss subcenter, whose W has " + perClass + " rows per class");
+            }
+            PartialFcSampler.Sample sample = new PartialFcSampler(in.wRows(), sampleRate, seed).sample(in.labels(), 0);
+            sampled = sample.classes();
+            used = new HeadInputs(in.x(), rowsOf(in.w(), in.d(), sampled), sample.labels(), in.n(), in.d(), sampled.length);
+        }
+        HeadComputation computation = new HeadComputation(head, used.n(), used.d(), used.wRows());
         HeadResult r = backend == Backend.interpreter
-                ? computation.onInterpreter(in.x(), in.w(), in.labels())
-                : onDevice(computation, in);
-        write(r, in, computation.classes());
-        spec.commandLine().getOut().printf("loss %.6f; wrote logits.npy, loss.npy, grad_x.npy, grad_w.npy to %s%n", r.loss(), out);
+                ? computation.onInterpreter(used.x(), used.w(), used.labels())
+                : onDevice(computation, used);
+        if (sampled != null) {
+            // W's gradient has the shape of W: the sampled rows' gradients in place, zero elsewhere (as autograd through weight[index])
+            float[] full = new float[in.wRows() * in.d()];
+            for (int k = 0; k < sampled.length; k++) {
+                System.arraycopy(r.gradW(), k * in.d(), full, sampled[k] * in.d(), in.d());
+            }
+            r = new HeadResult(r.logits(), r.loss(), r.gradX(), full);
+        }
+        write(r, in, computation.classes(), sampled);
+        spec.commandLine().getOut().printf("loss %.6f; wrote %s to %s%n", r.loss(), String.join(", ", outputs), out);
+    }
+
+    /** The rows {@code index} of a row-major matrix with {@code d} columns. */
+    private static float[] rowsOf(float[] matrix, int d, int[] index) {
+        float[] rows = new float[index.length * d];
+        for (int k = 0; k < index.length; k++) {
+            System.arraycopy(matrix, index[k] * d, rows, k * d, d);
+        }
+        return rows;
     }
 
     private HeadResult onDevice(HeadComputation computation, HeadInputs in) {
@@ -125,8 +172,12 @@ public final class HeadCommand implements Callable<Integer> {
         }
     }
 
-    private void write(HeadResult r, HeadInputs in, int classes) {
+    private void write(HeadResult r, HeadInputs in, int classes, int[] sampled) {
         Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
+        if (sampled != null) {
+            files.put(out.resolve(SAMPLED), NpyWriter.content(NpyArray.ofInt64(new int[] {sampled.length},
+                    java.util.Arrays.stream(sampled).asLongStream().toArray())));
+        }
         files.put(out.resolve(OUTPUTS.get(0)), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.n(), classes}, r.logits())));
         files.put(out.resolve(OUTPUTS.get(1)), NpyWriter.content(NpyArray.ofFloat32(new int[0], new float[] {r.loss()})));
         files.put(out.resolve(OUTPUTS.get(2)), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.n(), in.d()}, r.gradX())));

@@ -114,6 +114,64 @@ class HeadCommandTest {
         assertRefused(run(args("--loss", "subcenter", "--k", "3", "--class-chunk", "2")), "--class-chunk: no class region");
     }
 
+    /**
+     * Partial FC: with rate 1 the sample is every class and the outputs are the plain ones; with a
+     * smaller rate the outputs are those of the head on the sampled rows of W with the labels
+     * renumbered (computed here by a second run on exactly those inputs), and grad W is zero
+     * outside the sample.
+     */
+    @Test
+    void partialFcComputesOverTheSampledClassesOnly() throws IOException {
+        CliRun plain = run(args("--backend", "interpreter"));
+        assertEquals(0, plain.code(), plain.err());
+        float[] plainLoss = NpyReader.read(out.resolve("loss.npy")).float32Data();
+        CliRun all = run(args("--backend", "interpreter", "--sample-rate", "1"));
+        assertEquals(0, all.code(), all.err());
+        assertArrayEquals(plainLoss, NpyReader.read(out.resolve("loss.npy")).float32Data());
+        assertArrayEquals(new long[] {0, 1, 2, 3, 4}, NpyReader.read(out.resolve("sampled_classes.npy")).int64Data());
+
+        int classes = 40;
+        float[] wAll = gaussian(classes * D, new Random(4));
+        w = write("w40.npy", NpyArray.ofFloat32(new int[] {classes, D}, wAll));
+        CliRun sampledRun = run(args("--backend", "interpreter", "--sample-rate", "0.25", "--seed", "9"));
+        assertEquals(0, sampledRun.code(), sampledRun.err());
+        long[] sample = NpyReader.read(out.resolve("sampled_classes.npy")).int64Data();
+        assertEquals(10, sample.length);
+        float[] loss = NpyReader.read(out.resolve("loss.npy")).float32Data();
+        float[] gx = NpyReader.read(out.resolve("grad_x.npy")).float32Data();
+        float[] gw = NpyReader.read(out.resolve("grad_w.npy")).float32Data();
+        assertArrayEquals(new int[] {N, 10}, NpyReader.read(out.resolve("logits.npy")).shape());
+
+        // the same head on exactly the sampled rows, labels as positions in the sample
+        float[] wSample = new float[sample.length * D];
+        for (int k = 0; k < sample.length; k++) {
+            System.arraycopy(wAll, (int) sample[k] * D, wSample, k * D, D);
+        }
+        long[] original = {0, 4, 1, 2, 3, 4};
+        long[] renumbered = new long[N];
+        for (int i = 0; i < N; i++) {
+            renumbered[i] = Arrays.binarySearch(sample, original[i]);
+            assertTrue(renumbered[i] >= 0, "label " + original[i] + " is in the sample");
+        }
+        w = write("wSample.npy", NpyArray.ofFloat32(new int[] {sample.length, D}, wSample));
+        y = write("ySample.npy", NpyArray.ofInt64(new int[] {N}, renumbered));
+        out = dir.resolve("reference");
+        CliRun reference = run(args("--backend", "interpreter"));
+        assertEquals(0, reference.code(), reference.err());
+        assertArrayEquals(NpyReader.read(out.resolve("loss.npy")).float32Data(), loss);
+        assertArrayEquals(NpyReader.read(out.resolve("grad_x.npy")).float32Data(), gx);
+        float[] gwSample = NpyReader.read(out.resolve("grad_w.npy")).float32Data();
+        for (int c = 0, k = 0; c < classes; c++) {
+            boolean in = k < sample.length && sample[k] == c;
+            for (int j = 0; j < D; j++) {
+                assertEquals(in ? gwSample[k * D + j] : 0f, gw[c * D + j], "grad W row " + c);
+            }
+            k += in ? 1 : 0;
+        }
+        out = dir.resolve("refused");
+        assertRefused(run(args("--sample-rate", "0")), "--sample-rate: must be in (0, 1]");
+    }
+
     @Test
     void everyLossRuns() throws IOException {
         Path w15 = write("w15.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));

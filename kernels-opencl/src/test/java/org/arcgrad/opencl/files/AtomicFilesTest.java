@@ -81,6 +81,20 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWriteInProgressOfThisProcessIsNotStale() throws IOException {
+        // another run (or this one) cleaning the folder while a write is under way must leave it alone
+        Path target = dir.resolve("checkpoint.npz");
+        int[] removed = {-1};
+        AtomicFiles.write(target, ch -> {
+            removed[0] = TemporaryFiles.removeStale(dir);
+            ch.write(ByteBuffer.wrap("complete".getBytes(StandardCharsets.UTF_8)));
+        });
+        assertEquals(0, removed[0]);
+        assertEquals("complete", Files.readString(target));
+        assertEquals(List.of(target), list());
+    }
+
+    @Test
     void theWritableProbeLeavesNothingAndFailsWhereNothingCanBeMade() throws IOException {
         TemporaryFiles.probeWritable(dir);
         assertEquals(List.of(), list());

@@ -23,8 +23,9 @@ import org.arcgrad.opencl.runtime.DeviceContext;
  * programs are cached; a piece set aside is planned and given buffers again when it is next needed.
  *
  * <p>This first device form moves each chunk's inputs and partial results through the host and
- * combines them there; it bounds device memory, not time. The fused kernel (GEMM tile, epilogue
- * and row reductions in one launch) is to replace the chunk graphs without changing this contract.
+ * combines them there: it keeps the N×C values off the device but costs time, and each piece that
+ * reads a W-sized value still has its own buffer for it. The fused kernel (GEMM tile, epilogue and
+ * row reductions in one launch) is to replace the chunk graphs without changing this contract.
  */
 public final class ChunkedExecutable implements AutoCloseable {
     /** How many pieces keep their buffers at once. */

@@ -115,7 +115,7 @@ public final class HeadBenchmark implements Callable<Integer> {
         out.println("speed-up = PyTorch median / arcgrad median (above 1: arcgrad is faster); device MiB = the most the"
                 + " step's device buffers held at once.");
         if (classChunk != null) {
-            out.printf("%nchunked path (--class-chunk %d: no N×C buffer; pieces run one by one through the host):%n", classChunk);
+            out.printf("%nchunked path (--class-chunk %d: no N×C buffer; values stay on the device):%n", classChunk);
             out.printf("%-8s | %14s %12s %12s | %14s %12s%n", "C", "chunked ms", "best ms", "device MiB", "whole ms", "device MiB");
             for (int i = 0; i < classes.length; i++) {
                 Timing t = chunked.get(i);

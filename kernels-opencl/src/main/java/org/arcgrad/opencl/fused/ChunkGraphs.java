@@ -28,10 +28,27 @@ import org.arcgrad.autodiff.Tensor;
  * @param sliced      chunk input → the class-indexed node whose chunk it takes: rows of a
  *                    [C, D] matrix, elements of a [C] or [1, C] column value
  * @param shiftedLabels chunk input ([N, 1], float) → the labels [N] it takes, minus the chunk's first column
- * @param partials    consumer → its partial result in the chunk graph
+ * @param runningTotals consumer whose chunks combine into one value (row sums and maxima, products
+ *                    over the classes) → the chunk input that takes its value over the chunks before
+ *                    (zeros, or −∞ for a maximum, before the first): its output in the chunk graph is
+ *                    the running total including this chunk, so that whatever runs the chunks only
+ *                    hands each output to the next chunk, on the host or on a device alike
+ * @param partials    consumer → its output in the chunk graph: the running total, or the chunk's
+ *                    own columns or rows of the consumer's value
  */
 public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map<Tensor, Tensor> sliced,
-                          Map<Tensor, Tensor> shiftedLabels, Map<ClassRegion.Consumer, Tensor> partials) {
+                          Map<Tensor, Tensor> shiftedLabels, Map<ClassRegion.Consumer, Tensor> runningTotals,
+                          Map<ClassRegion.Consumer, Tensor> partials) {
+
+    /** Whether chunks of {@code kind} combine into one value (a running total) rather than each giving its own part. */
+    public static boolean isRunningTotal(ClassRegion.Kind kind) {
+        return kind == ClassRegion.Kind.ROW_SUM || kind == ClassRegion.Kind.ROW_MAX || kind == ClassRegion.Kind.CONTRACT_CLASSES;
+    }
+
+    /** The value of a running total before the first chunk: −∞ for a maximum, else 0. */
+    public static double initialTotal(ClassRegion.Kind kind) {
+        return kind == ClassRegion.Kind.ROW_MAX ? Double.NEGATIVE_INFINITY : 0;
+    }
 
     /** The chunk graph of {@code pass} (from 1) for chunks of {@code width} columns. */
     public static ChunkGraphs of(ClassRegion region, int pass, int width) {
@@ -49,6 +66,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
         private final Map<Tensor, Tensor> wholeOf = new LinkedHashMap<>();
         private final Map<Tensor, Tensor> slicedOf = new LinkedHashMap<>();
         private final Map<Tensor, Tensor> labelsOf = new LinkedHashMap<>();
+        private final Map<ClassRegion.Consumer, Tensor> totals = new LinkedHashMap<>();
 
         Builder(ClassRegion region, int width) {
             if (width < 1 || width > region.classes()) {
@@ -87,7 +105,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
                 throw new IllegalArgumentException("pass " + pass + " of " + region.passes() + " has no consumer");
             }
             Graph graph = Graph.of(partials.values().toArray(new Tensor[0]));
-            return new ChunkGraphs(graph, width, whole, sliced, labels, partials);
+            return new ChunkGraphs(graph, width, whole, sliced, labels, totals, partials);
         }
 
         private Tensor copy(Tensor m) {
@@ -120,11 +138,17 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
 
         private Tensor partial(ClassRegion.Consumer c) {
             Tensor m = copies.get(c.member());
-            return switch (c.kind()) {
+            Tensor part = switch (c.kind()) {
                 case ROW_SUM, ROW_MAX, COLUMN_SUM, COLUMN_MAX -> tape.record(c.node().op(), c.node().attrs(), m);
                 case CONTRACT_CLASSES -> m.matmul(slicedInput(c.node().input(1)));
                 case CLASS_ROWS -> m.transpose().matmul(wholeInput(c.node().input(1)));
             };
+            if (!isRunningTotal(c.kind())) {
+                return part;
+            }
+            Tensor before = tape.input("total of %" + c.node().id() + " before the chunk", part.shape().dims());
+            totals.put(c, before);
+            return c.kind() == ClassRegion.Kind.ROW_MAX ? before.maximum(part) : before.add(part);
         }
 
         private Tensor wholeInput(Tensor t) {

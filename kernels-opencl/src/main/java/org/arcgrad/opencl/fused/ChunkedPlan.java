@@ -28,8 +28,16 @@ public final class ChunkedPlan {
         NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds);
     }
 
-    /** One pass: the stage that computes what it reads and nobody computed before (null: nothing new), and its chunk graphs. */
-    private record Pass(OutsideGraph before, ChunkGraphs regular, ChunkGraphs last) {
+    /**
+     * One pass: the stage that computes what it reads and nobody computed before (null: nothing
+     * new), and its chunk graphs for full chunks and for the short last one (the same when C is a
+     * multiple of the width).
+     */
+    record Pass(OutsideGraph before, ChunkGraphs regular, ChunkGraphs last) {
+        /** The chunk graph of the chunk that starts at column {@code c0}. */
+        ChunkGraphs chunkAt(int c0, int classes) {
+            return c0 + regular.width() <= classes ? regular : last;
+        }
     }
 
     private final ClassRegion region;
@@ -81,11 +89,8 @@ public final class ChunkedPlan {
             if (p.before() != null) {
                 all.add(p.before().graph());
             }
-            all.add(p.regular().graph());
-            if (p.last() != p.regular()) {
-                all.add(p.last().graph());
-            }
         }
+        all.addAll(chunkGraphs());
         all.add(after.graph());
         return all;
     }
@@ -100,6 +105,14 @@ public final class ChunkedPlan {
             }
         }
         return chunks;
+    }
+
+    List<Pass> passes() {
+        return passes;
+    }
+
+    OutsideGraph after() {
+        return after;
     }
 
     /** The graph's outputs, in order, from values for its sources. */
@@ -117,12 +130,23 @@ public final class ChunkedPlan {
                 checkLabels(labels, values.get(labels));
             }
             Map<ClassRegion.Consumer, NDArray> results = new HashMap<>();
+            for (ClassRegion.Consumer c : pass.regular().partials().keySet()) {
+                results.put(c, ChunkGraphs.isRunningTotal(c.kind())
+                        ? NDArray.full(c.node().shape(), ChunkGraphs.initialTotal(c.kind())) : NDArray.zeros(c.node().shape()));
+            }
             for (int c0 = 0; c0 < classes; c0 += width) {
-                ChunkGraphs chunk = c0 + width <= classes ? pass.regular() : pass.last();
-                NDArray[] partial = backend.run(chunk.graph(), chunkFeeds(chunk, values, c0));
+                ChunkGraphs chunk = pass.chunkAt(c0, classes);
+                Map<Tensor, NDArray> f = chunkFeeds(chunk, values, c0);
+                chunk.runningTotals().forEach((c, in) -> f.put(in, results.get(c)));
+                NDArray[] out = backend.run(chunk.graph(), f);
                 int k = 0;
                 for (ClassRegion.Consumer c : chunk.partials().keySet()) {
-                    results.put(c, combine(c, results.get(c), partial[k++], c0));
+                    NDArray part = out[k++];
+                    if (ChunkGraphs.isRunningTotal(c.kind())) {
+                        results.put(c, part);
+                    } else {
+                        System.arraycopy(part.data(), 0, results.get(c).data(), c0 * elementsPerClass(c.node().shape()), part.data().length);
+                    }
                 }
             }
             results.forEach((c, v) -> values.put(c.node(), v));
@@ -135,7 +159,7 @@ public final class ChunkedPlan {
      * graph checks them: shifted to a chunk, a label outside the range would match no column of any
      * chunk and quietly give a row without its label.
      */
-    private void checkLabels(Tensor node, NDArray value) {
+    void checkLabels(Tensor node, NDArray value) {
         double[] labels = value.data();
         for (int i = 0; i < labels.length; i++) {
             if (!(labels[i] >= 0 && labels[i] < region.classes()) || labels[i] != Math.rint(labels[i])) {
@@ -168,32 +192,13 @@ public final class ChunkedPlan {
 
     /** Rows c0.. of a [C, D] matrix, or elements c0.. of a [C] / [1, C] vector: {@code chunk} elements in row-major order. */
     private static NDArray slice(NDArray value, Shape chunk, int c0) {
-        Shape s = value.shape();
-        int perClass = s.rank() == 2 && s.dim(0) != 1 ? s.dim(1) : 1;
         double[] out = new double[(int) chunk.numel()];
-        System.arraycopy(value.data(), c0 * perClass, out, 0, out.length);
+        System.arraycopy(value.data(), c0 * elementsPerClass(value.shape()), out, 0, out.length);
         return NDArray.of(chunk, out);
     }
 
-    private static NDArray combine(ClassRegion.Consumer c, NDArray sofar, NDArray part, int c0) {
-        switch (c.kind()) {
-            case ROW_SUM, CONTRACT_CLASSES, ROW_MAX -> {
-                if (sofar == null) {
-                    return part.copy();
-                }
-                double[] a = sofar.data();
-                double[] b = part.data();
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = c.kind() == ClassRegion.Kind.ROW_MAX ? Math.max(a[i], b[i]) : a[i] + b[i];
-                }
-                return sofar;
-            }
-            default -> {
-                NDArray whole = sofar != null ? sofar : NDArray.zeros(c.node().shape());
-                int perClass = c.kind() == ClassRegion.Kind.CLASS_ROWS ? c.node().shape().dim(1) : 1;
-                System.arraycopy(part.data(), 0, whole.data(), c0 * perClass, part.data().length);
-                return whole;
-            }
-        }
+    /** Elements per class of a class-indexed value in row-major order: D of a [C, D] matrix, 1 of a [C] or [1, C] vector. */
+    static int elementsPerClass(Shape s) {
+        return s.rank() == 2 && s.dim(0) != 1 ? s.dim(1) : 1;
     }
 }

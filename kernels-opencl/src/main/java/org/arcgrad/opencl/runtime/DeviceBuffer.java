@@ -1,9 +1,11 @@
 package org.arcgrad.opencl.runtime;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.jocl.CL;
 import org.jocl.Pointer;
+import org.jocl.cl_buffer_region;
 import org.jocl.cl_mem;
 
 /**
@@ -19,14 +21,21 @@ public final class DeviceBuffer implements AutoCloseable {
     private final ElementType type;
     private final long elements;
     private final cl_mem mem;
+    /** The buffer whose memory this one shares ({@link #view}), or null for an allocation of its own. */
+    private final DeviceBuffer parent;
+    /** Where a view starts in its parent, in elements. */
+    private final long offsetInParent;
     private boolean released;
 
-    private DeviceBuffer(DeviceContext owner, String name, ElementType type, long elements, cl_mem mem) {
+    private DeviceBuffer(DeviceContext owner, String name, ElementType type, long elements, cl_mem mem, DeviceBuffer parent,
+                         long offsetInParent) {
         this.owner = owner;
         this.name = name;
         this.type = type;
         this.elements = elements;
         this.mem = mem;
+        this.parent = parent;
+        this.offsetInParent = offsetInParent;
     }
 
     static DeviceBuffer allocate(DeviceContext owner, String name, ElementType type, long elements, long bytes) {
@@ -37,7 +46,7 @@ public final class DeviceBuffer implements AutoCloseable {
         }
         int[] err = new int[1];
         cl_mem mem = CL.clCreateBuffer(owner.handle(), CL.CL_MEM_READ_WRITE, bytes, null, err);
-        DeviceBuffer buffer = new DeviceBuffer(owner, name, type, elements, mem);
+        DeviceBuffer buffer = new DeviceBuffer(owner, name, type, elements, mem, null, 0);
         int code = err[0];
         if (ClErrors.isOutOfMemory(code) || code == CL.CL_OUT_OF_HOST_MEMORY || code == CL.CL_INVALID_BUFFER_SIZE) {
             throw owner.outOfMemory(code, "allocating buffer '" + name + "'", List.of(buffer));
@@ -65,6 +74,60 @@ public final class DeviceBuffer implements AutoCloseable {
 
     public boolean isReleased() {
         return released;
+    }
+
+    /** Whether this buffer shares another's memory ({@link #view}) rather than holding its own. */
+    public boolean isView() {
+        return parent != null;
+    }
+
+    /**
+     * Elements [offset, offset + count) of this buffer as a buffer of their own that shares this
+     * one's memory (an OpenCL sub-buffer): kernels read and write it in place, nothing is copied and
+     * nothing is allocated. Empty when the device cannot place a sub-buffer there: OpenCL requires
+     * the offset in bytes to be a multiple of CL_DEVICE_MEM_BASE_ADDR_ALIGN; use {@link #copyTo}
+     * then. A view counts no bytes of its own; release it before its buffer. A view of a view is a
+     * view of the first one's buffer.
+     */
+    public Optional<DeviceBuffer> view(String viewName, long offset, long count) {
+        ensureUsable();
+        requireRange(offset, count);
+        if (parent != null) {
+            return parent.view(viewName, offsetInParent + offset, count);
+        }
+        long origin = offset * type.bytes();
+        if (count <= 0 || origin % owner.baseAddressAlignBytes() != 0) {
+            return Optional.empty();
+        }
+        int[] err = new int[1];
+        cl_buffer_region region = new cl_buffer_region(origin, count * type.bytes());
+        cl_mem sub = CL.clCreateSubBuffer(mem, CL.CL_MEM_READ_WRITE, CL.CL_BUFFER_CREATE_TYPE_REGION, region, err);
+        Cl.check(err[0], "making a view of elements [" + offset + ", " + (offset + count) + ") of buffer " + describe());
+        DeviceBuffer view = new DeviceBuffer(owner, viewName, type, count, sub, this, offset);
+        owner.trackView(view);
+        return Optional.of(view);
+    }
+
+    /**
+     * Enqueues a copy of {@code count} elements from element {@code from} of this buffer to element
+     * {@code to} of {@code target} (same context and type), on the device, after every command
+     * enqueued before it; it does not wait.
+     */
+    public void copyTo(DeviceBuffer target, long from, long to, long count) {
+        ensureUsable();
+        target.ensureUsable();
+        if (target.owner != owner || target.type != type) {
+            throw new IllegalArgumentException("cannot copy from " + describe() + " to " + target.describe()
+                    + ": another context or element type");
+        }
+        requireRange(from, count);
+        target.requireRange(to, count);
+        if (count == 0) {
+            return;
+        }
+        int code = CL.clEnqueueCopyBuffer(owner.queue(), mem, target.mem, from * type.bytes(), to * type.bytes(),
+                count * type.bytes(), 0, null, null);
+        transferCheck(code, "copying " + count + " elements from buffer '" + name + "' to buffer '" + target.name + "'");
     }
 
     /** Copies all of {@code data} into the buffer; its length must equal {@link #elements()}. */
@@ -204,7 +267,7 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
-    private void requireRange(long offset, int count) {
+    private void requireRange(long offset, long count) {
         if (offset < 0 || offset + count > elements) {
             throw new IllegalArgumentException("Elements [" + offset + ", " + (offset + count)
                     + ") are outside buffer '" + name + "' of " + elements + " elements");

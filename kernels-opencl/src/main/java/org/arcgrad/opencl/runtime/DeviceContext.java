@@ -31,6 +31,7 @@ public final class DeviceContext implements AutoCloseable {
     private final AtomicLong allocatedBytes = new AtomicLong();
     private final AtomicLong peakBytes = new AtomicLong();
     private volatile boolean closed;
+    private volatile long baseAddressAlign;
 
     private DeviceContext(Device device, CacheSettings cacheSettings) {
         this.device = device;
@@ -167,7 +168,9 @@ public final class DeviceContext implements AutoCloseable {
         for (Kernel kernel : new ArrayList<>(liveKernels)) {
             attempt(failures, kernel::release);
         }
-        for (DeviceBuffer buffer : new ArrayList<>(liveBuffers)) {
+        List<DeviceBuffer> buffers = new ArrayList<>(liveBuffers);
+        buffers.sort(Comparator.comparing(b -> !b.isView())); // views before the buffers they share
+        for (DeviceBuffer buffer : buffers) {
             attempt(failures, buffer::release);
         }
         failures.addAll(programs.releaseAll());
@@ -211,9 +214,24 @@ public final class DeviceContext implements AutoCloseable {
     }
 
     void forgetBuffer(DeviceBuffer buffer) {
-        if (liveBuffers.remove(buffer)) {
+        if (liveBuffers.remove(buffer) && !buffer.isView()) {
             allocatedBytes.addAndGet(-buffer.bytes());
         }
+    }
+
+    /** A view shares its buffer's memory: released with the context like any buffer, but it adds no bytes. */
+    void trackView(DeviceBuffer view) {
+        liveBuffers.add(view);
+    }
+
+    /** CL_DEVICE_MEM_BASE_ADDR_ALIGN in bytes: where a sub-buffer may start. Read once. */
+    long baseAddressAlignBytes() {
+        long bytes = baseAddressAlign;
+        if (bytes == 0) {
+            bytes = Math.max(1, InfoQueries.deviceUint(device.id(), CL.CL_DEVICE_MEM_BASE_ADDR_ALIGN, "the base address alignment") / 8);
+            baseAddressAlign = bytes;
+        }
+        return bytes;
     }
 
     /**
@@ -223,6 +241,7 @@ public final class DeviceContext implements AutoCloseable {
     DeviceOutOfMemoryException outOfMemory(int code, String what, List<DeviceBuffer> involved) {
         List<String> names = involved.stream().map(DeviceBuffer::describe).toList();
         List<String> largest = liveBuffers.stream()
+                .filter(b -> !b.isView())
                 .sorted(Comparator.comparingLong(DeviceBuffer::bytes).reversed())
                 .limit(3)
                 .map(DeviceBuffer::describe)

@@ -39,6 +39,61 @@ class DeviceBufferTest {
         assertArrayEquals(labels, ctx.upload("labels", labels).downloadInts());
     }
 
+    /** Elements per alignment unit of a sub-buffer's start on this device. */
+    private long alignedElements() {
+        return ctx.baseAddressAlignBytes() / ElementType.FLOAT32.bytes();
+    }
+
+    @Test
+    void aViewSharesItsBuffersMemoryAndAddsNoBytes() {
+        long unit = alignedElements();
+        float[] data = new float[(int) (3 * unit)];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i;
+        }
+        DeviceBuffer whole = ctx.upload("whole", data);
+        long before = ctx.allocatedBytes();
+        DeviceBuffer tail = whole.view("tail", unit, 2 * unit).orElseThrow();
+        assertTrue(tail.isView());
+        assertEquals(before, ctx.allocatedBytes(), "a view allocates nothing");
+        float[] seen = tail.downloadFloats();
+        assertEquals(2 * unit, seen.length);
+        assertEquals(unit, seen[0]);
+        assertEquals(3 * unit - 1, seen[seen.length - 1]);
+        // a view of a view starts in the first one's buffer: element unit of the tail is element 2·unit of the whole
+        DeviceBuffer last = tail.view("last", unit, unit).orElseThrow();
+        assertEquals(2 * unit, last.downloadFloats()[0]);
+        last.upload(new float[] {-1f}, 0); // a write through a view lands in the whole buffer
+        assertEquals(-1f, whole.downloadFloats()[(int) (2 * unit)]);
+        assertTrue(tail.view("empty", 0, 0).isEmpty(), "an empty view is refused");
+        last.release();
+        tail.release();
+        assertEquals(before, ctx.allocatedBytes(), "releasing a view frees none of its buffer");
+        assertEquals(1f, whole.downloadFloats()[1]);
+        assertThrows(IllegalArgumentException.class, () -> whole.view("past the end", 2 * unit, unit + 1));
+    }
+
+    @Test
+    void aViewAtAnUnalignedOffsetIsRefused() {
+        long unit = alignedElements();
+        if (unit > 1) {
+            DeviceBuffer whole = ctx.floatBuffer("whole", 4 * unit);
+            assertTrue(whole.view("odd", 1, unit).isEmpty());
+            assertTrue(whole.view("aligned", 2 * unit, unit).isPresent());
+        }
+    }
+
+    @Test
+    void copiesBetweenBuffersOnTheDevice() {
+        DeviceBuffer from = ctx.upload("from", new float[] {1, 2, 3, 4, 5});
+        DeviceBuffer to = ctx.floatBuffer("to", 4).upload(new float[4]);
+        from.copyTo(to, 1, 2, 2);
+        assertArrayEquals(new float[] {0, 0, 2, 3}, to.downloadFloats());
+        assertThrows(IllegalArgumentException.class, () -> from.copyTo(to, 4, 0, 2));
+        assertThrows(IllegalArgumentException.class, () -> from.copyTo(to, 0, 3, 2));
+        assertThrows(IllegalArgumentException.class, () -> from.copyTo(ctx.intBuffer("ints", 5), 0, 0, 1));
+    }
+
     @Test
     void partsAtAnOffset() {
         DeviceBuffer b = ctx.floatBuffer("padded", 6).upload(new float[6]);

@@ -28,9 +28,11 @@ public final class DeviceComparison {
         return outs -> Executable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), outs);
     }
 
-    /** The first disagreement between the device (executables from {@code compile}) and the interpreter, if any. */
-    public static Optional<InterpreterAgreement.Disagreement> compare(List<Tensor> outputs, Map<Tensor, NDArray> feeds, Random random,
-                                                                      Function<Tensor[], Executable> compile) {
+    /**
+     * Rounds the values of float sources to fp32, in place (labels stay), so that the device and the
+     * interpreter read the same inputs; returns {@code feeds}.
+     */
+    public static Map<Tensor, NDArray> roundToFloat(Map<Tensor, NDArray> feeds) {
         for (Map.Entry<Tensor, NDArray> e : feeds.entrySet()) {
             if (e.getKey().dtype() == DType.FLOAT) {
                 double[] d = e.getValue().data();
@@ -39,6 +41,13 @@ public final class DeviceComparison {
                 }
             }
         }
+        return feeds;
+    }
+
+    /** The first disagreement between the device (executables from {@code compile}) and the interpreter, if any. */
+    public static Optional<InterpreterAgreement.Disagreement> compare(List<Tensor> outputs, Map<Tensor, NDArray> feeds, Random random,
+                                                                      Function<Tensor[], Executable> compile) {
+        roundToFloat(feeds);
         Tensor[] outs = outputs.toArray(new Tensor[0]);
         NDArray[] dev;
         try (Executable e = compile.apply(outs)) {

@@ -10,6 +10,7 @@ import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.InterpreterAgreement;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
+import org.arcgrad.tests.opencl.DeviceComparison;
 import org.arcgrad.tests.opencl.SharedDevice;
 import org.arcgrad.tests.property.Property;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,12 +28,7 @@ class ChunkedMarginDevicePropertyTest {
         Property.named("chunked on the device (" + plan + " plan) = interpreter on random margins").tries(8)
                 .forAll(ChunkedMarginPropertyTest.margins(), m -> {
             ChunkedMarginPropertyTest.Built b = m.build();
-            for (NDArray v : b.feeds().values()) {
-                double[] d = v.data();
-                for (int i = 0; i < d.length; i++) {
-                    d[i] = (float) d[i];
-                }
-            }
+            DeviceComparison.roundToFloat(b.feeds());
             Tensor[] outs = b.outputs().toArray(new Tensor[0]);
             try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan),
                     m.width(), outs)) {

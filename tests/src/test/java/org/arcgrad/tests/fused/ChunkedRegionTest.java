@@ -34,6 +34,7 @@ import org.arcgrad.opencl.fused.ChunkedInterpreter;
 import org.arcgrad.opencl.fused.ChunkedPlan;
 import org.arcgrad.opencl.fused.ClassRegion;
 import org.arcgrad.opencl.fused.ClassRegionFinder;
+import org.arcgrad.tests.opencl.DeviceComparison;
 import org.arcgrad.tests.opencl.SharedDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -147,12 +148,7 @@ class ChunkedRegionTest {
     @MethodSource("headsAndPlans")
     void onTheDeviceNoBufferHoldsNxCAndTheResultsAgree(Head head, PlanChoice plan) {
         Problem p = problem(head, 4);
-        for (Map.Entry<Tensor, NDArray> e : p.feeds().entrySet()) {
-            double[] d = e.getValue().data();
-            for (int i = 0; i < d.length; i++) {
-                d[i] = (float) d[i]; // both sides read the same fp32 inputs
-            }
-        }
+        DeviceComparison.roundToFloat(p.feeds()); // both sides read the same fp32 inputs
         Graph g = Graph.of(p.loss(), p.gx(), p.gw());
         try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
                 p.loss(), p.gx(), p.gw())) {
@@ -167,9 +163,34 @@ class ChunkedRegionTest {
     }
 
     /**
+     * With D = 8 and chunks of 4 classes, every chunk of W starts at a multiple of 32 floats (128
+     * bytes, PoCL's base address alignment): the chunks read W through views of its buffer, with no
+     * copy, and the results still agree; with D = 5 (the test above) the chunks are copies.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("heads")
+    void alignedChunksAreViewsOfWAndAgree(Head head) {
+        int d = 8;
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, d);
+        Tensor w = t.param("w", C, d);
+        Tensor y = t.labels("y", N);
+        Tensor loss = Functional.crossEntropy(head.logits().apply(new Tensor[] {x, w, y}), y);
+        Tensor[] g = t.grad(loss, x, w);
+        Random r = new Random(5);
+        Map<Tensor, NDArray> feeds = DeviceComparison.roundToFloat(Map.of(x, NDArray.gaussian(Shape.of(N, d), r),
+                w, NDArray.gaussian(Shape.of(C, d), r), y, NDArray.of(Shape.of(N), 0, 12, 3, 4, 12, 7)));
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), 4, loss, g[0], g[1])) {
+            NDArray[] device = e.run(feeds);
+            assertEquals(0, e.slicesCopied(), head + ": chunks of W at 128-byte offsets are views");
+            var disagreement = InterpreterAgreement.check(Graph.of(loss, g[0], g[1]), feeds, device, new Random(9));
+            assertTrue(disagreement.isEmpty(), () -> head + ": " + disagreement.get());
+        }
+    }
+
+    /**
      * Where the N×C values outweigh W (N = 64, D = 2, C = 2000), the chunked run's device buffers
-     * peak far below the whole graph's: the region is held 50 columns at a time and at most two
-     * pieces keep their buffers.
+     * peak far below the whole graph's: the region is held 50 columns at a time.
      */
     @Test
     void whereTheLogitsOutweighWTheChunkedRunNeedsFarLessDeviceMemory() {
@@ -211,7 +232,8 @@ class ChunkedRegionTest {
     /**
      * A pair loss over the batch's own Gram matrix x̂·x̂ᵀ (the "classes" are the batch again) with a
      * label-equality mask of int labels (a row value [N, 1] against a column value [1, N]): the region
-     * is found, both backward products feed grad x, and chunks of 1, 3 and 7 give the whole graph's numbers.
+     * is found, both backward products feed grad x, and chunks of 1, 3 and 7 give the whole graph's numbers,
+ * on the device too.
      */
     @Test
     void aPairLossOverTheGramMatrixSplitsToo() {
@@ -237,6 +259,13 @@ class ChunkedRegionTest {
             for (int k = 0; k < whole.length; k++) {
                 assertClose(whole[k], chunked[k], "pair loss, chunks of " + width + ", output " + k);
             }
+        }
+        // on the device the int labels are read as floats by the chunks (row and column values alike)
+        DeviceComparison.roundToFloat(feeds);
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), 3, loss, g[0])) {
+            NDArray[] device = e.run(feeds);
+            var disagreement = InterpreterAgreement.check(graph, feeds, device, new Random(2));
+            assertTrue(disagreement.isEmpty(), () -> "pair loss on the device: " + disagreement.get());
         }
     }
 

@@ -143,8 +143,8 @@ public final class HeadBenchmark implements Callable<Integer> {
         for (int i = 0; i < batch; i++) {
             labels[i] = random.nextInt(c);
         }
-        return new Problem(loss, g[0], g[1], Map.of(x, NDArray.of(x.shape(), toDoubles(gaussian(batch * dim, random))),
-                w, NDArray.of(w.shape(), toDoubles(gaussian(c * dim, random))), y, NDArray.of(y.shape(), labels)));
+        return new Problem(loss, g[0], g[1], Map.of(x, NDArray.of(x.shape(), gaussian(batch * dim, random)),
+                w, NDArray.of(w.shape(), gaussian(c * dim, random)), y, NDArray.of(y.shape(), labels)));
     }
 
     /** The whole graph, in a context of its own so that its peak device memory is its own. */
@@ -185,14 +185,6 @@ public final class HeadBenchmark implements Callable<Integer> {
         return new Timing(sorted[reps / 2], sorted[0], context.peakAllocatedBytes() / (double) (1 << 20));
     }
 
-    private static double[] toDoubles(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
     private static final Pattern RESULT = Pattern.compile("classes=(\\d+) median_ms=([0-9.]+) best_ms=([0-9.]+) peak_rss_mib=([0-9.]+)");
 
     private static List<double[]> parse(List<String> lines) {
@@ -206,11 +198,12 @@ public final class HeadBenchmark implements Callable<Integer> {
         return r;
     }
 
-    private static float[] gaussian(int n, Random r) {
-        float[] f = new float[n];
+    /** Gaussian values rounded to fp32 (what the device reads), as doubles. */
+    private static double[] gaussian(int n, Random r) {
+        double[] d = new double[n];
         for (int i = 0; i < n; i++) {
-            f[i] = (float) r.nextGaussian();
+            d[i] = (float) r.nextGaussian();
         }
-        return f;
+        return d;
     }
 }

@@ -3,6 +3,8 @@ package org.arcgrad.arcface.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +107,7 @@ public final class HeadCommand implements Callable<Integer> {
             throw new BadInputException("--k: " + w + " has " + in.wRows() + " rows, not a multiple of K = " + perClass);
         }
         in.checkLabels(labels, in.wRows() / perClass);
-        List<String> outputs = new java.util.ArrayList<>(OUTPUTS);
+        List<String> outputs = new ArrayList<>(OUTPUTS);
         if (sampleRate != null) {
             outputs.add(SAMPLED);
         }
@@ -176,7 +178,7 @@ public final class HeadCommand implements Callable<Integer> {
         Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
         if (sampled != null) {
             files.put(out.resolve(SAMPLED), NpyWriter.content(NpyArray.ofInt64(new int[] {sampled.length},
-                    java.util.Arrays.stream(sampled).asLongStream().toArray())));
+                    Arrays.stream(sampled).asLongStream().toArray())));
         }
         files.put(out.resolve(OUTPUTS.get(0)), NpyWriter.content(NpyArray.ofFloat32(new int[] {in.n(), classes}, r.logits())));
         files.put(out.resolve(OUTPUTS.get(1)), NpyWriter.content(NpyArray.ofFloat32(new int[0], new float[] {r.loss()})));

@@ -30,13 +30,13 @@ record OutsideGraph(Graph graph, Map<Tensor, Tensor> sources, List<Tensor> targe
      *              region): they become inputs instead of being computed again
      */
     static OutsideGraph of(ClassRegion region, List<Tensor> targets, Set<Tensor> known) {
-        Set<Tensor> consumers = new HashSet<>(region.consumerNodes());
-        consumers.addAll(known);
+        Set<Tensor> given = new HashSet<>(region.consumerNodes()); // values that come in as inputs, not computed here
+        given.addAll(known);
         Set<Tensor> needed = new HashSet<>();
         List<Tensor> todo = new ArrayList<>(targets);
         while (!todo.isEmpty()) {
             Tensor t = todo.remove(todo.size() - 1);
-            if (!needed.add(t) || consumers.contains(t)) {
+            if (!needed.add(t) || given.contains(t)) {
                 continue;
             }
             if (region.contains(t)) {
@@ -55,8 +55,8 @@ record OutsideGraph(Graph graph, Map<Tensor, Tensor> sources, List<Tensor> targe
                 continue;
             }
             Tensor c;
-            if (consumers.contains(t) || t.op() == Op.INPUT || t.op() == Op.PARAM) {
-                String name = consumers.contains(t) ? "known %" + t.id() : t.name();
+            if (given.contains(t) || t.op() == Op.INPUT || t.op() == Op.PARAM) {
+                String name = given.contains(t) ? "known %" + t.id() : t.name();
                 c = t.dtype() == DType.INT ? tape.labels(name, t.shape().dims()) : tape.input(name, t.shape().dims());
                 sources.put(c, t);
             } else if (t.op() == Op.CONST) {

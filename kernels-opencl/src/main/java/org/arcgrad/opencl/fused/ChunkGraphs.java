@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.Op;
+import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 
@@ -67,6 +68,9 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
         private final Map<Tensor, Tensor> slicedOf = new LinkedHashMap<>();
         private final Map<Tensor, Tensor> labelsOf = new LinkedHashMap<>();
         private final Map<ClassRegion.Consumer, Tensor> totals = new LinkedHashMap<>();
+        /** Per-class values and class rows computed in this chunk: node of the original graph → its chunk's rows. */
+        private final Map<Tensor, Tensor> perClass = new LinkedHashMap<>();
+        private int pass;
 
         Builder(ClassRegion region, int width) {
             if (width < 1 || width > region.classes()) {
@@ -77,6 +81,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
         }
 
         ChunkGraphs build(int pass) {
+            this.pass = pass;
             Set<Tensor> needed = new HashSet<>();
             Deque<Tensor> todo = new ArrayDeque<>();
             for (ClassRegion.Consumer c : region.consumersOf(pass)) {
@@ -99,7 +104,9 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             }
             Map<ClassRegion.Consumer, Tensor> partials = new LinkedHashMap<>();
             for (ClassRegion.Consumer c : region.consumersOf(pass)) {
-                partials.put(c, partial(c));
+                if (!region.chunkOnly().contains(c.node())) {
+                    partials.put(c, partial(c));
+                }
             }
             if (partials.isEmpty()) {
                 throw new IllegalArgumentException("pass " + pass + " of " + region.passes() + " has no consumer");
@@ -141,7 +148,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             Tensor part = switch (c.kind()) {
                 case ROW_SUM, ROW_MAX, COLUMN_SUM, COLUMN_MAX -> tape.record(c.node().op(), c.node().attrs(), m);
                 case CONTRACT_CLASSES -> m.matmul(slicedInput(c.node().input(1)));
-                case CLASS_ROWS -> m.transpose().matmul(wholeInput(c.node().input(1)));
+                case CLASS_ROWS, PER_CLASS -> perClassRows(c.node());
             };
             if (!isRunningTotal(c.kind())) {
                 return part;
@@ -159,8 +166,52 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             });
         }
 
-        /** The chunk of a class-indexed value: [C, D] → [width, D], [C] → [width], [1, C] → [1, width]. */
+        /**
+         * The chunk's rows of a class-indexed value: computed here when the region says chunks
+         * compute it class by class from the sources, else an input that takes a slice.
+         */
         private Tensor slicedInput(Tensor t) {
+            return region.recomputed().contains(t) && t.op() != Op.INPUT && t.op() != Op.PARAM ? perClassRows(t) : slice(t);
+        }
+
+        /**
+         * The chunk's rows of a class-row consumer of this pass, of a per-class value, or of a
+         * scalar that per-class values read: rebuilt from the chunk's rows of what it reads.
+         */
+        private Tensor perClassRows(Tensor t) {
+            Tensor done = perClass.get(t);
+            if (done != null) {
+                return done;
+            }
+            Tensor rows;
+            if (PerClassValues.isConstantScalar(t)) {
+                rows = t.op() == Op.CONST ? tape.full(t.shape(), t.attrs().scalar(0)) : wholeInput(t);
+            } else if (t.op() == Op.CONST) {
+                rows = tape.full(Shape.of(width, t.shape().dim(1)), t.attrs().scalar(0));
+            } else if (t.op() == Op.INPUT || t.op() == Op.PARAM || !region.isPerClass(t) && !isClassRowsOfThisPass(t)) {
+                rows = slice(t); // a source, or class rows an earlier pass put together whole
+            } else if (isClassRowsOfThisPass(t)) {
+                ClassRegion.Consumer c = region.consumers().stream().filter(x -> x.node() == t).findFirst().orElseThrow();
+                rows = copies.get(c.member()).transpose().matmul(wholeInput(t.input(1)));
+            } else if (t.op() == Op.EXPAND) {
+                rows = perClassRows(t.input(0)).expand(width, t.shape().dim(1));
+            } else {
+                Tensor[] in = new Tensor[t.arity()];
+                for (int k = 0; k < in.length; k++) {
+                    in[k] = perClassRows(t.input(k));
+                }
+                rows = tape.record(t.op(), t.attrs(), in);
+            }
+            perClass.put(t, rows);
+            return rows;
+        }
+
+        private boolean isClassRowsOfThisPass(Tensor t) {
+            return region.consumers().stream().anyMatch(c -> c.node() == t && c.kind() == ClassRegion.Kind.CLASS_ROWS && c.pass() == pass);
+        }
+
+        /** An input that takes the chunk of a class-indexed value: [C, D] → [width, D], [C] → [width], [1, C] → [1, width]. */
+        private Tensor slice(Tensor t) {
             return slicedOf.computeIfAbsent(t, x -> {
                 int[] dims = x.shape().dims().clone();
                 dims[dims.length == 2 && dims[0] == 1 && dims[1] == region.classes() ? 1 : 0] = width;

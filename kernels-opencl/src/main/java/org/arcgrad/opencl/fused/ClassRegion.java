@@ -18,9 +18,16 @@ import org.arcgrad.autodiff.Tensor;
  * @param consumers the uses outside the part, each with the pass that computes it
  * @param passes    how many passes over the columns the consumers need (1 + the longest chain of
  *                  consumers whose results feed, through the rest of the graph, values the part reads)
+ * @param recomputed per-class values ([C, k], row c from row c of the sources: Ŵ = W / ‖W‖) that a
+ *                  chunk computes from its rows of the sources instead of reading them whole
+ * @param afterRows per-class values that read class rows (grad Ŵ → grad W): each chunk computes its
+ *                  rows of them after its class rows; those read outside are PER_CLASS consumers
+ * @param chunkOnly class-row consumers read only by values after the rows: computed in the chunks,
+ *                  never put together whole
+ * @see PerClassValues
  */
 public record ClassRegion(int rows, int classes, List<Tensor> products, List<Tensor> members, List<Consumer> consumers,
-                          int passes) {
+                          int passes, Set<Tensor> recomputed, List<Tensor> afterRows, Set<Tensor> chunkOnly) {
 
     /** How a consumer's per-chunk results make the whole. */
     public enum Kind {
@@ -35,14 +42,16 @@ public record ClassRegion(int rows, int classes, List<Tensor> products, List<Ten
         /** member · B, B [C, D] → [N, D]: the sum over classes; partial products add. */
         CONTRACT_CLASSES,
         /** memberᵀ · A, A [N, D] → [C, D]: each chunk gives its own rows. */
-        CLASS_ROWS
+        CLASS_ROWS,
+        /** A value after the class rows ({@link ClassRegion#afterRows}), [C, k]: each chunk gives its own rows. */
+        PER_CLASS
     }
 
     /**
      * One use of the part by the rest of the graph.
      *
      * @param node   the node outside the part that it computes (for CLASS_ROWS the product, whose input 0 is a transpose)
-     * @param member the member it reads
+     * @param member the member it reads (for PER_CLASS, the member its class rows read)
      * @param kind   how chunks combine
      * @param pass   the pass (from 1) that computes it
      */
@@ -53,6 +62,14 @@ public record ClassRegion(int rows, int classes, List<Tensor> products, List<Ten
         products = List.copyOf(products);
         members = List.copyOf(members);
         consumers = List.copyOf(consumers);
+        recomputed = Set.copyOf(recomputed);
+        afterRows = List.copyOf(afterRows);
+        chunkOnly = Set.copyOf(chunkOnly);
+    }
+
+    /** Whether chunks compute {@code t}'s rows themselves, class by class (a recomputed value or one after the rows). */
+    public boolean isPerClass(Tensor t) {
+        return recomputed.contains(t) || afterRows.contains(t);
     }
 
     /** Whether {@code t} is a node of the part. */

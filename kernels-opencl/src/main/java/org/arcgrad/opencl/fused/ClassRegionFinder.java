@@ -219,7 +219,15 @@ public final class ClassRegionFinder {
                 passes = Math.max(passes, pass.get(t));
             }
         }
+        PerClassValues perClass = PerClassValues.of(graph, users, new HashSet<>(members), consumers, c);
+        for (Tensor t : perClass.readOutside(graph, users)) {
+            ClassRegion.Consumer rows = perClass.rowsOf.get(t);
+            consumers.add(new ClassRegion.Consumer(t, rows.member(), ClassRegion.Kind.PER_CLASS, rows.pass()));
+        }
+        List<Tensor> order = graph.nodes();
+        consumers.sort(java.util.Comparator.comparingInt(x -> order.indexOf(x.node())));
         List<Tensor> products = members.stream().filter(t -> t.op() == Op.MATMUL).toList();
-        return new ClassRegion(n, c, products, members, consumers, passes);
+        return new ClassRegion(n, c, products, members, consumers, passes, perClass.recomputed, perClass.afterRows,
+                perClass.chunkOnly);
     }
 }

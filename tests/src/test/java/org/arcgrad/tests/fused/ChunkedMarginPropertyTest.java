@@ -127,10 +127,13 @@ class ChunkedMarginPropertyTest {
             for (int k = 0; k < whole.length; k++) {
                 double[] e = whole[k].data();
                 double[] a = chunked[k].data();
-                // fp64 rounding of sums taken in another order: relative 1e-10, and 1e-12 absolute for values
-                // that cancel to about zero (the gradient through a normalization of one feature, say)
+                // fp64 rounding of sums taken in another order: relative 1e-10, and 1e-9 absolute for values
+                // that cancel to about zero: grad W through the normalisation of one feature (D = 1) is zero
+                // in exact arithmetic, and its fp64 residue is about 1e-16 × ‖grad Ŵ‖ / ‖w‖, which reaches
+                // 1e-11 for a small ‖w‖ (the chunks compute grad W themselves, rounded in their own order);
+                // a chunk put in the wrong place or left out is off by the gradient itself, orders above
                 for (int i = 0; i < e.length; i++) {
-                    boolean same = Double.isNaN(e[i]) ? Double.isNaN(a[i]) : Math.abs(e[i] - a[i]) <= 1e-10 * Math.abs(e[i]) + 1e-12;
+                    boolean same = Double.isNaN(e[i]) ? Double.isNaN(a[i]) : Math.abs(e[i] - a[i]) <= 1e-10 * Math.abs(e[i]) + 1e-9;
                     int at = i;
                     int out = k;
                     assertTrue(same, () -> "output " + out + " [" + at + "]: whole " + e[at] + ", chunked " + a[at] + "\n" + b.tape());

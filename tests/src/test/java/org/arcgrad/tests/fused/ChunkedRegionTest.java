@@ -19,6 +19,7 @@ import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.Interpreter;
 import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
@@ -266,6 +267,62 @@ class ChunkedRegionTest {
             NDArray[] device = e.run(feeds);
             var disagreement = InterpreterAgreement.check(graph, feeds, device, new Random(2));
             assertTrue(disagreement.isEmpty(), () -> "pair loss on the device: " + disagreement.get());
+        }
+    }
+
+    /**
+     * W's normalisation before the product and the way from grad Ŵ back to grad W through it are
+     * computed class by class in the chunks: no stage between the passes holds a [C, D] value but W
+     * as fed and grad W as the chunks put it together, no chunk graph holds a [C, D] value at all,
+     * and the class rows grad Ŵ are never put together whole.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("heads")
+    void wSizedValuesAreComputedClassByClass(Head head) {
+        Problem p = problem(head, 1);
+        Graph g = Graph.of(p.loss(), p.gx(), p.gw());
+        ChunkedPlan plan = ChunkedPlan.of(g, 4).orElseThrow();
+        ClassRegion r = plan.region();
+        assertEquals(1, r.chunkOnly().size(), "grad Ŵ stays in the chunks: " + r.consumers());
+        assertEquals(1L, r.consumerKinds().get(ClassRegion.Kind.PER_CLASS), "grad W, rows per chunk: " + r.consumers());
+        assertTrue(r.recomputed().contains(p.gw().tape().nodes().stream().filter(t -> t.name().equals("w")).findFirst().orElseThrow()));
+        Shape wShape = Shape.of(C, D);
+        for (Graph piece : plan.graphs()) {
+            boolean chunk = plan.chunkGraphs().contains(piece);
+            for (Tensor t : piece.nodes()) {
+                if (t.shape().equals(wShape)) {
+                    assertTrue(!chunk && t.op() == Op.INPUT, head + ": " + t.describe() + " in " + (chunk ? "a chunk graph" : "a stage"));
+                }
+            }
+        }
+    }
+
+    /**
+     * Logits that read a value computed from grad W (a per-class penalty ‖grad W_c‖² added to column
+     * c) need grad W before a later pass over the same columns, so grad W cannot be computed after
+     * the class rows of the chunks: the finder keeps the values after the rows outside, and the
+     * chunked result still equals the whole graph.
+     */
+    @Test
+    void valuesAfterTheRowsThatTheRegionReadsStayOutside() {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w = t.param("w", C, D);
+        Tensor y = t.labels("y", N);
+        Tensor logits = new CosFace(30, 0.35).logits(x, w, y);
+        Tensor gw = t.grad(Functional.crossEntropy(logits, y), w)[0];
+        Tensor penalised = logits.add(gw.square().sum(1, true).reshape(1, C));
+        Graph g = Graph.of(Functional.crossEntropy(penalised, y));
+        ClassRegion region = ClassRegionFinder.find(g).region().orElseThrow();
+        assertTrue(region.afterRows().isEmpty(), region.afterRows().toString());
+        assertTrue(region.chunkOnly().isEmpty(), region.chunkOnly().toString());
+        assertTrue(region.passes() > 3, "the penalty needs the backward pass first: " + region.consumers());
+        Random r = new Random(4);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), r), w, NDArray.gaussian(Shape.of(C, D), r),
+                y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
+        NDArray whole = Interpreter.run(g, feeds)[0];
+        for (int width : new int[] {1, 4, C}) {
+            assertClose(whole, ChunkedInterpreter.run(g, feeds, width)[0], "penalised loss, chunks of " + width);
         }
     }
 

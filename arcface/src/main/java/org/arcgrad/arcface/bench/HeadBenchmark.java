@@ -161,13 +161,18 @@ public final class HeadBenchmark implements Callable<Integer> {
         }
     }
 
-    /** The chunked path: each step feeds, runs the plan's pieces and brings loss and gradients back. */
+    /** The chunked path, as the whole graph: fed once, each step runs the plan's pieces and reads the loss back. */
     private Timing measureChunked(int c) {
         Problem p = problem(c);
         try (DeviceContext context = DeviceOption.open(device);
              ChunkedExecutable e = ChunkedExecutable.compile(context, CompileOptions.fromEnvironment(), classChunk,
                      p.loss(), p.gx(), p.gw())) {
-            return timed(() -> e.run(p.feeds()), context);
+            p.feeds().forEach(e::feed);
+            float[] l = new float[1];
+            return timed(() -> {
+                e.run();
+                e.read(p.loss(), l);
+            }, context);
         }
     }
 

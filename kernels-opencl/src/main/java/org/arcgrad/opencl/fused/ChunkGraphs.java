@@ -43,7 +43,8 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
 
     /** Whether chunks of {@code kind} combine into one value (a running total) rather than each giving its own part. */
     public static boolean isRunningTotal(ClassRegion.Kind kind) {
-        return kind == ClassRegion.Kind.ROW_SUM || kind == ClassRegion.Kind.ROW_MAX || kind == ClassRegion.Kind.CONTRACT_CLASSES;
+        return kind == ClassRegion.Kind.ROW_SUM || kind == ClassRegion.Kind.ROW_SUM_EXP || kind == ClassRegion.Kind.ROW_MAX
+                || kind == ClassRegion.Kind.CONTRACT_CLASSES;
     }
 
     /** The value of a running total before the first chunk: −∞ for a maximum, else 0. */
@@ -68,6 +69,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
         private final Map<Tensor, Tensor> slicedOf = new LinkedHashMap<>();
         private final Map<Tensor, Tensor> labelsOf = new LinkedHashMap<>();
         private final Map<ClassRegion.Consumer, Tensor> totals = new LinkedHashMap<>();
+        private final Map<ClassRegion.Consumer, Tensor> partials = new LinkedHashMap<>();
         /** Per-class values and class rows computed in this chunk: node of the original graph → its chunk's rows. */
         private final Map<Tensor, Tensor> perClass = new LinkedHashMap<>();
         private int pass;
@@ -102,7 +104,6 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
                     copies.put(m, copy(m));
                 }
             }
-            Map<ClassRegion.Consumer, Tensor> partials = new LinkedHashMap<>();
             for (ClassRegion.Consumer c : region.consumersOf(pass)) {
                 if (!region.chunkOnly().contains(c.node())) {
                     partials.put(c, partial(c));
@@ -145,10 +146,14 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
 
         private Tensor partial(ClassRegion.Consumer c) {
             Tensor m = copies.get(c.member());
+            if (c.kind() == ClassRegion.Kind.ROW_SUM_EXP) {
+                return onlineSum(c, m);
+            }
             Tensor part = switch (c.kind()) {
                 case ROW_SUM, ROW_MAX, COLUMN_SUM, COLUMN_MAX -> tape.record(c.node().op(), c.node().attrs(), m);
                 case CONTRACT_CLASSES -> m.matmul(slicedInput(c.node().input(1)));
                 case CLASS_ROWS, PER_CLASS -> perClassRows(c.node());
+                case ROW_SUM_EXP -> throw new IllegalStateException("handled above");
             };
             if (!isRunningTotal(c.kind())) {
                 return part;
@@ -164,6 +169,24 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
                 whole.put(in, x);
                 return in;
             });
+        }
+
+        /**
+         * The online log-sum-exp step for sum(exp(z − max z)): with M the row max before this chunk
+         * and M' after it (the max consumer's own running total, built first: consumers come in
+         * graph order), S' = S · exp(M − M') + Σ exp(z − M'). Before the first chunk S = 0 and
+         * M = −∞, so the first term is 0 · 0; where M' is still −∞ or +∞ the result is NaN, as the
+         * whole graph's exp(z − max z) is.
+         */
+        private Tensor onlineSum(ClassRegion.Consumer c, Tensor z) {
+            ClassRegion.Consumer max = region.consumersOf(pass).stream()
+                    .filter(x -> x.node() == ClassRegion.onlineMaxOf(c.node())).findFirst().orElseThrow();
+            Tensor maxBefore = totals.get(max);
+            Tensor maxAfter = partials.get(max);
+            Tensor before = tape.input("total of %" + c.node().id() + " before the chunk", c.node().shape().dims());
+            totals.put(c, before);
+            Tensor rescaled = before.mul(maxBefore.sub(maxAfter).exp());
+            return rescaled.add(z.sub(maxAfter).exp().sum(1, true));
         }
 
         /**

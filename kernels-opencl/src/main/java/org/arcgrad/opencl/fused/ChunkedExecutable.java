@@ -5,10 +5,14 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import org.arcgrad.autodiff.DType;
 import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
@@ -40,8 +44,13 @@ public final class ChunkedExecutable implements AutoCloseable {
     private final DeviceContext context;
     private final ChunkedPlan plan;
     private final Map<Graph, Executable> pieces = new IdentityHashMap<>();
-    /** The original graph's sources as fed, one buffer each, reused from run to run. */
-    private final Map<Tensor, DeviceBuffer> fed = new HashMap<>();
+    /** The original graph's sources: fed (owned, reused from run to run) or bound by the caller. */
+    private final Map<Tensor, DeviceBuffer> sources = new HashMap<>();
+    private final Set<DeviceBuffer> owned = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Fed labels as the host has them: chunks take them shifted by their first column. */
+    private final Map<Tensor, double[]> hostLabels = new HashMap<>();
+    /** The last run's views (of W's buffer and of stages' slots), released at the next run and at close. */
+    private final List<DeviceBuffer> views = new ArrayList<>();
     /** Each consumer's value over all chunks: its running total, or its parts put in place. */
     private final Map<ClassRegion.Consumer, DeviceBuffer> results = new HashMap<>();
     /** A chunk input whose slice cannot be a view: a buffer of the chunk's size that a device copy fills. */
@@ -80,50 +89,155 @@ public final class ChunkedExecutable implements AutoCloseable {
         return plan;
     }
 
-    /** Runs with values for the graph's sources and returns its outputs, in order. */
+    /** Uploads a float source's value (into a buffer of this executable's, reused from run to run). */
+    public ChunkedExecutable feed(Tensor source, float[] data) {
+        checkSource(source, DType.FLOAT, data.length);
+        ownedBuffer(source, ElementType.FLOAT32).upload(data);
+        return this;
+    }
+
+    /**
+     * Uploads labels. The stages that read them take them as an ordinary executable does (checked
+     * against their one-hots and row gathers); chunks check them against [0, C) at each run.
+     */
+    public ChunkedExecutable feed(Tensor source, int[] labels) {
+        checkSource(source, DType.INT, labels.length);
+        for (OutsideGraph stage : plan.stages()) {
+            stage.sources().forEach((in, original) -> {
+                if (original == source) {
+                    pieces.get(stage.graph()).feed(in, labels);
+                }
+            });
+        }
+        ownedBuffer(source, ElementType.INT32).upload(labels);
+        double[] host = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            host[i] = labels[i];
+        }
+        hostLabels.put(source, host);
+        return this;
+    }
+
+    /** Uploads an fp64 host value, rounded to fp32 (labels must hold integers). */
+    public ChunkedExecutable feed(Tensor source, NDArray value) {
+        if (!value.shape().equals(source.shape())) {
+            throw new IllegalArgumentException("value for " + source.describe() + " has shape " + value.shape());
+        }
+        double[] d = value.data();
+        if (source.dtype() == DType.INT) {
+            int[] labels = new int[d.length];
+            for (int i = 0; i < d.length; i++) {
+                if (d[i] != Math.rint(d[i])) {
+                    throw new IllegalArgumentException(source.describe() + ": value " + d[i] + " at index " + i + " is not an integer");
+                }
+                labels[i] = (int) d[i];
+            }
+            return feed(source, labels);
+        }
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return feed(source, f);
+    }
+
+    /** Makes a source read {@code buffer} directly: it stays on the device, owned by the caller. */
+    public ChunkedExecutable bind(Tensor source, DeviceBuffer buffer) {
+        checkSource(source, source.dtype(), buffer.elements());
+        DeviceBuffer old = sources.put(source, buffer);
+        if (old != null && owned.remove(old)) {
+            old.release();
+        }
+        hostLabels.remove(source);
+        return this;
+    }
+
+    /** Runs every piece in order; the outputs are then in {@link #buffer} until the next run. */
+    public void run() {
+        for (Tensor s : plan.graph().sources()) {
+            if (!sources.containsKey(s)) {
+                throw new IllegalStateException("no value fed for " + s.describe());
+            }
+        }
+        views.forEach(DeviceBuffer::release); // the last run's; the driver frees them once the kernels that used them are done
+        views.clear();
+        Map<Tensor, DeviceBuffer> values = new HashMap<>(sources); // original node → the buffer that holds its value now
+        int classes = plan.region().classes();
+        for (ChunkedPlan.Pass pass : plan.passes()) {
+            if (pass.before() != null) {
+                Executable stage = evaluate(pass.before(), values);
+                for (int k = 0; k < pass.before().targets().size(); k++) {
+                    Tensor out = pass.before().graph().outputs().get(k);
+                    values.put(pass.before().targets().get(k), exactly(stage.buffer(out), out));
+                }
+            }
+            Map<Tensor, double[]> labels = new HashMap<>();
+            for (Tensor node : pass.regular().shiftedLabels().values()) {
+                NDArray value = hostLabels.containsKey(node) ? NDArray.of(node.shape(), hostLabels.get(node))
+                        : download(node, values.get(node));
+                plan.checkLabels(node, value);
+                labels.put(node, value.data());
+            }
+            startTotals(pass.regular());
+            for (int c0 = 0; c0 < classes; c0 += plan.chunkWidth()) {
+                runChunk(pass.chunkAt(c0, classes), c0, values, labels);
+            }
+            for (ClassRegion.Consumer c : pass.regular().partials().keySet()) {
+                values.put(c.node(), results.get(c));
+            }
+        }
+        evaluate(plan.after(), values);
+    }
+
+    /** Feeds, runs and reads every output back as fp64 arrays (values for sources the outputs do not need are ignored). */
     public NDArray[] run(Map<Tensor, NDArray> feeds) {
-        Map<Tensor, DeviceBuffer> values = new HashMap<>(); // original node → the buffer that holds its value now
-        for (Map.Entry<Tensor, NDArray> f : feeds.entrySet()) {
-            values.put(f.getKey(), upload(f.getKey(), f.getValue()));
-        }
-        List<DeviceBuffer> views = new ArrayList<>();
-        try {
-            int classes = plan.region().classes();
-            for (ChunkedPlan.Pass pass : plan.passes()) {
-                if (pass.before() != null) {
-                    Executable stage = evaluate(pass.before(), values, feeds);
-                    for (int k = 0; k < pass.before().targets().size(); k++) {
-                        Tensor out = pass.before().graph().outputs().get(k);
-                        values.put(pass.before().targets().get(k), exactly(stage.buffer(out), out, views));
-                    }
-                }
-                Map<Tensor, double[]> labels = new HashMap<>();
-                for (Tensor node : pass.regular().shiftedLabels().values()) {
-                    NDArray value = feeds.containsKey(node) ? feeds.get(node) : download(node, values.get(node));
-                    plan.checkLabels(node, value);
-                    labels.put(node, value.data());
-                }
-                startTotals(pass.regular());
-                for (int c0 = 0; c0 < classes; c0 += plan.chunkWidth()) {
-                    runChunk(pass.chunkAt(c0, classes), c0, values, labels, views);
-                }
-                for (ClassRegion.Consumer c : pass.regular().partials().keySet()) {
-                    values.put(c.node(), results.get(c));
-                }
+        Set<Tensor> needed = new HashSet<>(plan.graph().sources());
+        feeds.forEach((source, value) -> {
+            if (needed.contains(source)) {
+                feed(source, value);
             }
-            Executable last = evaluate(plan.after(), values, feeds);
-            NDArray[] out = new NDArray[plan.after().targets().size()];
-            for (int k = 0; k < out.length; k++) {
-                out[k] = last.read(plan.after().graph().outputs().get(k));
-            }
-            return out;
-        } finally {
-            views.forEach(DeviceBuffer::release); // the driver frees them once the kernels that use them are done
+        });
+        run();
+        List<Tensor> outs = plan.graph().outputs();
+        NDArray[] r = new NDArray[outs.size()];
+        for (int k = 0; k < r.length; k++) {
+            r[k] = read(outs.get(k));
         }
+        return r;
+    }
+
+    /** The device buffer that holds output {@code node} after a run (valid until the next run), or a source's. */
+    public DeviceBuffer buffer(Tensor node) {
+        DeviceBuffer source = sources.get(node);
+        if (source != null) {
+            return source;
+        }
+        int k = plan.graph().outputs().indexOf(node);
+        if (k < 0) {
+            throw new IllegalArgumentException(node.describe() + " is neither a source nor an output of this executable");
+        }
+        return pieces.get(plan.after().graph()).buffer(plan.after().graph().outputs().get(k));
+    }
+
+    /** Waits for the kernels and copies an output to the host. */
+    public NDArray read(Tensor node) {
+        int k = plan.graph().outputs().indexOf(node);
+        if (k < 0) {
+            throw new IllegalArgumentException(node.describe() + " is not an output of this executable");
+        }
+        return pieces.get(plan.after().graph()).read(plan.after().graph().outputs().get(k));
+    }
+
+    /** Waits for the kernels and copies a float output to {@code into}. */
+    public void read(Tensor node, float[] into) {
+        if (into.length != node.shape().numel()) {
+            throw new IllegalArgumentException(node.describe() + " has " + node.shape().numel() + " values, not " + into.length);
+        }
+        buffer(node).download(into, 0);
     }
 
     /** A stage's output as a buffer of exactly its size: its slot may be larger (slots are shared by values of several sizes). */
-    private static DeviceBuffer exactly(DeviceBuffer slot, Tensor value, List<DeviceBuffer> views) {
+    private DeviceBuffer exactly(DeviceBuffer slot, Tensor value) {
         long n = value.shape().numel();
         if (slot.elements() == n) {
             return slot;
@@ -133,12 +247,10 @@ public final class ChunkedExecutable implements AutoCloseable {
         return view;
     }
 
-    private Executable evaluate(OutsideGraph g, Map<Tensor, DeviceBuffer> values, Map<Tensor, NDArray> feeds) {
+    private Executable evaluate(OutsideGraph g, Map<Tensor, DeviceBuffer> values) {
         Executable stage = pieces.get(g.graph());
         g.sources().forEach((in, original) -> {
-            if (in.dtype() == DType.INT && feeds.containsKey(original)) {
-                stage.feed(in, feeds.get(original)); // checked against the stage's one-hots and row gathers, as a whole graph checks them
-            } else {
+            if (!(in.dtype() == DType.INT && hostLabels.containsKey(original))) { // fed labels went to the stage at feed
                 stage.bind(in, as(in.dtype(), values.get(original)));
             }
         });
@@ -158,8 +270,7 @@ public final class ChunkedExecutable implements AutoCloseable {
         }
     }
 
-    private void runChunk(ChunkGraphs chunk, int c0, Map<Tensor, DeviceBuffer> values, Map<Tensor, double[]> labels,
-                          List<DeviceBuffer> views) {
+    private void runChunk(ChunkGraphs chunk, int c0, Map<Tensor, DeviceBuffer> values, Map<Tensor, double[]> labels) {
         Executable piece = pieces.get(chunk.graph());
         chunk.whole().forEach((in, node) -> piece.bind(in, as(DType.FLOAT, values.get(node))));
         chunk.sliced().forEach((in, node) -> {
@@ -195,32 +306,31 @@ public final class ChunkedExecutable implements AutoCloseable {
         }
     }
 
-    /** A fed value in a buffer of this executable's, by the source's type. */
-    private DeviceBuffer upload(Tensor source, NDArray value) {
-        ElementType type = source.dtype() == DType.INT ? ElementType.INT32 : ElementType.FLOAT32;
-        DeviceBuffer b = fed.get(source);
-        if (b == null || b.type() != type || b.elements() != value.data().length) {
-            if (b != null) {
-                b.release();
-            }
-            b = context.buffer(source.name(), type, value.data().length);
-            fed.put(source, b);
-        }
-        double[] d = value.data();
-        if (type == ElementType.INT32) {
-            int[] v = new int[d.length];
-            for (int i = 0; i < d.length; i++) {
-                v[i] = (int) d[i];
-            }
-            b.upload(v);
-        } else {
-            float[] v = new float[d.length];
-            for (int i = 0; i < d.length; i++) {
-                v[i] = (float) d[i];
-            }
-            b.upload(v);
+    /** The source's buffer of this executable's, allocated on first feed; a caller's bound buffer is never written by a feed. */
+    private DeviceBuffer ownedBuffer(Tensor source, ElementType type) {
+        DeviceBuffer b = sources.get(source);
+        if (b == null || !owned.contains(b)) {
+            b = context.buffer(source.name(), type, source.shape().numel());
+            sources.put(source, b);
+            owned.add(b);
         }
         return b;
+    }
+
+    private void checkSource(Tensor source, DType dtype, long elements) {
+        if (source.op() != Op.INPUT && source.op() != Op.PARAM) {
+            throw new IllegalArgumentException(source.describe() + " is not an input or parameter");
+        }
+        if (!plan.graph().sources().contains(source)) {
+            throw new IllegalArgumentException(source.describe() + " is not used by this executable's outputs");
+        }
+        if (source.dtype() != dtype) {
+            throw new IllegalArgumentException(source.describe() + " holds " + source.dtype().name().toLowerCase(Locale.ROOT)
+                    + " values, got " + dtype.name().toLowerCase(Locale.ROOT));
+        }
+        if (elements != source.shape().numel()) {
+            throw new IllegalArgumentException(source.describe() + " needs " + source.shape().numel() + " values, got " + elements);
+        }
     }
 
     /**
@@ -301,11 +411,12 @@ public final class ChunkedExecutable implements AutoCloseable {
             }
         }
         pieces.clear();
-        List<DeviceBuffer> owned = new ArrayList<>(fed.values());
-        owned.addAll(results.values());
-        owned.addAll(sliceCopies.values());
-        owned.addAll(converted.values());
-        for (DeviceBuffer b : owned) {
+        List<DeviceBuffer> mine = new ArrayList<>(views);
+        mine.addAll(owned);
+        mine.addAll(results.values());
+        mine.addAll(sliceCopies.values());
+        mine.addAll(converted.values());
+        for (DeviceBuffer b : mine) {
             try {
                 b.release();
             } catch (RuntimeException ex) {

@@ -40,12 +40,14 @@ public final class ChunkedPlan {
         }
     }
 
+    private final Graph graph;
     private final ClassRegion region;
     private final int width;
     private final List<Pass> passes = new ArrayList<>();
     private final OutsideGraph after;
 
     private ChunkedPlan(Graph graph, ClassRegion region, int width) {
+        this.graph = graph;
         this.region = region;
         this.width = width;
         Set<Tensor> known = new HashSet<>(); // values earlier stages computed: later stages read them
@@ -84,14 +86,10 @@ public final class ChunkedPlan {
 
     /** Every graph {@link #run} hands to the backend, so that a backend can compile them up front. */
     public List<Graph> graphs() {
-        List<Graph> all = new ArrayList<>();
-        for (Pass p : passes) {
-            if (p.before() != null) {
-                all.add(p.before().graph());
-            }
+        List<Graph> all = new ArrayList<>(chunkGraphs());
+        for (OutsideGraph s : stages()) {
+            all.add(s.graph());
         }
-        all.addAll(chunkGraphs());
-        all.add(after.graph());
         return all;
     }
 
@@ -109,6 +107,23 @@ public final class ChunkedPlan {
 
     List<Pass> passes() {
         return passes;
+    }
+
+    /** The graph this plan computes. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The stages between and after the passes (the graphs outside the region), in the order they run. */
+    List<OutsideGraph> stages() {
+        List<OutsideGraph> all = new ArrayList<>();
+        for (Pass p : passes) {
+            if (p.before() != null) {
+                all.add(p.before());
+            }
+        }
+        all.add(after);
+        return all;
     }
 
     OutsideGraph after() {

@@ -33,6 +33,13 @@ public record ClassRegion(int rows, int classes, List<Tensor> products, List<Ten
     public enum Kind {
         /** SUM along axis 1 → [N, 1]: partial sums add. */
         ROW_SUM,
+        /**
+         * sum(exp(z − max z)) along axis 1 → [N, 1], where max z is a ROW_MAX consumer (or its
+         * detached value) of the same member z: computed in the max's pass with the online
+         * log-sum-exp rule (the sum so far rescaled by exp(old max − new max) at each chunk), so that
+         * the sum needs no pass of its own. Its member is z.
+         */
+        ROW_SUM_EXP,
         /** MAX along axis 1 → [N, 1]: partial maxima combine by max. */
         ROW_MAX,
         /** SUM along axis 0 → [1, C]: each chunk gives its own columns. */
@@ -80,6 +87,28 @@ public record ClassRegion(int rows, int classes, List<Tensor> products, List<Ten
     /** The consumers of one pass, in graph order. */
     public List<Consumer> consumersOf(int pass) {
         return consumers.stream().filter(c -> c.pass() == pass).toList();
+    }
+
+    /**
+     * For a node sum(exp(z − r)) along axis 1 with r = m or detach(m), m = max(z) along axis 1: m;
+     * else null. The pattern {@link Kind#ROW_SUM_EXP} folds into m's pass.
+     */
+    public static Tensor onlineMaxOf(Tensor sum) {
+        if (sum.op() != org.arcgrad.autodiff.Op.SUM || sum.input(0).op() != org.arcgrad.autodiff.Op.EXP) {
+            return null;
+        }
+        Tensor diff = sum.input(0).input(0);
+        if (diff.op() != org.arcgrad.autodiff.Op.SUB) {
+            return null;
+        }
+        Tensor z = diff.input(0);
+        Tensor r = diff.input(1);
+        Tensor m = r.op() == org.arcgrad.autodiff.Op.DETACH ? r.input(0) : r;
+        boolean rowMax = m.op() == org.arcgrad.autodiff.Op.MAX && m.input(0) == z && m.shape().rank() == 2
+                && m.shape().dim(1) == 1 && z.shape().rank() == 2 && z.shape().dim(1) != 1
+                && sum.shape().equals(m.shape()) && m.input(0).shape().axis(m.attrs().integer(0)) == 1
+                && sum.input(0).shape().axis(sum.attrs().integer(0)) == 1;
+        return rowMax ? m : null;
     }
 
     /** Counts of the consumers by kind, for summaries and tests. */

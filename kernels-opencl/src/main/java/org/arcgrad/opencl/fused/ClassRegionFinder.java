@@ -188,6 +188,19 @@ public final class ClassRegionFinder {
     }
 
     /**
+     * The row max whose pass a row sum of exp(z − max z) joins (online log-sum-exp), or null: the
+     * sum's z and exp(z − m) must be members and m a row-max consumer of z.
+     */
+    private static Tensor online(Use use, Map<Tensor, Use> useOf) {
+        if (use.kind() != ClassRegion.Kind.ROW_SUM) {
+            return null;
+        }
+        Tensor m = ClassRegion.onlineMaxOf(use.node());
+        Use max = m == null ? null : useOf.get(m);
+        return max != null && max.kind() == ClassRegion.Kind.ROW_MAX && max.member() == m.input(0) ? m : null;
+    }
+
+    /**
      * Numbers the passes in one walk in graph order: a node needs the latest pass among the
      * consumers it depends on (a member through its outside inputs, an outside node through
      * anything), and a consumer is computed in the pass after what it needs.
@@ -207,14 +220,17 @@ public final class ClassRegionFinder {
             }
             need.put(t, needs);
             if (useOf.containsKey(t)) {
-                pass.put(t, needs + 1);
+                Tensor max = online(useOf.get(t), useOf);
+                pass.put(t, max != null ? pass.get(max) : needs + 1);
             }
         }
         List<ClassRegion.Consumer> consumers = new ArrayList<>();
         int passes = 0;
         for (Tensor t : graph.nodes()) {
             Use use = useOf.get(t);
-            if (use != null) {
+            if (use != null && online(use, useOf) != null) {
+                consumers.add(new ClassRegion.Consumer(t, online(use, useOf).input(0), ClassRegion.Kind.ROW_SUM_EXP, pass.get(t)));
+            } else if (use != null) {
                 consumers.add(new ClassRegion.Consumer(t, use.member(), use.kind(), pass.get(t)));
                 passes = Math.max(passes, pass.get(t));
             }

@@ -1,15 +1,21 @@
 package org.arcgrad.arcface.bench;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.arcgrad.arcface.cli.BadInputException;
 import org.arcgrad.arcface.cli.DeviceOption;
+import org.arcgrad.arcface.eval.Json;
 import org.arcgrad.arcface.heads.ArcFace;
 import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Tape;
@@ -19,6 +25,8 @@ import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.bench.PythonPeer;
+import org.arcgrad.opencl.files.AtomicFiles;
+import org.arcgrad.opencl.gemm.GemmBenchmark;
 import org.arcgrad.opencl.runtime.DeviceContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,8 +75,16 @@ public final class HeadBenchmark implements Callable<Integer> {
 
     @Option(names = "--class-chunk", paramLabel = "K",
             description = "Also time the chunked path (issue 10: K classes at a time, no N×C buffer) and show its peak"
-                    + " device memory beside the whole graph's. Default: off.")
+                    + " device memory beside the whole graph's and the GEMM floor. Default: off, or C/50 within"
+                    + " [1024, 16384] with --json.")
     private Integer classChunk;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Also write the figures to FILE: {\"rows\": [{\"classes\", \"fused_ms\" (the chunked path),"
+                    + " \"unfused_ms\", \"gemm_floor_ms\" (the step's three products alone), \"device_mib\" (the chunked"
+                    + " path's peak), \"unfused_device_mib\", \"weights_mib\" (W and grad W), \"chunk\", \"torch_ms\""
+                    + " (null when not run)}]}. Implies the chunked path.")
+    private Path json;
 
     private record Timing(double medianMs, double bestMs, double deviceMib) {
     }
@@ -79,6 +95,14 @@ public final class HeadBenchmark implements Callable<Integer> {
         int threads = Runtime.getRuntime().availableProcessors();
         List<Timing> ours = new ArrayList<>();
         List<Timing> chunked = new ArrayList<>();
+        List<Double> floors = new ArrayList<>();
+        boolean withChunks = classChunk != null || json != null;
+        if (classChunk != null && classChunk < 1) {
+            throw new BadInputException("--class-chunk: must be ≥ 1, got " + classChunk);
+        }
+        if (json != null && !Files.isDirectory(json.toAbsolutePath().getParent())) {
+            throw new BadInputException("--json: the folder " + json.toAbsolutePath().getParent() + " does not exist");
+        }
         try (DeviceContext context = DeviceOption.open(device)) {
             out.printf("arcgrad: %s, %d cores; N=%d D=%d, ArcFace s=30 m=0.5; %d warm-up + %d timed steps%n",
                     context.device().name(), threads, batch, dim, warmup, reps);
@@ -86,8 +110,11 @@ public final class HeadBenchmark implements Callable<Integer> {
         }
         for (int c : classes) {
             ours.add(measure(c));
-            if (classChunk != null) {
+            if (withChunks) {
                 chunked.add(measureChunked(c));
+                try (DeviceContext context = DeviceOption.open(device)) {
+                    floors.add(GemmBenchmark.headFloorMillis(context, batch, dim, c, warmup, reps));
+                }
             }
         }
         List<double[]> theirs = new ArrayList<>();
@@ -114,17 +141,55 @@ public final class HeadBenchmark implements Callable<Integer> {
         }
         out.println("speed-up = PyTorch median / arcgrad median (above 1: arcgrad is faster); device MiB = the most the"
                 + " step's device buffers held at once.");
-        if (classChunk != null) {
-            out.printf("%nchunked path (--class-chunk %d: no N×C buffer; values stay on the device):%n", classChunk);
-            out.printf("%-8s | %14s %12s %12s | %14s %12s%n", "C", "chunked ms", "best ms", "device MiB", "whole ms", "device MiB");
+        if (withChunks) {
+            out.printf("%nchunked path (no N×C buffer; values stay on the device) beside the whole graph and the GEMM floor"
+                    + " (the step's three products alone, with the kernels the compiler gives them):%n");
+            out.printf("%-8s %7s | %12s %10s %11s | %10s %11s | %9s %8s | %11s%n", "C", "chunk", "chunked ms", "best ms",
+                    "device MiB", "whole ms", "device MiB", "floor ms", "/ floor", "W+gW MiB");
             for (int i = 0; i < classes.length; i++) {
                 Timing t = chunked.get(i);
-                out.printf("%-8d | %14.1f %12.1f %12.1f | %14.1f %12.1f%n", classes[i], t.medianMs(), t.bestMs(), t.deviceMib(),
-                        ours.get(i).medianMs(), ours.get(i).deviceMib());
+                out.printf("%-8d %7d | %12.1f %10.1f %11.1f | %10.1f %11.1f | %9.1f %8.2f | %11.1f%n", classes[i],
+                        chunkWidth(classes[i]), t.medianMs(), t.bestMs(), t.deviceMib(), ours.get(i).medianMs(),
+                        ours.get(i).deviceMib(), floors.get(i), t.medianMs() / floors.get(i), weightsMib(classes[i]));
             }
+        }
+        if (json != null) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < classes.length; i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("classes", classes[i]);
+                row.put("fused_ms", round(chunked.get(i).medianMs()));
+                row.put("unfused_ms", round(ours.get(i).medianMs()));
+                row.put("gemm_floor_ms", round(floors.get(i)));
+                row.put("device_mib", round(chunked.get(i).deviceMib()));
+                row.put("unfused_device_mib", round(ours.get(i).deviceMib()));
+                row.put("weights_mib", round(weightsMib(classes[i])));
+                row.put("chunk", chunkWidth(classes[i]));
+                row.put("torch_ms", i < theirs.size() ? round(theirs.get(i)[0]) : null);
+                rows.add(row);
+            }
+            try {
+                AtomicFiles.write(json, AtomicFiles.text(Json.text(Map.of("rows", rows))));
+            } catch (IOException e) {
+                throw new BadInputException("--json: cannot write " + json + ": " + e.getMessage());
+            }
+            out.println("wrote " + json);
         }
         out.flush();
         return 0;
+    }
+
+    private int chunkWidth(int c) {
+        return classChunk != null ? Math.min(classChunk, c) : ChunkedExecutable.defaultChunkWidth(c);
+    }
+
+    /** MiB of W and grad W: what any step must hold. */
+    private double weightsMib(int c) {
+        return 2.0 * c * dim * Float.BYTES / (1 << 20);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
     }
 
     /** The head's training graph for C classes, with seeded values. */
@@ -165,7 +230,7 @@ public final class HeadBenchmark implements Callable<Integer> {
     private Timing measureChunked(int c) {
         Problem p = problem(c);
         try (DeviceContext context = DeviceOption.open(device);
-             ChunkedExecutable e = ChunkedExecutable.compile(context, CompileOptions.fromEnvironment(), classChunk,
+             ChunkedExecutable e = ChunkedExecutable.compile(context, CompileOptions.fromEnvironment(), chunkWidth(c),
                      p.loss(), p.gx(), p.gw())) {
             p.feeds().forEach(e::feed);
             float[] l = new float[1];

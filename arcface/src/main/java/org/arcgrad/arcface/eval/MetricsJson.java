@@ -2,8 +2,6 @@ package org.arcgrad.arcface.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,13 +52,7 @@ public final class MetricsJson {
 
     /** The file content, to write together with other files through {@link AtomicFiles#writeAll}. */
     public static AtomicFiles.Content content(TrainingMetrics metrics) {
-        byte[] bytes = toJson(metrics).getBytes(StandardCharsets.UTF_8);
-        return channel -> {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        };
+        return AtomicFiles.text(toJson(metrics));
     }
 
     /** The JSON text. */

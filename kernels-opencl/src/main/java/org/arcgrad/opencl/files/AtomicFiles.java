@@ -1,7 +1,9 @@
 package org.arcgrad.opencl.files;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,17 @@ public final class AtomicFiles {
     }
 
     private AtomicFiles() {
+    }
+
+    /** {@code text} in UTF-8, as content to write. */
+    public static Content text(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return channel -> {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        };
     }
 
     /** Replaces {@code target} with {@code content}, atomically. */

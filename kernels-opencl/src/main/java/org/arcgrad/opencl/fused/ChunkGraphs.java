@@ -16,7 +16,7 @@ import org.arcgrad.autodiff.Tensor;
  * One pass of a {@link ClassRegion} for one chunk of {@code width} columns, as a graph of its own
  * on a fresh tape. The same graph serves every chunk of that width: what changes from chunk to
  * chunk is only what is fed (the chunk's rows of W and of the other class-indexed values, and the
- * labels shifted by the chunk's first column).
+ * chunk's first column).
  *
  * <p>Rebuilt member by member with the same ops and attributes, except two: a product x·Wᵀ reads
  * the chunk's rows of W, and one-hot labels become {@code (labels − c0) == arange(width)}, which
@@ -28,7 +28,8 @@ import org.arcgrad.autodiff.Tensor;
  *                    (row values, scalars, the products' x, the A of memberᵀ·A)
  * @param sliced      chunk input → the class-indexed node whose chunk it takes: rows of a
  *                    [C, D] matrix, elements of a [C] or [1, C] column value
- * @param shiftedLabels chunk input ([N, 1], float) → the labels [N] it takes, minus the chunk's first column
+ * @param labels      chunk input ([N, 1], float) → the labels [N] whose values it takes (the same for every chunk)
+ * @param firstColumn chunk input ([1], float) that takes the chunk's first column c0, or null when no one-hot reads it
  * @param runningTotals consumer whose chunks combine into one value (row sums and maxima, products
  *                    over the classes) → the chunk input that takes its value over the chunks before
  *                    (zeros, or −∞ for a maximum, before the first): its output in the chunk graph is
@@ -38,7 +39,7 @@ import org.arcgrad.autodiff.Tensor;
  *                    own columns or rows of the consumer's value
  */
 public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map<Tensor, Tensor> sliced,
-                          Map<Tensor, Tensor> shiftedLabels, Map<ClassRegion.Consumer, Tensor> runningTotals,
+                          Map<Tensor, Tensor> labels, Tensor firstColumn, Map<ClassRegion.Consumer, Tensor> runningTotals,
                           Map<ClassRegion.Consumer, Tensor> partials) {
 
     /** Whether chunks of {@code kind} combine into one value (a running total) rather than each giving its own part. */
@@ -68,6 +69,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
         private final Map<Tensor, Tensor> wholeOf = new LinkedHashMap<>();
         private final Map<Tensor, Tensor> slicedOf = new LinkedHashMap<>();
         private final Map<Tensor, Tensor> labelsOf = new LinkedHashMap<>();
+        private Tensor firstColumn;
         private final Map<ClassRegion.Consumer, Tensor> totals = new LinkedHashMap<>();
         private final Map<ClassRegion.Consumer, Tensor> partials = new LinkedHashMap<>();
         /** Per-class values and class rows computed in this chunk: node of the original graph → its chunk's rows. */
@@ -113,7 +115,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
                 throw new IllegalArgumentException("pass " + pass + " of " + region.passes() + " has no consumer");
             }
             Graph graph = Graph.of(partials.values().toArray(new Tensor[0]));
-            return new ChunkGraphs(graph, width, whole, sliced, labels, totals, partials);
+            return new ChunkGraphs(graph, width, whole, sliced, labels, firstColumn, totals, partials);
         }
 
         private Tensor copy(Tensor m) {
@@ -121,7 +123,10 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
                 return wholeInput(m.input(0)).matmul(slicedInput(m.input(1).input(0)).transpose());
             }
             if (m.op() == Op.ONE_HOT) {
-                return shiftedLabels(m.input(0)).eq(tape.arange(width));
+                if (firstColumn == null) {
+                    firstColumn = tape.input("first column c0", 1);
+                }
+                return labelsInput(m.input(0)).sub(firstColumn).eq(tape.arange(width));
             }
             if (m.op() == Op.EXPAND) {
                 return operand(m.input(0)).expand(region.rows(), width);
@@ -244,9 +249,9 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             });
         }
 
-        private Tensor shiftedLabels(Tensor t) {
+        private Tensor labelsInput(Tensor t) {
             return labelsOf.computeIfAbsent(t, x -> {
-                Tensor in = tape.input("labels %" + x.id() + " − c0", region.rows(), 1);
+                Tensor in = tape.input("labels %" + x.id(), region.rows(), 1);
                 labels.put(in, x);
                 return in;
             });

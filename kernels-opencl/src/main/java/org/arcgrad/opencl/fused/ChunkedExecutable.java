@@ -31,8 +31,9 @@ import org.arcgrad.opencl.runtime.ElementType;
  * rules out a view at that offset); a running total (row sums and maxima, products over the
  * classes) is bound to the chunk graph's input for the total so far and its new value copied
  * back on the device after the chunk; a chunk's own columns or rows of a consumer's value are
- * copied into place. Only each chunk's labels, shifted by its first column, come from the host
- * (N numbers).
+ * copied into place. Labels read as floats by the chunks are converted once per pass; each
+ * chunk's first column sits in a buffer of its own, made once, so that no chunk waits for an
+ * upload and the host runs ahead of the device.
  *
  * <p>Every piece keeps its buffers, because later pieces read the values earlier ones hold: what
  * the device holds is the chunk graphs' N × (chunk width) values, plus every value outside the
@@ -58,6 +59,8 @@ public final class ChunkedExecutable implements AutoCloseable {
     /** Values held in the other element type than a reader takes (labels read as floats): converted copies. */
     private final Map<DeviceBuffer, DeviceBuffer> converted = new IdentityHashMap<>();
     private long slicesCopied;
+    /** Chunk k's first column, one float each ({@link #firstColumn}). */
+    private final List<DeviceBuffer> firstColumns = new ArrayList<>();
 
     private ChunkedExecutable(DeviceContext context, ChunkedPlan plan) {
         this.context = context;
@@ -83,6 +86,18 @@ public final class ChunkedExecutable implements AutoCloseable {
             throw ex;
         }
         return e;
+    }
+
+    /**
+     * A chunk width for C classes when the user names none: C / 50 (so that the chunks' own buffers
+     * stay a few percent of W's), at least 1024 and at most 16 384 columns (narrower chunks cost
+     * launches, wider ones memory), a multiple of 32 so that every chunk of a [C, D] value starts
+     * at a 128-byte boundary (a view, not a copy, on devices that align sub-buffers so); C itself
+     * when that is smaller.
+     */
+    public static int defaultChunkWidth(int classes) {
+        int width = Math.max(1024, Math.min(16_384, classes / 50)) / 32 * 32;
+        return Math.min(width, classes);
     }
 
     public ChunkedPlan plan() {
@@ -171,16 +186,16 @@ public final class ChunkedExecutable implements AutoCloseable {
                     values.put(pass.before().targets().get(k), exactly(stage.buffer(out), out));
                 }
             }
-            Map<Tensor, double[]> labels = new HashMap<>();
-            for (Tensor node : pass.regular().shiftedLabels().values()) {
+            Map<Tensor, DeviceBuffer> labels = new HashMap<>(); // label node → its values as floats, read by every chunk
+            for (Tensor node : pass.regular().labels().values()) {
                 NDArray value = hostLabels.containsKey(node) ? NDArray.of(node.shape(), hostLabels.get(node))
                         : download(node, values.get(node));
                 plan.checkLabels(node, value);
-                labels.put(node, value.data());
+                labels.put(node, as(DType.FLOAT, values.get(node)));
             }
             startTotals(pass.regular());
-            for (int c0 = 0; c0 < classes; c0 += plan.chunkWidth()) {
-                runChunk(pass.chunkAt(c0, classes), c0, values, labels);
+            for (int c0 = 0, k = 0; c0 < classes; c0 += plan.chunkWidth(), k++) {
+                runChunk(pass.chunkAt(c0, classes), c0, firstColumn(k), values, labels);
             }
             for (ClassRegion.Consumer c : pass.regular().partials().keySet()) {
                 values.put(c.node(), results.get(c));
@@ -270,7 +285,8 @@ public final class ChunkedExecutable implements AutoCloseable {
         }
     }
 
-    private void runChunk(ChunkGraphs chunk, int c0, Map<Tensor, DeviceBuffer> values, Map<Tensor, double[]> labels) {
+    private void runChunk(ChunkGraphs chunk, int c0, DeviceBuffer firstColumn, Map<Tensor, DeviceBuffer> values,
+                          Map<Tensor, DeviceBuffer> labels) {
         Executable piece = pieces.get(chunk.graph());
         chunk.whole().forEach((in, node) -> piece.bind(in, as(DType.FLOAT, values.get(node))));
         chunk.sliced().forEach((in, node) -> {
@@ -288,14 +304,10 @@ public final class ChunkedExecutable implements AutoCloseable {
                 piece.bind(in, copy);
             }
         });
-        chunk.shiftedLabels().forEach((in, node) -> {
-            double[] l = labels.get(node);
-            float[] shifted = new float[l.length];
-            for (int i = 0; i < l.length; i++) {
-                shifted[i] = (float) (l[i] - c0);
-            }
-            piece.feed(in, shifted);
-        });
+        chunk.labels().forEach((in, node) -> piece.bind(in, labels.get(node)));
+        if (chunk.firstColumn() != null) {
+            piece.bind(chunk.firstColumn(), firstColumn);
+        }
         chunk.runningTotals().forEach((c, in) -> piece.bind(in, results.get(c)));
         piece.run();
         for (Map.Entry<ClassRegion.Consumer, Tensor> p : chunk.partials().entrySet()) {
@@ -304,6 +316,15 @@ public final class ChunkedExecutable implements AutoCloseable {
             long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : (long) c0 * ChunkedPlan.elementsPerClass(c.node().shape());
             part.copyTo(results.get(c), 0, to, p.getValue().shape().numel()); // a slot may be larger than the value it holds
         }
+    }
+
+    /** Chunk {@code k}'s first column as a one-float buffer, made once: no chunk waits for an upload. */
+    private DeviceBuffer firstColumn(int k) {
+        while (firstColumns.size() <= k) {
+            int index = firstColumns.size();
+            firstColumns.add(context.upload("first column of chunk " + index, new float[] {index * plan.chunkWidth()}));
+        }
+        return firstColumns.get(k);
     }
 
     /** The source's buffer of this executable's, allocated on first feed; a caller's bound buffer is never written by a feed. */
@@ -416,6 +437,7 @@ public final class ChunkedExecutable implements AutoCloseable {
         mine.addAll(results.values());
         mine.addAll(sliceCopies.values());
         mine.addAll(converted.values());
+        mine.addAll(firstColumns);
         for (DeviceBuffer b : mine) {
             try {
                 b.release();

@@ -58,7 +58,7 @@ public final class ChunkedPlan {
             for (ChunkGraphs g : List.of(regular, last)) {
                 reads.addAll(g.whole().values());
                 reads.addAll(g.sliced().values());
-                reads.addAll(g.shiftedLabels().values());
+                reads.addAll(g.labels().values());
             }
             reads.removeIf(t -> known.contains(t) || t.op().kind() == Op.Kind.SOURCE);
             passes.add(new Pass(reads.isEmpty() ? null : OutsideGraph.of(region, new ArrayList<>(reads), known), regular, last));
@@ -141,7 +141,7 @@ public final class ChunkedPlan {
                     values.put(pass.before().targets().get(k), read[k]);
                 }
             }
-            for (Tensor labels : pass.regular().shiftedLabels().values()) {
+            for (Tensor labels : pass.regular().labels().values()) {
                 checkLabels(labels, values.get(labels));
             }
             Map<ClassRegion.Consumer, NDArray> results = new HashMap<>();
@@ -194,14 +194,10 @@ public final class ChunkedPlan {
         Map<Tensor, NDArray> f = new HashMap<>();
         chunk.whole().forEach((in, node) -> f.put(in, values.get(node)));
         chunk.sliced().forEach((in, node) -> f.put(in, slice(values.get(node), in.shape(), c0)));
-        chunk.shiftedLabels().forEach((in, node) -> {
-            double[] labels = values.get(node).data();
-            double[] shifted = new double[labels.length];
-            for (int i = 0; i < labels.length; i++) {
-                shifted[i] = labels[i] - c0;
-            }
-            f.put(in, NDArray.of(in.shape(), shifted));
-        });
+        chunk.labels().forEach((in, node) -> f.put(in, NDArray.of(in.shape(), values.get(node).data())));
+        if (chunk.firstColumn() != null) {
+            f.put(chunk.firstColumn(), NDArray.of(chunk.firstColumn().shape(), c0));
+        }
         return f;
     }
 

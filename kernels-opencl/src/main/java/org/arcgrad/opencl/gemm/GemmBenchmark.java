@@ -112,6 +112,22 @@ public final class GemmBenchmark {
         }
     }
 
+    /**
+     * The GEMM floor of a margin head's training step: the summed median wall times, in ms, of its
+     * three products (x·Wᵀ, G·W, Gᵀ·x for N = {@code batch}, D = {@code dim}, C = {@code classes})
+     * with the parameters the compiler gives them, each on buffers of its own. No step that computes
+     * the head's loss and both gradients can take less on this device with these kernels.
+     */
+    public static double headFloorMillis(DeviceContext context, int batch, int dim, int classes, int warmup, int reps) {
+        DeviceLimits limits = DeviceLimits.of(context.device().info());
+        double ms = 0;
+        for (HeadProduct p : HeadProduct.of(batch, dim, classes)) {
+            GemmParams params = GemmDefaults.forShape(limits, p.variant(), p.m(), p.n(), p.k());
+            ms += p.flops() / measure(context, p, params, warmup, reps)[1] / 1e6;
+        }
+        return ms;
+    }
+
     /** {median kernel, median wall, fastest kernel} GFLOP/s over {@code reps} runs after {@code warmup}. */
     private static double[] measure(DeviceContext context, HeadProduct p, GemmParams params, int warmup, int reps) {
         Random rng = new Random(42);

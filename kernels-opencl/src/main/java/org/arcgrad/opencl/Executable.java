@@ -31,7 +31,7 @@ import org.arcgrad.opencl.runtime.Program;
  * value after each run by swapping buffers, so a training step needs no host round trip.
  * Intermediates live in slots reused once dead ({@link BufferAssignment}). Not thread-safe.
  */
-public final class Executable implements AutoCloseable {
+public final class Executable implements CompiledGraph {
     private final DeviceContext context;
     private final KernelPlan plan;
     private final BufferAssignment assignment;
@@ -155,6 +155,7 @@ public final class Executable implements AutoCloseable {
     // ---- sources ----------------------------------------------------------------------------
 
     /** Uploads a float source's value. */
+    @Override
     public Executable feed(Tensor source, float[] data) {
         checkSource(source, DType.FLOAT, data.length);
         ownedBuffer(source).upload(data);
@@ -162,6 +163,7 @@ public final class Executable implements AutoCloseable {
     }
 
     /** Uploads labels; each must be in [0, C) of every one-hot that reads them and [0, rows) of every gatherRows. */
+    @Override
     public Executable feed(Tensor source, int[] labels) {
         checkSource(source, DType.INT, labels.length);
         Integer limit = labelLimits.get(source);
@@ -177,30 +179,15 @@ public final class Executable implements AutoCloseable {
         return this;
     }
 
-    /** Uploads an fp64 host array, rounded to fp32 (labels must hold integers). */
+    /** Uploads an fp64 host value, rounded to fp32 (labels must hold integers). */
+    @Override
     public Executable feed(Tensor source, NDArray value) {
-        if (!value.shape().equals(source.shape())) {
-            throw new IllegalArgumentException("value for " + source.describe() + " has shape " + value.shape());
-        }
-        double[] d = value.data();
-        if (source.dtype() == DType.INT) {
-            int[] labels = new int[d.length];
-            for (int i = 0; i < d.length; i++) {
-                if (d[i] != Math.rint(d[i])) {
-                    throw new IllegalArgumentException(source.describe() + ": value " + d[i] + " at index " + i + " is not an integer");
-                }
-                labels[i] = (int) d[i];
-            }
-            return feed(source, labels);
-        }
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return feed(source, f);
+        return source.dtype() == DType.INT ? feed(source, CompiledGraph.labelsOf(source, value))
+                : feed(source, CompiledGraph.floatsOf(source, value));
     }
 
     /** Makes a source read {@code buffer} directly: it stays on the device, owned by the caller. */
+    @Override
     public Executable bind(Tensor source, DeviceBuffer buffer) {
         checkSource(source, source.dtype(), buffer.elements());
         DeviceBuffer old = sources.put(source, buffer);
@@ -248,6 +235,7 @@ public final class Executable implements AutoCloseable {
      * The device buffer that holds a source or an output now. After an {@link #update} this is
      * another buffer than the one bound or fed before; read what you need before {@link #close}.
      */
+    @Override
     public DeviceBuffer buffer(Tensor node) {
         Tensor s = KernelPlan.storage(node);
         if (s.op() == Op.INPUT || s.op() == Op.PARAM) {
@@ -267,6 +255,7 @@ public final class Executable implements AutoCloseable {
     }
 
     /** Launches every kernel in order (asynchronously; reads wait for them), then applies updates. */
+    @Override
     public void run() {
         launchAll(null);
     }
@@ -332,6 +321,7 @@ public final class Executable implements AutoCloseable {
     }
 
     /** Feeds, runs and reads every output back as fp64 arrays (for tests against the interpreter). */
+    @Override
     public NDArray[] run(Map<Tensor, NDArray> feeds) {
         // as the interpreter does, values for sources the outputs do not need are ignored
         java.util.Set<Tensor> needed = new java.util.HashSet<>(plan.graph().sources());
@@ -350,6 +340,7 @@ public final class Executable implements AutoCloseable {
     }
 
     /** Waits for the kernels and copies an output (or source) to the host. */
+    @Override
     public NDArray read(Tensor node) {
         DeviceBuffer b = buffer(node);
         double[] d = new double[(int) node.shape().numel()];
@@ -370,6 +361,7 @@ public final class Executable implements AutoCloseable {
     }
 
     /** Waits for the kernels and copies a float output to {@code into}. */
+    @Override
     public void read(Tensor node, float[] into) {
         if (into.length != node.shape().numel()) {
             throw new IllegalArgumentException(node.describe() + " has " + node.shape().numel() + " values, not " + into.length);
@@ -403,18 +395,6 @@ public final class Executable implements AutoCloseable {
     }
 
     private void checkSource(Tensor source, DType dtype, long elements) {
-        if (source.op() != Op.INPUT && source.op() != Op.PARAM) {
-            throw new IllegalArgumentException(source.describe() + " is not an input or parameter");
-        }
-        if (!plan.graph().nodes().contains(source)) {
-            throw new IllegalArgumentException(source.describe() + " is not used by this executable's outputs");
-        }
-        if (source.dtype() != dtype) {
-            throw new IllegalArgumentException(source.describe() + " holds " + source.dtype().name().toLowerCase()
-                    + " values, got " + dtype.name().toLowerCase());
-        }
-        if (elements != source.shape().numel()) {
-            throw new IllegalArgumentException(source.describe() + " needs " + source.shape().numel() + " values, got " + elements);
-        }
+        CompiledGraph.checkSource(source, plan.graph().nodes().contains(source), dtype, elements);
     }
 }

@@ -22,6 +22,7 @@ import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.CompiledGraph;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.bench.PythonPeer;
@@ -217,28 +218,28 @@ public final class HeadBenchmark implements Callable<Integer> {
         Problem p = problem(c);
         try (DeviceContext context = DeviceOption.open(device);
              Executable e = Executable.compile(context, p.loss(), p.gx(), p.gw())) {
-            p.feeds().forEach(e::feed);
-            float[] l = new float[1];
-            return timed(() -> {
-                e.run();
-                e.read(p.loss(), l);
-            }, context);
+            return timedSteps(e, p, context);
         }
     }
 
-    /** The chunked path, as the whole graph: fed once, each step runs the plan's pieces and reads the loss back. */
+    /** The chunked path, likewise. */
     private Timing measureChunked(int c) {
         Problem p = problem(c);
         try (DeviceContext context = DeviceOption.open(device);
              ChunkedExecutable e = ChunkedExecutable.compile(context, CompileOptions.fromEnvironment(), chunkWidth(c),
                      p.loss(), p.gx(), p.gw())) {
-            p.feeds().forEach(e::feed);
-            float[] l = new float[1];
-            return timed(() -> {
-                e.run();
-                e.read(p.loss(), l);
-            }, context);
+            return timedSteps(e, p, context);
         }
+    }
+
+    /** Fed once; each step runs the graph and reads the loss back (the gradients stay on the device). */
+    private Timing timedSteps(CompiledGraph e, Problem p, DeviceContext context) {
+        p.feeds().forEach(e::feed);
+        float[] l = new float[1];
+        return timed(() -> {
+            e.run();
+            e.read(p.loss(), l);
+        }, context);
     }
 
     private Timing timed(Runnable step, DeviceContext context) {

@@ -68,8 +68,8 @@ public final class HeadCommand implements Callable<Integer> {
 
     @Option(names = "--class-chunk", order = 16, paramLabel = "K",
             description = "Compute loss and gradients K classes at a time, so that no device buffer holds N×C values"
-                    + " (logits.npy still comes whole, from a forward-only pass). A first form: it saves device memory"
-                    + " where the N×C values outweigh W (N > D), not time. Default: off (the whole graph at once).")
+                    + " and none of W's size but W and grad W (logits.npy still comes whole, from a forward-only pass)."
+                    + " It saves device memory, not time. Default: off (the whole graph at once).")
     private Integer classChunk;
 
     @Option(names = "--sample-rate", order = 17, paramLabel = "R",

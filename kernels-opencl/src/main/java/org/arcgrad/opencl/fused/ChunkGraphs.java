@@ -19,8 +19,9 @@ import org.arcgrad.autodiff.Tensor;
  * chunk's first column).
  *
  * <p>Rebuilt member by member with the same ops and attributes, except two: a product x·Wᵀ reads
- * the chunk's rows of W, and one-hot labels become {@code (labels − c0) == arange(width)}, which
- * is the chunk's columns of the one-hot matrix (a label outside the chunk matches no column).
+ * the chunk's rows of W (or computes them from W's, for a per-class value such as Ŵ), and one-hot
+ * labels become {@code (labels − c0) == arange(width)}, which is the chunk's columns of the
+ * one-hot matrix (a label outside the chunk matches no column).
  *
  * @param graph       the chunk graph; its outputs are the partial results, one per consumer of the pass
  * @param width       columns in the chunk

@@ -2,19 +2,18 @@ package org.arcgrad.opencl.fused;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.HashSet;
 import org.arcgrad.autodiff.DType;
 import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.NDArray;
-import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.CompiledGraph;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
@@ -36,12 +35,14 @@ import org.arcgrad.opencl.runtime.ElementType;
  * upload and the host runs ahead of the device.
  *
  * <p>Every piece keeps its buffers, because later pieces read the values earlier ones hold: what
- * the device holds is the chunk graphs' N × (chunk width) values, plus every value outside the
- * region that the stages compute (W-sized ones among them). The fused kernel (GEMM tile,
+ * the device holds is W and the other sources, the chunk graphs' N × (chunk width) and
+ * (chunk width) × D values, each consumer's whole value (grad W among them) and the stages'
+ * values, which for a margin head are N- or D-sized: W's normalisation and its backward are
+ * computed class by class in the chunks ({@link PerClassValues}). The fused kernel (GEMM tile,
  * epilogue and row reductions in one launch) is to replace the chunk graphs without changing
  * this contract.
  */
-public final class ChunkedExecutable implements AutoCloseable {
+public final class ChunkedExecutable implements CompiledGraph {
     private final DeviceContext context;
     private final ChunkedPlan plan;
     private final Map<Graph, Executable> pieces = new IdentityHashMap<>();
@@ -105,6 +106,7 @@ public final class ChunkedExecutable implements AutoCloseable {
     }
 
     /** Uploads a float source's value (into a buffer of this executable's, reused from run to run). */
+    @Override
     public ChunkedExecutable feed(Tensor source, float[] data) {
         checkSource(source, DType.FLOAT, data.length);
         ownedBuffer(source, ElementType.FLOAT32).upload(data);
@@ -115,6 +117,7 @@ public final class ChunkedExecutable implements AutoCloseable {
      * Uploads labels. The stages that read them take them as an ordinary executable does (checked
      * against their one-hots and row gathers); chunks check them against [0, C) at each run.
      */
+    @Override
     public ChunkedExecutable feed(Tensor source, int[] labels) {
         checkSource(source, DType.INT, labels.length);
         for (OutsideGraph stage : plan.stages()) {
@@ -134,29 +137,14 @@ public final class ChunkedExecutable implements AutoCloseable {
     }
 
     /** Uploads an fp64 host value, rounded to fp32 (labels must hold integers). */
+    @Override
     public ChunkedExecutable feed(Tensor source, NDArray value) {
-        if (!value.shape().equals(source.shape())) {
-            throw new IllegalArgumentException("value for " + source.describe() + " has shape " + value.shape());
-        }
-        double[] d = value.data();
-        if (source.dtype() == DType.INT) {
-            int[] labels = new int[d.length];
-            for (int i = 0; i < d.length; i++) {
-                if (d[i] != Math.rint(d[i])) {
-                    throw new IllegalArgumentException(source.describe() + ": value " + d[i] + " at index " + i + " is not an integer");
-                }
-                labels[i] = (int) d[i];
-            }
-            return feed(source, labels);
-        }
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return feed(source, f);
+        return source.dtype() == DType.INT ? feed(source, CompiledGraph.labelsOf(source, value))
+                : feed(source, CompiledGraph.floatsOf(source, value));
     }
 
     /** Makes a source read {@code buffer} directly: it stays on the device, owned by the caller. */
+    @Override
     public ChunkedExecutable bind(Tensor source, DeviceBuffer buffer) {
         checkSource(source, source.dtype(), buffer.elements());
         DeviceBuffer old = sources.put(source, buffer);
@@ -168,6 +156,7 @@ public final class ChunkedExecutable implements AutoCloseable {
     }
 
     /** Runs every piece in order; the outputs are then in {@link #buffer} until the next run. */
+    @Override
     public void run() {
         for (Tensor s : plan.graph().sources()) {
             if (!sources.containsKey(s)) {
@@ -205,6 +194,7 @@ public final class ChunkedExecutable implements AutoCloseable {
     }
 
     /** Feeds, runs and reads every output back as fp64 arrays (values for sources the outputs do not need are ignored). */
+    @Override
     public NDArray[] run(Map<Tensor, NDArray> feeds) {
         Set<Tensor> needed = new HashSet<>(plan.graph().sources());
         feeds.forEach((source, value) -> {
@@ -222,6 +212,7 @@ public final class ChunkedExecutable implements AutoCloseable {
     }
 
     /** The device buffer that holds output {@code node} after a run (valid until the next run), or a source's. */
+    @Override
     public DeviceBuffer buffer(Tensor node) {
         DeviceBuffer source = sources.get(node);
         if (source != null) {
@@ -235,6 +226,7 @@ public final class ChunkedExecutable implements AutoCloseable {
     }
 
     /** Waits for the kernels and copies an output to the host. */
+    @Override
     public NDArray read(Tensor node) {
         int k = plan.graph().outputs().indexOf(node);
         if (k < 0) {
@@ -244,6 +236,7 @@ public final class ChunkedExecutable implements AutoCloseable {
     }
 
     /** Waits for the kernels and copies a float output to {@code into}. */
+    @Override
     public void read(Tensor node, float[] into) {
         if (into.length != node.shape().numel()) {
             throw new IllegalArgumentException(node.describe() + " has " + node.shape().numel() + " values, not " + into.length);
@@ -339,19 +332,7 @@ public final class ChunkedExecutable implements AutoCloseable {
     }
 
     private void checkSource(Tensor source, DType dtype, long elements) {
-        if (source.op() != Op.INPUT && source.op() != Op.PARAM) {
-            throw new IllegalArgumentException(source.describe() + " is not an input or parameter");
-        }
-        if (!plan.graph().sources().contains(source)) {
-            throw new IllegalArgumentException(source.describe() + " is not used by this executable's outputs");
-        }
-        if (source.dtype() != dtype) {
-            throw new IllegalArgumentException(source.describe() + " holds " + source.dtype().name().toLowerCase(Locale.ROOT)
-                    + " values, got " + dtype.name().toLowerCase(Locale.ROOT));
-        }
-        if (elements != source.shape().numel()) {
-            throw new IllegalArgumentException(source.describe() + " needs " + source.shape().numel() + " values, got " + elements);
-        }
+        CompiledGraph.checkSource(source, plan.graph().sources().contains(source), dtype, elements);
     }
 
     /**

@@ -9,9 +9,14 @@
  *       {@link org.arcgrad.opencl.fused.ClassRegion}, or the reason there is none;</li>
  *   <li>{@link org.arcgrad.opencl.fused.ChunkGraphs} rebuilds the region's nodes for one chunk
  *       of columns as a small graph of its own (inputs: the row values, the chunk's slice of the
- *       column values and of W, the labels shifted to the chunk); its outputs are partial row
- *       reductions and partial products that combine across chunks by sum or max, or slices of C-long
- *       results;</li>
+ *       column values and of W, the labels and the chunk's first column); its outputs are running
+ *       row reductions and products that the next chunk continues (sum, max, or the online
+ *       log-sum-exp's rescaled sum), or the chunk's columns or rows of C-long results;</li>
+ *   <li>{@link org.arcgrad.opencl.fused.PerClassValues} finds the [C, k] values the chunks can
+ *       compute class by class (Ŵ = W/‖W‖, and grad Ŵ → grad W), so that no stage holds them whole;</li>
+ *   <li>{@link org.arcgrad.opencl.fused.ChunkedPlan} orders the passes and the stages between them;
+ *       {@link org.arcgrad.opencl.fused.ChunkedExecutable} runs them on a device with every value
+ *       kept there;</li>
  *   <li>{@link org.arcgrad.opencl.fused.ChunkedInterpreter} runs a graph that way in fp64: the
  *       reference that the chunked device execution is held to, and the proof that the
  *       decomposition (passes, slices, combinations) is the same computation.</li>
@@ -19,7 +24,7 @@
  *
  * A row value the region needs may itself come from the region (the row maximum that the
  * log-sum-exp subtracts, the sum that backward divides by): the region is then computed in
- * passes, each pass over all chunks, in the order these dependencies give (three for a margin
- * head with cross-entropy, forward and backward).
+ * passes, each pass over all chunks, in the order these dependencies give (two for a margin head
+ * with cross-entropy: the row max with the sum of exp beside it, then backward).
  */
 package org.arcgrad.opencl.fused;

@@ -27,6 +27,15 @@ public interface CompiledGraph extends AutoCloseable {
     /** Makes a source read {@code buffer} directly: it stays on the device, owned by the caller. */
     CompiledGraph bind(Tensor source, DeviceBuffer buffer);
 
+    /**
+     * After every run, {@code param} takes the value of {@code newValue} (an output with the same
+     * shape), with no host round trip: a training step's parameters stay on the device.
+     */
+    CompiledGraph update(Tensor param, Tensor newValue);
+
+    /** How many kernels a run launches at least (each chunk's kernels counted once). */
+    int kernelCount();
+
     /** Launches everything in order (asynchronously; reads wait for it). */
     void run();
 

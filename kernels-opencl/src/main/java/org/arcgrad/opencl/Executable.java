@@ -138,6 +138,11 @@ public final class Executable implements CompiledGraph {
         return plan;
     }
 
+    @Override
+    public int kernelCount() {
+        return plan.kernels().size();
+    }
+
     /** Bytes of device memory this executable allocated for intermediates and outputs. */
     public long intermediateBytes() {
         return assignment.bytes();
@@ -201,6 +206,7 @@ public final class Executable implements CompiledGraph {
      * After every run, {@code param} takes the value of {@code newValue} (an output of this
      * executable with the same shape): their buffers are swapped, with no copy.
      */
+    @Override
     public Executable update(Tensor param, Tensor newValue) {
         if (!plan.graph().outputs().contains(newValue)) {
             throw new IllegalArgumentException(newValue.describe() + " is not an output of this executable");

@@ -83,6 +83,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", order = 34, paramLabel = "S", description = "Seeds initialization, shuffling and dropout. Default: 0.")
     private long seed;
 
+    @Option(names = "--class-chunk", order = 37, paramLabel = "K",
+            description = "Run the training step K classes at a time, so that no device buffer holds N×C values (the head's"
+                    + " W-sized values, its gradient and update included, are computed class by class, as with head"
+                    + " --class-chunk). It saves device memory, not time; not for a sub-center head. Default: off.")
+    private Integer classChunk;
+
     @Option(names = "--out", order = 35, paramLabel = "DIR", description = "Output folder. Default: runs/train.")
     private Path out = Path.of("runs", "train");
 
@@ -117,13 +123,14 @@ public final class TrainCommand implements Callable<Integer> {
         require(dropout >= 0 && dropout < 1, "--dropout: must be in [0, 1), got " + dropout);
         require(embedding >= 1, "--embedding: must be ≥ 1, got " + embedding);
         require(warmup >= 0, "--warmup: must be ≥ 0, got " + warmup);
+        require(classChunk == null || classChunk >= 1, "--class-chunk: must be ≥ 1, got " + classChunk);
         for (int w : hidden) {
             require(w >= 1, "--hidden: widths must be ≥ 1, got " + w);
         }
         Recipe r = new Recipe().hidden(hidden).embedding(embedding)
                 .activation(activation == Activation.relu ? Mlp.Activation.RELU : Mlp.Activation.PRELU).dropout(dropout)
                 .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(!noNesterov).schedule(schedule).warmupSteps(warmup)
-                .epochs(epochs).batch(batch).seed(seed);
+                .epochs(epochs).batch(batch).seed(seed).classChunk(classChunk);
         if (weightDecay != null) {
             r.weightDecay(weightDecay);
         }

@@ -47,6 +47,21 @@ public final class Recipe {
     private long seed;
     private String loss = "arcface(s=30.0, m=0.5)";
     private String dataset = "fashion-mnist";
+    private Integer classChunk;
+
+    /**
+     * Classes per chunk for the chunked training step (no N×C buffer on the device), or null for
+     * the whole graph. Not a setting: the two paths compute the same step up to fp32 rounding, and
+     * a run may resume on either.
+     */
+    public Recipe classChunk(Integer classes) {
+        this.classChunk = classes;
+        return this;
+    }
+
+    public Integer classChunk() {
+        return classChunk;
+    }
 
     public Recipe hidden(List<Integer> widths) {
         this.hidden = List.copyOf(widths);

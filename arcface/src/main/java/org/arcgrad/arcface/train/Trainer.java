@@ -18,6 +18,7 @@ import org.arcgrad.arcface.eval.TrainingReport;
 import org.arcgrad.arcface.nn.ParameterSpec;
 import org.arcgrad.arcface.optim.Optimizer;
 import org.arcgrad.arcface.optim.Schedule;
+import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.files.TemporaryFiles;
 import org.arcgrad.opencl.runtime.DeviceContext;
 
@@ -120,7 +121,7 @@ public final class Trainer {
 
         long compileStart = System.nanoTime();
         TrainingGraph graph = new TrainingGraph(network, optimizer, recipe.batch());
-        try (TrainingStep step = new TrainingStep(context, graph, optimizer);
+        try (TrainingStep step = new TrainingStep(context, graph, optimizer, CompileOptions.fromEnvironment(), recipe.classChunk());
              Embedder embedder = evaluate ? new Embedder(context, network, evalBatch()) : null) {
             Evaluator evaluator = evaluate && data.test().size() > 0 ? new Evaluator(data.train(), data.test()) : null;
 
@@ -148,7 +149,7 @@ public final class Trainer {
             }
             step.load(startValues);
             step.warmUp(startValues);
-            listener.compiled((System.nanoTime() - compileStart) / 1e9, step.executable().plan().kernels().size());
+            listener.compiled((System.nanoTime() - compileStart) / 1e9, step.executable().kernelCount());
             if (resume != null) {
                 listener.resumed(resume, firstEpoch);
             }

@@ -9,20 +9,23 @@ import org.arcgrad.arcface.optim.Hyper;
 import org.arcgrad.arcface.optim.Optimizer;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.CompiledGraph;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
 
 /**
- * A {@link TrainingGraph} compiled once on a device. Every kept tensor lives in a device buffer;
- * after each run the executable swaps in the new values ({@link Executable#update}), so per step
- * only the batch, the labels, the step's scalars and any dropout masks go up, and only the loss
- * (4 bytes) comes back.
+ * A {@link TrainingGraph} compiled once on a device, whole or a chunk of classes at a time
+ * ({@link ChunkedExecutable}: no N×C buffer). Every kept tensor lives in a device buffer; after
+ * each run the new values take their place ({@link CompiledGraph#update}), so per step only the
+ * batch, the labels, the step's scalars and any dropout masks go up, and only the loss (4 bytes)
+ * comes back.
  */
 public final class TrainingStep implements AutoCloseable {
     private final TrainingGraph graph;
     private final Optimizer optimizer;
-    private final Executable executable;
+    private final CompiledGraph executable;
     private final float[] lossOut = new float[1];
 
     /** Compiles with the options the environment sets (ARCGRAD_PLAN, ARCGRAD_VERIFY). */
@@ -31,9 +34,18 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     public TrainingStep(DeviceContext context, TrainingGraph graph, Optimizer optimizer, CompileOptions options) {
+        this(context, graph, optimizer, options, null);
+    }
+
+    /**
+     * @param classChunk classes per chunk for the chunked path, or null for the whole graph
+     * @throws IllegalArgumentException with a chunk width, when the graph has no class region (a sub-center head)
+     */
+    public TrainingStep(DeviceContext context, TrainingGraph graph, Optimizer optimizer, CompileOptions options, Integer classChunk) {
         this.graph = graph;
         this.optimizer = optimizer;
-        this.executable = Executable.compile(context, options, graph.outputs());
+        this.executable = classChunk == null ? Executable.compile(context, options, graph.outputs())
+                : ChunkedExecutable.compile(context, options, classChunk, graph.outputs());
         for (Map.Entry<String, Tensor> u : graph.updates().entrySet()) {
             executable.update(graph.params().get(u.getKey()), u.getValue());
         }
@@ -43,7 +55,7 @@ public final class TrainingStep implements AutoCloseable {
         return graph;
     }
 
-    public Executable executable() {
+    public CompiledGraph executable() {
         return executable;
     }
 

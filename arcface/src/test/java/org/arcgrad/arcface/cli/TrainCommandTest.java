@@ -31,6 +31,38 @@ class TrainCommandTest {
         return SmallTraining.train(extra);
     }
 
+    /**
+     * The chunked training step (3 classes at a time over 10: chunks of 3, 3, 3 and 1; the head's W
+     * and its momentum updated class by class) trains as the whole step does: the same losses per
+     * epoch and test accuracy up to fp32 rounding, over two epochs (30 steps), and the same files.
+     */
+    @Test
+    void theChunkedStepTrainsAsTheWholeStep() throws IOException {
+        Path whole = dir.resolve("whole");
+        Path chunked = dir.resolve("chunked");
+        CliRun a = run(small("--epochs", "2", "--out", whole.toString()));
+        CliRun b = run(small("--epochs", "2", "--class-chunk", "3", "--out", chunked.toString()));
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        var wholeHistory = org.arcgrad.arcface.eval.Json.parse(Files.readString(whole.resolve("metrics.json"))).get("history");
+        var chunkedHistory = org.arcgrad.arcface.eval.Json.parse(Files.readString(chunked.resolve("metrics.json"))).get("history");
+        for (String key : List.of("loss", "test_accuracy")) {
+            for (int e = 0; e < 2; e++) {
+                double expected = wholeHistory.get(key).get(e).asDouble();
+                double actual = chunkedHistory.get(key).get(e).asDouble();
+                assertEquals(expected, actual, 1e-3 * Math.abs(expected) + 1e-6, key + " after epoch " + (e + 1));
+            }
+        }
+        for (String f : List.of("checkpoint.npz", "weights/head.weight.npy")) {
+            assertEquals(Files.size(whole.resolve(f)), Files.size(chunked.resolve(f)), f);
+        }
+
+        CliRun subCenter = run(small("--epochs", "1", "--class-chunk", "3", "--loss", "subcenter", "--out", dir.resolve("sub").toString()));
+        assertEquals(Main.BAD_INPUT, subCenter.code(), subCenter.err());
+        assertTrue(subCenter.err().contains("no class region to compute by chunks"), subCenter.err());
+        assertEquals(Main.BAD_INPUT, run(small("--class-chunk", "0")).code());
+    }
+
     @Test
     void aSmallRunWritesEverythingAndResumesOnlyWithTheSameSettings() throws IOException {
         Path out = dir.resolve("run");

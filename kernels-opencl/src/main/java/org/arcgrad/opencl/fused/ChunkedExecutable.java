@@ -11,6 +11,7 @@ import java.util.Set;
 import org.arcgrad.autodiff.DType;
 import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.CompiledGraph;
@@ -53,6 +54,7 @@ public final class ChunkedExecutable implements CompiledGraph {
     private final Map<Tensor, double[]> hostLabels = new HashMap<>();
     /** The last run's views (of W's buffer and of stages' slots), released at the next run and at close. */
     private final List<DeviceBuffer> views = new ArrayList<>();
+    private final Map<Tensor, Tensor> updates = new java.util.LinkedHashMap<>();
     /** Each consumer's value over all chunks: its running total, or its parts put in place. */
     private final Map<ClassRegion.Consumer, DeviceBuffer> results = new HashMap<>();
     /** A chunk input whose slice cannot be a view: a buffer of the chunk's size that a device copy fills. */
@@ -143,6 +145,51 @@ public final class ChunkedExecutable implements CompiledGraph {
                 : feed(source, CompiledGraph.floatsOf(source, value));
     }
 
+    /**
+     * After every run, {@code param} takes the value of {@code newValue}, an output of the same
+     * shape: by swapping buffers when the chunks put the new value together (a per-class value
+     * such as a head's updated W, and {@code param}'s buffer is this executable's), else by a
+     * device copy.
+     */
+    @Override
+    public ChunkedExecutable update(Tensor param, Tensor newValue) {
+        if (!plan.graph().outputs().contains(newValue)) {
+            throw new IllegalArgumentException(newValue.describe() + " is not an output of this executable");
+        }
+        if (!param.shape().equals(newValue.shape()) || param.op() != Op.PARAM || !plan.graph().sources().contains(param)) {
+            throw new IllegalArgumentException("update: " + param.describe() + " cannot take the value of " + newValue.describe());
+        }
+        updates.put(param, newValue);
+        return this;
+    }
+
+    @Override
+    public int kernelCount() {
+        int kernels = 0;
+        for (Executable piece : pieces.values()) {
+            kernels += piece.kernelCount();
+        }
+        return kernels;
+    }
+
+    /** Gives each updated parameter its new value (see {@link #update}). */
+    private void applyUpdates() {
+        for (Map.Entry<Tensor, Tensor> u : updates.entrySet()) {
+            Tensor param = u.getKey();
+            DeviceBuffer current = sources.get(param);
+            ClassRegion.Consumer whole = results.keySet().stream().filter(c -> c.node() == u.getValue()).findFirst().orElse(null);
+            if (whole != null && owned.contains(current)) {
+                DeviceBuffer next = results.get(whole);
+                results.put(whole, current); // written again, chunk by chunk, by the next run
+                owned.remove(current);
+                owned.add(next);
+                sources.put(param, next);
+            } else {
+                buffer(u.getValue()).copyTo(current, 0, 0, param.shape().numel());
+            }
+        }
+    }
+
     /** Makes a source read {@code buffer} directly: it stays on the device, owned by the caller. */
     @Override
     public ChunkedExecutable bind(Tensor source, DeviceBuffer buffer) {
@@ -191,6 +238,7 @@ public final class ChunkedExecutable implements CompiledGraph {
             }
         }
         evaluate(plan.after(), values);
+        applyUpdates();
     }
 
     /** Feeds, runs and reads every output back as fp64 arrays (values for sources the outputs do not need are ignored). */

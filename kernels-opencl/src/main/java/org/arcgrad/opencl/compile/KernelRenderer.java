@@ -131,7 +131,8 @@ final class KernelRenderer {
         if (isSerial(node)) {
             return reduceGroup(List.of(node), name);
         }
-        return workGroupReduce(node, name);
+        KernelSpec rows = rowVectorReduce(List.of(node), name);
+        return rows != null ? rows : workGroupReduce(node, name);
     }
 
     /** A few long rows: one work-group per output, a strided loop per work-item, then a tree in local memory. */
@@ -214,6 +215,10 @@ final class KernelRenderer {
             } catch (VectorizeException e) {
                 // a read the lanes cannot follow: the scalar form below
             }
+        }
+        KernelSpec rows = rowVectorReduce(members, name);
+        if (rows != null) {
+            return rows;
         }
         Tensor first = members.get(0);
         Tensor in = first.input(0);
@@ -326,6 +331,91 @@ final class KernelRenderer {
         src.append("}\n");
         return new KernelSpec(name, "reduce", src.toString(), members, KernelSpec.outputsThenReads(members.size(), inputs(args)),
                 new long[] {outputs / lanes.width()}, null, false);
+    }
+
+    /**
+     * Lanes along the reduced axis itself, for a reduction over the last (contiguous) axis on a
+     * CPU: each work-item computes one output and reads its row {@code width} elements at a time,
+     * so the loop runs on full SIMD registers. PoCL runs the sum of exp over [256, 8192] in 0.4 ns
+     * an element this way against 8 ns with a work-group tree (whose strided loop it does not
+     * vectorize) and the lockstep loop (whose work-items read rows apart). Null when another axis is
+     * reduced or the length is no multiple of 4 (the other forms then).
+     */
+    private Lanes rowLanesFor(Tensor reduction) {
+        Shape in = reduction.input(0).shape();
+        if (device.type() != DeviceType.CPU || in.axis(reduction.attrs().integer(0)) != in.rank() - 1) {
+            return null;
+        }
+        int len = in.dim(in.rank() - 1);
+        for (int width : new int[] {16, 8, 4}) {
+            if (len % width == 0) {
+                return new Lanes(width, "l");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The members (one-pass reductions of one kind over the last axis of the same input shape) with
+     * {@link #rowLanesFor} lanes: a vector accumulator per member (Kahan-compensated for sums, NaN
+     * kept by max), its lanes combined at the end. Null when the lanes do not apply or a read
+     * cannot follow them.
+     */
+    private KernelSpec rowVectorReduce(List<Tensor> members, String name) {
+        Tensor first = members.get(0);
+        Lanes lanes = rowLanesFor(first);
+        if (lanes == null) {
+            return null;
+        }
+        Tensor in = first.input(0);
+        int axis = first.attrs().integer(0);
+        long outputs = checkedSize(first.shape());
+        long len = in.shape().dim(in.shape().axis(axis));
+        checkedSize(in.shape());
+        boolean sum = first.op() == Op.SUM;
+        Map<Tensor, String> args = ExpressionWriter.newArgs();
+        StringBuilder body = new StringBuilder();
+        ExpressionWriter w = new ExpressionWriter(schedule.buffers, args, body, "        ", "t", lanes);
+        Index at = Index.linear(first.shape(), Ix.var("gid", outputs)).reductionFrom(in.shape(), axis, Ix.var("l", len));
+        List<String> values = new ArrayList<>();
+        try {
+            for (Tensor m : members) {
+                values.add(w.value(m.input(0), at));
+            }
+        } catch (VectorizeException e) {
+            return null;
+        }
+        String f = lanes.floats();
+        StringBuilder src = new StringBuilder("__kernel void " + name + "(" + groupParams(members.size(), args) + ") {\n")
+                .append("    const int gid = get_global_id(0);\n")
+                .append(accumulators(members.size(), sum, f, lanes.splat("0.0f"), lanes.splat("-INFINITY")))
+                .append("    for (int l = 0; l < ").append(len).append("; l += ").append(lanes.width()).append(") {\n").append(body)
+                .append(accumulate(values, sum, f))
+                .append("    }\n");
+        for (int i = 0; i < members.size(); i++) {
+            src.append(horizontal("acc" + i, lanes.width(), sum, "h" + i))
+                    .append("    out").append(i).append("[gid] = h").append(i).append(";\n");
+        }
+        src.append("}\n");
+        return new KernelSpec(name, "reduce", src.toString(), members, KernelSpec.outputsThenReads(members.size(), inputs(args)),
+                new long[] {outputs}, null, false);
+    }
+
+    /** Declares {@code result}, the lanes of vector {@code v} combined by halves: sum, or max keeping NaN. */
+    private static String horizontal(String v, int width, boolean sum, String result) {
+        StringBuilder b = new StringBuilder();
+        String cur = v;
+        for (int w = width / 2; w >= 1; w /= 2) {
+            String next = result + "_" + w;
+            String lo = w == 1 ? cur + ".s0" : cur + ".lo";
+            String hi = w == 1 ? cur + ".s1" : cur + ".hi";
+            String type = w == 1 ? "float" : "float" + w;
+            String combined = sum ? lo + " + " + hi
+                    : w == 1 ? maxOf(lo, hi) : "select(" + hi + ", " + lo + ", (" + lo + " >= " + hi + ") || isnan(" + lo + "))";
+            b.append("    const ").append(type).append(" ").append(next).append(" = ").append(combined).append(";\n");
+            cur = next;
+        }
+        return b.append("    const float ").append(result).append(" = ").append(cur).append(";\n").toString();
     }
 
     /** Declarations of one accumulator per member (and a Kahan carry per member for sums). */

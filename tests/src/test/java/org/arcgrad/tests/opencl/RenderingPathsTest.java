@@ -20,8 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every elementwise rendering through every kernel form that reads it, under both plans: each op
  * (each special power and each kind of clamp among them) over a [5, 16] matrix as a 2-D
  * elementwise kernel, inside a sum over columns (on the CPU plan: sixteen lanes at a time), inside
- * a sum along rows, over a transposed read, and inside a max over rows of 300 (a work-group
- * reduction); and one-hot masks inside a column sum (lanes of consecutive classes). The random
+ * a sum along rows (CPU plan: lanes along the row), over a transposed read, inside a max over rows
+ * of 300 (CPU plan: four lanes along the row; GPU plan: a work-group reduction) and of 301 (a
+ * work-group reduction on both), and inside sums along rows of 15 (one work-item per row); and
+ * one-hot masks inside a column sum (lanes of consecutive classes). The random
  * graphs reach these paths by chance; this reaches each on purpose, on values in every op's domain.
  */
 class RenderingPathsTest {
@@ -55,12 +57,16 @@ class RenderingPathsTest {
         Tensor x = tape.input("x", 5, 16);
         Tensor t = tape.input("t", 16, 5);
         Tensor l = tape.input("l", 2, 300);
+        Tensor odd = tape.input("odd", 2, 301);
+        Tensor narrow = tape.input("narrow", 5, 15);
         List<Tensor> outputs = List.of(f.apply(x), f.apply(x).sum(0, false), f.apply(x).sum(1, false), f.apply(t.transpose()),
-                f.apply(l).max(1, false));
-        List<String> names = List.of("elementwise", "column sums", "row sums", "of a transposed read", "long-row max");
+                f.apply(l).max(1, false), f.apply(odd).max(1, false), f.apply(narrow).sum(1, false));
+        List<String> names = List.of("elementwise", "column sums", "row sums", "of a transposed read", "long-row max",
+                "long-row max of odd length", "row sums of odd length");
         Random random = new Random(name.hashCode());
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), 0.2, 0.9, random), t, NDArray.uniform(t.shape(), 0.2, 0.9, random),
-                l, NDArray.uniform(l.shape(), 0.2, 0.9, random));
+                l, NDArray.uniform(l.shape(), 0.2, 0.9, random), odd, NDArray.uniform(odd.shape(), 0.2, 0.9, random),
+                narrow, NDArray.uniform(narrow.shape(), 0.2, 0.9, random));
         DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random, k -> name + ", " + names.get(k), tape.dump());
     }
 
@@ -79,6 +85,31 @@ class RenderingPathsTest {
         Random random = new Random(4);
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), -1, 1, random), y, NDArray.of(Shape.of(5), 0, 15, 3, 3, 7));
         DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random, k -> "one-hot output " + k, tape.dump());
+    }
+
+    /**
+     * Row maxima and sums with lanes along the row (CPU plan) keep the reference's edge cases: a NaN
+     * anywhere in a row makes its max and sum NaN, −∞ everywhere gives a max of −∞, +∞ wins the max,
+     * and lanes that see only −∞ do not hide a larger value in another lane (rows of 32: two vectors
+     * of sixteen, then the halves combined).
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @MethodSource("plans")
+    void rowReductionsKeepNaNAndInfinities(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 5, 32);
+        double[] v = new double[5 * 32];
+        java.util.Arrays.fill(v, Double.NEGATIVE_INFINITY);
+        v[0 * 32 + 17] = Double.NaN;                  // row 0: NaN in the second vector
+        v[1 * 32 + 31] = 2.5;                         // row 1: one finite value in the last lane
+        // row 2: all −∞
+        v[3 * 32 + 3] = Double.POSITIVE_INFINITY;     // row 3: +∞
+        for (int k = 0; k < 32; k++) {
+            v[4 * 32 + k] = k % 2 == 0 ? -k : Double.NaN; // row 4: NaN in every other lane
+        }
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.of(x.shape(), v));
+        List<Tensor> outputs = List.of(x.max(1, false), x.exp().sum(1, false));
+        DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, new Random(3), k -> "edge output " + k, tape.dump());
     }
 
     /**

@@ -53,12 +53,18 @@ class DeviceShapesPropertiesTest {
             case 2 -> GradCase.of("linear + bias + cross-entropy", s.seed(),
                     (t, a) -> crossEntropy(linear(a[0], a[1], a[2]), t.labels("y", n)),
                     uniform(r, n, d), uniform(r, c, d), uniform(r, c)).withFixed("y", labels(r, n, c));
+            // D ≥ 2: with one feature every cosine is exactly ±1, where the margin's derivative is clamped to
+            // sin m / sqrt(1e-12) ≈ 5e5, and grad W through the normalisation is a cancellation of terms that
+            // large: the device's fp32 residue (a few ulps of them, 1e-5 or so) is right for that conditioning,
+            // but the rounding-noise model moves the cosines off ±1, where the terms are far smaller, and gives
+            // no slack for it (seed -5774765062188053174 found this; stop 17 saw it too). CosAddEdgesTest and
+            // CosAddPinnedValuesTest pin the margin at |cos| = 1 itself.
             case 3 -> GradCase.of("ArcFace + cross-entropy", s.seed(),
                     (t, a) -> {
                         Tensor y = t.labels("y", n);
                         return crossEntropy(new ArcFace().logits(a[0], a[1], y), y);
                     },
-                    uniform(r, n, d), uniform(r, c, d)).withFixed("y", labels(r, n, c));
+                    uniform(r, n, Math.max(2, d)), uniform(r, c, Math.max(2, d))).withFixed("y", labels(r, n, c));
             case 4 -> GradCase.of("x·xᵀ, xᵀ·x and squared distances of x " + n + "x" + d, s.seed(), (t, a) -> {
                         Tensor x = a[0];
                         Tensor sq = x.mul(x).sum(1, true);

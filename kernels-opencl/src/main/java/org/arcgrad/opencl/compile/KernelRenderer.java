@@ -401,21 +401,19 @@ final class KernelRenderer {
                 new long[] {outputs}, null, false);
     }
 
-    /** Declares {@code result}, the lanes of vector {@code v} combined by halves: sum, or max keeping NaN. */
+    /**
+     * Declares {@code result}, the lanes of vector {@code v} combined in order: sum, or max keeping
+     * NaN. Through a private array (vstore, then a loop), as the GEMM template's edge path does:
+     * Oclgrind takes the halves of a float16 (.lo/.hi) for partly uninitialized values.
+     */
     private static String horizontal(String v, int width, boolean sum, String result) {
-        StringBuilder b = new StringBuilder();
-        String cur = v;
-        for (int w = width / 2; w >= 1; w /= 2) {
-            String next = result + "_" + w;
-            String lo = w == 1 ? cur + ".s0" : cur + ".lo";
-            String hi = w == 1 ? cur + ".s1" : cur + ".hi";
-            String type = w == 1 ? "float" : "float" + w;
-            String combined = sum ? lo + " + " + hi
-                    : w == 1 ? maxOf(lo, hi) : "select(" + hi + ", " + lo + ", (" + lo + " >= " + hi + ") || isnan(" + lo + "))";
-            b.append("    const ").append(type).append(" ").append(next).append(" = ").append(combined).append(";\n");
-            cur = next;
-        }
-        return b.append("    const float ").append(result).append(" = ").append(cur).append(";\n").toString();
+        String lanes = result + "_lanes";
+        return "    float " + lanes + "[" + width + "];\n"
+                + "    vstore" + width + "(" + v + ", 0, " + lanes + ");\n"
+                + "    float " + result + " = " + lanes + "[0];\n"
+                + "    for (int v = 1; v < " + width + "; ++v) {\n"
+                + "        " + result + " = " + (sum ? result + " + " + lanes + "[v]" : maxOf(result, lanes + "[v]")) + ";\n"
+                + "    }\n";
     }
 
     /** Declarations of one accumulator per member (and a Kahan carry per member for sums). */

@@ -59,8 +59,9 @@ public final class ChunkedExecutable implements CompiledGraph {
     private final Map<ClassRegion.Consumer, DeviceBuffer> results = new HashMap<>();
     /** A chunk input whose slice cannot be a view: a buffer of the chunk's size that a device copy fills. */
     private final Map<Tensor, DeviceBuffer> sliceCopies = new HashMap<>();
-    /** Values held in the other element type than a reader takes (labels read as floats): converted copies. */
-    private final Map<DeviceBuffer, DeviceBuffer> converted = new IdentityHashMap<>();
+    /** Values held in the other element type than a reader takes (labels read as floats): converted copies, by node. */
+    private final Map<Tensor, DeviceBuffer> converted = new HashMap<>();
+    private final Set<DeviceBuffer> convertedThisRun = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private long slicesCopied;
     /** Chunk k's first column, one float each ({@link #firstColumn}). */
     private final List<DeviceBuffer> firstColumns = new ArrayList<>();
@@ -212,6 +213,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         }
         views.forEach(DeviceBuffer::release); // the last run's; the driver frees them once the kernels that used them are done
         views.clear();
+        convertedThisRun.clear();
         Map<Tensor, DeviceBuffer> values = new HashMap<>(sources); // original node → the buffer that holds its value now
         int classes = plan.region().classes();
         for (ChunkedPlan.Pass pass : plan.passes()) {
@@ -227,7 +229,7 @@ public final class ChunkedExecutable implements CompiledGraph {
                 NDArray value = hostLabels.containsKey(node) ? NDArray.of(node.shape(), hostLabels.get(node))
                         : download(node, values.get(node));
                 plan.checkLabels(node, value);
-                labels.put(node, as(DType.FLOAT, values.get(node)));
+                labels.put(node, as(DType.FLOAT, node, values));
             }
             startTotals(pass.regular());
             for (int c0 = 0, k = 0; c0 < classes; c0 += plan.chunkWidth(), k++) {
@@ -307,7 +309,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         Executable stage = pieces.get(g.graph());
         g.sources().forEach((in, original) -> {
             if (!(in.dtype() == DType.INT && hostLabels.containsKey(original))) { // fed labels went to the stage at feed
-                stage.bind(in, as(in.dtype(), values.get(original)));
+                stage.bind(in, as(in.dtype(), original, values));
             }
         });
         stage.run();
@@ -329,9 +331,9 @@ public final class ChunkedExecutable implements CompiledGraph {
     private void runChunk(ChunkGraphs chunk, int c0, DeviceBuffer firstColumn, Map<Tensor, DeviceBuffer> values,
                           Map<Tensor, DeviceBuffer> labels) {
         Executable piece = pieces.get(chunk.graph());
-        chunk.whole().forEach((in, node) -> piece.bind(in, as(DType.FLOAT, values.get(node))));
+        chunk.whole().forEach((in, node) -> piece.bind(in, as(DType.FLOAT, node, values)));
         chunk.sliced().forEach((in, node) -> {
-            DeviceBuffer whole = as(DType.FLOAT, values.get(node));
+            DeviceBuffer whole = as(DType.FLOAT, node, values);
             long from = (long) c0 * ChunkedPlan.elementsPerClass(node.shape());
             long count = in.shape().numel();
             Optional<DeviceBuffer> view = whole.view("chunk of %" + node.id() + " from class " + c0, from, count);
@@ -388,12 +390,16 @@ public final class ChunkedExecutable implements CompiledGraph {
      * computed from them as float32 (kernels write floats), and a chunk reads every value as
      * float32; where the types differ, a converted copy (label-sized values only, through the host).
      */
-    private DeviceBuffer as(DType dtype, DeviceBuffer value) {
+    private DeviceBuffer as(DType dtype, Tensor node, Map<Tensor, DeviceBuffer> values) {
+        DeviceBuffer value = values.get(node);
         ElementType type = dtype == DType.INT ? ElementType.INT32 : ElementType.FLOAT32;
         if (value.type() == type) {
             return value;
         }
-        DeviceBuffer copy = converted.computeIfAbsent(value, v -> context.buffer(v.name() + " as " + type, type, v.elements()));
+        DeviceBuffer copy = converted.computeIfAbsent(node, n -> context.buffer("%" + n.id() + " as " + type, type, value.elements()));
+        if (!convertedThisRun.add(copy)) {
+            return copy; // converted already since this run began: the value has not changed
+        }
         if (type == ElementType.FLOAT32) {
             int[] ints = value.downloadInts();
             float[] floats = new float[ints.length];

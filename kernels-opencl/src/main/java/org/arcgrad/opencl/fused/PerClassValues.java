@@ -88,11 +88,12 @@ final class PerClassValues {
         }
         Set<Tensor> after = new HashSet<>(v.afterRows);
         Set<Tensor> outputs = new HashSet<>(graph.outputs());
+        // with class rows in more than one pass, a later pass may recompute values of an earlier one
+        // from its class rows, which must then exist whole: keep every class-row value in that case
+        boolean onePass = v.rowsOf.values().stream().mapToInt(ClassRegion.Consumer::pass).distinct().count() <= 1;
         for (Tensor rows : classRows.keySet()) {
             List<Tensor> readers = users.getOrDefault(rows, List.of());
-            boolean samePass = readers.stream().allMatch(r -> v.rowsOf.containsKey(r)
-                    && v.rowsOf.get(r).pass() == classRows.get(rows).pass()); // a later pass would need its whole value
-            if (!outputs.contains(rows) && !readers.isEmpty() && after.containsAll(readers) && samePass) {
+            if (onePass && !outputs.contains(rows) && !readers.isEmpty() && after.containsAll(readers)) {
                 v.chunkOnly.add(rows);
             }
         }

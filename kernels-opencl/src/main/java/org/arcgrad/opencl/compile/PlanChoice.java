@@ -6,8 +6,8 @@ import org.arcgrad.opencl.runtime.DeviceType;
 
 /**
  * Which form of kernels a graph compiles to. The CPU form spells SIMD out (float16 vectors in
- * reductions over a leading axis, reductions in lockstep, register-tiled GEMMs with one work-item
- * per group); the GPU form is what GPUs run well (GEMMs with local-memory tiles, scalar reductions,
+ * reductions over a leading axis and along the rows of reductions over the last axis, other
+ * reductions in lockstep, register-tiled GEMMs with one work-item per group); the GPU form is what GPUs run well (GEMMs with local-memory tiles, scalar reductions,
  * one work-item per output). {@link #AUTO} takes the form of the device's type. Forcing the GPU
  * form on a CPU device runs the kernels every GPU user gets through PoCL or a simulator, which is
  * how the test suite checks them on a machine without a GPU.

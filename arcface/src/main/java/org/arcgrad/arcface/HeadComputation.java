@@ -8,9 +8,12 @@ import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.autodiff.Graph;
 import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.CompiledGraph;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
+import org.arcgrad.opencl.fused.ClassRegionFinder;
 import org.arcgrad.opencl.runtime.DeviceContext;
 
 /**
@@ -58,28 +61,37 @@ public final class HeadComputation {
      */
     public HeadResult onDeviceByChunks(DeviceContext context, float[] xs, float[] ws, int[] ys, int width) {
         CompileOptions options = CompileOptions.fromEnvironment();
-        Map<Tensor, NDArray> feeds = feeds(xs, ws, ys);
-        try (ChunkedExecutable rest = ChunkedExecutable.compile(context, options, width, outputs[1], outputs[2], outputs[3])) {
-            NDArray[] r = rest.run(feeds);
-            float[] logits = new float[(int) outputs[0].shape().numel()];
-            try (Executable forward = Executable.compile(context, options, outputs[0])) {
-                forward.feed(x, xs).feed(w, ws).feed(labels, ys).run();
-                forward.read(outputs[0], logits);
-            }
-            return new HeadResult(logits, (float) r[0].item(), toFloats(r[1].data()), toFloats(r[2].data()));
+        float[][] rest;
+        try (ChunkedExecutable e = ChunkedExecutable.compile(context, options, width, outputs[1], outputs[2], outputs[3])) {
+            rest = runAndRead(e, xs, ws, ys, outputs[1], outputs[2], outputs[3]);
         }
+        try (Executable forward = Executable.compile(context, options, outputs[0])) {
+            float[] logits = runAndRead(forward, xs, ws, ys, outputs[0])[0];
+            return new HeadResult(logits, rest[0][0], rest[1], rest[2]);
+        }
+    }
+
+    /** Whether the head's loss and gradients can be computed a chunk of classes at a time (every head but sub-center). */
+    public boolean splitsByClasses() {
+        return ClassRegionFinder.find(Graph.of(outputs[1], outputs[2], outputs[3])).region().isPresent();
     }
 
     public HeadResult onDevice(DeviceContext context, float[] xs, float[] ws, int[] ys) {
         try (Executable e = Executable.compile(context, outputs)) {
-            e.feed(x, xs).feed(w, ws).feed(labels, ys).run();
-            float[][] r = new float[4][];
-            for (int i = 0; i < 4; i++) {
-                r[i] = new float[(int) outputs[i].shape().numel()];
-                e.read(outputs[i], r[i]);
-            }
+            float[][] r = runAndRead(e, xs, ws, ys, outputs);
             return new HeadResult(r[0], r[1][0], r[2], r[3]);
         }
+    }
+
+    /** Feeds the batch as fp32 (no fp64 copy of W on the host), runs, and reads {@code outs}. */
+    private float[][] runAndRead(CompiledGraph e, float[] xs, float[] ws, int[] ys, Tensor... outs) {
+        e.feed(x, xs).feed(w, ws).feed(labels, ys).run();
+        float[][] r = new float[outs.length][];
+        for (int i = 0; i < outs.length; i++) {
+            r[i] = new float[(int) outs[i].shape().numel()];
+            e.read(outs[i], r[i]);
+        }
+        return r;
     }
 
     private static double[] toDoubles(float[] a) {

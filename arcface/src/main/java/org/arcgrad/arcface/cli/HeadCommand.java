@@ -14,6 +14,7 @@ import org.arcgrad.arcface.HeadResult;
 import org.arcgrad.arcface.data.PartialFcSampler;
 import org.arcgrad.arcface.heads.MarginHead;
 import org.arcgrad.opencl.files.AtomicFiles;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.arcface.npy.NpyArray;
 import org.arcgrad.arcface.npy.NpyWriter;
 import org.arcgrad.opencl.files.TemporaryFiles;
@@ -66,11 +67,12 @@ public final class HeadCommand implements Callable<Integer> {
     @Option(names = "--backend", order = 15, paramLabel = "NAME", description = "opencl or interpreter (fp64 on the JVM). Default: opencl.")
     private Backend backend = Backend.opencl;
 
-    @Option(names = "--class-chunk", order = 16, paramLabel = "K",
+    @Option(names = "--class-chunk", order = 16, paramLabel = "K|auto|off",
             description = "Compute loss and gradients K classes at a time, so that no device buffer holds N×C values"
-                    + " and none of W's size but W and grad W (logits.npy still comes whole, from a forward-only pass)."
-                    + " It saves device memory, not time. Default: off (the whole graph at once).")
-    private Integer classChunk;
+                    + " and none of W's size but W and grad W (logits.npy still comes whole, from a forward-only pass);"
+                    + " off: the whole graph at once. Default: auto: K = C/50 within [1024, 16384] for every head but"
+                    + " subcenter (which cannot be split by classes and runs whole).")
+    private String classChunk = "auto";
 
     @Option(names = "--sample-rate", order = 17, paramLabel = "R",
             description = "Partial FC (insightface's PartialFC_V2): compute over the batch's classes and others drawn uniformly"
@@ -112,9 +114,9 @@ public final class HeadCommand implements Callable<Integer> {
             outputs.add(SAMPLED);
         }
         OutputCheck.check("--out", out, outputs.stream().map(out::resolve).toList());
-        if (classChunk != null && (classChunk < 1 || backend == Backend.interpreter)) {
-            throw new BadInputException("--class-chunk: " + (classChunk < 1 ? "must be ≥ 1, got " + classChunk
-                    : "applies to --backend opencl only"));
+        Integer width = chunkWidth();
+        if (width != null && width > 0 && backend == Backend.interpreter) {
+            throw new BadInputException("--class-chunk: applies to --backend opencl only");
         }
         HeadInputs used = in;
         int[] sampled = null;
@@ -154,11 +156,35 @@ public final class HeadCommand implements Callable<Integer> {
         return rows;
     }
 
-    private HeadResult onDevice(HeadComputation computation, HeadInputs in) {
-        try (DeviceContext context = DeviceOption.open(device)) {
-            if (classChunk != null) {
+    /** K as given; 0 for auto; null for off. */
+    private Integer chunkWidth() {
+        switch (classChunk) {
+            case "auto":
+                return 0;
+            case "off":
+                return null;
+            default:
                 try {
-                    return computation.onDeviceByChunks(context, in.x(), in.w(), in.labels(), classChunk);
+                    int k = Integer.parseInt(classChunk);
+                    if (k >= 1) {
+                        return k;
+                    }
+                } catch (NumberFormatException e) {
+                    // refused below
+                }
+                throw new BadInputException("--class-chunk: must be a number ≥ 1, auto or off, got " + classChunk);
+        }
+    }
+
+    private HeadResult onDevice(HeadComputation computation, HeadInputs in) {
+        Integer width = chunkWidth();
+        if (width != null && width == 0) {
+            width = computation.splitsByClasses() ? ChunkedExecutable.defaultChunkWidth(computation.classes()) : null;
+        }
+        try (DeviceContext context = DeviceOption.open(device)) {
+            if (width != null) {
+                try {
+                    return computation.onDeviceByChunks(context, in.x(), in.w(), in.labels(), width);
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException("--class-chunk: " + e.getMessage());
                 }
@@ -167,8 +193,7 @@ public final class HeadCommand implements Callable<Integer> {
         } catch (DeviceOutOfMemoryException e) {
             throw OutOfMemoryFailure.onDevice(e, "the head keeps W and grad W (each " + OutOfMemoryFailure.size(in.wRows(), in.d())
                     + ") and several N×C tensors such as the logits (each " + OutOfMemoryFailure.size(in.n(), computation.classes()) + ")",
-                    // the chunked path saves memory where the N×C values outweigh W's (N > D); else it holds more of W's size
-                    (classChunk == null && in.n() > in.d() ? "use --class-chunk 4096 (no N×C intermediates), " : "use ")
+                    (width == null && computation.splitsByClasses() ? "use --class-chunk auto (no N×C intermediates), " : "use ")
                             + "fewer classes (rows of " + w + ") or fewer embeddings (rows of " + x + "), a device with more memory"
                             + " (--device), or --backend interpreter (Java heap, fp64)");
         }

@@ -90,29 +90,35 @@ class HeadCommandTest {
 
     @Test
     void byClassChunksTheOutputsAgreeWithTheWholeGraph() throws IOException {
-        CliRun whole = run(args());
+        CliRun whole = run(args("--class-chunk", "off"));
         assertEquals(0, whole.code(), whole.err());
         List<float[]> expected = new java.util.ArrayList<>();
         for (String f : List.of("logits.npy", "loss.npy", "grad_x.npy", "grad_w.npy")) {
             expected.add(NpyReader.read(out.resolve(f)).float32Data());
         }
-        CliRun chunked = run(args("--class-chunk", "2"));
-        assertEquals(0, chunked.code(), chunked.err());
-        int k = 0;
-        for (String f : List.of("logits.npy", "loss.npy", "grad_x.npy", "grad_w.npy")) {
-            float[] got = NpyReader.read(out.resolve(f)).float32Data();
-            float[] want = expected.get(k++);
-            assertEquals(want.length, got.length, f);
-            for (int i = 0; i < want.length; i++) {
-                assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])), f + " [" + i + "]");
+        for (String[] chunks : List.of(new String[] {"--class-chunk", "2"}, new String[0])) { // K = 2, and auto (the default)
+            CliRun chunked = run(args(chunks));
+            assertEquals(0, chunked.code(), chunked.err());
+            int k = 0;
+            for (String f : List.of("logits.npy", "loss.npy", "grad_x.npy", "grad_w.npy")) {
+                float[] got = NpyReader.read(out.resolve(f)).float32Data();
+                float[] want = expected.get(k++);
+                assertEquals(want.length, got.length, f);
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])), List.of(chunks) + ", " + f + " [" + i + "]");
+                }
             }
         }
         out = dir.resolve("refused");
-        assertRefused(run(args("--class-chunk", "0")), "--class-chunk: must be ≥ 1");
+        assertRefused(run(args("--class-chunk", "0")), "--class-chunk: must be a number ≥ 1, auto or off, got 0");
+        assertRefused(run(args("--class-chunk", "many")), "--class-chunk: must be a number ≥ 1, auto or off, got many");
         assertRefused(run(args("--class-chunk", "2", "--backend", "interpreter")), "--class-chunk: applies to --backend opencl only");
         Path w15 = write("w15c.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));
         w = w15;
         assertRefused(run(args("--loss", "subcenter", "--k", "3", "--class-chunk", "2")), "--class-chunk: no class region");
+        out = dir.resolve("subcenter");
+        CliRun auto = run(args("--loss", "subcenter", "--k", "3")); // auto: a sub-center head runs whole
+        assertEquals(0, auto.code(), auto.err());
     }
 
     /**
@@ -284,7 +290,8 @@ class HeadCommandTest {
         assertTrue(r.err().startsWith("arcgrad head: out of device memory on '"), r.err());
         assertTrue(r.err().contains("W and grad W (each " + c + "×1 float32")
                 && r.err().contains("the logits (each " + n + "×" + c + " float32"), r.err());
-        assertTrue(r.err().contains("use --class-chunk 4096 (no N×C intermediates), fewer classes (rows of " + w + ")"), r.err());
+        // the default chunks the loss and gradients; the logits that logits.npy asks for are still N×C
+        assertTrue(r.err().contains("use fewer classes (rows of " + w + ")"), r.err());
         assertFalse(Files.exists(out.resolve("logits.npy")), "nothing written");
     }
 

@@ -1,8 +1,12 @@
 package org.arcgrad.opencl;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.arcgrad.autodiff.DType;
+import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Tensor;
@@ -39,8 +43,28 @@ public interface CompiledGraph extends AutoCloseable {
     /** Launches everything in order (asynchronously; reads wait for it). */
     void run();
 
-    /** Feeds, runs and reads every output back as fp64 arrays (values for sources the outputs do not need are ignored). */
-    NDArray[] run(Map<Tensor, NDArray> feeds);
+    /** The graph whose outputs this computes. */
+    Graph graph();
+
+    /**
+     * Feeds, runs and reads every output back as fp64 arrays (for tests against the interpreter);
+     * as the interpreter does, values for sources the outputs do not need are ignored.
+     */
+    default NDArray[] run(Map<Tensor, NDArray> feeds) {
+        Set<Tensor> needed = new HashSet<>(graph().sources());
+        feeds.forEach((source, value) -> {
+            if (needed.contains(source)) {
+                feed(source, value);
+            }
+        });
+        run();
+        List<Tensor> outs = graph().outputs();
+        NDArray[] r = new NDArray[outs.size()];
+        for (int k = 0; k < r.length; k++) {
+            r[k] = read(outs.get(k));
+        }
+        return r;
+    }
 
     /** The device buffer that holds a source or an output now. */
     DeviceBuffer buffer(Tensor node);

@@ -143,6 +143,11 @@ public final class Executable implements CompiledGraph {
         return plan.kernels().size();
     }
 
+    @Override
+    public Graph graph() {
+        return plan.graph();
+    }
+
     /** Bytes of device memory this executable allocated for intermediates and outputs. */
     public long intermediateBytes() {
         return assignment.bytes();
@@ -324,25 +329,6 @@ public final class Executable implements CompiledGraph {
             sources.put(u.getKey(), slots[slot]);
             slots[slot] = param;
         }
-    }
-
-    /** Feeds, runs and reads every output back as fp64 arrays (for tests against the interpreter). */
-    @Override
-    public NDArray[] run(Map<Tensor, NDArray> feeds) {
-        // as the interpreter does, values for sources the outputs do not need are ignored
-        java.util.Set<Tensor> needed = new java.util.HashSet<>(plan.graph().sources());
-        for (Map.Entry<Tensor, NDArray> e : feeds.entrySet()) {
-            if (needed.contains(e.getKey())) {
-                feed(e.getKey(), e.getValue());
-            }
-        }
-        run();
-        List<Tensor> outs = plan.graph().outputs();
-        NDArray[] r = new NDArray[outs.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = read(outs.get(i));
-        }
-        return r;
     }
 
     /** Waits for the kernels and copies an output (or source) to the host. */

@@ -213,15 +213,16 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
                 return done;
             }
             Tensor rows;
+            ClassRegion.Consumer classRows = region.consumersOf(pass).stream()
+                    .filter(c -> c.node() == t && c.kind() == ClassRegion.Kind.CLASS_ROWS).findFirst().orElse(null);
             if (PerClassValues.isConstantScalar(t)) {
                 rows = t.op() == Op.CONST ? tape.full(t.shape(), t.attrs().scalar(0)) : wholeInput(t);
             } else if (t.op() == Op.CONST) {
                 rows = tape.full(Shape.of(width, t.shape().dim(1)), t.attrs().scalar(0));
-            } else if (t.op() == Op.INPUT || t.op() == Op.PARAM || !region.isPerClass(t) && !isClassRowsOfThisPass(t)) {
+            } else if (classRows != null) {
+                rows = copies.get(classRows.member()).transpose().matmul(wholeInput(t.input(1)));
+            } else if (t.op() == Op.INPUT || t.op() == Op.PARAM || !region.isPerClass(t)) {
                 rows = slice(t); // a source, or class rows an earlier pass put together whole
-            } else if (isClassRowsOfThisPass(t)) {
-                ClassRegion.Consumer c = region.consumers().stream().filter(x -> x.node() == t).findFirst().orElseThrow();
-                rows = copies.get(c.member()).transpose().matmul(wholeInput(t.input(1)));
             } else if (t.op() == Op.EXPAND) {
                 rows = perClassRows(t.input(0)).expand(width, t.shape().dim(1));
             } else {
@@ -235,9 +236,6 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             return rows;
         }
 
-        private boolean isClassRowsOfThisPass(Tensor t) {
-            return region.consumers().stream().anyMatch(c -> c.node() == t && c.kind() == ClassRegion.Kind.CLASS_ROWS && c.pass() == pass);
-        }
 
         /** An input that takes the chunk of a class-indexed value: [C, D] → [width, D], [C] → [width], [1, C] → [1, width]. */
         private Tensor slice(Tensor t) {

@@ -62,6 +62,8 @@ public final class ChunkedExecutable implements CompiledGraph {
     /** Values held in the other element type than a reader takes (labels read as floats): converted copies, by node. */
     private final Map<Tensor, DeviceBuffer> converted = new HashMap<>();
     private final Set<DeviceBuffer> convertedThisRun = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Label nodes checked against [0, C) since this run began. */
+    private final Set<Tensor> checkedThisRun = new HashSet<>();
     private long slicesCopied;
     /** Chunk k's first column, one float each ({@link #firstColumn}). */
     private final List<DeviceBuffer> firstColumns = new ArrayList<>();
@@ -106,6 +108,11 @@ public final class ChunkedExecutable implements CompiledGraph {
 
     public ChunkedPlan plan() {
         return plan;
+    }
+
+    @Override
+    public Graph graph() {
+        return plan.graph();
     }
 
     /** Uploads a float source's value (into a buffer of this executable's, reused from run to run). */
@@ -214,6 +221,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         views.forEach(DeviceBuffer::release); // the last run's; the driver frees them once the kernels that used them are done
         views.clear();
         convertedThisRun.clear();
+        checkedThisRun.clear();
         Map<Tensor, DeviceBuffer> values = new HashMap<>(sources); // original node → the buffer that holds its value now
         int classes = plan.region().classes();
         for (ChunkedPlan.Pass pass : plan.passes()) {
@@ -226,10 +234,7 @@ public final class ChunkedExecutable implements CompiledGraph {
             }
             Map<Tensor, DeviceBuffer> labels = new HashMap<>(); // label node → its values as floats, read by every chunk
             for (Tensor node : pass.regular().labels().values()) {
-                NDArray value = hostLabels.containsKey(node) ? NDArray.of(node.shape(), hostLabels.get(node))
-                        : download(node, values.get(node));
-                plan.checkLabels(node, value);
-                labels.put(node, as(DType.FLOAT, node, values));
+                labels.put(node, checkedLabels(node, values));
             }
             startTotals(pass.regular());
             for (int c0 = 0, k = 0; c0 < classes; c0 += plan.chunkWidth(), k++) {
@@ -241,24 +246,6 @@ public final class ChunkedExecutable implements CompiledGraph {
         }
         evaluate(plan.after(), values);
         applyUpdates();
-    }
-
-    /** Feeds, runs and reads every output back as fp64 arrays (values for sources the outputs do not need are ignored). */
-    @Override
-    public NDArray[] run(Map<Tensor, NDArray> feeds) {
-        Set<Tensor> needed = new HashSet<>(plan.graph().sources());
-        feeds.forEach((source, value) -> {
-            if (needed.contains(source)) {
-                feed(source, value);
-            }
-        });
-        run();
-        List<Tensor> outs = plan.graph().outputs();
-        NDArray[] r = new NDArray[outs.size()];
-        for (int k = 0; k < r.length; k++) {
-            r[k] = read(outs.get(k));
-        }
-        return r;
     }
 
     /** The device buffer that holds output {@code node} after a run (valid until the next run), or a source's. */
@@ -386,6 +373,34 @@ public final class ChunkedExecutable implements CompiledGraph {
     }
 
     /**
+     * The labels {@code node} as floats for the chunks, checked once per run to lie in [0, C) (from
+     * the host values of fed labels, else from one download), which also gives the float copy of
+     * int labels without a second trip through the host.
+     */
+    private DeviceBuffer checkedLabels(Tensor node, Map<Tensor, DeviceBuffer> values) {
+        DeviceBuffer value = values.get(node);
+        DeviceBuffer floats = value.type() == ElementType.FLOAT32 ? value : conversion(node, ElementType.FLOAT32, value.elements());
+        if (!checkedThisRun.add(node)) {
+            return floats;
+        }
+        double[] host = hostLabels.containsKey(node) ? hostLabels.get(node) : download(node, value).data();
+        plan.checkLabels(node, NDArray.of(node.shape(), host));
+        if (floats != value && convertedThisRun.add(floats)) {
+            float[] f = new float[host.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) host[i];
+            }
+            floats.upload(f);
+        }
+        return floats;
+    }
+
+    /** The buffer that holds {@code node}'s converted copy, made on first use. */
+    private DeviceBuffer conversion(Tensor node, ElementType type, long elements) {
+        return converted.computeIfAbsent(node, n -> context.buffer("%" + n.id() + " as " + type, type, elements));
+    }
+
+    /**
      * {@code value} as a reader of {@code dtype} takes it: integer sources are held as int32, values
      * computed from them as float32 (kernels write floats), and a chunk reads every value as
      * float32; where the types differ, a converted copy (label-sized values only, through the host).
@@ -396,7 +411,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         if (value.type() == type) {
             return value;
         }
-        DeviceBuffer copy = converted.computeIfAbsent(node, n -> context.buffer("%" + n.id() + " as " + type, type, value.elements()));
+        DeviceBuffer copy = conversion(node, type, value.elements());
         if (!convertedThisRun.add(copy)) {
             return copy; // converted already since this run began: the value has not changed
         }

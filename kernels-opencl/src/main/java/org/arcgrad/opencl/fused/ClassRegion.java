@@ -3,6 +3,7 @@ package org.arcgrad.opencl.fused;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Tensor;
 
 /**
@@ -94,17 +95,17 @@ public record ClassRegion(int rows, int classes, List<Tensor> products, List<Ten
      * else null. The pattern {@link Kind#ROW_SUM_EXP} folds into m's pass.
      */
     public static Tensor onlineMaxOf(Tensor sum) {
-        if (sum.op() != org.arcgrad.autodiff.Op.SUM || sum.input(0).op() != org.arcgrad.autodiff.Op.EXP) {
+        if (sum.op() != Op.SUM || sum.input(0).op() != Op.EXP) {
             return null;
         }
         Tensor diff = sum.input(0).input(0);
-        if (diff.op() != org.arcgrad.autodiff.Op.SUB) {
+        if (diff.op() != Op.SUB) {
             return null;
         }
         Tensor z = diff.input(0);
         Tensor r = diff.input(1);
-        Tensor m = r.op() == org.arcgrad.autodiff.Op.DETACH ? r.input(0) : r;
-        boolean rowMax = m.op() == org.arcgrad.autodiff.Op.MAX && m.input(0) == z && m.shape().rank() == 2
+        Tensor m = r.op() == Op.DETACH ? r.input(0) : r;
+        boolean rowMax = m.op() == Op.MAX && m.input(0) == z && m.shape().rank() == 2
                 && m.shape().dim(1) == 1 && z.shape().rank() == 2 && z.shape().dim(1) != 1
                 && sum.shape().equals(m.shape()) && m.input(0).shape().axis(m.attrs().integer(0)) == 1
                 && sum.input(0).shape().axis(sum.attrs().integer(0)) == 1;

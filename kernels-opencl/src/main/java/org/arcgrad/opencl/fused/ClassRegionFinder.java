@@ -228,10 +228,10 @@ public final class ClassRegionFinder {
         int passes = 0;
         for (Tensor t : graph.nodes()) {
             Use use = useOf.get(t);
-            if (use != null && online(use, useOf) != null) {
-                consumers.add(new ClassRegion.Consumer(t, online(use, useOf).input(0), ClassRegion.Kind.ROW_SUM_EXP, pass.get(t)));
-            } else if (use != null) {
-                consumers.add(new ClassRegion.Consumer(t, use.member(), use.kind(), pass.get(t)));
+            if (use != null) {
+                Tensor max = online(use, useOf);
+                consumers.add(max != null ? new ClassRegion.Consumer(t, max.input(0), ClassRegion.Kind.ROW_SUM_EXP, pass.get(t))
+                        : new ClassRegion.Consumer(t, use.member(), use.kind(), pass.get(t)));
                 passes = Math.max(passes, pass.get(t));
             }
         }

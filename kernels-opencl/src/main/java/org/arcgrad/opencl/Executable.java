@@ -123,6 +123,34 @@ public final class Executable implements CompiledGraph {
         return KernelPlan.of(Graph.of(outputs), choice.apply(DeviceLimits.of(context.device().info())));
     }
 
+    /** What compiling a graph whole would allocate on the device: all its buffers, and the largest one. */
+    public record Footprint(long bytes, long largestBytes) {
+    }
+
+    /**
+     * The device memory the graph of {@code outputs} would take compiled whole (its sources and
+     * the buffer plan's slots), found by planning only: nothing is built or allocated.
+     */
+    public static Footprint footprint(DeviceContext context, CompileOptions options, Tensor... outputs) {
+        KernelPlan plan = planFor(context, options.plan(), outputs);
+        Set<Tensor> kept = new java.util.HashSet<>();
+        for (Tensor o : plan.graph().outputs()) {
+            kept.add(KernelPlan.storage(o));
+        }
+        BufferAssignment a = BufferAssignment.of(plan.kernels(), kept);
+        long bytes = a.bytes();
+        long largest = 0;
+        for (int s = 0; s < a.slots(); s++) {
+            largest = Math.max(largest, 4 * a.elements(s));
+        }
+        for (Tensor source : plan.graph().sources()) {
+            long b = 4 * source.shape().numel();
+            bytes += b;
+            largest = Math.max(largest, b);
+        }
+        return new Footprint(bytes, largest);
+    }
+
     /** Verifies the buffer plan (see {@link BufferPlanCheck}): a violated plan is an internal error before anything runs. */
     private void checkBufferPlan() {
         if (checkPlan) {

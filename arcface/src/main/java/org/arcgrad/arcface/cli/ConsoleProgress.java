@@ -12,7 +12,8 @@ import org.arcgrad.arcface.train.TrainingListener;
 /**
  * The console view of a training run: a progress bar per epoch with the running loss and the
  * throughput, then the epoch's accuracies. On a terminal the bar redraws in place; otherwise (a
- * log, a pipe) each epoch's bar is printed once, when it ends, so logs stay readable.
+ * log, a pipe) each epoch's bar is printed when it ends, and once a minute before that, so logs
+ * stay readable and a long epoch (a million classes) still shows that it moves.
  */
 final class ConsoleProgress implements TrainingListener {
     private final PrintWriter out;
@@ -23,6 +24,14 @@ final class ConsoleProgress implements TrainingListener {
     ConsoleProgress(PrintWriter out, boolean interactive) {
         this.out = out;
         this.interactive = interactive;
+    }
+
+    @Override
+    public void classChunks(Integer width) {
+        if (width != null) {
+            out.printf("training step by chunks of %d classes (no N×C buffer on the device)%n", width);
+            out.flush();
+        }
     }
 
     @Override
@@ -79,7 +88,9 @@ final class ConsoleProgress implements TrainingListener {
 
     /** Where the bar goes: redrawn in place on a terminal, printed once at the end otherwise. */
     private final class Consumer implements ProgressBarConsumer {
+        private static final long LOG_EVERY_NANOS = 60_000_000_000L;
         private String last = "";
+        private long lastLogged = System.nanoTime();
 
         @Override
         public int getMaxRenderedLength() {
@@ -92,6 +103,10 @@ final class ConsoleProgress implements TrainingListener {
             if (interactive) {
                 out.print('\r');
                 out.print(rendered);
+                out.flush();
+            } else if (System.nanoTime() - lastLogged >= LOG_EVERY_NANOS) {
+                lastLogged = System.nanoTime();
+                out.println(rendered);
                 out.flush();
             }
         }

@@ -2,6 +2,8 @@ package org.arcgrad.arcface.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.arcgrad.arcface.data.FashionMnist;
 import org.arcgrad.arcface.data.Samples;
 import org.arcgrad.arcface.data.SyntheticIdentities;
@@ -29,6 +31,10 @@ final class DataChoice {
     @Option(names = "--synthetic-dim", order = 4, paramLabel = "D", description = "synthetic: features per sample. Default: 64.")
     int syntheticDim = 64;
 
+    @Option(names = "--synthetic-per-class", order = 5, split = ",", paramLabel = "TRAIN,TEST",
+            description = "synthetic: training and test samples per identity (an epoch is TRAIN × C samples). Default: 100,20.")
+    List<Integer> syntheticPerClass = List.of(SYNTHETIC_TRAIN_PER_CLASS, SYNTHETIC_TEST_PER_CLASS);
+
     static final int SYNTHETIC_TRAIN_PER_CLASS = 100;
     static final int SYNTHETIC_TEST_PER_CLASS = 20;
     /** σ = 1: samples about 45° from their center, centers about 90° apart. */
@@ -54,8 +60,17 @@ final class DataChoice {
     }
 
     private SyntheticSpec spec(long seed) {
+        if (syntheticPerClass.size() != 2 || syntheticPerClass.get(0) < 1 || syntheticPerClass.get(1) < 2) {
+            throw new BadInputException("--synthetic-per-class: give TRAIN,TEST with TRAIN ≥ 1 and TEST ≥ 2 (verification pairs"
+                    + " samples of one class), got " + syntheticPerClass.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        if ((long) syntheticClasses * syntheticPerClass.get(0) > Integer.MAX_VALUE
+                || (long) syntheticClasses * syntheticPerClass.get(1) > Integer.MAX_VALUE) {
+            throw new BadInputException("--synthetic-per-class: " + syntheticClasses + " classes × " + syntheticPerClass
+                    + " samples per class is more than " + Integer.MAX_VALUE + " samples in a set");
+        }
         try {
-            return new SyntheticSpec(syntheticClasses, syntheticDim, SYNTHETIC_TRAIN_PER_CLASS, SYNTHETIC_TEST_PER_CLASS,
+            return new SyntheticSpec(syntheticClasses, syntheticDim, syntheticPerClass.get(0), syntheticPerClass.get(1),
                     SYNTHETIC_NOISE, true, seed);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--synthetic-classes/--synthetic-dim: " + e.getMessage());

@@ -114,7 +114,7 @@ public final class HeadCommand implements Callable<Integer> {
             outputs.add(SAMPLED);
         }
         OutputCheck.check("--out", out, outputs.stream().map(out::resolve).toList());
-        Integer width = chunkWidth();
+        Integer width = ClassChunkOption.parse(classChunk);
         if (width != null && width > 0 && backend == Backend.interpreter) {
             throw new BadInputException("--class-chunk: applies to --backend opencl only");
         }
@@ -156,33 +156,13 @@ public final class HeadCommand implements Callable<Integer> {
         return rows;
     }
 
-    /** K as given; 0 for auto; null for off. */
-    private Integer chunkWidth() {
-        switch (classChunk) {
-            case "auto":
-                return 0;
-            case "off":
-                return null;
-            default:
-                try {
-                    int k = Integer.parseInt(classChunk);
-                    if (k >= 1) {
-                        return k;
-                    }
-                } catch (NumberFormatException e) {
-                    // refused below
-                }
-                throw new BadInputException("--class-chunk: must be a number ≥ 1, auto or off, got " + classChunk);
-        }
-    }
-
     private HeadResult onDevice(HeadComputation computation, HeadInputs in) {
-        Integer width = chunkWidth();
-        if (width != null && width == 0) {
-            width = computation.splitsByClasses() ? ChunkedExecutable.defaultChunkWidth(computation.classes()) : null;
+        Integer width = ClassChunkOption.parse(classChunk); // auto (null) here: by chunks whenever the head splits by classes
+        if (width == null) {
+            width = computation.splitsByClasses() ? ChunkedExecutable.defaultChunkWidth(computation.classes()) : 0;
         }
         try (DeviceContext context = DeviceOption.open(device)) {
-            if (width != null) {
+            if (width > 0) {
                 try {
                     return computation.onDeviceByChunks(context, in.x(), in.w(), in.labels(), width);
                 } catch (IllegalArgumentException e) {
@@ -193,7 +173,7 @@ public final class HeadCommand implements Callable<Integer> {
         } catch (DeviceOutOfMemoryException e) {
             throw OutOfMemoryFailure.onDevice(e, "the head keeps W and grad W (each " + OutOfMemoryFailure.size(in.wRows(), in.d())
                     + ") and several N×C tensors such as the logits (each " + OutOfMemoryFailure.size(in.n(), computation.classes()) + ")",
-                    (width == null && computation.splitsByClasses() ? "use --class-chunk auto (no N×C intermediates), " : "use ")
+                    (width == 0 && computation.splitsByClasses() ? "use --class-chunk auto (no N×C intermediates), " : "use ")
                             + "fewer classes (rows of " + w + ") or fewer embeddings (rows of " + x + "), a device with more memory"
                             + " (--device), or --backend interpreter (Java heap, fp64)");
         }

@@ -83,11 +83,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", order = 34, paramLabel = "S", description = "Seeds initialization, shuffling and dropout. Default: 0.")
     private long seed;
 
-    @Option(names = "--class-chunk", order = 37, paramLabel = "K",
+    @Option(names = "--class-chunk", order = 37, paramLabel = "K|auto|off",
             description = "Run the training step K classes at a time, so that no device buffer holds N×C values (the head's"
                     + " W-sized values, its gradient and update included, are computed class by class, as with head"
-                    + " --class-chunk). It saves device memory, not time; not for a sub-center head. Default: off.")
-    private Integer classChunk;
+                    + " --class-chunk); it saves device memory, not time; not for a sub-center head. auto: the whole step"
+                    + " when its buffers fit in half the device's memory, else chunks of C/50 classes within [1024, 16384]."
+                    + " Default: auto.")
+    private String classChunk = ClassChunkOption.AUTO;
+
+    @Option(names = "--sample-rate", order = 38, paramLabel = "R",
+            description = "Partial FC (insightface): each step computes the loss over the batch's classes and others drawn"
+                    + " uniformly (seeded), floor(R·C) classes in all, and updates only their rows of W and of its momentum"
+                    + " (rows not drawn keep weight and optimizer state). R in (0, 1], R·C at least the batch. Default: every class.")
+    private Double sampleRate;
 
     @Option(names = "--out", order = 35, paramLabel = "DIR", description = "Output folder. Default: runs/train.")
     private Path out = Path.of("runs", "train");
@@ -123,14 +131,14 @@ public final class TrainCommand implements Callable<Integer> {
         require(dropout >= 0 && dropout < 1, "--dropout: must be in [0, 1), got " + dropout);
         require(embedding >= 1, "--embedding: must be ≥ 1, got " + embedding);
         require(warmup >= 0, "--warmup: must be ≥ 0, got " + warmup);
-        require(classChunk == null || classChunk >= 1, "--class-chunk: must be ≥ 1, got " + classChunk);
+        require(sampleRate == null || sampleRate > 0 && sampleRate <= 1, "--sample-rate: must be in (0, 1], got " + sampleRate);
         for (int w : hidden) {
             require(w >= 1, "--hidden: widths must be ≥ 1, got " + w);
         }
         Recipe r = new Recipe().hidden(hidden).embedding(embedding)
                 .activation(activation == Activation.relu ? Mlp.Activation.RELU : Mlp.Activation.PRELU).dropout(dropout)
                 .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(!noNesterov).schedule(schedule).warmupSteps(warmup)
-                .epochs(epochs).batch(batch).seed(seed).classChunk(classChunk);
+                .epochs(epochs).batch(batch).seed(seed).classChunk(ClassChunkOption.parse(classChunk)).sampleRate(sampleRate);
         if (weightDecay != null) {
             r.weightDecay(weightDecay);
         }

@@ -50,6 +50,11 @@ final class TrainingRun {
                 }
                 TrainTestSplit<? extends Samples> split = data.load(recipe.seed());
                 Network network = recipe.network(split.train().dim(), head, split.train().classes(), headOptions.choice().rowsPerClass());
+                try {
+                    recipe.classSampler(network);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException("--sample-rate: " + e.getMessage());
+                }
                 OutputCheck.check("--out", out, Trainer.outputs(out, network)); // and every file, before the compile
                 try (DeviceContext context = DeviceOption.open(device)) {
                     stdout.printf("arcgrad %s: %s on %s (%d train, %d test samples), %s, %s%n", command, network.backbone().describe(),
@@ -68,7 +73,9 @@ final class TrainingRun {
                             + OutOfMemoryFailure.size(recipe.batch(), network.classes()) + "), W and grad W (each "
                             + OutOfMemoryFailure.size((long) network.classes() * network.rowsPerClass(), network.embedding())
                             + ") and the layers' activations",
-                            "use a smaller --batch, a smaller model (--hidden, --embedding), or a device with more memory (--device)");
+                            "use " + (recipe.classChunk() != null && recipe.classChunk() > 0 ? "" : "--class-chunk K (no N×C buffers), ")
+                                    + (recipe.sampleRate() != null ? "" : "--sample-rate R (Partial FC: R·C classes a step), ")
+                                    + "a smaller --batch, a smaller model (--hidden, --embedding), or a device with more memory (--device)");
                 }
             } catch (TrainingInterruptedException e) {
                 stdout.flush();

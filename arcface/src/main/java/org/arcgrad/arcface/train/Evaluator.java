@@ -1,6 +1,7 @@
 package org.arcgrad.arcface.train;
 
 import java.util.function.Function;
+import org.arcgrad.arcface.data.FirstClasses;
 import org.arcgrad.arcface.data.Samples;
 import org.arcgrad.arcface.eval.ClosedSetAccuracy;
 import org.arcgrad.arcface.eval.ClosedSetResult;
@@ -15,11 +16,15 @@ import org.arcgrad.opencl.runtime.DeviceBuffer;
  * Measures a model after an epoch: closed-set accuracy on the test set (nearest class center
  * built from the training embeddings) and LFW-protocol verification on test pairs. The pairs are
  * drawn once, with a fixed seed independent of the run's, so every epoch and every run (and the
- * PyTorch benchmark peer) is scored on the same pairs.
+ * PyTorch benchmark peer) is scored on the same pairs. A set with more than {@value #MOST_CLASSES}
+ * classes is scored on the samples of its first {@value #MOST_CLASSES} (training and test alike):
+ * nearest-centre accuracy over a million classes would cost more than training.
  */
 public final class Evaluator {
     /** Seed of the verification pairs: fixed, so runs with different seeds compare on the same pairs. */
     public static final long PAIRS_SEED = 42;
+    /** The most classes an evaluation scores: the first ones, when a set has more. */
+    public static final int MOST_CLASSES = 10_000;
 
     private final Samples train;
     private final Samples test;
@@ -32,11 +37,16 @@ public final class Evaluator {
     }
 
     public Evaluator(Samples train, Samples test) {
-        this.train = train;
-        this.test = test;
-        this.trainLabels = labels(train);
-        this.testLabels = labels(test);
+        this.train = FirstClasses.of(train, MOST_CLASSES);
+        this.test = FirstClasses.of(test, MOST_CLASSES);
+        this.trainLabels = labels(this.train);
+        this.testLabels = labels(this.test);
         this.pairs = VerificationPairs.draw(testLabels, protocol(testLabels));
+    }
+
+    /** The classes scored: all of them, or the first {@value #MOST_CLASSES}. */
+    public int classesScored() {
+        return train.classes();
     }
 
     /**

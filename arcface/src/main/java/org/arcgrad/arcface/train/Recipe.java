@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.arcgrad.arcface.data.PartialFcSampler;
 import org.arcgrad.arcface.heads.MarginHead;
 import org.arcgrad.arcface.nn.Mlp;
 import org.arcgrad.arcface.optim.AdamW;
@@ -48,13 +49,56 @@ public final class Recipe {
     private String loss = "arcface(s=30.0, m=0.5)";
     private String dataset = "fashion-mnist";
     private Integer classChunk;
+    private Double sampleRate;
 
     /**
-     * Classes per chunk for the chunked training step (no N×C buffer on the device), or null for
-     * the whole graph. Not a setting: the two paths compute the same step up to fp32 rounding, and
-     * a run may resume on either.
+     * Partial FC: each step computes the loss over the batch's classes and others drawn uniformly,
+     * ⌊rate · C⌋ in all, and updates only their rows of W (and of its optimizer state); null for
+     * every class. A setting.
+     */
+    public Recipe sampleRate(Double rate) {
+        if (rate != null && !(rate > 0 && rate <= 1)) {
+            throw new IllegalArgumentException("the sample rate must be in (0, 1], got " + rate);
+        }
+        this.sampleRate = rate;
+        return this;
+    }
+
+    public Double sampleRate() {
+        return sampleRate;
+    }
+
+    /**
+     * The class sampler of Partial FC for {@code network}, or null without it.
+     *
+     * @throws IllegalArgumentException for a head with several rows per class, or a sample smaller than a batch's classes may be
+     */
+    public PartialFcSampler classSampler(Network network) {
+        if (sampleRate == null) {
+            return null;
+        }
+        if (network.rowsPerClass() != 1) {
+            throw new IllegalArgumentException("not with a sub-center head, whose W has " + network.rowsPerClass() + " rows per class");
+        }
+        PartialFcSampler sampler = new PartialFcSampler(network.classes(), sampleRate, seed);
+        int mostInBatch = Math.min(batch, network.classes());
+        if (sampler.perStep() < mostInBatch) {
+            throw new IllegalArgumentException(sampleRate + " of " + network.classes() + " classes is " + sampler.perStep()
+                    + " per step, fewer than the " + mostInBatch + " classes a batch of " + batch + " may hold; raise the rate or lower --batch");
+        }
+        return sampler;
+    }
+
+    /**
+     * Classes per chunk for the chunked training step (no N×C buffer on the device); 0 for the
+     * whole graph; null (the default) to choose: the whole graph when its buffers fit in half the
+     * device's memory, else chunks ({@link org.arcgrad.opencl.fused.ChunkedExecutable#autoChunkWidth}). Not a setting: the two
+     * paths compute the same step up to fp32 rounding, and a run may resume on either.
      */
     public Recipe classChunk(Integer classes) {
+        if (classes != null && classes < 0) {
+            throw new IllegalArgumentException("classes per chunk must be ≥ 1, 0 (whole) or null (auto), got " + classes);
+        }
         this.classChunk = classes;
         return this;
     }
@@ -208,6 +252,9 @@ public final class Recipe {
         m.put("epochs", Integer.toString(epochs));
         m.put("batch", Integer.toString(batch));
         m.put("seed", Long.toString(seed));
+        if (sampleRate != null) {
+            m.put("partial_fc", "sample_rate=" + sampleRate);
+        }
         return m;
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.arcgrad.arcface.data.Batch;
 import org.arcgrad.arcface.data.Batcher;
+import org.arcgrad.arcface.data.PartialFcSampler;
 import org.arcgrad.arcface.data.Samples;
 import org.arcgrad.arcface.data.TrainTestSplit;
 import org.arcgrad.arcface.eval.EpochRecord;
@@ -20,6 +21,7 @@ import org.arcgrad.arcface.optim.Optimizer;
 import org.arcgrad.arcface.optim.Schedule;
 import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.files.TemporaryFiles;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.runtime.DeviceContext;
 
 /**
@@ -120,8 +122,13 @@ public final class Trainer {
         TemporaryFiles.removeStale(out.resolve(WEIGHTS));
 
         long compileStart = System.nanoTime();
-        TrainingGraph graph = new TrainingGraph(network, optimizer, recipe.batch());
-        try (TrainingStep step = new TrainingStep(context, graph, optimizer, CompileOptions.fromEnvironment(), recipe.classChunk());
+        PartialFcSampler sampler = recipe.classSampler(network);
+        TrainingGraph graph = new TrainingGraph(network, optimizer, recipe.batch(), sampler == null ? 0 : sampler.perStep());
+        CompileOptions options = CompileOptions.fromEnvironment();
+        Integer chunk = recipe.classChunk() == null ? ChunkedExecutable.autoChunkWidth(context, options, graph.outputs())
+                : recipe.classChunk() == 0 ? null : recipe.classChunk();
+        listener.classChunks(chunk);
+        try (TrainingStep step = new TrainingStep(context, graph, optimizer, options, chunk, sampler);
              Embedder embedder = evaluate ? new Embedder(context, network, evalBatch()) : null) {
             Evaluator evaluator = evaluate && data.test().size() > 0 ? new Evaluator(data.train(), data.test()) : null;
 
@@ -214,6 +221,9 @@ public final class Trainer {
     private TrainingMetrics metrics(TrainingHistory history, Evaluator.Result e, double seconds, long samples) {
         Map<String, Object> settings = new LinkedHashMap<>(recipe.settings());
         settings.put("device", context.device().name());
+        if (network.classes() > Evaluator.MOST_CLASSES) {
+            settings.put("evaluation", "the samples of the first " + Evaluator.MOST_CLASSES + " of " + network.classes() + " classes");
+        }
         return new TrainingMetrics(settings, history, e == null ? null : e.closedSet(), e == null ? null : e.verification(),
                 seconds, samples, context.peakAllocatedBytes());
     }

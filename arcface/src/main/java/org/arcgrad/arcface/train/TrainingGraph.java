@@ -2,9 +2,11 @@ package org.arcgrad.arcface.train;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.arcgrad.arcface.nn.Mode;
 import org.arcgrad.arcface.nn.ParameterSpec;
 import org.arcgrad.arcface.nn.Pass;
@@ -19,6 +21,11 @@ import org.arcgrad.autodiff.Tensor;
  * symbolic backward pass, and the optimizer's update of every parameter, plus the new batch-norm
  * running statistics. Its outputs are the loss and the new value of every PARAM; compiled once,
  * it runs the whole step on the device ({@link TrainingStep}).
+ *
+ * <p>With Partial FC the step computes a sample of the classes: the head's W and its optimizer
+ * state enter the graph as PARAMs of the sampled rows only, and the labels are positions in the
+ * sample. {@link #specs()} still names the kept tensors with all their rows (what a checkpoint
+ * holds); {@link #sampled} says which of them the graph sees a sample of.
  */
 public final class TrainingGraph {
     private final Tape tape = new Tape();
@@ -30,18 +37,33 @@ public final class TrainingGraph {
     private final List<ParameterSpec> specs = new ArrayList<>();
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Tensor> updates = new LinkedHashMap<>();
+    private final Set<String> sampled = new HashSet<>();
+    private final int sampledRows;
 
     public TrainingGraph(Network network, Optimizer optimizer, int batch) {
+        this(network, optimizer, batch, 0);
+    }
+
+    /**
+     * @param sampledRows the rows of the head's W a step computes (Partial FC), or 0 for all of them
+     */
+    public TrainingGraph(Network network, Optimizer optimizer, int batch, int sampledRows) {
+        ParameterSpec head = network.headWeight();
+        if (sampledRows < 0 || sampledRows > head.shape()[0]) {
+            throw new IllegalArgumentException("sampled rows must be in [0, " + head.shape()[0] + "], got " + sampledRows);
+        }
+        this.sampledRows = sampledRows;
         x = tape.input("x", batch, network.inputs());
         labels = tape.labels("labels", batch);
         Pass pass = new Pass(tape, Mode.TRAIN);
         Tensor embedding = network.backbone().forward(x, pass);
-        Tensor w = pass.param(network.headWeight());
+        ParameterSpec headInGraph = sampledRows == 0 ? head : withRows(head, sampledRows);
+        Tensor w = pass.param(headInGraph);
         loss = Functional.crossEntropy(network.head().logits(embedding, w, labels), labels);
 
         List<ParameterSpec> trained = new ArrayList<>();
         for (ParameterSpec s : pass.specs()) {
-            specs.add(s);
+            specs.add(s == headInGraph ? head : s);
             params.put(s.name(), pass.node(s.name()));
             if (s.trainable()) {
                 trained.add(s);
@@ -52,8 +74,14 @@ public final class TrainingGraph {
         for (int i = 0; i < trained.size(); i++) {
             ParameterSpec p = trained.get(i);
             Map<String, Tensor> state = new LinkedHashMap<>();
-            for (ParameterSpec s : optimizer.state(p)) {
-                specs.add(s);
+            List<ParameterSpec> kept = optimizer.state(p == headInGraph ? head : p);
+            List<ParameterSpec> inGraph = optimizer.state(p);
+            for (int k = 0; k < kept.size(); k++) {
+                ParameterSpec s = inGraph.get(k);
+                specs.add(kept.get(k));
+                if (p == headInGraph && sampledRows > 0) {
+                    sampled.add(s.name());
+                }
                 Tensor node = tape.param(s.name(), s.shape());
                 params.put(s.name(), node);
                 state.put(s.name(), node);
@@ -62,6 +90,25 @@ public final class TrainingGraph {
         }
         updates.putAll(pass.stateUpdates());
         masks = pass.dropoutMasks();
+        if (sampledRows > 0) {
+            sampled.add(head.name());
+        }
+    }
+
+    private static ParameterSpec withRows(ParameterSpec spec, int rows) {
+        int[] shape = spec.shape();
+        shape[0] = rows;
+        return new ParameterSpec(spec.name(), shape, spec.trainable(), spec.init());
+    }
+
+    /** Rows of the head's W a step computes (Partial FC), or 0 when it computes all. */
+    public int sampledRows() {
+        return sampledRows;
+    }
+
+    /** Whether the graph's PARAM for kept tensor {@code name} holds only the sampled rows (Partial FC). */
+    public boolean sampled(String name) {
+        return sampled.contains(name);
     }
 
     public Tape tape() {
@@ -88,12 +135,12 @@ public final class TrainingGraph {
         return masks;
     }
 
-    /** Every tensor kept between steps (model, head, optimizer state), in a fixed order. */
+    /** Every tensor kept between steps (model, head, optimizer state), in a fixed order, with all its rows. */
     public List<ParameterSpec> specs() {
         return Collections.unmodifiableList(specs);
     }
 
-    /** The PARAM node of each kept tensor, by name. */
+    /** The PARAM node of each kept tensor, by name (of the sampled rows, for {@link #sampled} ones). */
     public Map<String, Tensor> params() {
         return Collections.unmodifiableMap(params);
     }

@@ -8,6 +8,10 @@ public interface TrainingListener {
     TrainingListener QUIET = new TrainingListener() {
     };
 
+    /** Before the compile: the classes per chunk of the training step, or null when it runs whole. */
+    default void classChunks(Integer width) {
+    }
+
     default void compiled(double seconds, int trainingKernels) {
     }
 

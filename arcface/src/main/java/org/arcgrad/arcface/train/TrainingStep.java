@@ -2,6 +2,7 @@ package org.arcgrad.arcface.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.arcgrad.arcface.data.PartialFcSampler;
 import org.arcgrad.arcface.nn.DropoutMasks;
 import org.arcgrad.arcface.nn.ParameterSpec;
 import org.arcgrad.arcface.nn.Pass;
@@ -14,6 +15,7 @@ import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.RowCopy;
 
 /**
  * A {@link TrainingGraph} compiled once on a device, whole or a chunk of classes at a time
@@ -21,12 +23,23 @@ import org.arcgrad.opencl.runtime.DeviceContext;
  * each run the new values take their place ({@link CompiledGraph#update}), so per step only the
  * batch, the labels, the step's scalars and any dropout masks go up, and only the loss (4 bytes)
  * comes back.
+ *
+ * <p>With Partial FC ({@link TrainingGraph#sampledRows}) the head's W and its optimizer state
+ * stay whole in buffers of this step's own; each step draws its classes ({@link PartialFcSampler}),
+ * gathers their rows into the graph's parameters, runs, and scatters the new rows back, all on the
+ * device. Rows not drawn keep their weights and optimizer state as they were: momentum and weight
+ * decay act on the drawn rows only (insightface's PartialFC; see the README).
  */
 public final class TrainingStep implements AutoCloseable {
     private final TrainingGraph graph;
     private final Optimizer optimizer;
     private final CompiledGraph executable;
     private final float[] lossOut = new float[1];
+    /** Partial FC: the sampler, the whole kept tensors the graph sees rows of, and the row copies; null, empty and null without it. */
+    private final PartialFcSampler sampler;
+    private final Map<String, DeviceBuffer> whole = new LinkedHashMap<>();
+    private final RowCopy rowCopy;
+    private final DeviceBuffer sampledClasses;
 
     /** Compiles with the options the environment sets (ARCGRAD_PLAN, ARCGRAD_VERIFY). */
     public TrainingStep(DeviceContext context, TrainingGraph graph, Optimizer optimizer) {
@@ -42,12 +55,45 @@ public final class TrainingStep implements AutoCloseable {
      * @throws IllegalArgumentException with a chunk width, when the graph has no class region (a sub-center head)
      */
     public TrainingStep(DeviceContext context, TrainingGraph graph, Optimizer optimizer, CompileOptions options, Integer classChunk) {
+        this(context, graph, optimizer, options, classChunk, null);
+    }
+
+    /**
+     * @param sampler Partial FC's class sampler, drawing {@link TrainingGraph#sampledRows} classes per step,
+     *                or null when the graph computes every class
+     */
+    public TrainingStep(DeviceContext context, TrainingGraph graph, Optimizer optimizer, CompileOptions options, Integer classChunk,
+                        PartialFcSampler sampler) {
+        if ((sampler == null) != (graph.sampledRows() == 0) || sampler != null && sampler.perStep() != graph.sampledRows()) {
+            throw new IllegalArgumentException("the graph computes " + graph.sampledRows() + " sampled rows, the sampler draws "
+                    + (sampler == null ? "none" : sampler.perStep()));
+        }
         this.graph = graph;
         this.optimizer = optimizer;
+        this.sampler = sampler;
         this.executable = classChunk == null ? Executable.compile(context, options, graph.outputs())
                 : ChunkedExecutable.compile(context, options, classChunk, graph.outputs());
-        for (Map.Entry<String, Tensor> u : graph.updates().entrySet()) {
-            executable.update(graph.params().get(u.getKey()), u.getValue());
+        try {
+            for (Map.Entry<String, Tensor> u : graph.updates().entrySet()) {
+                executable.update(graph.params().get(u.getKey()), u.getValue());
+            }
+            if (sampler != null) {
+                for (ParameterSpec s : graph.specs()) {
+                    if (graph.sampled(s.name())) {
+                        whole.put(s.name(), context.floatBuffer(s.name(), s.elements()));
+                        Tensor rows = graph.params().get(s.name());
+                        executable.feed(rows, new float[(int) rows.shape().numel()]); // the buffer each step gathers into
+                    }
+                }
+                rowCopy = new RowCopy(context);
+                sampledClasses = context.intBuffer("sampled classes", graph.sampledRows());
+            } else {
+                rowCopy = null;
+                sampledClasses = null;
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
@@ -66,7 +112,12 @@ public final class TrainingStep implements AutoCloseable {
             if (v == null) {
                 throw new IllegalArgumentException("no value for " + s);
             }
-            executable.feed(graph.params().get(s.name()), v);
+            DeviceBuffer w = whole.get(s.name());
+            if (w != null) {
+                w.upload(v);
+            } else {
+                executable.feed(graph.params().get(s.name()), v);
+            }
         }
     }
 
@@ -76,7 +127,8 @@ public final class TrainingStep implements AutoCloseable {
      * @param seed the run's seed, from which dropout masks are drawn with the step number
      */
     public float run(float[] x, int[] labels, Hyper hyper, long seed) {
-        executable.feed(graph.x(), x).feed(graph.labels(), labels);
+        int[] used = sampler == null ? labels : drawClasses(labels, hyper.step());
+        executable.feed(graph.x(), x).feed(graph.labels(), used);
         Map<String, Double> values = optimizer.scalarValues(hyper);
         for (Map.Entry<String, Tensor> s : graph.scalars().inputs().entrySet()) {
             Double v = values.get(s.getKey());
@@ -90,8 +142,30 @@ public final class TrainingStep implements AutoCloseable {
             executable.feed(in, DropoutMasks.draw(seed, hyper.step(), in.name(), m.p(), (int) in.shape().numel()));
         }
         executable.run();
+        for (Map.Entry<String, DeviceBuffer> w : whole.entrySet()) { // the new rows, after the run's buffer swaps
+            rowCopy.scatter(executable.buffer(graph.params().get(w.getKey())), sampledClasses, w.getValue(), rowWidth(w.getKey()));
+        }
         executable.read(graph.loss(), lossOut);
         return lossOut[0];
+    }
+
+    /** Partial FC: draws this step's classes, gathers their rows into the graph's parameters; returns the labels as positions in the sample. */
+    private int[] drawClasses(int[] labels, long step) {
+        PartialFcSampler.Sample sample = sampler.sample(labels, step);
+        if (sample.classes().length != graph.sampledRows()) {
+            // only when the batch holds more classes than a step samples, which Trainer rules out (rate · C ≥ batch)
+            throw new IllegalStateException("step " + step + ": the batch holds " + sample.classes().length + " classes, more than the "
+                    + graph.sampledRows() + " a step computes");
+        }
+        sampledClasses.upload(sample.classes());
+        for (Map.Entry<String, DeviceBuffer> w : whole.entrySet()) {
+            rowCopy.gather(w.getValue(), sampledClasses, executable.buffer(graph.params().get(w.getKey())), rowWidth(w.getKey()));
+        }
+        return sample.labels();
+    }
+
+    private int rowWidth(String name) {
+        return (int) (graph.params().get(name).shape().numel() / graph.sampledRows());
     }
 
     /**
@@ -109,7 +183,12 @@ public final class TrainingStep implements AutoCloseable {
         Map<String, float[]> v = new LinkedHashMap<>();
         for (ParameterSpec s : graph.specs()) {
             float[] a = new float[s.elements()];
-            executable.read(graph.params().get(s.name()), a);
+            DeviceBuffer w = whole.get(s.name());
+            if (w != null) {
+                w.download(a, 0);
+            } else {
+                executable.read(graph.params().get(s.name()), a);
+            }
             v.put(s.name(), a);
         }
         return v;
@@ -117,11 +196,18 @@ public final class TrainingStep implements AutoCloseable {
 
     /** The buffer holding a kept tensor now (it changes after every run: buffers swap). */
     public DeviceBuffer buffer(String name) {
-        return executable.buffer(graph.params().get(name));
+        DeviceBuffer w = whole.get(name);
+        return w != null ? w : executable.buffer(graph.params().get(name));
     }
 
     @Override
     public void close() {
-        executable.close();
+        if (executable != null) {
+            executable.close();
+        }
+        whole.values().forEach(DeviceBuffer::release);
+        if (sampledClasses != null) {
+            sampledClasses.release();
+        }
     }
 }

@@ -62,6 +62,44 @@ class TrainCommandTest {
         assertEquals(Main.BAD_INPUT, run(small("--class-chunk", "0")).code());
     }
 
+    /**
+     * Partial FC from the command line (100 classes, half of them a step, batch 32): it trains (the
+     * loss falls, test accuracy well above chance), records the rate among the settings (a resume
+     * without it is refused) and writes W whole; a rate that cannot hold a batch's classes, a
+     * sub-center head and a rate outside (0, 1] are refused naming the option. (Bitwise resume with
+     * Partial FC: ResumeTest; the step against a dense reference: PartialFcStepTest.)
+     */
+    @Test
+    void partialFcTrainsAndRecordsItsRate() throws IOException {
+        List<String> options = List.of("--dataset", "synthetic", "--synthetic-classes", "100", "--synthetic-dim", "32",
+                "--hidden", "32", "--embedding", "16", "--batch", "32", "--sample-rate", "0.5");
+        Path out = dir.resolve("run");
+        CliRun a = run(partialFc(options, "--epochs", "2", "--out", out.toString()));
+        assertEquals(0, a.code(), a.err());
+        assertEquals(List.of(100, 16), Arrays.stream(NpyReader.read(out.resolve("weights/head.weight.npy")).shape()).boxed().toList());
+        var metrics = org.arcgrad.arcface.eval.Json.parse(Files.readString(out.resolve("metrics.json")));
+        assertEquals("sample_rate=0.5", metrics.get("settings").get("partial_fc").asText());
+        var loss = metrics.get("history").get("loss");
+        assertTrue(loss.get(1).asDouble() < loss.get(0).asDouble(), "the loss falls: " + loss);
+        assertTrue(metrics.get("test_accuracy").asDouble() > 0.3, "test accuracy " + metrics.get("test_accuracy"));
+
+        CliRun other = run(partialFc(options.subList(0, options.size() - 2), "--epochs", "2", "--out", dir.resolve("o").toString(),
+                "--resume", out.resolve("checkpoint.npz").toString()));
+        expectBadInput(other, "partial_fc: checkpoint has sample_rate=0.5, this run none");
+        expectBadInput(run(small("--sample-rate", "0.5", "--out", dir.resolve("x").toString())),
+                "--sample-rate: 0.5 of 10 classes is 5 per step, fewer than the 10 classes a batch of 64 may hold");
+        expectBadInput(run(small("--sample-rate", "1", "--loss", "subcenter", "--out", dir.resolve("y").toString())),
+                "--sample-rate: not with a sub-center head");
+        expectBadInput(run(small("--sample-rate", "0", "--out", dir.resolve("z").toString())), "--sample-rate: must be in (0, 1]");
+    }
+
+    private static String[] partialFc(List<String> options, String... extra) {
+        List<String> a = new java.util.ArrayList<>(List.of("train"));
+        a.addAll(options);
+        a.addAll(Arrays.asList(extra));
+        return a.toArray(new String[0]);
+    }
+
     @Test
     void aSmallRunWritesEverythingAndResumesOnlyWithTheSameSettings() throws IOException {
         Path out = dir.resolve("run");
@@ -136,7 +174,7 @@ class TrainCommandTest {
 
     @Test
     void deviceOutOfMemoryNamesTheBatchLogitsAndWAndAdvisesASmallerBatch() {
-        // a million identities and a batch whose logits pass the device's largest allocation
+        // a million identities and a batch whose logits pass the device's largest allocation, the whole step on request
         int classes = 1_000_000;
         long maxAlloc;
         try (var context = DeviceOption.open(null)) {
@@ -146,13 +184,14 @@ class TrainCommandTest {
         // where the largest allocation is 2^31 floats or more, batch × C passes 32-bit indexing first (exit 2, another check)
         Assumptions.assumeTrue((long) batch * classes < Integer.MAX_VALUE, "this device allocates more than an int-indexed tensor holds");
         CliRun r = run("train", "--dataset", "synthetic", "--synthetic-classes", String.valueOf(classes), "--synthetic-dim", "8",
-                "--hidden", "4", "--embedding", "2", "--batch", String.valueOf(batch), "--epochs", "1", "--out", dir.toString());
+                "--hidden", "4", "--embedding", "2", "--batch", String.valueOf(batch), "--epochs", "1", "--class-chunk", "off",
+                "--out", dir.toString());
         assertEquals(Main.OUT_OF_MEMORY, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("arcgrad train: out of device memory on '"), r.err());
         assertTrue(r.err().contains("the logits and their gradient (each " + batch + "×" + classes + " float32")
                 && r.err().contains("W and grad W (each " + classes + "×2 float32"), r.err());
-        assertTrue(r.err().contains("use a smaller --batch"), r.err());
+        assertTrue(r.err().contains("use --class-chunk K (no N×C buffers), --sample-rate R") && r.err().contains("a smaller --batch"), r.err());
         assertFalse(Files.exists(dir.resolve("checkpoint.npz")), "nothing trained");
     }
 

@@ -18,6 +18,7 @@ import org.arcgrad.opencl.CompiledGraph;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.DeviceInfo;
 import org.arcgrad.opencl.runtime.ElementType;
 
 /**
@@ -104,6 +105,25 @@ public final class ChunkedExecutable implements CompiledGraph {
     public static int defaultChunkWidth(int classes) {
         int width = Math.max(1024, Math.min(16_384, classes / 50)) / 32 * 32;
         return Math.min(width, classes);
+    }
+
+    /**
+     * The chunk width a training step should use when asked to choose: null (compile it whole, the
+     * faster way) when the whole graph fits the device comfortably (its buffers at most half the
+     * device's global memory, none larger than its largest allocation, none of 2^31 elements or
+     * more) or has no class region; otherwise {@link #defaultChunkWidth} of its classes.
+     */
+    public static Integer autoChunkWidth(DeviceContext context, CompileOptions options, Tensor... outputs) {
+        DeviceInfo device = context.device().info();
+        try {
+            Executable.Footprint whole = Executable.footprint(context, options, outputs);
+            if (whole.bytes() <= device.globalMemBytes() / 2 && whole.largestBytes() <= device.maxAllocBytes()) {
+                return null;
+            }
+        } catch (IllegalArgumentException tooLargeToIndex) {
+            // a value of 2^31 elements or more cannot be compiled whole (32-bit indices); chunks may be
+        }
+        return ClassRegionFinder.find(Graph.of(outputs)).region().map(r -> defaultChunkWidth(r.classes())).orElse(null);
     }
 
     public ChunkedPlan plan() {

@@ -16,6 +16,8 @@ import org.arcgrad.arcface.train.Trainer;
 import org.arcgrad.arcface.train.TrainingListener;
 import org.arcgrad.tests.opencl.SharedDevice;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,9 +32,11 @@ class ResumeTest {
     @TempDir
     Path dir;
 
-    @Test
-    void resumingReachesExactlyTheUninterruptedResult() throws IOException {
-        Recipe recipe = SmallRun.recipe(3);
+    /** The small run as it is, and with Partial FC (8 of the 10 classes a step, batch 8: the sample is keyed by the step). */
+    @ParameterizedTest(name = "batch {0}, sample rate {1}")
+    @CsvSource(value = {"64, null", "8, 0.8"}, nullValues = "null")
+    void resumingReachesExactlyTheUninterruptedResult(int batch, Double sampleRate) throws IOException {
+        Recipe recipe = SmallRun.recipe(3).batch(batch).sampleRate(sampleRate);
         Path afterEpoch1 = dir.resolve("after-epoch-1.npz");
         Path straightOut = dir.resolve("straight");
         Trainer.Outcome straight = new Trainer(SharedDevice.context(), recipe, SmallRun.network(recipe), SmallRun.data(), straightOut,

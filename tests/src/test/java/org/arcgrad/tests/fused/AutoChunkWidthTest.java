@@ -1,0 +1,58 @@
+package org.arcgrad.tests.fused;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.arcface.heads.MarginHead;
+import org.arcgrad.arcface.heads.SubCenterArcFace;
+import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.tests.opencl.SharedDevice;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --class-chunk auto} for training: the whole graph when it fits the device comfortably,
+ * chunks when it does not. The graphs are only planned (nothing is allocated), so a head far
+ * larger than this machine's memory can be asked about.
+ */
+class AutoChunkWidthTest {
+    private static Tensor[] headStep(MarginHead head, int n, int d, int rows, int classes) {
+        Tape t = new Tape();
+        Tensor x = t.param("x", n, d);
+        Tensor w = t.param("w", rows, d);
+        Tensor labels = t.labels("labels", n);
+        Tensor loss = Functional.crossEntropy(head.logits(x, w, labels), labels);
+        Tensor[] g = t.grad(loss, x, w);
+        return new Tensor[] {loss, g[0], g[1]};
+    }
+
+    @Test
+    void aSmallHeadRunsWholeAndOneLargerThanTheDeviceByChunks() {
+        DeviceContext context = SharedDevice.context();
+        CompileOptions options = CompileOptions.defaults();
+        long memory = context.device().info().globalMemBytes();
+        assertNull(ChunkedExecutable.autoChunkWidth(context, options, headStep(new ArcFace(30, 0.5, false), 8, 4, 100, 100)));
+
+        int classes = 1_000_000;
+        int n = 2048; // N×C just under 2^31 elements: 8 GiB a value, several of them
+        Tensor[] big = headStep(new ArcFace(30, 0.5, false), n, 4, classes, classes);
+        Executable.Footprint whole = Executable.footprint(context, options, big);
+        assertTrue(whole.bytes() >= 2 * 4L * n * classes && whole.largestBytes() >= 4L * n * classes, whole.toString());
+        boolean fits = whole.bytes() <= memory / 2 && whole.largestBytes() <= context.device().info().maxAllocBytes();
+        assertEquals(fits ? null : ChunkedExecutable.defaultChunkWidth(classes), ChunkedExecutable.autoChunkWidth(context, options, big),
+                whole + " on a device of " + memory + " bytes");
+        // past 2^31 elements a value cannot be indexed whole on any device: chunks
+        int past = 2100;
+        assertEquals(16_384, ChunkedExecutable.autoChunkWidth(context, options, headStep(new ArcFace(30, 0.5, false), past, 4, classes, classes)));
+
+        // a sub-center head has no class region: it is compiled whole even then (and refused, naming the tensor)
+        assertNull(ChunkedExecutable.autoChunkWidth(context, options, headStep(new SubCenterArcFace(30, 0.5, false, 3), past, 4, 3 * classes, classes)));
+    }
+}

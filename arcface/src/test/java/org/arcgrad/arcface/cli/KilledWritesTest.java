@@ -45,10 +45,11 @@ class KilledWritesTest {
     void aKillInsideAWriteLeavesNothingAfterTheNextRun(String command, String file) throws Exception {
         Path out = dir.resolve("out");
         Path cache = dir.resolve("kernel-cache"); // its own, so the kernels are compiled and written here
+        // and asked for: on PoCL the disk cache is otherwise left to PoCL's own
         String[] args = command.equals("train") ? SmallTraining.train("--epochs", "1", "--out", out.toString()) : headArgs(out);
         Path temporary;
         try (ChildCli child = ChildCli.start(List.of("-D" + AtomicFiles.STALL_PROPERTY + "=" + file,
-                "-D" + CacheSettings.PROPERTY_CACHE_DIR + "=" + cache), Map.of(), args)) {
+                "-D" + CacheSettings.PROPERTY_CACHE_DIR + "=" + cache, "-D" + CacheSettings.PROPERTY_CACHE + "=on"), Map.of(), args)) {
             String line = child.awaitLine(false, l -> l.startsWith("arcgrad-test: stalled writing "), 180);
             temporary = Path.of(line.substring("arcgrad-test: stalled writing ".length()));
             child.kill();
@@ -58,21 +59,28 @@ class KilledWritesTest {
         assertTrue(Stream.concat(SmallTraining.temporariesUnder(out).stream(), SmallTraining.temporariesUnder(cache).stream())
                 .toList().contains(temporary));
 
-        String saved = System.getProperty(CacheSettings.PROPERTY_CACHE_DIR);
+        String savedDir = System.getProperty(CacheSettings.PROPERTY_CACHE_DIR);
+        String savedSwitch = System.getProperty(CacheSettings.PROPERTY_CACHE);
         System.setProperty(CacheSettings.PROPERTY_CACHE_DIR, cache.toString());
+        System.setProperty(CacheSettings.PROPERTY_CACHE, "on");
         CliRun again;
         try {
             again = CliRun.of(args);
         } finally {
-            if (saved == null) {
-                System.clearProperty(CacheSettings.PROPERTY_CACHE_DIR);
-            } else {
-                System.setProperty(CacheSettings.PROPERTY_CACHE_DIR, saved);
-            }
+            restore(CacheSettings.PROPERTY_CACHE_DIR, savedDir);
+            restore(CacheSettings.PROPERTY_CACHE, savedSwitch);
         }
         assertEquals(0, again.code(), again.err());
         assertEquals(List.of(), SmallTraining.temporariesUnder(out));
         assertEquals(List.of(), SmallTraining.temporariesUnder(cache));
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 
     private String[] headArgs(Path out) throws IOException {

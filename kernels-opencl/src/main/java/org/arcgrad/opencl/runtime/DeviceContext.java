@@ -41,7 +41,7 @@ public final class DeviceContext implements AutoCloseable {
         this.context = CL.clCreateContext(properties, 1, new cl_device_id[] {device.id()}, null, null, err);
         Cl.check(err, "creating a context on device '" + device.name() + "'");
         this.queue = createQueue(context, device, err);
-        this.programs = new ProgramCache(this, cacheSettings);
+        this.programs = new ProgramCache(this, cacheSettings.forDevice(device.info(), System.getenv()));
     }
 
     /** Opens {@code device} with the program cache the environment configures (ARCGRAD_CACHE, ARCGRAD_CACHE_DIR). */
@@ -49,7 +49,10 @@ public final class DeviceContext implements AutoCloseable {
         return open(device, CacheSettings.fromEnvironment());
     }
 
-    /** Opens {@code device} with the given program cache settings. */
+    /**
+     * Opens {@code device} with the given program cache settings, less the default disk folder
+     * where the driver keeps its own cache of builds ({@link CacheSettings#forDevice}).
+     */
     public static DeviceContext open(Device device, CacheSettings cacheSettings) {
         OpenClLibrary.ensureLoaded();
         return new DeviceContext(device, cacheSettings);

@@ -33,7 +33,8 @@
  *
  * <h2>Environment</h2>
  * {@code ARCGRAD_DEVICE} (index {@code 0:0}, type {@code gpu}/{@code cpu}, or part of a name),
- * {@code ARCGRAD_CACHE=off}, {@code ARCGRAD_CACHE_DIR} (default {@code ~/.cache/arcgrad/kernels}).
+ * {@code ARCGRAD_CACHE=off|on} (unset: on, except on PoCL, whose own kernel cache serves),
+ * {@code ARCGRAD_CACHE_DIR} (default {@code ~/.cache/arcgrad/kernels}).
  * Each has an API equivalent: {@link org.arcgrad.opencl.runtime.Devices#choose(String)} and
  * {@link org.arcgrad.opencl.runtime.CacheSettings}.
  */

@@ -38,20 +38,24 @@ public final class RowCopy {
 
     /** {@code rows.elements()} rows of {@code width} from {@code all} (in the order of {@code rows}) into {@code picked}. */
     public void gather(DeviceBuffer all, DeviceBuffer rows, DeviceBuffer picked, int width) {
-        launch(gather, all, rows, picked, width, picked);
+        launch(gather, all, rows, picked, width, picked, all);
     }
 
     /** The rows of {@code picked} back to rows {@code rows} of {@code all}; the others stay as they are. */
     public void scatter(DeviceBuffer picked, DeviceBuffer rows, DeviceBuffer all, int width) {
-        launch(scatter, picked, rows, all, width, picked);
+        launch(scatter, picked, rows, all, width, picked, all);
     }
 
-    private static void launch(Kernel k, DeviceBuffer src, DeviceBuffer rows, DeviceBuffer dst, int width, DeviceBuffer picked) {
+    private static void launch(Kernel k, DeviceBuffer src, DeviceBuffer rows, DeviceBuffer dst, int width, DeviceBuffer picked,
+                               DeviceBuffer all) {
         if (rows.type() != ElementType.INT32 || src.type() != ElementType.FLOAT32 || dst.type() != ElementType.FLOAT32) {
             throw new IllegalArgumentException("row copy: rows must be int32 and the matrices float32, got " + rows.describe()
                     + ", " + src.describe() + ", " + dst.describe());
         }
         long count = rows.elements();
+        if (width <= 0 || all.elements() % width != 0) {
+            throw new IllegalArgumentException("row copy: " + all.describe() + " is not made of rows of " + width);
+        }
         if (picked.elements() != count * width) {
             throw new IllegalArgumentException("row copy: " + picked.describe() + " is not " + count + " rows of " + width);
         }

@@ -26,6 +26,7 @@ import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.runtime.CacheSettings;
+import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
 import org.arcgrad.opencl.runtime.Devices;
 import org.arcgrad.opencl.InterpreterAgreement;
@@ -380,6 +381,29 @@ class ChunkedRegionTest {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> ChunkedInterpreter.run(g, feeds, 4));
             assertTrue(e.getMessage().contains("label " + bad + " at index 3 is outside [0, " + C + ")"), e.getMessage());
+        }
+        // the device form too: fed labels and labels in a bound buffer (checked from one download), in
+        // every run, a good run before and after
+        Tensor y = p.feeds().keySet().stream().filter(t -> t.name().equals("y")).findFirst().orElseThrow();
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), 4, p.loss(), p.gx(), p.gw())) {
+            NDArray goodLoss = e.run(p.feeds())[0];
+            for (int bad : new int[] {C, -1}) {
+                String expected = "label " + (double) bad + " at index 3 is outside [0, " + C + ")";
+                Map<Tensor, NDArray> feeds = new HashMap<>(p.feeds());
+                feeds.put(y, NDArray.of(Shape.of(N), 0, 1, 2, bad, 4, 5));
+                IllegalArgumentException fed = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> e.run(feeds));
+                assertTrue(fed.getMessage().contains(expected), fed.getMessage());
+                DeviceBuffer bound = SharedDevice.context().upload("bad labels", new int[] {0, 1, 2, bad, 4, 5});
+                try {
+                    e.bind(y, bound);
+                    IllegalArgumentException read = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, e::run);
+                    assertTrue(read.getMessage().contains(expected), read.getMessage());
+                } finally {
+                    bound.release();
+                }
+                assertEquals(goodLoss.data()[0], e.run(p.feeds())[0].data()[0], "a good run after the refused ones");
+            }
         }
     }
 

@@ -72,9 +72,12 @@ class PartialFcStepTest {
             }
             state.put(s.name(), v);
         }
+        long allocatedBefore = SharedDevice.context().allocatedBytes();
         try (TrainingStep step = new TrainingStep(SharedDevice.context(), graph, sgd, CompileOptions.defaults().withPlan(plan),
                 chunk == 0 ? null : chunk, sampler)) {
             step.load(state);
+            // the whole W and momentum (kept by the step, not the graph) are what buffer(name) and values() show
+            assertEquals(4L * CLASSES * 8, step.buffer(Network.HEAD_WEIGHT).bytes());
             for (int k = 0; k < 2; k++) {
                 float[] x = new float[BATCH * 12];
                 int[] labels = new int[BATCH];
@@ -120,6 +123,7 @@ class PartialFcStepTest {
                 state = got;
             }
         }
+        assertEquals(allocatedBefore, SharedDevice.context().allocatedBytes(), "closing the step gives back every buffer it took");
     }
 
     /** The head on gatherRows(W, classes), differentiated on the interpreter with respect to every trained tensor. */

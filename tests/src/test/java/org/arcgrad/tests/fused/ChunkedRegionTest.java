@@ -24,6 +24,7 @@ import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.CompiledGraph;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.runtime.CacheSettings;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
@@ -403,6 +404,31 @@ class ChunkedRegionTest {
                     bound.release();
                 }
                 assertEquals(goodLoss.data()[0], e.run(p.feeds())[0].data()[0], "a good run after the refused ones");
+            }
+        }
+    }
+
+    /** Feeding the chunked path is checked as feeding the whole graph is: a non-source, a wrong type, a wrong length. */
+    @Test
+    void feedsAreRefusedAsTheWholeGraphRefusesThem() {
+        Problem p = problem(of("arcface", new ArcFace()), 1);
+        Tensor x = p.feeds().keySet().stream().filter(t -> t.name().equals("x")).findFirst().orElseThrow();
+        Tensor y = p.feeds().keySet().stream().filter(t -> t.name().equals("y")).findFirst().orElseThrow();
+        try (ChunkedExecutable chunked = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), 4,
+                p.loss(), p.gx(), p.gw());
+             Executable whole = Executable.compile(SharedDevice.context(), p.loss(), p.gx(), p.gw())) {
+            List<Function<CompiledGraph, Object>> bad = List.of(
+                    g -> g.feed(p.logits(), new float[(int) p.logits().shape().numel()]), // not a source
+                    g -> g.feed(x, new float[3]), // too short
+                    g -> g.feed(x, new int[(int) x.shape().numel()]), // labels into a float source
+                    g -> g.feed(y, new int[N + 1]), // too long
+                    g -> g.feed(y, new float[N])); // floats into labels
+            for (Function<CompiledGraph, Object> feed : bad) {
+                String wholeSays = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> feed.apply(whole)).getMessage();
+                String chunkedSays = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> feed.apply(chunked)).getMessage();
+                assertEquals(wholeSays, chunkedSays);
             }
         }
     }

@@ -56,9 +56,7 @@ public final class Executable implements CompiledGraph {
         this.plan = plan;
         this.verifyPending = verify;
         this.checkPlan = checkPlan;
-        for (Tensor o : plan.graph().outputs()) {
-            kept.add(KernelPlan.storage(o));
-        }
+        kept.addAll(outputStorage(plan));
         if (keepEveryValue) {
             for (KernelSpec k : plan.kernels()) {
                 kept.addAll(k.outputs());
@@ -123,6 +121,15 @@ public final class Executable implements CompiledGraph {
         return KernelPlan.of(Graph.of(outputs), choice.apply(DeviceLimits.of(context.device().info())));
     }
 
+    /** The nodes whose buffers hold the plan's outputs: kept to the end of a run, never reused. */
+    private static Set<Tensor> outputStorage(KernelPlan plan) {
+        Set<Tensor> storage = new java.util.HashSet<>();
+        for (Tensor o : plan.graph().outputs()) {
+            storage.add(KernelPlan.storage(o));
+        }
+        return storage;
+    }
+
     /** What compiling a graph whole would allocate on the device: all its buffers, and the largest one. */
     public record Footprint(long bytes, long largestBytes) {
     }
@@ -133,11 +140,7 @@ public final class Executable implements CompiledGraph {
      */
     public static Footprint footprint(DeviceContext context, CompileOptions options, Tensor... outputs) {
         KernelPlan plan = planFor(context, options.plan(), outputs);
-        Set<Tensor> kept = new java.util.HashSet<>();
-        for (Tensor o : plan.graph().outputs()) {
-            kept.add(KernelPlan.storage(o));
-        }
-        BufferAssignment a = BufferAssignment.of(plan.kernels(), kept);
+        BufferAssignment a = BufferAssignment.of(plan.kernels(), outputStorage(plan));
         long bytes = a.bytes();
         long largest = 0;
         for (int s = 0; s < a.slots(); s++) {

@@ -32,7 +32,10 @@ final class StopSignals implements AutoCloseable {
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 Signal signal = new Signal(name);
-                s.previous.put(signal, Signal.handle(signal, s::handle));
+                SignalHandler old = Signal.handle(signal, s::handle);
+                // null when the JVM dispatched the signal to Java with no Java handler registered;
+                // Signal.handle refuses null (NullPointerException "handler"), so close restores the default
+                s.previous.put(signal, old == null ? SignalHandler.SIG_DFL : old);
             } catch (IllegalArgumentException notCatchable) {
                 // -Xrs, or a platform without this signal: the default (exit at once) stays
             }

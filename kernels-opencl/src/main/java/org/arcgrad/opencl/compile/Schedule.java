@@ -242,9 +242,16 @@ final class Schedule {
             this.transposed = transposed;
         }
 
+        /**
+         * A transpose read through reshapes is a transposed read of its input only when the
+         * reshapes keep the transpose's own shape: reshape([2, 3]) of the [6, 1] transpose of a
+         * [1, 6] row lists the row's elements in order, which is no transposed read of a [3, 2]
+         * or [2, 3] matrix. The transpose is then materialized (its elements in row-major order,
+         * which the reshapes then view without moving data).
+         */
         static GemmOperand of(Tensor operand) {
             Tensor t = storage(operand);
-            if (t.op() == Op.TRANSPOSE && t.input(0).shape().rank() == 2) {
+            if (t.op() == Op.TRANSPOSE && t.input(0).shape().rank() == 2 && t.shape().equals(operand.shape())) {
                 return new GemmOperand(storage(t.input(0)), true);
             }
             return new GemmOperand(t, false);

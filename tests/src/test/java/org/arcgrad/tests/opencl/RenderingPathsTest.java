@@ -19,8 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every elementwise rendering through every kernel form that reads it, under both plans: each op
  * (each special power and each kind of clamp among them) over a [5, 16] matrix as a 2-D
- * elementwise kernel, inside a sum over columns (on the CPU plan: sixteen lanes at a time), inside
- * a sum along rows (CPU plan: lanes along the row), over a transposed read, inside a max over rows
+ * elementwise kernel (CPU plan: sixteen lanes along the row), over a [5, 15] matrix (no width
+ * divides 15: one element a work-item on both plans) and over a flat [80] vector (CPU plan:
+ * sixteen lanes of the flat index), inside a sum over columns (on the CPU plan: sixteen lanes at a time), inside
+ * a sum along rows (CPU plan: lanes along the row), over a transposed read (strided across lanes: the scalar form on both plans), inside a max over rows
  * of 300 (CPU plan: four lanes along the row; GPU plan: a work-group reduction) and of 301 (a
  * work-group reduction on both), and inside sums along rows of 15 (one work-item per row); and
  * one-hot masks inside a column sum (lanes of consecutive classes). The random
@@ -60,9 +62,10 @@ class RenderingPathsTest {
         Tensor odd = tape.input("odd", 2, 301);
         Tensor narrow = tape.input("narrow", 5, 15);
         List<Tensor> outputs = List.of(f.apply(x), f.apply(x).sum(0, false), f.apply(x).sum(1, false), f.apply(t.transpose()),
-                f.apply(l).max(1, false), f.apply(odd).max(1, false), f.apply(narrow).sum(1, false));
+                f.apply(l).max(1, false), f.apply(odd).max(1, false), f.apply(narrow).sum(1, false), f.apply(narrow),
+                f.apply(x.reshape(80)));
         List<String> names = List.of("elementwise", "column sums", "row sums", "of a transposed read", "long-row max",
-                "long-row max of odd length", "row sums of odd length");
+                "long-row max of odd length", "row sums of odd length", "elementwise of odd width", "flat elementwise");
         Random random = new Random(name.hashCode());
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), 0.2, 0.9, random), t, NDArray.uniform(t.shape(), 0.2, 0.9, random),
                 l, NDArray.uniform(l.shape(), 0.2, 0.9, random), odd, NDArray.uniform(odd.shape(), 0.2, 0.9, random),

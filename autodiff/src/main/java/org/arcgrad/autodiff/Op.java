@@ -170,6 +170,21 @@ public enum Op {
     MATMUL(Kind.MATMUL, 2, ShapeRules::matmul, Reference::matmul,
             (n, g) -> grads(g.matmul(n.input(1).transpose()), n.input(0).transpose().matmul(g))),
 
+    // ---- convolutions (see Conv2d; attrs: the geometry, then H, W, KH, KW) ---------------
+    /**
+     * x [N, C, H, W] ⊛ w [O, C / groups, KH, KW] → [N, O, H', W'], as torch's conv2d. Its two
+     * gradients are the ops below, and theirs are convolutions again (each is the adjoint of the
+     * others in one operand), so a backward pass of a backward pass stays in these three ops.
+     */
+    CONV2D(Kind.CONV, 2, ShapeRules::conv2d, Reference::conv2d,
+            (n, g) -> grads(inputGradOf(n, g, n.input(1)), weightGradOf(n, n.input(0), g))),
+    /** The input gradient of {@link #CONV2D}: (g [N, O, H', W'], w) → [N, C, H, W] (torch's conv_transpose2d of g). */
+    CONV2D_INPUT_GRAD(Kind.CONV, 2, ShapeRules::conv2dInputGrad, Reference::conv2dInputGrad,
+            (n, u) -> grads(convolutionOf(n, u, n.input(1)), weightGradOf(n, u, n.input(0)))),
+    /** The weight gradient of {@link #CONV2D}: (x, g [N, O, H', W']) → [O, C / groups, KH, KW]. */
+    CONV2D_WEIGHT_GRAD(Kind.CONV, 2, ShapeRules::conv2dWeightGrad, Reference::conv2dWeightGrad,
+            (n, u) -> grads(inputGradOf(n, n.input(1), u), convolutionOf(n, n.input(0), u))),
+
     // ---- indexing ------------------------------------------------------------------------
     /** Integer labels of shape S → float mask of shape S + [C], 1 at the label's column. attrs: ints {C}. */
     ONE_HOT(Kind.INDEX, 1, ShapeRules::oneHot, Reference::oneHot, null),
@@ -193,7 +208,7 @@ public enum Op {
 
     /** What kind of computation an op is; backends schedule by kind. */
     public enum Kind {
-        SOURCE, ELEMENTWISE, VIEW, REDUCE, MATMUL, INDEX
+        SOURCE, ELEMENTWISE, VIEW, REDUCE, MATMUL, CONV, INDEX
     }
 
     /** fp64 scalar function of an elementwise op: operands a, b, c (unused ones are 0) and the node's scalar attributes. */
@@ -297,7 +312,7 @@ public enum Op {
             case ELEMENTWISE -> isComparison() || this == DETACH || this == WHERE || this == ABS
                     || this == MAXIMUM || this == MINIMUM || this == TO_FLOAT;
             case REDUCE -> this == MAX;
-            case MATMUL -> false;
+            case MATMUL, CONV -> false;
             default -> this != RANDOM_NORMAL;
         };
     }
@@ -310,6 +325,20 @@ public enum Op {
     /** Lower-case name used in dumps and error messages. */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    // The convolution ops with the geometry of {@code like}, another convolution op. (Methods, not
+    // the constants themselves: an enum constant's arguments may not name a later constant.)
+    private static Tensor convolutionOf(Tensor like, Tensor x, Tensor w) {
+        return like.tape().record(CONV2D, like.attrs(), x, w);
+    }
+
+    private static Tensor inputGradOf(Tensor like, Tensor g, Tensor w) {
+        return like.tape().record(CONV2D_INPUT_GRAD, like.attrs(), g, w);
+    }
+
+    private static Tensor weightGradOf(Tensor like, Tensor x, Tensor g) {
+        return like.tape().record(CONV2D_WEIGHT_GRAD, like.attrs(), x, g);
     }
 
     private static Tensor transposeOf(Tensor g) {

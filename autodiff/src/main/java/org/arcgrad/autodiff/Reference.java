@@ -208,4 +208,40 @@ final class Reference {
         }
         return NDArray.of(node.shape(), y);
     }
+
+    /** Every tap of the convolution the node's attributes describe, for an input [N, C, H, W] and O output channels. */
+    private static void taps(Tensor node, int n, int c, int o, Conv2d.Tap tap) {
+        int[] e = Conv2d.extents(node.attrs());
+        Conv2d.of(node.attrs()).forEachTap(n, c, e[0], e[1], o, e[2], e[3], tap);
+    }
+
+    /** y[n, o, y, x] = Σ x[n, c, iy, ix] · w[o, c, ky, kx] over the taps. */
+    static NDArray conv2d(Tensor node, NDArray[] in) {
+        Shape x = in[0].shape();
+        double[] xv = in[0].data();
+        double[] w = in[1].data();
+        double[] y = new double[(int) node.shape().numel()];
+        taps(node, x.dim(0), x.dim(1), in[1].shape().dim(0), (i, k, o) -> y[o] += xv[i] * w[k]);
+        return NDArray.of(node.shape(), y);
+    }
+
+    /** dx[n, c, iy, ix] = Σ g[n, o, y, x] · w[o, c, ky, kx] over the taps. */
+    static NDArray conv2dInputGrad(Tensor node, NDArray[] in) {
+        Shape dx = node.shape();
+        double[] g = in[0].data();
+        double[] w = in[1].data();
+        double[] d = new double[(int) dx.numel()];
+        taps(node, dx.dim(0), dx.dim(1), in[1].shape().dim(0), (i, k, o) -> d[i] += g[o] * w[k]);
+        return NDArray.of(dx, d);
+    }
+
+    /** dw[o, c, ky, kx] = Σ x[n, c, iy, ix] · g[n, o, y, x] over the taps. */
+    static NDArray conv2dWeightGrad(Tensor node, NDArray[] in) {
+        Shape x = in[0].shape();
+        double[] xv = in[0].data();
+        double[] g = in[1].data();
+        double[] d = new double[(int) node.shape().numel()];
+        taps(node, x.dim(0), x.dim(1), in[1].shape().dim(1), (i, k, o) -> d[k] += xv[i] * g[o]);
+        return NDArray.of(node.shape(), d);
+    }
 }

@@ -87,4 +87,96 @@ final class ShapeRules {
         }
         return Shape.of(in[1].dim(0), in[0].dim(1));
     }
+
+    /** x [N, C, H, W] ⊛ w [O, C / groups, KH, KW] → [N, O, H', W'] (see {@link Conv2d}). */
+    static Shape conv2d(Shape[] in, Attrs a) {
+        Shape x = in[0];
+        Shape w = in[1];
+        requireRank4("the input", x, "[N, C, H, W]");
+        requireRank4("the weights", w, "[O, C / groups, KH, KW]");
+        Conv2d g = Conv2d.of(a);
+        int[] e = Conv2d.extents(a);
+        requireExtents(x.dim(2), x.dim(3), w.dim(2), w.dim(3), e);
+        requireChannels(g, x.dim(1), w.dim(0), w.dim(1));
+        return Shape.of(x.dim(0), w.dim(0), outputExtent(g, e)[0], outputExtent(g, e)[1]);
+    }
+
+    /** The gradient of a convolution's input: g [N, O, H', W'] and w [O, C / groups, KH, KW] → [N, C, H, W]. */
+    static Shape conv2dInputGrad(Shape[] in, Attrs a) {
+        Shape g = in[0];
+        Shape w = in[1];
+        requireRank4("the output gradient", g, "[N, O, H', W']");
+        requireRank4("the weights", w, "[O, C / groups, KH, KW]");
+        Conv2d c = Conv2d.of(a);
+        int[] e = Conv2d.extents(a);
+        requireExtents(e[0], e[1], w.dim(2), w.dim(3), e);
+        requireChannels(c, w.dim(1) * c.groups(), w.dim(0), w.dim(1));
+        requireOutput(c, e, g, w.dim(0));
+        return Shape.of(g.dim(0), w.dim(1) * c.groups(), e[0], e[1]);
+    }
+
+    /** The gradient of a convolution's weights: x [N, C, H, W] and g [N, O, H', W'] → [O, C / groups, KH, KW]. */
+    static Shape conv2dWeightGrad(Shape[] in, Attrs a) {
+        Shape x = in[0];
+        Shape g = in[1];
+        requireRank4("the input", x, "[N, C, H, W]");
+        requireRank4("the output gradient", g, "[N, O, H', W']");
+        Conv2d c = Conv2d.of(a);
+        int[] e = Conv2d.extents(a);
+        requireExtents(x.dim(2), x.dim(3), e[2], e[3], e);
+        if (x.dim(0) != g.dim(0)) {
+            throw new IllegalArgumentException("the input has " + x.dim(0) + " samples, the output gradient " + g.dim(0));
+        }
+        if (x.dim(1) % c.groups() != 0) {
+            throw new IllegalArgumentException(x.dim(1) + " input channels do not split into " + c.groups() + " groups");
+        }
+        requireChannels(c, x.dim(1), g.dim(1), x.dim(1) / c.groups());
+        requireOutput(c, e, g, g.dim(1));
+        return Shape.of(g.dim(1), x.dim(1) / c.groups(), e[2], e[3]);
+    }
+
+    private static void requireRank4(String what, Shape s, String layout) {
+        if (s.rank() != 4) {
+            throw new IllegalArgumentException(what + " must be " + layout + " (rank 4), got " + s);
+        }
+    }
+
+    private static void requireExtents(int h, int w, int kh, int kw, int[] e) {
+        if (h != e[0] || w != e[1] || kh != e[2] || kw != e[3]) {
+            throw new IllegalArgumentException("the op was recorded for an input of " + e[0] + "×" + e[1] + " and a kernel of "
+                    + e[2] + "×" + e[3] + ", its operands give " + h + "×" + w + " and " + kh + "×" + kw);
+        }
+        if (kh < 1 || kw < 1 || h < 1 || w < 1) {
+            throw new IllegalArgumentException("input and kernel extents must be at least 1, got " + h + "×" + w + " and " + kh + "×" + kw);
+        }
+    }
+
+    private static void requireChannels(Conv2d g, int inputChannels, int outputChannels, int weightInputChannels) {
+        if (inputChannels % g.groups() != 0 || inputChannels / g.groups() != weightInputChannels) {
+            throw new IllegalArgumentException(inputChannels + " input channels in " + g.groups() + " groups need weights of "
+                    + (inputChannels % g.groups() == 0 ? inputChannels / g.groups() + " input channels" : "a whole number of input channels")
+                    + ", the weights have " + weightInputChannels);
+        }
+        if (outputChannels % g.groups() != 0) {
+            throw new IllegalArgumentException(outputChannels + " output channels do not split into " + g.groups() + " groups");
+        }
+    }
+
+    private static int[] outputExtent(Conv2d g, int[] e) {
+        int oh = g.outputHeight(e[0], e[2]);
+        int ow = g.outputWidth(e[1], e[3]);
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("a " + e[2] + "×" + e[3] + " kernel with " + g + " leaves no output of a " + e[0]
+                    + "×" + e[1] + " input (" + oh + "×" + ow + ")");
+        }
+        return new int[] {oh, ow};
+    }
+
+    private static void requireOutput(Conv2d c, int[] e, Shape g, int outputChannels) {
+        int[] out = outputExtent(c, e);
+        if (g.dim(1) != outputChannels || g.dim(2) != out[0] || g.dim(3) != out[1]) {
+            throw new IllegalArgumentException("the output gradient must be [N, " + outputChannels + ", " + out[0] + ", " + out[1]
+                    + "], got " + g);
+        }
+    }
 }

@@ -328,6 +328,18 @@ public final class Tensor {
         return op == Op.TRANSPOSE ? inputs[0] : tape.record(Op.TRANSPOSE, Attrs.NONE, this);
     }
 
+    /**
+     * The 2-D convolution (cross-correlation) of this input [N, C, H, W] with weights
+     * [O, C / groups, KH, KW], as torch.nn.functional.conv2d without bias: [N, O, H', W'].
+     */
+    public Tensor conv2d(Tensor weights, Conv2d geometry) {
+        int h = shape.rank() == 4 ? shape.dim(2) : 0;
+        int w = shape.rank() == 4 ? shape.dim(3) : 0;
+        int kh = weights.shape.rank() == 4 ? weights.shape.dim(2) : 0;
+        int kw = weights.shape.rank() == 4 ? weights.shape.dim(3) : 0;
+        return tape.record(Op.CONV2D, geometry.attrs(h, w, kh, kw), this, weights);
+    }
+
     /** Matrix product [n, k] · [k, m]. */
     public Tensor matmul(Tensor o) {
         return tape.record(Op.MATMUL, Attrs.NONE, this, o);

@@ -41,6 +41,9 @@ final class KernelRenderer {
         if (node.op() == Op.MATMUL) {
             return GemmKernels.render(node, device);
         }
+        if (node.op().kind() == Op.Kind.CONV) {
+            return ConvKernels.render(node, name);
+        }
         return elementwise(node, name);
     }
 

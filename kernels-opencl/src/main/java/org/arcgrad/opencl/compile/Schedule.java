@@ -13,9 +13,10 @@ import org.arcgrad.autodiff.Tensor;
  * Decides which nodes of a graph get a buffer; every other node is fused, recomputed inline by
  * the kernels that read it. A node is materialized when it is
  * <ul>
- *   <li>a reduction (a reduction ends a kernel) or a matrix product (the GEMM template),</li>
+ *   <li>a reduction (a reduction ends a kernel), a matrix product (the GEMM template) or a
+ *       convolution ({@link ConvKernels}),</li>
  *   <li>an operand of a matrix product (the template reads buffers; a transpose of a buffer is
- *       not copied but becomes the template's transposed variant),</li>
+ *       not copied but becomes the template's transposed variant) or of a convolution,</li>
  *   <li>a graph output.</li>
  * </ul>
  * Reshapes and detaches never move data, so a reshape of a materialized node shares its buffer.
@@ -56,6 +57,11 @@ final class Schedule {
             if (n.op() == Op.MATMUL) {
                 marked.add(GemmOperand.of(n.input(0)).matrix);
                 marked.add(GemmOperand.of(n.input(1)).matrix);
+            }
+            if (n.op().kind() == Op.Kind.CONV) {
+                marked.add(n); // a convolution kernel reads its operands from buffers, row-major
+                marked.add(storage(n.input(0)));
+                marked.add(storage(n.input(1)));
             }
             if (n.op() == Op.GATHER_ROWS) {
                 marked.add(n.input(0)); // rows are read at indices only known on the device

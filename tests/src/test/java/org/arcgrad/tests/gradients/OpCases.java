@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.arcgrad.autodiff.Attrs;
+import org.arcgrad.autodiff.Conv2d;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Shape;
@@ -65,6 +66,9 @@ public final class OpCases {
         m.put(Op.MAX, reduction(Op.MAX, Domains::distinctArray));
         m.put(Op.MATMUL, matmul());
         m.put(Op.GATHER_ROWS, gatherRows());
+        m.put(Op.CONV2D, convolution(Op.CONV2D));
+        m.put(Op.CONV2D_INPUT_GRAD, convolution(Op.CONV2D_INPUT_GRAD));
+        m.put(Op.CONV2D_WEIGHT_GRAD, convolution(Op.CONV2D_WEIGHT_GRAD));
         return Collections.unmodifiableMap(m);
     }
 
@@ -193,5 +197,65 @@ public final class OpCases {
                 Gens.seeds(),
                 (ab, seed) -> GradCase.of("matmul " + ab[0].shape() + " · " + ab[1].shape(), seed,
                         (t, a) -> record(Op.MATMUL, Attrs.NONE, a[0], a[1]), ab)));
+    }
+
+    /** A convolution of an input [n, c, h, w] with weights [o, c / groups, kh, kw]: what each of the three ops reads. */
+    record ConvProblem(Conv2d geometry, int n, int c, int h, int w, int o, int kh, int kw) {
+        Shape input() {
+            return Shape.of(n, c, h, w);
+        }
+
+        Shape weights() {
+            return Shape.of(o, c / geometry.groups(), kh, kw);
+        }
+
+        Shape output() {
+            return Shape.of(n, o, geometry.outputHeight(h, kh), geometry.outputWidth(w, kw));
+        }
+
+        Attrs attrs() {
+            return geometry.attrs(h, w, kh, kw);
+        }
+
+        /** The operands of {@code op}: (x, w), (g, w) or (x, g). */
+        Shape[] operands(Op op) {
+            return switch (op) {
+                case CONV2D -> new Shape[] {input(), weights()};
+                case CONV2D_INPUT_GRAD -> new Shape[] {output(), weights()};
+                case CONV2D_WEIGHT_GRAD -> new Shape[] {input(), output()};
+                default -> throw new IllegalArgumentException(op + " is no convolution");
+            };
+        }
+    }
+
+    /**
+     * Small convolution problems: one or two samples and groups, one or two channels per group on
+     * either side, kernels up to 3×3, stride and dilation 1 or 2, padding 0 or 1, and an input from
+     * the smallest that leaves one output position to three more (so odd sizes, where the last
+     * stride does not fit, come up often). Shrinks toward 1×1 kernels, one channel, no padding.
+     */
+    static Gen<ConvProblem> convProblems() {
+        return Gen.sequence(List.of(Gens.ints(1, 2), Gens.ints(1, 2), Gens.ints(1, 2), Gens.ints(1, 2), Gens.ints(1, 3),
+                Gens.ints(1, 3), Gens.ints(1, 2), Gens.ints(1, 2), Gens.ints(0, 1), Gens.ints(1, 2), Gens.ints(0, 3),
+                Gens.ints(0, 3))).map(v -> {
+                    int groups = v.get(1);
+                    int kh = v.get(4);
+                    int kw = v.get(5);
+                    Conv2d g = new Conv2d(v.get(6), v.get(7), v.get(8), v.get(8), v.get(9), v.get(9), groups);
+                    int h = Math.max(1, g.dilationH() * (kh - 1) + 1 - 2 * g.padH()) + v.get(10);
+                    int w = Math.max(1, g.dilationW() * (kw - 1) + 1 - 2 * g.padW()) + v.get(11);
+                    return new ConvProblem(g, v.get(0), groups * v.get(2), h, w, groups * v.get(3), kh, kw);
+                });
+    }
+
+    private static Gen<GradCase> convolution(Op op) {
+        return convProblems().flatMap(p -> {
+            Shape[] in = p.operands(op);
+            return Gen.zip(Gen.zip(Domains.array(in[0], Domains.reals()), Domains.array(in[1], Domains.reals()),
+                            (a, b) -> new NDArray[] {a, b}),
+                    Gens.seeds(),
+                    (ab, seed) -> GradCase.of(op.label() + " " + in[0] + ", " + in[1] + ", " + p.geometry(), seed,
+                            (t, a) -> record(op, p.attrs(), a[0], a[1]), ab));
+        });
     }
 }

@@ -18,6 +18,7 @@ import org.arcgrad.arcface.heads.SubCenterArcFace;
 import org.arcgrad.arcface.optim.Hyper;
 import org.arcgrad.arcface.train.Network;
 import org.arcgrad.arcface.train.Recipe;
+import org.arcgrad.autodiff.Conv2d;
 import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Shape;
@@ -72,6 +73,8 @@ public final class OclgrindRun {
                         c -> checkReductions(c, options));
                 run(log, options.plan() + " plan, a pairwise loss with the custom-loss ops (label equality, triu, random draws, "
                         + "gatherRows, softplus, abs, maximum), forward and backward", c -> checkCustomLossOps(c, options));
+                run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and their"
+                        + " gradients", c -> checkConvolutions(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
                 Network tiny = recipe.network(12, new ArcFace(30, 0.5, false), 5, 1);
                 run(log, options.plan() + " plan, 2 training steps of a 12-16-8 MLP with batch norm, ArcFace, SGD",
@@ -217,6 +220,29 @@ public final class OclgrindRun {
         feeds.put(seed, NDArray.scalar(2026));
         List<String> names = List.of("loss", "grad x", "grad w");
         DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1]), feeds, random, names::get, tape.dump(),
+                outs -> Executable.compile(context, options, outs));
+    }
+
+    /**
+     * The three convolution kernels at the edges of their index arithmetic: padding on both sides,
+     * a stride that leaves the last input row unread, dilation, groups, a rectangular input.
+     */
+    private static void checkConvolutions(DeviceContext context, CompileOptions options) {
+        Tape tape = new Tape();
+        Tensor x = tape.param("x", 2, 4, 7, 6);
+        Tensor w1 = tape.param("w1", 4, 2, 3, 3);
+        Tensor w2 = tape.param("w2", 3, 4, 3, 3);
+        Tensor w3 = tape.param("w3", 2, 3, 1, 1);
+        Tensor h = x.conv2d(w1, Conv2d.of(2, 1, 1, 2)).exp();
+        Tensor loss = h.conv2d(w2, Conv2d.of(1, 2, 2, 1)).conv2d(w3, Conv2d.plain()).square().sum();
+        Tensor[] grads = tape.grad(loss, x, w1, w2, w3);
+        Random random = new Random(23);
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        for (Tensor p : List.of(x, w1, w2, w3)) {
+            feeds.put(p, NDArray.uniform(p.shape(), -0.5, 0.5, random));
+        }
+        List<String> names = List.of("loss", "grad x", "grad w1", "grad w2", "grad w3");
+        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3]), feeds, random, names::get, tape.dump(),
                 outs -> Executable.compile(context, options, outs));
     }
 

@@ -1,0 +1,147 @@
+package org.arcgrad.opencl.compile;
+
+import java.util.List;
+import org.arcgrad.autodiff.Conv2d;
+import org.arcgrad.autodiff.Op;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tensor;
+
+/**
+ * Direct kernels for the three convolution ops: one work-item per output element, looping over
+ * the taps that reach it (see {@link Conv2d}), all sizes compiled in. They are the reference form
+ * on the device, simple enough to read against the interpreter's loops; an implicit GEMM on the
+ * tuned template is to replace the hot ones (issue 11).
+ *
+ * <ul>
+ *   <li>{@code conv2d}: y[b, o, y, x] = Σ over the o's group's channels and the kernel of
+ *       x[b, c, y·s − p + ky·d, x·s − p + kx·d] · w[o, c, ky, kx], padding skipped;</li>
+ *   <li>{@code conv2d_input_grad}: dx[b, c, iy, ix] = Σ over the group's output channels and the
+ *       kernel positions whose output row (iy + p − ky·d) / s is whole and inside, of g · w;</li>
+ *   <li>{@code conv2d_weight_grad}: dw[o, c, ky, kx] = Σ over samples and output positions of
+ *       x · g: the longest sums (N·H'·W' terms), so Kahan-compensated, as the reductions are.</li>
+ * </ul>
+ */
+final class ConvKernels {
+    private static final int GROUP = KernelRenderer.GROUP;
+
+    private ConvKernels() {
+    }
+
+    static KernelSpec render(Tensor node, String name) {
+        Conv2d g = Conv2d.of(node.attrs());
+        int[] e = Conv2d.extents(node.attrs());
+        Shape input = node.op() == Op.CONV2D_INPUT_GRAD ? node.shape() : node.input(0).shape();
+        Shape output = switch (node.op()) {
+            case CONV2D -> node.shape();
+            case CONV2D_INPUT_GRAD -> node.input(0).shape();
+            case CONV2D_WEIGHT_GRAD -> node.input(1).shape();
+            default -> throw new IllegalArgumentException(node.describe() + " is no convolution");
+        };
+        Problem p = new Problem(g, input.dim(0), input.dim(1), e[0], e[1], output.dim(1), e[2], e[3], output.dim(2), output.dim(3));
+        long total = KernelRenderer.checkedSize(node.shape());
+        KernelRenderer.checkedSize(input);
+        KernelRenderer.checkedSize(output);
+        String body = switch (node.op()) {
+            case CONV2D -> p.forward();
+            case CONV2D_INPUT_GRAD -> p.inputGradient();
+            default -> p.weightGradient();
+        };
+        String src = "__kernel void " + name + "(__global float* restrict out, __global const float* restrict a, "
+                + "__global const float* restrict b) {\n"
+                + "    const int gid = get_global_id(0);\n"
+                + "    if (gid >= " + total + ") return;\n"
+                + body
+                + "}\n";
+        List<Tensor> reads = List.of(Schedule.storage(node.input(0)), Schedule.storage(node.input(1)));
+        return new KernelSpec(name, "conv", src, node, KernelSpec.outputThenReads(reads),
+                new long[] {KernelRenderer.roundUp(total, GROUP)}, new long[] {GROUP}, false);
+    }
+
+    /** Sizes of one convolution: input [n, c, h, w], weights [o, c / groups, kh, kw], output [n, o, oh, ow]. */
+    private record Problem(Conv2d g, int n, int c, int h, int w, int o, int kh, int kw, int oh, int ow) {
+        int cg() {
+            return c / g.groups();
+        }
+
+        int og() {
+            return o / g.groups();
+        }
+
+        String inputAt(String b, String channel, String iy, String ix) {
+            return "a[((" + b + " * " + c + " + " + channel + ") * " + h + " + " + iy + ") * " + w + " + " + ix + "]";
+        }
+
+        String weightAt(String buffer, String oc, String ic, String ky, String kx) {
+            return buffer + "[((" + oc + " * " + cg() + " + " + ic + ") * " + kh + " + " + ky + ") * " + kw + " + " + kx + "]";
+        }
+
+        String outputAt(String buffer, String b, String oc, String y, String x) {
+            return buffer + "[((" + b + " * " + o + " + " + oc + ") * " + oh + " + " + y + ") * " + ow + " + " + x + "]";
+        }
+
+        /** out = y [n, o, oh, ow]; a = x; b = w. */
+        String forward() {
+            return "    const int ox = gid % " + ow + ", oy = (gid / " + ow + ") % " + oh + ";\n"
+                    + "    const int oc = (gid / " + (ow * oh) + ") % " + o + ", bn = gid / " + ((long) ow * oh * o) + ";\n"
+                    + "    const int first = (oc / " + og() + ") * " + cg() + ";\n"
+                    + "    float acc = 0.0f;\n"
+                    + "    for (int ic = 0; ic < " + cg() + "; ic++) {\n"
+                    + "        for (int ky = 0; ky < " + kh + "; ky++) {\n"
+                    + "            const int iy = oy * " + g.strideH() + " - " + g.padH() + " + ky * " + g.dilationH() + ";\n"
+                    + "            if (iy < 0 || iy >= " + h + ") continue;\n"
+                    + "            for (int kx = 0; kx < " + kw + "; kx++) {\n"
+                    + "                const int ix = ox * " + g.strideW() + " - " + g.padW() + " + kx * " + g.dilationW() + ";\n"
+                    + "                if (ix < 0 || ix >= " + w + ") continue;\n"
+                    + "                acc += " + inputAt("bn", "first + ic", "iy", "ix") + " * " + weightAt("b", "oc", "ic", "ky", "kx") + ";\n"
+                    + "            }\n"
+                    + "        }\n"
+                    + "    }\n"
+                    + "    out[gid] = acc;\n";
+        }
+
+        /** out = dx [n, c, h, w]; a = g [n, o, oh, ow]; b = w. */
+        String inputGradient() {
+            return "    const int ix = gid % " + w + ", iy = (gid / " + w + ") % " + h + ";\n"
+                    + "    const int channel = (gid / " + (h * w) + ") % " + c + ", bn = gid / " + ((long) h * w * c) + ";\n"
+                    + "    const int group = channel / " + cg() + ", ic = channel % " + cg() + ";\n"
+                    + "    float acc = 0.0f;\n"
+                    + "    for (int oc = group * " + og() + "; oc < (group + 1) * " + og() + "; oc++) {\n"
+                    + "        for (int ky = 0; ky < " + kh + "; ky++) {\n"
+                    + "            const int ty = iy + " + g.padH() + " - ky * " + g.dilationH() + ";\n"
+                    + "            if (ty < 0 || ty % " + g.strideH() + " != 0 || ty / " + g.strideH() + " >= " + oh + ") continue;\n"
+                    + "            for (int kx = 0; kx < " + kw + "; kx++) {\n"
+                    + "                const int tx = ix + " + g.padW() + " - kx * " + g.dilationW() + ";\n"
+                    + "                if (tx < 0 || tx % " + g.strideW() + " != 0 || tx / " + g.strideW() + " >= " + ow + ") continue;\n"
+                    + "                acc += " + outputAt("a", "bn", "oc", "ty / " + g.strideH(), "tx / " + g.strideW()) + " * "
+                    + weightAt("b", "oc", "ic", "ky", "kx") + ";\n"
+                    + "            }\n"
+                    + "        }\n"
+                    + "    }\n"
+                    + "    out[gid] = acc;\n";
+        }
+
+        /** out = dw [o, c / groups, kh, kw]; a = x; b = g [n, o, oh, ow]. */
+        String weightGradient() {
+            return "    const int kx = gid % " + kw + ", ky = (gid / " + kw + ") % " + kh + ";\n"
+                    + "    const int ic = (gid / " + (kh * kw) + ") % " + cg() + ", oc = gid / " + (kh * kw * cg()) + ";\n"
+                    + "    const int channel = (oc / " + og() + ") * " + cg() + " + ic;\n"
+                    + "    float acc = 0.0f, carry = 0.0f;\n"
+                    + "    for (int bn = 0; bn < " + n + "; bn++) {\n"
+                    + "        for (int oy = 0; oy < " + oh + "; oy++) {\n"
+                    + "            const int iy = oy * " + g.strideH() + " - " + g.padH() + " + ky * " + g.dilationH() + ";\n"
+                    + "            if (iy < 0 || iy >= " + h + ") continue;\n"
+                    + "            for (int ox = 0; ox < " + ow + "; ox++) {\n"
+                    + "                const int ix = ox * " + g.strideW() + " - " + g.padW() + " + kx * " + g.dilationW() + ";\n"
+                    + "                if (ix < 0 || ix >= " + w + ") continue;\n"
+                    + "                const float term = " + inputAt("bn", "channel", "iy", "ix") + " * "
+                    + outputAt("b", "bn", "oc", "oy", "ox") + " - carry;\n"
+                    + "                const float next = acc + term;\n"
+                    + "                carry = (next - acc) - term;\n"
+                    + "                acc = next;\n"
+                    + "            }\n"
+                    + "        }\n"
+                    + "    }\n"
+                    + "    out[gid] = acc;\n";
+        }
+    }
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Writes the conv2d parity fixtures: torch.nn.functional.conv2d and its two gradients.
+"""Writes the conv2d and pooling parity fixtures: torch.nn.functional.conv2d and its two gradients,
+max_pool2d, avg_pool2d and global average pooling with theirs.
 
 Run from the repository root:  /usr/bin/python3 tools/make_conv_fixtures.py
 Output: tests/src/test/resources/fixtures/conv/<case>/ with x.npy [N, C, H, W], w.npy
@@ -10,6 +11,11 @@ geometry); plus cases.txt, the list of folders. All in float64, deterministic (s
 The cases cover what issue 11 names: odd sizes (where the last stride does not fit), stride 2,
 padding 0 and 1, dilation 2, groups = channels (depthwise), grouped with unequal strides and a
 rectangular kernel, and a 1x1 stride-2 shortcut.
+
+Pooling: tests/src/test/resources/fixtures/pool/<case>/ with x.npy, y.npy, g.npy and grad_x.npy
+(the gradient of sum(y * g)) and case.json (op: max, avg or global; kernel, stride, padding as
+[height, width]). max_pool2d's x has distinct values (a permutation), so every window has one
+winner and torch's tie rule is not what the case tests.
 """
 import json
 import os
@@ -20,6 +26,7 @@ import torch
 import torch.nn.functional as F
 
 OUT = os.path.join("tests", "src", "test", "resources", "fixtures", "conv")
+POOL_OUT = os.path.join("tests", "src", "test", "resources", "fixtures", "pool")
 
 # name: (N, C, H, W, O, KH, KW, stride, padding, dilation, groups, description)
 CASES = {
@@ -35,6 +42,25 @@ CASES = {
 
 def save(folder, name, array):
     np.save(os.path.join(folder, name), np.ascontiguousarray(array), allow_pickle=False)
+
+
+# name: (op, N, C, H, W, kernel, stride, padding, description)
+POOL_CASES = {
+    "max_3x3_stride2_pad1": ("max", 2, 3, 9, 8, (3, 3), (2, 2), (1, 1), "ResNet's stem pooling: 3x3, stride 2, padding 1"),
+    "max_2x2_stride2_odd": ("max", 1, 2, 7, 5, (2, 2), (2, 2), (0, 0), "2x2, stride 2 on odd sizes: the last row and column unread"),
+    "max_overlapping": ("max", 2, 2, 5, 6, (3, 2), (1, 1), (1, 0), "3x2 windows at stride 1: each element in several windows"),
+    "avg_3x3_stride2_pad1": ("avg", 2, 3, 7, 8, (3, 3), (2, 2), (1, 1), "3x3, stride 2, padding 1, counting the padding"),
+    "avg_2x2_stride2": ("avg", 1, 2, 6, 5, (2, 2), (2, 2), (0, 0), "2x2, stride 2, odd width"),
+    "global": ("global", 2, 4, 7, 7, (7, 7), (1, 1), (0, 0), "global average pooling of 7x7 maps"),
+}
+
+
+def pool(op, x, kernel, stride, padding):
+    if op == "max":
+        return F.max_pool2d(x, kernel, stride, padding)
+    if op == "avg":
+        return F.avg_pool2d(x, kernel, stride, padding)
+    return F.adaptive_avg_pool2d(x, 1).flatten(1)
 
 
 def main():
@@ -64,6 +90,31 @@ def main():
             f.write("\n")
         names.append(name)
     with open(os.path.join(OUT, "cases.txt"), "w") as f:
+        f.write("\n".join(names) + "\n")
+
+    if os.path.isdir(POOL_OUT):
+        shutil.rmtree(POOL_OUT)
+    os.makedirs(POOL_OUT)
+    names = []
+    for name, (op, n, c, h, w, kernel, stride, padding, description) in POOL_CASES.items():
+        values = torch.randperm(n * c * h * w, dtype=torch.float64) / (n * c * h * w) - 0.5
+        x = values.reshape(n, c, h, w).requires_grad_(True)
+        y = pool(op, x, kernel, stride, padding)
+        g = torch.randn(y.shape, dtype=torch.float64)
+        (y * g).sum().backward()
+        folder = os.path.join(POOL_OUT, name)
+        os.makedirs(folder)
+        save(folder, "x.npy", x.detach().numpy())
+        save(folder, "y.npy", y.detach().numpy())
+        save(folder, "g.npy", g.numpy())
+        save(folder, "grad_x.npy", x.grad.numpy())
+        case = {"description": description, "op": op, "kernel": list(kernel), "stride": list(stride),
+                "padding": list(padding), "torch": torch.__version__}
+        with open(os.path.join(folder, "case.json"), "w") as f:
+            json.dump(case, f, indent=2, sort_keys=True)
+            f.write("\n")
+        names.append(name)
+    with open(os.path.join(POOL_OUT, "cases.txt"), "w") as f:
         f.write("\n".join(names) + "\n")
 
 

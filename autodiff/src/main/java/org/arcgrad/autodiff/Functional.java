@@ -112,6 +112,35 @@ public final class Functional {
         return w.tape().composite("gatherRows", () -> w.tape().record(Op.GATHER_ROWS, Attrs.NONE, w, idx), w, idx);
     }
 
+    /**
+     * Average pooling of x [N, C, H, W] over the windows of {@code window}, as
+     * torch.nn.functional.avg_pool2d with its defaults (count_include_pad: a window reaching into
+     * the padding still divides by KH·KW): a depthwise convolution with the constant weights
+     * 1 / (KH·KW), so its kernels and gradient are the convolution's.
+     */
+    public static Tensor avgPool2d(Tensor x, Pool2d window) {
+        return x.tape().composite("avgPool2d", () -> {
+            if (x.shape().rank() != 4) {
+                throw new IllegalArgumentException("avgPool2d: the input must be [N, C, H, W] (rank 4), got " + x.shape());
+            }
+            int channels = x.shape().dim(1);
+            Tensor weights = x.tape().full(Shape.of(channels, 1, window.kernelH(), window.kernelW()),
+                    1.0 / (window.kernelH() * window.kernelW()));
+            return x.conv2d(weights, new Conv2d(window.strideH(), window.strideW(), window.padH(), window.padW(), 1, 1, channels));
+        }, x);
+    }
+
+    /** The mean of each channel of x [N, C, H, W] over its H×W positions: [N, C] (torch's adaptive_avg_pool2d to 1×1, flattened). */
+    public static Tensor globalAvgPool2d(Tensor x) {
+        return x.tape().composite("globalAvgPool2d", () -> {
+            if (x.shape().rank() != 4) {
+                throw new IllegalArgumentException("globalAvgPool2d: the input must be [N, C, H, W] (rank 4), got " + x.shape());
+            }
+            Shape s = x.shape();
+            return x.reshape(s.dim(0), s.dim(1), s.dim(2) * s.dim(3)).sum(2, false).scale(1.0 / (s.dim(2) * s.dim(3)));
+        }, x);
+    }
+
     /** log Σ exp(x) along {@code axis}, shifted by the (detached) maximum so exp never overflows. */
     public static Tensor logSumExp(Tensor x, int axis, boolean keepdim) {
         return x.tape().composite("logSumExp", () -> {

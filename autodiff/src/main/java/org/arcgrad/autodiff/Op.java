@@ -176,14 +176,26 @@ public enum Op {
      * gradients are the ops below, and theirs are convolutions again (each is the adjoint of the
      * others in one operand), so a backward pass of a backward pass stays in these three ops.
      */
-    CONV2D(Kind.CONV, 2, ShapeRules::conv2d, Reference::conv2d,
+    CONV2D(Kind.WINDOW, 2, ShapeRules::conv2d, Reference::conv2d,
             (n, g) -> grads(inputGradOf(n, g, n.input(1)), weightGradOf(n, n.input(0), g))),
     /** The input gradient of {@link #CONV2D}: (g [N, O, H', W'], w) → [N, C, H, W] (torch's conv_transpose2d of g). */
-    CONV2D_INPUT_GRAD(Kind.CONV, 2, ShapeRules::conv2dInputGrad, Reference::conv2dInputGrad,
+    CONV2D_INPUT_GRAD(Kind.WINDOW, 2, ShapeRules::conv2dInputGrad, Reference::conv2dInputGrad,
             (n, u) -> grads(convolutionOf(n, u, n.input(1)), weightGradOf(n, u, n.input(0)))),
     /** The weight gradient of {@link #CONV2D}: (x, g [N, O, H', W']) → [O, C / groups, KH, KW]. */
-    CONV2D_WEIGHT_GRAD(Kind.CONV, 2, ShapeRules::conv2dWeightGrad, Reference::conv2dWeightGrad,
+    CONV2D_WEIGHT_GRAD(Kind.WINDOW, 2, ShapeRules::conv2dWeightGrad, Reference::conv2dWeightGrad,
             (n, u) -> grads(inputGradOf(n, n.input(1), u), convolutionOf(n, n.input(0), u))),
+
+    /**
+     * Max pooling's selection (see {@link Pool2d}; attrs: its window): (x [N, C, H, W], v of x's
+     * shape) → [N, C, H', W'], v at the winner of each window of x. Max pooling is select(x, x):
+     * which element wins is piecewise constant in x, so the gradient flows through v alone, to the
+     * winners, as torch routes it.
+     */
+    MAX_POOL2D_SELECT(Kind.WINDOW, 2, ShapeRules::maxPoolSelect, Reference::maxPoolSelect,
+            (n, g) -> grads(null, scatterOf(n, n.input(0), g))),
+    /** The adjoint of {@link #MAX_POOL2D_SELECT} in v: (x, g [N, C, H', W']) → x's shape, each g added at its window's winner. */
+    MAX_POOL2D_SCATTER(Kind.WINDOW, 2, ShapeRules::maxPoolScatter, Reference::maxPoolScatter,
+            (n, u) -> grads(null, selectOf(n, n.input(0), u))),
 
     // ---- indexing ------------------------------------------------------------------------
     /** Integer labels of shape S → float mask of shape S + [C], 1 at the label's column. attrs: ints {C}. */
@@ -206,9 +218,13 @@ public enum Op {
     /** Standard normal by Box–Muller from the first two words of the same draw as {@link #RANDOM_UNIFORM}. */
     RANDOM_NORMAL(Kind.INDEX, 1, ShapeRules::fromAttrs, Reference::randomNormal, null);
 
-    /** What kind of computation an op is; backends schedule by kind. */
+    /**
+     * What kind of computation an op is; backends schedule by kind. WINDOW: sliding-window ops over
+     * NCHW images (convolutions, pooling), where each output element reads a window of its
+     * operands; like products, they read buffers and end a kernel.
+     */
     public enum Kind {
-        SOURCE, ELEMENTWISE, VIEW, REDUCE, MATMUL, CONV, INDEX
+        SOURCE, ELEMENTWISE, VIEW, REDUCE, MATMUL, WINDOW, INDEX
     }
 
     /** fp64 scalar function of an elementwise op: operands a, b, c (unused ones are 0) and the node's scalar attributes. */
@@ -312,7 +328,8 @@ public enum Op {
             case ELEMENTWISE -> isComparison() || this == DETACH || this == WHERE || this == ABS
                     || this == MAXIMUM || this == MINIMUM || this == TO_FLOAT;
             case REDUCE -> this == MAX;
-            case MATMUL, CONV -> false;
+            case MATMUL -> false;
+            case WINDOW -> this == MAX_POOL2D_SELECT; // a selection; convolutions and the scatter's overlaps add
             default -> this != RANDOM_NORMAL;
         };
     }
@@ -339,6 +356,14 @@ public enum Op {
 
     private static Tensor weightGradOf(Tensor like, Tensor x, Tensor g) {
         return like.tape().record(CONV2D_WEIGHT_GRAD, like.attrs(), x, g);
+    }
+
+    private static Tensor selectOf(Tensor like, Tensor x, Tensor v) {
+        return like.tape().record(MAX_POOL2D_SELECT, like.attrs(), x, v);
+    }
+
+    private static Tensor scatterOf(Tensor like, Tensor x, Tensor g) {
+        return like.tape().record(MAX_POOL2D_SCATTER, like.attrs(), x, g);
     }
 
     private static Tensor transposeOf(Tensor g) {

@@ -244,4 +244,28 @@ final class Reference {
         taps(node, x.dim(0), x.dim(1), in[1].shape().dim(1), (i, k, o) -> d[k] += xv[i] * g[o]);
         return NDArray.of(node.shape(), d);
     }
+
+    /** v at the winner of each window of x. */
+    static NDArray maxPoolSelect(Tensor node, NDArray[] in) {
+        Shape x = in[0].shape();
+        double[] v = in[1].data();
+        double[] y = new double[(int) node.shape().numel()];
+        Pool2d.of(node.attrs()).forEachWindow(in[0].data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), (winner, o) -> {
+            y[o] = v[winner];
+            return 0;
+        });
+        return NDArray.of(node.shape(), y);
+    }
+
+    /** Each window's g added at its winner in x, windows in order. */
+    static NDArray maxPoolScatter(Tensor node, NDArray[] in) {
+        Shape x = in[0].shape();
+        double[] g = in[1].data();
+        double[] d = new double[(int) x.numel()];
+        Pool2d.of(node.attrs()).forEachWindow(in[0].data(), x.dim(0), x.dim(1), x.dim(2), x.dim(3), (winner, o) -> {
+            d[winner] += g[o];
+            return 0;
+        });
+        return NDArray.of(x, d);
+    }
 }

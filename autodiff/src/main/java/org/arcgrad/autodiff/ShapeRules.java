@@ -135,6 +135,34 @@ final class ShapeRules {
         return Shape.of(g.dim(1), x.dim(1) / c.groups(), e[2], e[3]);
     }
 
+    /** x [N, C, H, W] and v of x's shape → [N, C, H', W']: v at each window's winner in x (see {@link Pool2d}). */
+    static Shape maxPoolSelect(Shape[] in, Attrs a) {
+        requireRank4("the input", in[0], "[N, C, H, W]");
+        if (!in[1].equals(in[0])) {
+            throw new IllegalArgumentException("the values read at the winners must have the input's shape " + in[0] + ", got " + in[1]);
+        }
+        return pooled(Pool2d.of(a), in[0]);
+    }
+
+    /** x [N, C, H, W] and g [N, C, H', W'] → x's shape: each window's g added at its winner. */
+    static Shape maxPoolScatter(Shape[] in, Attrs a) {
+        requireRank4("the input", in[0], "[N, C, H, W]");
+        Shape out = pooled(Pool2d.of(a), in[0]);
+        if (!in[1].equals(out)) {
+            throw new IllegalArgumentException("the pooled gradient must be " + out + ", got " + in[1]);
+        }
+        return in[0];
+    }
+
+    private static Shape pooled(Pool2d p, Shape x) {
+        int oh = p.outputHeight(x.dim(2));
+        int ow = p.outputWidth(x.dim(3));
+        if (oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("a window of " + p + " leaves no output of a " + x.dim(2) + "×" + x.dim(3) + " input");
+        }
+        return Shape.of(x.dim(0), x.dim(1), oh, ow);
+    }
+
     private static void requireRank4(String what, Shape s, String layout) {
         if (s.rank() != 4) {
             throw new IllegalArgumentException(what + " must be " + layout + " (rank 4), got " + s);

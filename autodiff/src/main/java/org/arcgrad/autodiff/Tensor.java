@@ -340,6 +340,14 @@ public final class Tensor {
         return tape.record(Op.CONV2D, geometry.attrs(h, w, kh, kw), this, weights);
     }
 
+    /**
+     * Max pooling of this input [N, C, H, W] over the windows of {@code window}, as
+     * torch.nn.functional.max_pool2d (the gradient goes to each window's winner; see {@link Pool2d}).
+     */
+    public Tensor maxPool2d(Pool2d window) {
+        return tape.record(Op.MAX_POOL2D_SELECT, window.attrs(), this, this);
+    }
+
     /** Matrix product [n, k] · [k, m]. */
     public Tensor matmul(Tensor o) {
         return tape.record(Op.MATMUL, Attrs.NONE, this, o);

@@ -41,8 +41,9 @@ final class KernelRenderer {
         if (node.op() == Op.MATMUL) {
             return GemmKernels.render(node, device);
         }
-        if (node.op().kind() == Op.Kind.CONV) {
-            return ConvKernels.render(node, name);
+        if (node.op().kind() == Op.Kind.WINDOW) {
+            return node.op() == Op.MAX_POOL2D_SELECT || node.op() == Op.MAX_POOL2D_SCATTER
+                    ? PoolKernels.render(node, name) : ConvKernels.render(node, name);
         }
         return elementwise(node, name);
     }

@@ -9,7 +9,7 @@ import org.arcgrad.autodiff.Tensor;
  * elementwise kernel may write several of the same shape, see {@link Schedule}), its arguments
  * in order, and its launch sizes.
  *
- * @param kind   "elementwise", "reduce", "gather", "gemm" or "conv", for dumps and kernel-count tests
+ * @param kind   "elementwise", "reduce", "gather", "gemm", "conv" or "pool", for dumps and kernel-count tests
  * @param local  work-group size per dimension; null lets the driver choose
  * @param standalone the source is a program of its own, independent of this graph's shapes and
  *                   shared through the program cache (GEMMs); the other kernels of a plan are

@@ -14,9 +14,9 @@ import org.arcgrad.autodiff.Tensor;
  * the kernels that read it. A node is materialized when it is
  * <ul>
  *   <li>a reduction (a reduction ends a kernel), a matrix product (the GEMM template) or a
- *       convolution ({@link ConvKernels}),</li>
+ *       window op ({@link ConvKernels}, {@link PoolKernels}),</li>
  *   <li>an operand of a matrix product (the template reads buffers; a transpose of a buffer is
- *       not copied but becomes the template's transposed variant) or of a convolution,</li>
+ *       not copied but becomes the template's transposed variant) or of a window op,</li>
  *   <li>a graph output.</li>
  * </ul>
  * Reshapes and detaches never move data, so a reshape of a materialized node shares its buffer.
@@ -58,8 +58,8 @@ final class Schedule {
                 marked.add(GemmOperand.of(n.input(0)).matrix);
                 marked.add(GemmOperand.of(n.input(1)).matrix);
             }
-            if (n.op().kind() == Op.Kind.CONV) {
-                marked.add(n); // a convolution kernel reads its operands from buffers, row-major
+            if (n.op().kind() == Op.Kind.WINDOW) {
+                marked.add(n); // a convolution or pooling kernel reads its operands from buffers, row-major
                 marked.add(storage(n.input(0)));
                 marked.add(storage(n.input(1)));
             }

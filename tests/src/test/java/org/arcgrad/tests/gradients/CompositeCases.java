@@ -52,6 +52,9 @@ final class CompositeCases {
         m.put("norm", alongAxis("norm", Functional::norm));
         m.put("variance", moments("variance", Functional::variance));
         m.put("std", moments("std", Functional::std));
+        m.put("avgPool2d", avgPool2d());
+        m.put("globalAvgPool2d", Domains.array4d().flatMap(x -> Gens.seeds().map(seed ->
+                of("globalAvgPool2d " + x.shape(), seed, a -> Functional.globalAvgPool2d(a[0]), x))));
         return Collections.unmodifiableMap(m);
     }
 
@@ -252,5 +255,13 @@ final class CompositeCases {
                 Gen.zip(Domains.array(s, values), Gens.seeds(), Pair::new),
                 (ak, xs) -> of(name + "(axis=" + ak.first() + ", keepdim=" + ak.second() + ") " + s, xs.second(),
                         a -> f.apply(a[0], ak.first(), ak.second()), xs.first())));
+    }
+
+    // ---- pooling ------------------------------------------------------------------------------
+
+    /** Average pooling over the windows max pooling's cases use, with and without padding. */
+    private static Gen<GradCase> avgPool2d() {
+        return OpCases.poolProblems().flatMap(p -> Gen.zip(Domains.array(p.input(), Domains.reals()), Gens.seeds(),
+                (x, seed) -> of("avgPool2d " + x.shape() + ", " + p.window(), seed, a -> Functional.avgPool2d(a[0], p.window()), x)));
     }
 }

@@ -79,6 +79,11 @@ final class Domains {
         });
     }
 
+    /** An image batch [N, C, H, W] of reals, each dim 1 to 3. */
+    static Gen<NDArray> array4d() {
+        return Gen.listOf(4, Gens.ints(1, 3)).flatMap(d -> Gens.arrays(Shape.of(d.get(0), d.get(1), d.get(2), d.get(3)), reals()));
+    }
+
     /** An array of a random small shape. */
     static Gen<NDArray> arrays(Gen<Double> values) {
         return smallShapes().flatMap(s -> Gens.arrays(s, values));

@@ -9,6 +9,7 @@ import org.arcgrad.autodiff.Attrs;
 import org.arcgrad.autodiff.Conv2d;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Op;
+import org.arcgrad.autodiff.Pool2d;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
@@ -69,6 +70,8 @@ public final class OpCases {
         m.put(Op.CONV2D, convolution(Op.CONV2D));
         m.put(Op.CONV2D_INPUT_GRAD, convolution(Op.CONV2D_INPUT_GRAD));
         m.put(Op.CONV2D_WEIGHT_GRAD, convolution(Op.CONV2D_WEIGHT_GRAD));
+        m.put(Op.MAX_POOL2D_SELECT, pooling(Op.MAX_POOL2D_SELECT));
+        m.put(Op.MAX_POOL2D_SCATTER, pooling(Op.MAX_POOL2D_SCATTER));
         return Collections.unmodifiableMap(m);
     }
 
@@ -256,6 +259,48 @@ public final class OpCases {
                     Gens.seeds(),
                     (ab, seed) -> GradCase.of(op.label() + " " + in[0] + ", " + in[1] + ", " + p.geometry(), seed,
                             (t, a) -> record(op, p.attrs(), a[0], a[1]), ab));
+        });
+    }
+
+    /** A max pooling of an input [n, c, h, w] over {@code window}. */
+    public record PoolProblem(Pool2d window, int n, int c, int h, int w) {
+        public Shape input() {
+            return Shape.of(n, c, h, w);
+        }
+
+        public Shape output() {
+            return Shape.of(n, c, window.outputHeight(h), window.outputWidth(w));
+        }
+    }
+
+    /**
+     * Small poolings: kernels up to 3×3, stride 1 or 2 (overlapping windows with stride 1 and a
+     * kernel of 2 or 3), padding up to half the kernel, inputs from the smallest with one window
+     * to three more.
+     */
+    public static Gen<PoolProblem> poolProblems() {
+        return Gen.sequence(List.of(Gens.ints(1, 2), Gens.ints(1, 3), Gens.ints(1, 3), Gens.ints(1, 3), Gens.ints(1, 2),
+                Gens.ints(1, 2), Gens.ints(0, 1), Gens.ints(0, 1), Gens.ints(0, 3), Gens.ints(0, 3))).map(v -> {
+                    int kh = v.get(2);
+                    int kw = v.get(3);
+                    Pool2d p = new Pool2d(kh, kw, v.get(4), v.get(5), Math.min(v.get(6), kh / 2), Math.min(v.get(7), kw / 2));
+                    return new PoolProblem(p, v.get(0), v.get(1), Math.max(1, kh - 2 * p.padH()) + v.get(8),
+                            Math.max(1, kw - 2 * p.padW()) + v.get(9));
+                });
+    }
+
+    /**
+     * select(x, v) and scatter(x, g): x decides the winners (no gradient flows into it; its values
+     * 1e-4 apart, so that no winner changes within a difference step), the other operand is linear.
+     */
+    private static Gen<GradCase> pooling(Op op) {
+        return poolProblems().flatMap(p -> {
+            Shape second = op == Op.MAX_POOL2D_SELECT ? p.input() : p.output();
+            return Gen.zip(Gen.zip(Domains.distinctArray(p.input()), Domains.array(second, Domains.reals()),
+                            (a, b) -> new NDArray[] {a, b}),
+                    Gens.seeds(),
+                    (ab, seed) -> GradCase.of(op.label() + " " + p.input() + ", " + p.window(), seed,
+                            (t, a) -> record(op, p.window().attrs(), a[0], a[1]), ab));
         });
     }
 }

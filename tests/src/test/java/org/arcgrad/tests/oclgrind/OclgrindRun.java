@@ -21,6 +21,7 @@ import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.autodiff.Conv2d;
 import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Pool2d;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
@@ -73,8 +74,8 @@ public final class OclgrindRun {
                         c -> checkReductions(c, options));
                 run(log, options.plan() + " plan, a pairwise loss with the custom-loss ops (label equality, triu, random draws, "
                         + "gatherRows, softplus, abs, maximum), forward and backward", c -> checkCustomLossOps(c, options));
-                run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and their"
-                        + " gradients", c -> checkConvolutions(c, options));
+                run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
+                        + " (max, average, overlapping), with their gradients", c -> checkConvolutions(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
                 Network tiny = recipe.network(12, new ArcFace(30, 0.5, false), 5, 1);
                 run(log, options.plan() + " plan, 2 training steps of a 12-16-8 MLP with batch norm, ArcFace, SGD",
@@ -224,8 +225,9 @@ public final class OclgrindRun {
     }
 
     /**
-     * The three convolution kernels at the edges of their index arithmetic: padding on both sides,
-     * a stride that leaves the last input row unread, dilation, groups, a rectangular input.
+     * The window kernels at the edges of their index arithmetic: convolutions with padding on both
+     * sides, a stride that leaves the last input row unread, dilation, groups, a rectangular input;
+     * max and average pooling with padding, and max pooling with overlapping windows.
      */
     private static void checkConvolutions(DeviceContext context, CompileOptions options) {
         Tape tape = new Tape();
@@ -234,7 +236,9 @@ public final class OclgrindRun {
         Tensor w2 = tape.param("w2", 3, 4, 3, 3);
         Tensor w3 = tape.param("w3", 2, 3, 1, 1);
         Tensor h = x.conv2d(w1, Conv2d.of(2, 1, 1, 2)).exp();
-        Tensor loss = h.conv2d(w2, Conv2d.of(1, 2, 2, 1)).conv2d(w3, Conv2d.plain()).square().sum();
+        Tensor c = h.conv2d(w2, Conv2d.of(1, 2, 2, 1)).conv2d(w3, Conv2d.plain());
+        Tensor pooled = c.maxPool2d(Pool2d.of(3, 2, 1)).add(Functional.avgPool2d(c, Pool2d.of(3, 2, 1)));
+        Tensor loss = pooled.square().sum().add(c.maxPool2d(new Pool2d(2, 1, 1, 1, 0, 0)).sum());
         Tensor[] grads = tape.grad(loss, x, w1, w2, w3);
         Random random = new Random(23);
         Map<Tensor, NDArray> feeds = new HashMap<>();

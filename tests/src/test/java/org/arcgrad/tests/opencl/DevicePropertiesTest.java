@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * op's cases, every composite's, random expressions over the whole op set (shapes with dims of 1
  * and broadcasting, shared nodes, one node read twice by one op), and graphs with several outputs
  * that share nodes and feed each other, with one loss's or several losses' gradients compiled
- * together; and the convolution ops on their own. See {@link DeviceAgreement} for the tolerance.
+ * together; and the window ops (convolutions, pooling) on their own. See {@link DeviceAgreement} for the tolerance.
  */
 class DevicePropertiesTest {
     @ParameterizedTest(name = "{0} plan")
@@ -30,17 +30,20 @@ class DevicePropertiesTest {
     }
 
     /**
-     * The convolution ops alone, more often than the random graphs draw them: random geometry
-     * (stride, padding, dilation, groups, odd sizes), the op forward and its operands' gradients,
-     * which are the other two convolution ops. Thirty tries a plan: each compiles new kernels.
+     * The window ops alone, more often than the random graphs draw them: convolutions with random
+     * geometry (stride, padding, dilation, groups, odd sizes) and max pooling's selection and
+     * scatter (overlapping windows, padding), each forward and with its operands' gradients, which
+     * are window ops again. Forty tries a plan: each compiles new kernels.
      */
     @ParameterizedTest(name = "{0} plan")
     @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
-    void deviceAgreesWithInterpreterOnConvolutions(PlanChoice plan) {
-        Gen<GradCase> convolutions = Gens.oneOf(List.of(OpCases.catalogue().get(Op.CONV2D),
-                OpCases.catalogue().get(Op.CONV2D_INPUT_GRAD), OpCases.catalogue().get(Op.CONV2D_WEIGHT_GRAD)));
-        Property.named("OpenCL (" + plan + " plan) = interpreter on convolutions, forward and backward").tries(30)
-                .forAll(convolutions, c -> DeviceAgreement.assertDeviceMatchesInterpreter(c, plan));
+    void deviceAgreesWithInterpreterOnWindowOps(PlanChoice plan) {
+        List<Gen<GradCase>> windowOps = new java.util.ArrayList<>();
+        for (Op op : List.of(Op.CONV2D, Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD, Op.MAX_POOL2D_SELECT, Op.MAX_POOL2D_SCATTER)) {
+            windowOps.add(OpCases.catalogue().get(op));
+        }
+        Property.named("OpenCL (" + plan + " plan) = interpreter on window ops, forward and backward").tries(40)
+                .forAll(Gens.oneOf(windowOps), c -> DeviceAgreement.assertDeviceMatchesInterpreter(c, plan));
     }
 
     @ParameterizedTest(name = "{0} plan")

@@ -114,4 +114,39 @@ public record Conv2d(int strideH, int strideW, int padH, int padW, int dilationH
             }
         }
     }
+
+    /** One element of a patch matrix: its flat offset there, and the input element it copies. */
+    @FunctionalInterface
+    interface PatchElement {
+        void at(int patch, int input);
+    }
+
+    /**
+     * Calls {@code element} for every element of the patch matrix [n·H'·W', c·kh·kw] of an input
+     * [n, c, h, w] (one group) that copies an input element (the others, in the padding, are 0):
+     * row (b, y, x) is output position (y, x) of sample b, column (ch, ky, kx) the tap.
+     */
+    void forEachPatchElement(int n, int c, int h, int w, int kh, int kw, PatchElement element) {
+        int oh = outputHeight(h, kh);
+        int ow = outputWidth(w, kw);
+        int taps = c * kh * kw;
+        for (int b = 0; b < n; b++) {
+            for (int y = 0; y < oh; y++) {
+                for (int x = 0; x < ow; x++) {
+                    int row = (b * oh + y) * ow + x;
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            int iy = y * strideH - padH + ky * dilationH;
+                            for (int kx = 0; kx < kw; kx++) {
+                                int ix = x * strideW - padW + kx * dilationW;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                    element.at(row * taps + (ch * kh + ky) * kw + kx, ((b * c + ch) * h + iy) * w + ix);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -186,6 +186,12 @@ public enum Op {
             (n, u) -> grads(inputGradOf(n, n.input(1), u), convolutionOf(n, n.input(0), u))),
 
     /**
+     * The adjoint of {@link #IM2COL}: a patch matrix [N·H'·W', C·KH·KW] → [N, C, H, W], each
+     * element the sum of the patch elements that copy it (attrs as the convolution's). The input
+     * gradient of a convolution computed as a product with the patch matrix.
+     */
+    COL2IM(Kind.WINDOW, 1, ShapeRules::col2im, Reference::col2im, (n, u) -> grads(patchesOf(n, u))),
+    /**
      * Max pooling's selection (see {@link Pool2d}; attrs: its window): (x [N, C, H, W], v of x's
      * shape) → [N, C, H', W'], v at the winner of each window of x. Max pooling is select(x, x):
      * which element wins is piecewise constant in x, so the gradient flows through v alone, to the
@@ -198,6 +204,14 @@ public enum Op {
             (n, u) -> grads(null, selectOf(n, n.input(0), u))),
 
     // ---- indexing ------------------------------------------------------------------------
+    /**
+     * The patch matrix of a one-group convolution (attrs as the convolution's): x [N, C, H, W] →
+     * [N·H'·W', C·KH·KW], row (n, y, x) holding the input under the kernel at output position
+     * (y, x), column (c, ky, kx) a tap, 0 in the padding. conv2d(x, w) is then the product of this
+     * matrix with w reshaped to [O, C·KH·KW] and transposed (the GEMM template's x·Wᵀ form); each
+     * element is computed where it is read, like a view.
+     */
+    IM2COL(Kind.INDEX, 1, ShapeRules::im2col, Reference::im2col, (n, g) -> grads(imagesOf(n, g))),
     /** Integer labels of shape S → float mask of shape S + [C], 1 at the label's column. attrs: ints {C}. */
     ONE_HOT(Kind.INDEX, 1, ShapeRules::oneHot, Reference::oneHot, null),
     /**
@@ -356,6 +370,14 @@ public enum Op {
 
     private static Tensor weightGradOf(Tensor like, Tensor x, Tensor g) {
         return like.tape().record(CONV2D_WEIGHT_GRAD, like.attrs(), x, g);
+    }
+
+    private static Tensor patchesOf(Tensor like, Tensor x) {
+        return like.tape().record(IM2COL, like.attrs(), x);
+    }
+
+    private static Tensor imagesOf(Tensor like, Tensor cols) {
+        return like.tape().record(COL2IM, like.attrs(), cols);
     }
 
     private static Tensor selectOf(Tensor like, Tensor x, Tensor v) {

@@ -268,4 +268,24 @@ final class Reference {
         });
         return NDArray.of(x, d);
     }
+
+    /** The patch matrix: each element a copy of an input element, or 0 in the padding. */
+    static NDArray im2col(Tensor node, NDArray[] in) {
+        Shape x = in[0].shape();
+        int[] e = Conv2d.extents(node.attrs());
+        double[] v = in[0].data();
+        double[] cols = new double[(int) node.shape().numel()];
+        Conv2d.of(node.attrs()).forEachPatchElement(x.dim(0), x.dim(1), e[0], e[1], e[2], e[3], (patch, input) -> cols[patch] = v[input]);
+        return NDArray.of(node.shape(), cols);
+    }
+
+    /** Each input element the sum of the patch elements that copy it, in patch order. */
+    static NDArray col2im(Tensor node, NDArray[] in) {
+        Shape x = node.shape();
+        int[] e = Conv2d.extents(node.attrs());
+        double[] cols = in[0].data();
+        double[] d = new double[(int) x.numel()];
+        Conv2d.of(node.attrs()).forEachPatchElement(x.dim(0), x.dim(1), e[0], e[1], e[2], e[3], (patch, input) -> d[input] += cols[patch]);
+        return NDArray.of(x, d);
+    }
 }

@@ -331,13 +331,37 @@ public final class Tensor {
     /**
      * The 2-D convolution (cross-correlation) of this input [N, C, H, W] with weights
      * [O, C / groups, KH, KW], as torch.nn.functional.conv2d without bias: [N, O, H', W'].
+     *
+     * <p>With one group it is recorded as a matrix product, so that it runs on the tuned GEMM
+     * template: the patch matrix ({@link Op#IM2COL}, [N·H'·W', C·KH·KW]) times the weights as
+     * [O, C·KH·KW] transposed, then [N, H'·W', O] transposed to [N, O, H'·W']. Its gradients are
+     * then products too, the input's through {@link Op#COL2IM}. Grouped convolutions (and operands
+     * whose shapes do not fit, for the op's own message) take {@link Op#CONV2D}.
      */
     public Tensor conv2d(Tensor weights, Conv2d geometry) {
         int h = shape.rank() == 4 ? shape.dim(2) : 0;
         int w = shape.rank() == 4 ? shape.dim(3) : 0;
         int kh = weights.shape.rank() == 4 ? weights.shape.dim(2) : 0;
         int kw = weights.shape.rank() == 4 ? weights.shape.dim(3) : 0;
-        return tape.record(Op.CONV2D, geometry.attrs(h, w, kh, kw), this, weights);
+        Attrs attrs = geometry.attrs(h, w, kh, kw);
+        Shape out;
+        try {
+            out = Op.CONV2D.shapeRule().apply(new Shape[] {shape, weights.shape}, attrs);
+        } catch (IllegalArgumentException wrongShapes) {
+            out = null;
+        }
+        if (geometry.groups() != 1 || out == null) {
+            return tape.record(Op.CONV2D, attrs, this, weights);
+        }
+        int n = out.dim(0);
+        int o = out.dim(1);
+        int positions = out.dim(2) * out.dim(3);
+        Shape result = out;
+        return tape.composite("conv2d", () -> {
+            Tensor patches = tape.record(Op.IM2COL, attrs, this);
+            Tensor products = patches.matmul(weights.reshape(o, (int) (weights.shape.numel() / o)).transpose());
+            return products.reshape(n, positions, o).transpose().reshape(result);
+        }, this, weights);
     }
 
     /**

@@ -7,10 +7,11 @@ import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tensor;
 
 /**
- * Direct kernels for the three convolution ops: one work-item per output element, looping over
- * the taps that reach it (see {@link Conv2d}), all sizes compiled in. They are the reference form
- * on the device, simple enough to read against the interpreter's loops; an implicit GEMM on the
- * tuned template is to replace the hot ones (issue 11).
+ * Direct kernels for the three convolution ops and for {@link Op#COL2IM}: one work-item per output
+ * element, looping over the taps that reach it (see {@link Conv2d}), all sizes compiled in. A
+ * one-group convolution written with {@code Tensor.conv2d} runs as a product with its patch
+ * matrix instead (the GEMM template), and needs only COL2IM from here; grouped convolutions
+ * (depthwise among them) run these loops.
  *
  * <ul>
  *   <li>{@code conv2d}: y[b, o, y, x] = Σ over the o's group's channels and the kernel of
@@ -30,29 +31,39 @@ final class ConvKernels {
     static KernelSpec render(Tensor node, String name) {
         Conv2d g = Conv2d.of(node.attrs());
         int[] e = Conv2d.extents(node.attrs());
-        Shape input = node.op() == Op.CONV2D_INPUT_GRAD ? node.shape() : node.input(0).shape();
-        Shape output = switch (node.op()) {
-            case CONV2D -> node.shape();
-            case CONV2D_INPUT_GRAD -> node.input(0).shape();
-            case CONV2D_WEIGHT_GRAD -> node.input(1).shape();
+        Shape input = node.op() == Op.CONV2D_INPUT_GRAD || node.op() == Op.COL2IM ? node.shape() : node.input(0).shape();
+        int oh = g.outputHeight(e[0], e[2]);
+        int ow = g.outputWidth(e[1], e[3]);
+        int outputChannels = switch (node.op()) {
+            case CONV2D -> node.shape().dim(1);
+            case CONV2D_INPUT_GRAD -> node.input(0).shape().dim(1);
+            case CONV2D_WEIGHT_GRAD -> node.input(1).shape().dim(1);
+            case COL2IM -> 1; // a patch matrix has no output channels
             default -> throw new IllegalArgumentException(node.describe() + " is no convolution");
         };
-        Problem p = new Problem(g, input.dim(0), input.dim(1), e[0], e[1], output.dim(1), e[2], e[3], output.dim(2), output.dim(3));
+        Problem p = new Problem(g, input.dim(0), input.dim(1), e[0], e[1], outputChannels, e[2], e[3], oh, ow);
         long total = KernelRenderer.checkedSize(node.shape());
         KernelRenderer.checkedSize(input);
-        KernelRenderer.checkedSize(output);
+        for (int k = 0; k < node.arity(); k++) {
+            KernelRenderer.checkedSize(node.input(k).shape());
+        }
         String body = switch (node.op()) {
             case CONV2D -> p.forward();
             case CONV2D_INPUT_GRAD -> p.inputGradient();
+            case COL2IM -> p.patchSums();
             default -> p.weightGradient();
         };
-        String src = "__kernel void " + name + "(__global float* restrict out, __global const float* restrict a, "
-                + "__global const float* restrict b) {\n"
+        List<Tensor> reads = new java.util.ArrayList<>();
+        StringBuilder params = new StringBuilder("__global float* restrict out");
+        for (int k = 0; k < node.arity(); k++) {
+            reads.add(Schedule.storage(node.input(k)));
+            params.append(", __global const float* restrict ").append((char) ('a' + k));
+        }
+        String src = "__kernel void " + name + "(" + params + ") {\n"
                 + "    const int gid = get_global_id(0);\n"
                 + "    if (gid >= " + total + ") return;\n"
                 + body
                 + "}\n";
-        List<Tensor> reads = List.of(Schedule.storage(node.input(0)), Schedule.storage(node.input(1)));
         return new KernelSpec(name, "conv", src, node, KernelSpec.outputThenReads(reads),
                 new long[] {KernelRenderer.roundUp(total, GROUP)}, new long[] {GROUP}, false);
     }
@@ -115,6 +126,28 @@ final class ConvKernels {
                     + "                acc += " + outputAt("a", "bn", "oc", "ty / " + g.strideH(), "tx / " + g.strideW()) + " * "
                     + weightAt("b", "oc", "ic", "ky", "kx") + ";\n"
                     + "            }\n"
+                    + "        }\n"
+                    + "    }\n"
+                    + "    out[gid] = acc;\n";
+        }
+
+        /**
+         * out = x [n, c, h, w]; a = the patch matrix [n·oh·ow, c·kh·kw] (one group): each element
+         * the sum of its copies, found as the input gradient finds its taps.
+         */
+        String patchSums() {
+            int taps = c * kh * kw;
+            return "    const int ix = gid % " + w + ", iy = (gid / " + w + ") % " + h + ";\n"
+                    + "    const int channel = (gid / " + (h * w) + ") % " + c + ", bn = gid / " + ((long) h * w * c) + ";\n"
+                    + "    float acc = 0.0f;\n"
+                    + "    for (int ky = 0; ky < " + kh + "; ky++) {\n"
+                    + "        const int ty = iy + " + g.padH() + " - ky * " + g.dilationH() + ";\n"
+                    + "        if (ty < 0 || ty % " + g.strideH() + " != 0 || ty / " + g.strideH() + " >= " + oh + ") continue;\n"
+                    + "        for (int kx = 0; kx < " + kw + "; kx++) {\n"
+                    + "            const int tx = ix + " + g.padW() + " - kx * " + g.dilationW() + ";\n"
+                    + "            if (tx < 0 || tx % " + g.strideW() + " != 0 || tx / " + g.strideW() + " >= " + ow + ") continue;\n"
+                    + "            acc += a[((bn * " + oh + " + ty / " + g.strideH() + ") * " + ow + " + tx / " + g.strideW() + ") * " + taps
+                    + " + (channel * " + kh + " + ky) * " + kw + " + kx];\n"
                     + "        }\n"
                     + "    }\n"
                     + "    out[gid] = acc;\n";

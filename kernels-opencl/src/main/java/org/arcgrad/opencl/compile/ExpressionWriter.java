@@ -129,6 +129,7 @@ final class ExpressionWriter {
                         yield local(n, at, () -> oneHot(labels, li.linear(), at.lastAxis()));
                     }
                     case GATHER_ROWS -> gatherRows(n, at);
+                    case IM2COL -> patchElement(n, at);
                     case ARANGE -> local(n, at, () -> arange(at.linear()));
                     case RANDOM_UNIFORM, RANDOM_NORMAL -> random(n, at);
                     default -> throw new IllegalStateException("unknown index op " + n.op());
@@ -167,6 +168,41 @@ final class ExpressionWriter {
                 throw new VectorizeException("gatherRows of " + w.describe() + " reads another row in each lane");
             }
             return read(w, offset, column.coefficientOf(lanes.var()));
+        });
+    }
+
+    /**
+     * An element of a patch matrix ({@link Op#IM2COL}): the input element under the kernel, or 0 in
+     * the padding, its position worked out from the element's row (sample, output position) and
+     * column (channel, tap). The input is read from its buffer.
+     */
+    private String patchElement(Tensor n, Index at) {
+        if (lanes != null) {
+            throw new VectorizeException("a patch matrix reads its input at computed positions");
+        }
+        return local(n, at, () -> {
+            Tensor x = n.input(0);
+            org.arcgrad.autodiff.Conv2d g = org.arcgrad.autodiff.Conv2d.of(n.attrs());
+            int[] e = org.arcgrad.autodiff.Conv2d.extents(n.attrs());
+            int c = x.shape().dim(1);
+            int ow = g.outputWidth(e[1], e[3]);
+            int positions = g.outputHeight(e[0], e[2]) * ow;
+            int taps = e[2] * e[3];
+            String p = prefix + locals++;
+            String i = indent + "const int " + p;
+            out.append(i).append("e = ").append(at.linear().c()).append(";\n");
+            out.append(i).append("r = ").append(p).append("e / ").append(c * taps).append(", ").append(p).append("k = ").append(p)
+                    .append("e % ").append(c * taps).append(";\n");
+            out.append(i).append("s = ").append(p).append("r % ").append(positions).append(", ").append(p).append("t = ").append(p)
+                    .append("k % ").append(taps).append(";\n");
+            out.append(i).append("y = (").append(p).append("s / ").append(ow).append(") * ").append(g.strideH()).append(" - ")
+                    .append(g.padH()).append(" + (").append(p).append("t / ").append(e[3]).append(") * ").append(g.dilationH()).append(";\n");
+            out.append(i).append("x = (").append(p).append("s % ").append(ow).append(") * ").append(g.strideW()).append(" - ")
+                    .append(g.padW()).append(" + (").append(p).append("t % ").append(e[3]).append(") * ").append(g.dilationW()).append(";\n");
+            String inside = "(" + p + "y >= 0 && " + p + "y < " + e[0] + " && " + p + "x >= 0 && " + p + "x < " + e[1] + ")";
+            String offset = "((" + p + "r / " + positions + " * " + c + " + " + p + "k / " + taps + ") * " + e[0] + " + " + p + "y) * "
+                    + e[1] + " + " + p + "x";
+            return inside + " ? " + argument(Schedule.storage(x)) + "[" + offset + "] : 0.0f";
         });
     }
 

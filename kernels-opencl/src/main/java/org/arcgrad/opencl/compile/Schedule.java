@@ -60,11 +60,15 @@ final class Schedule {
             }
             if (n.op().kind() == Op.Kind.WINDOW) {
                 marked.add(n); // a convolution or pooling kernel reads its operands from buffers, row-major
-                marked.add(storage(n.input(0)));
-                marked.add(storage(n.input(1)));
+                for (int k = 0; k < n.arity(); k++) {
+                    marked.add(storage(n.input(k)));
+                }
             }
             if (n.op() == Op.GATHER_ROWS) {
                 marked.add(n.input(0)); // rows are read at indices only known on the device
+            }
+            if (n.op() == Op.IM2COL) {
+                marked.add(storage(n.input(0))); // patch elements read the image at computed positions
             }
         }
         for (Tensor o : graph.outputs()) {

@@ -70,6 +70,8 @@ public final class OpCases {
         m.put(Op.CONV2D, convolution(Op.CONV2D));
         m.put(Op.CONV2D_INPUT_GRAD, convolution(Op.CONV2D_INPUT_GRAD));
         m.put(Op.CONV2D_WEIGHT_GRAD, convolution(Op.CONV2D_WEIGHT_GRAD));
+        m.put(Op.IM2COL, patches(Op.IM2COL));
+        m.put(Op.COL2IM, patches(Op.COL2IM));
         m.put(Op.MAX_POOL2D_SELECT, pooling(Op.MAX_POOL2D_SELECT));
         m.put(Op.MAX_POOL2D_SCATTER, pooling(Op.MAX_POOL2D_SCATTER));
         return Collections.unmodifiableMap(m);
@@ -220,6 +222,18 @@ public final class OpCases {
             return geometry.attrs(h, w, kh, kw);
         }
 
+        /** The same problem with one group (the patch matrix ops take no other). */
+        ConvProblem oneGroup() {
+            Conv2d g = geometry;
+            return new ConvProblem(new Conv2d(g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilationH(), g.dilationW(), 1),
+                    n, c, h, w, o, kh, kw);
+        }
+
+        /** The patch matrix [n·H'·W', c·kh·kw]. */
+        Shape patches() {
+            return Shape.of(n * geometry.outputHeight(h, kh) * geometry.outputWidth(w, kw), c * kh * kw);
+        }
+
         /** The operands of {@code op}: (x, w), (g, w) or (x, g). */
         Shape[] operands(Op op) {
             return switch (op) {
@@ -259,6 +273,16 @@ public final class OpCases {
                     Gens.seeds(),
                     (ab, seed) -> GradCase.of(op.label() + " " + in[0] + ", " + in[1] + ", " + p.geometry(), seed,
                             (t, a) -> record(op, p.attrs(), a[0], a[1]), ab));
+        });
+    }
+
+    /** im2col of an image batch, or col2im of a patch matrix, of one-group convolution problems. */
+    private static Gen<GradCase> patches(Op op) {
+        return convProblems().map(ConvProblem::oneGroup).flatMap(p -> {
+            Shape in = op == Op.IM2COL ? p.input() : p.patches();
+            return Gen.zip(Domains.array(in, Domains.reals()), Gens.seeds(),
+                    (a, seed) -> GradCase.of(op.label() + " " + in + ", " + p.geometry() + ", kernel " + p.kh() + "×" + p.kw(), seed,
+                            (t, x) -> record(op, p.attrs(), x[0]), a));
         });
     }
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  * The launcher installs what is missing (OpenCL, the data set) before this runs.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train the default model (784-512-256-128 MLP + ArcFace) on Fashion-MNIST and show the results.",
+        description = {"Train the default model (784-512-256-128 MLP + ArcFace; --model resnet for the small ResNet) on Fashion-MNIST"
+                + " and show the results.",
                 "The same as `arcgrad train` with its defaults; writes metrics, plots, weights and a checkpoint to DIR."})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
@@ -21,6 +22,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--epochs", paramLabel = "N", description = "Default: 10 (the recipe's; about a minute on two cores).")
     private int epochs = 10;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "mlp or resnet (see `arcgrad train --help`). Default: mlp.")
+    private Recipe.ModelKind model = Recipe.ModelKind.mlp;
 
     @Option(names = "--device", paramLabel = "SPEC", description = "OpenCL device. Default: ARCGRAD_DEVICE, else a GPU, else the CPU.")
     private String device;
@@ -44,7 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (data != null) {
             choice.folder = data;
         }
-        return TrainingRun.run("demo", new Recipe().epochs(epochs), new HeadOptions(), choice, device, out, resume,
+        return TrainingRun.run("demo", new Recipe().model(model).epochs(epochs), new HeadOptions(), choice, device, out, resume,
                 CommandArgs.of(spec), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

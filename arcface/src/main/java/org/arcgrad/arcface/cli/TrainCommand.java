@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code arcgrad train}: trains an MLP embedding model with a margin head on the OpenCL device.
+ * {@code arcgrad train}: trains an embedding model (an MLP or a small ResNet) with a margin head on the OpenCL device.
  * The defaults are issue 5's recipe (see {@link Recipe}); every option's default is in --help.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an MLP embedding model with a margin head (ArcFace by default) on the OpenCL device.",
+        description = {"Train an embedding model (an MLP, or a small ResNet) with a margin head (ArcFace by default) on the OpenCL device.",
                 "Defaults: Fashion-MNIST, 784-512-256-128 MLP with batch norm and ReLU, ArcFace s=30 m=0.5,"
                         + " SGD with Nesterov momentum 0.9 and weight decay 5e-4, one-cycle to lr 0.1, batch 256, 10 epochs.",
                 "Writes DIR/metrics.json, DIR/curves.png, DIR/cosines.png, DIR/weights/*.npy (with load_in_pytorch.py)"
@@ -34,6 +34,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     private HeadOptions head = new HeadOptions();
+
+    @Option(names = "--model", order = 19, paramLabel = "NAME",
+            description = "mlp, or resnet (issue 11's small ResNet: a 3x3 stem of 16 channels, basic blocks of 16, 32 and 64"
+                    + " channels, the last two at stride 2, then batch norm, a linear layer and batch norm to the embedding;"
+                    + " square single-channel images). --hidden, --activation and --dropout are the MLP's. Default: mlp.")
+    private Recipe.ModelKind model = Recipe.ModelKind.mlp;
 
     @Option(names = "--embedding", order = 20, paramLabel = "E", description = "Embedding width. Default: 128.")
     private int embedding = 128;
@@ -135,7 +141,12 @@ public final class TrainCommand implements Callable<Integer> {
         for (int w : hidden) {
             require(w >= 1, "--hidden: widths must be ≥ 1, got " + w);
         }
-        Recipe r = new Recipe().hidden(hidden).embedding(embedding)
+        if (model != Recipe.ModelKind.mlp) {
+            for (String mlpOnly : List.of("--hidden", "--activation", "--dropout")) {
+                require(!spec.commandLine().getParseResult().hasMatchedOption(mlpOnly), mlpOnly + ": applies to --model mlp only");
+            }
+        }
+        Recipe r = new Recipe().model(model).hidden(hidden).embedding(embedding)
                 .activation(activation == Activation.relu ? Mlp.Activation.RELU : Mlp.Activation.PRELU).dropout(dropout)
                 .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(!noNesterov).schedule(schedule).warmupSteps(warmup)
                 .epochs(epochs).batch(batch).seed(seed).classChunk(ClassChunkOption.parse(classChunk)).sampleRate(sampleRate);

@@ -49,7 +49,12 @@ final class TrainingRun {
                     throw new BadInputException("--resume: " + resume + ": no such checkpoint file");
                 }
                 TrainTestSplit<? extends Samples> split = data.load(recipe.seed());
-                Network network = recipe.network(split.train().dim(), head, split.train().classes(), headOptions.choice().rowsPerClass());
+                Network network;
+                try {
+                    network = recipe.network(split.train().dim(), head, split.train().classes(), headOptions.choice().rowsPerClass());
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(e.getMessage());
+                }
                 try {
                     recipe.classSampler(network);
                 } catch (IllegalArgumentException e) {

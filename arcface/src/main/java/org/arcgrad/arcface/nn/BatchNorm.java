@@ -4,12 +4,14 @@ import java.util.List;
 import org.arcgrad.autodiff.Tensor;
 
 /**
- * Batch normalization over the batch axis of x [N, C], as torch.nn.BatchNorm1d: in training
- * mode y = (x − mean) / sqrt(var + eps) · γ + β with the batch's mean and biased variance, and
- * the running statistics move by {@code momentum} towards the batch mean and the unbiased
- * variance (var · N/(N − 1)); in inference mode the running statistics take the batch's place.
- * Gradients flow through the batch statistics. Names: NAME.weight (γ), NAME.bias (β),
- * NAME.running_mean, NAME.running_var.
+ * Batch normalization over the batch axis of x [N, C], as torch.nn.BatchNorm1d, or for images
+ * ({@link #forImages}) over the batch and both spatial axes of x [N, C, H, W], per channel, as
+ * torch.nn.BatchNorm2d: in training mode y = (x − mean) / sqrt(var + eps) · γ + β with the batch's
+ * mean and biased variance over the m values of each feature (m = N, or N·H·W), and the running
+ * statistics move by {@code momentum} towards the batch mean and the unbiased variance
+ * (var · m/(m − 1)); in inference mode the running statistics take the batch's place. Gradients
+ * flow through the batch statistics. Names: NAME.weight (γ), NAME.bias (β), NAME.running_mean,
+ * NAME.running_var.
  */
 public final class BatchNorm implements Layer {
     public static final double DEFAULT_EPS = 1e-5;
@@ -22,12 +24,23 @@ public final class BatchNorm implements Layer {
     private final ParameterSpec beta;
     private final ParameterSpec runningMean;
     private final ParameterSpec runningVar;
+    /** Whether x is [N, C, H, W] with statistics per channel over N, H and W (BatchNorm2d). */
+    private final boolean images;
 
     public BatchNorm(String name, int features) {
         this(name, features, DEFAULT_EPS, DEFAULT_MOMENTUM);
     }
 
     public BatchNorm(String name, int features, double eps, double momentum) {
+        this(name, features, eps, momentum, false);
+    }
+
+    /** torch.nn.BatchNorm2d(channels) with its defaults (eps 1e-5, momentum 0.1). */
+    public static BatchNorm forImages(String name, int channels) {
+        return new BatchNorm(name, channels, DEFAULT_EPS, DEFAULT_MOMENTUM, true);
+    }
+
+    private BatchNorm(String name, int features, double eps, double momentum, boolean images) {
         if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
             throw new IllegalArgumentException(name + ": eps must be > 0 and momentum in [0, 1]");
         }
@@ -38,36 +51,52 @@ public final class BatchNorm implements Layer {
         this.beta = ParameterSpec.trained(name + ".bias", Init.zeros(), features);
         this.runningMean = ParameterSpec.state(name + ".running_mean", Init.zeros(), features);
         this.runningVar = ParameterSpec.state(name + ".running_var", Init.ones(), features);
+        this.images = images;
     }
 
     @Override
     public Tensor forward(Tensor x, Pass pass) {
+        int rank = images ? 4 : 2;
+        if (x.shape().rank() != rank || x.shape().dim(1) != features) {
+            throw new IllegalArgumentException(describe() + " takes " + (images ? "[N, " + features + ", H, W]" : "[N, " + features + "]")
+                    + ", got " + x.shape());
+        }
         Tensor normalized;
         if (pass.training()) {
-            int n = x.shape().dim(0);
-            if (n < 2) {
-                throw new IllegalArgumentException("batch norm in training mode needs a batch of 2 or more, got " + n);
+            long m = x.shape().numel() / features;
+            if (m < 2) {
+                throw new IllegalArgumentException("batch norm in training mode needs 2 or more values of each feature, got " + m);
             }
-            Tensor mean = x.mean(0, true);
+            Tensor mean = perFeatureMean(x);
             Tensor centered = x.sub(mean);
-            Tensor var = centered.square().mean(0, true);
+            Tensor var = perFeatureMean(centered.square());
             normalized = centered.mul(var.add(eps).pow(-0.5));
             Tensor batchMean = mean.reshape(features).detach();
-            Tensor unbiasedVar = var.reshape(features).detach().scale(n / (n - 1.0));
+            Tensor unbiasedVar = var.reshape(features).detach().scale(m / (m - 1.0));
             pass.updateState(runningMean, pass.param(runningMean).scale(1 - momentum).add(batchMean.scale(momentum)));
             pass.updateState(runningVar, pass.param(runningVar).scale(1 - momentum).add(unbiasedVar.scale(momentum)));
         } else {
-            normalized = x.sub(pass.param(runningMean)).mul(pass.param(runningVar).add(eps).pow(-0.5));
+            normalized = x.sub(perFeature(pass.param(runningMean))).mul(perFeature(pass.param(runningVar)).add(eps).pow(-0.5));
         }
-        return normalized.mul(pass.param(gamma)).add(pass.param(beta));
+        return normalized.mul(perFeature(pass.param(gamma))).add(perFeature(pass.param(beta)));
+    }
+
+    /** The mean of each feature over the batch (and, for images, both spatial axes), kept as [1, C] or [1, C, 1, 1]. */
+    private Tensor perFeatureMean(Tensor x) {
+        return images ? x.mean(3, true).mean(2, true).mean(0, true) : x.mean(0, true);
+    }
+
+    /** A [C] parameter shaped to broadcast along the feature axis: [C] itself, or [1, C, 1, 1] for images. */
+    private Tensor perFeature(Tensor v) {
+        return images ? v.reshape(1, features, 1, 1) : v;
     }
 
     @Override
     public int outFeatures(int in) {
-        if (in != features) {
+        if (images ? in % features != 0 : in != features) {
             throw new IllegalArgumentException(describe() + " gets " + in + " features");
         }
-        return features;
+        return in; // for images: C·H·W, unchanged
     }
 
     @Override
@@ -77,6 +106,6 @@ public final class BatchNorm implements Layer {
 
     @Override
     public String describe() {
-        return "BatchNorm(" + features + ")";
+        return (images ? "BatchNorm2d(" : "BatchNorm(") + features + ")";
     }
 }

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.arcgrad.arcface.data.PartialFcSampler;
 import org.arcgrad.arcface.heads.MarginHead;
+import org.arcgrad.arcface.nn.ImageShape;
 import org.arcgrad.arcface.nn.Mlp;
+import org.arcgrad.arcface.nn.ResNet;
 import org.arcgrad.arcface.optim.AdamW;
 import org.arcgrad.arcface.optim.Cosine;
 import org.arcgrad.arcface.optim.LinearWarmup;
@@ -32,6 +34,12 @@ public final class Recipe {
         onecycle, cosine, step, constant
     }
 
+    /** The backbone: the MLP of {@link #hidden} widths, or issue 11's small ResNet ({@link ResNet}). */
+    public enum ModelKind {
+        mlp, resnet
+    }
+
+    private ModelKind model = ModelKind.mlp;
     private List<Integer> hidden = List.of(512, 256);
     private int embedding = 128;
     private Mlp.Activation activation = Mlp.Activation.RELU;
@@ -105,6 +113,15 @@ public final class Recipe {
 
     public Integer classChunk() {
         return classChunk;
+    }
+
+    public Recipe model(ModelKind kind) {
+        this.model = kind;
+        return this;
+    }
+
+    public ModelKind model() {
+        return model;
     }
 
     public Recipe hidden(List<Integer> widths) {
@@ -211,7 +228,21 @@ public final class Recipe {
         return weightDecay != null ? weightDecay : optimizer == OptimizerKind.sgd ? 5e-4 : 0.01;
     }
 
+    /**
+     * The network for {@code inputs} features: the MLP, or the ResNet on square single-channel
+     * images of √inputs pixels a side.
+     *
+     * @throws IllegalArgumentException when the ResNet is asked for inputs that are no square image
+     */
     public Network network(int inputs, MarginHead head, int classes, int rowsPerClass) {
+        if (model == ModelKind.resnet) {
+            int side = (int) Math.round(Math.sqrt(inputs));
+            if (side * side != inputs || side < 4) {
+                throw new IllegalArgumentException("--model resnet takes square single-channel images of at least 4×4 pixels; the data"
+                        + " has " + inputs + " features per sample");
+            }
+            return new Network(ResNet.build(new ImageShape(1, side, side), embedding), inputs, head, classes, rowsPerClass);
+        }
         Mlp mlp = Mlp.builder(inputs).embedding(embedding).activation(activation).dropout(dropout);
         for (int w : hidden) {
             mlp.hidden(w);
@@ -244,7 +275,8 @@ public final class Recipe {
     public Map<String, String> settings() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("dataset", dataset);
-        m.put("model", "mlp(hidden=" + hidden.stream().map(String::valueOf).collect(Collectors.joining(",")) + ", embedding="
+        m.put("model", model == ModelKind.resnet ? "resnet(blocks=16,32,64, embedding=" + embedding + ")"
+                : "mlp(hidden=" + hidden.stream().map(String::valueOf).collect(Collectors.joining(",")) + ", embedding="
                 + embedding + ", batch_norm, " + activation.name().toLowerCase() + (dropout > 0 ? ", dropout=" + dropout : "") + ")");
         m.put("loss", loss);
         m.put("optimizer", optimizer().describe());

@@ -13,6 +13,8 @@ import org.arcgrad.arcface.nn.BatchNorm;
 import org.arcgrad.arcface.nn.Dropout;
 import org.arcgrad.arcface.nn.Layer;
 import org.arcgrad.arcface.nn.Linear;
+import org.arcgrad.arcface.nn.ResNet;
+import org.arcgrad.arcface.nn.Unflatten;
 import org.arcgrad.arcface.nn.PRelu;
 import org.arcgrad.arcface.nn.ParameterSpec;
 import org.arcgrad.arcface.nn.Relu;
@@ -55,9 +57,9 @@ public final class WeightsExport {
             files.put(folder.resolve(s.name() + ".npy"),
                     ch -> NpyWriter.content(NpyArray.ofFloat32(s.shape(), values.get(s.name()))).writeTo(ch));
         }
-        for (Layer l : layers(network)) {
-            if (l instanceof BatchNorm) {
-                String prefix = l.parameters().get(0).name().replace(".weight", "");
+        for (ParameterSpec s : network.backbone().parameters()) { // every batch norm, those inside blocks too
+            if (s.name().endsWith(".running_mean")) {
+                String prefix = s.name().substring(0, s.name().length() - ".running_mean".length());
                 files.put(folder.resolve(prefix + ".num_batches_tracked.npy"),
                         NpyWriter.content(NpyArray.ofInt64(new int[0], new long[] {steps})));
             }
@@ -69,6 +71,9 @@ public final class WeightsExport {
 
     /** The Python that rebuilds the backbone as torch.nn.Sequential with our names and loads the .npy files. */
     static String loader(Network network) {
+        if (layers(network).stream().anyMatch(l -> l instanceof Unflatten)) {
+            return resNetLoader(network);
+        }
         StringBuilder modules = new StringBuilder();
         int activations = 0;
         for (Layer l : layers(network)) {
@@ -127,6 +132,87 @@ public final class WeightsExport {
                     print(model)
                     print("head.weight", tuple(head.shape))
                 """.formatted(network.inputs(), network.embedding(), head[0], head[1], modules);
+    }
+
+    /**
+     * The loader of {@link ResNet}'s network: a torch.nn.Module whose state_dict names are ours
+     * (stem.conv.weight, block2.shortcut.bn.running_var, out.linear.bias, ...), the same layers in
+     * the same order, so that its outputs are the embeddings arcgrad computes.
+     */
+    private static String resNetLoader(Network network) {
+        int side = (int) Math.round(Math.sqrt(network.inputs()));
+        int[] head = network.headWeight().shape();
+        return """
+                #!/usr/bin/env python3
+                \"\"\"Loads the weights arcgrad trained into PyTorch: run from any folder,
+                    python3 load_in_pytorch.py
+                or import load() from it. The backbone (arcgrad's small ResNet) maps inputs [N, %d]
+                (%dx%d single-channel images, flattened) to embeddings [N, %d]; head.weight [%d, %d]
+                holds the margin head's class weights (cosine with normalized embeddings; call
+                .eval() so batch norm uses its running statistics).\"\"\"
+                import collections
+                import os
+
+                import numpy as np
+                import torch
+                from torch import nn
+
+                HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+                def conv_bn(cin, cout, kernel, stride, padding):
+                    return nn.Sequential(collections.OrderedDict([
+                        ("conv", nn.Conv2d(cin, cout, kernel, stride, padding, bias=False)),
+                        ("bn", nn.BatchNorm2d(cout))]))
+
+
+                class BasicBlock(nn.Module):
+                    def __init__(self, cin, cout, stride):
+                        super().__init__()
+                        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+                        self.bn1 = nn.BatchNorm2d(cout)
+                        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+                        self.bn2 = nn.BatchNorm2d(cout)
+                        self.shortcut = conv_bn(cin, cout, 1, stride, 0) if stride != 1 or cin != cout else None
+
+                    def forward(self, x):
+                        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+                        return torch.relu(y + (x if self.shortcut is None else self.shortcut(x)))
+
+
+                class ResNet(nn.Module):
+                    def __init__(self, side, embedding):
+                        super().__init__()
+                        self.side = side
+                        self.stem = conv_bn(1, 16, 3, 1, 1)
+                        self.block1 = BasicBlock(16, 16, 1)
+                        self.block2 = BasicBlock(16, 32, 2)
+                        self.block3 = BasicBlock(32, 64, 2)
+                        quarter = ((side - 1) // 2) // 2 + 1
+                        self.out = nn.Sequential(collections.OrderedDict([
+                            ("bn", nn.BatchNorm2d(64)),
+                            ("flatten", nn.Flatten()),
+                            ("linear", nn.Linear(64 * quarter * quarter, embedding)),
+                            ("embedding_bn", nn.BatchNorm1d(embedding))]))
+
+                    def forward(self, x):
+                        x = torch.relu(self.stem(x.reshape(-1, 1, self.side, self.side)))
+                        return self.out(self.block3(self.block2(self.block1(x))))
+
+
+                def load(folder=HERE):
+                    model = ResNet(%d, %d)
+                    state = {k: torch.from_numpy(np.load(os.path.join(folder, k + ".npy"))) for k in model.state_dict()}
+                    model.load_state_dict(state)
+                    head = torch.from_numpy(np.load(os.path.join(folder, "head.weight.npy")))
+                    return model.eval(), head
+
+
+                if __name__ == "__main__":
+                    model, head = load()
+                    print(model)
+                    print("head.weight", tuple(head.shape))
+                """.formatted(network.inputs(), side, side, network.embedding(), head[0], head[1], side, network.embedding());
     }
 
     private static String prefix(Layer l) {

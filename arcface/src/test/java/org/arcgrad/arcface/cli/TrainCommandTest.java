@@ -146,6 +146,10 @@ class TrainCommandTest {
         expectBadInput(run("train", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString()), "apt-get install dataset-fashion-mnist");
         expectBadInput(run("demo", "--data", dir.resolve("nowhere").toString(), "--out", dir.toString()), "apt-get install dataset-fashion-mnist");
         expectBadInput(run("demo", "--epochs", "0"), "--epochs: must be ≥ 1");
+        expectBadInput(run("train", "--model", "resnet", "--hidden", "64", "--out", dir.toString()), "--hidden: applies to --model mlp only");
+        expectBadInput(run("train", "--model", "resnet", "--dropout", "0.1", "--out", dir.toString()), "--dropout: applies to --model mlp only");
+        expectBadInput(run("train", "--model", "resnet", "--dataset", "synthetic", "--synthetic-dim", "32", "--out", dir.toString()),
+                "--model resnet takes square single-channel images of at least 4×4 pixels; the data has 32 features per sample");
     }
 
     @Test

@@ -68,8 +68,27 @@ class ConvergenceTest {
         assertTrue(o.evaluation().verification().accuracy() >= 0.85, "verification " + o.evaluation().verification().accuracy());
     }
 
+    /**
+     * The ResNet ({@code --model resnet}, embedding 32, batch 32) on the first 1 000 Fashion-MNIST
+     * training images, 2 epochs, scored on the first 500 test images: measured loss 10.38 → 5.13, test
+     * accuracy 0.790, verification 0.876 (bars: half the loss drop, 0.5 and 0.6; chance is 0.1).
+     */
+    @Test
+    void resNetOnAFashionMnistSubset() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_FOLDER), "Fashion-MNIST is not installed");
+        FashionMnist all = FashionMnist.load();
+        TrainTestSplit<Dataset> subset = new TrainTestSplit<>(first(all.train(), 1_000), first(all.test(), 500));
+        Recipe recipe = ResNetRun.recipe(2);
+        Trainer.Outcome o = new Trainer(SharedDevice.context(), recipe, ResNetRun.network(recipe), subset, out, TrainingListener.QUIET)
+                .run(null);
+        double[] loss = o.history().losses();
+        assertTrue(loss[1] < 0.75 * loss[0], "the loss falls: " + Arrays.toString(loss));
+        assertTrue(o.evaluation().closedSet().accuracy() >= 0.5, "test accuracy " + o.evaluation().closedSet().accuracy());
+        assertTrue(o.evaluation().verification().accuracy() >= 0.6, "verification " + o.evaluation().verification().accuracy());
+        assertTrue(Files.exists(out.resolve(Trainer.WEIGHTS).resolve("block2.shortcut.bn.num_batches_tracked.npy")));
+    }
+
     private static Dataset first(Dataset d, int n) {
-        return new Dataset(d.name() + ", first " + n, Arrays.copyOf(d.features(), n * d.dim()), Arrays.copyOf(d.labels(), n), d.dim(),
-                d.classNames());
+        return ResNetRun.first(d, n);
     }
 }

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.arcgrad.arcface.data.Samples;
+import org.arcgrad.arcface.data.TrainTestSplit;
 import org.arcgrad.arcface.eval.EpochRecord;
+import org.arcgrad.arcface.train.Network;
 import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.arcface.train.SettingsMismatchException;
 import org.arcgrad.arcface.train.Trainer;
@@ -37,9 +40,22 @@ class ResumeTest {
     @CsvSource(value = {"64, null", "8, 0.8"}, nullValues = "null")
     void resumingReachesExactlyTheUninterruptedResult(int batch, Double sampleRate) throws IOException {
         Recipe recipe = SmallRun.recipe(3).batch(batch).sampleRate(sampleRate);
+        assertResumingIsBitwise(recipe, SmallRun.network(recipe), SmallRun.data(), 3);
+    }
+
+    /** The ResNet (convolutions, batch norm over images, residual sums, max of its running statistics) on 28×28 synthetic images. */
+    @Test
+    void theResNetResumesExactly() throws IOException {
+        Recipe recipe = ResNetRun.recipe(2);
+        assertResumingIsBitwise(recipe, ResNetRun.network(recipe), ResNetRun.syntheticData(), 2);
+    }
+
+    /** Runs {@code epochs} straight, and again resumed from the checkpoint after epoch 1: the two must end bitwise equal. */
+    private void assertResumingIsBitwise(Recipe recipe, Network network, TrainTestSplit<? extends Samples> data, int epochs)
+            throws IOException {
         Path afterEpoch1 = dir.resolve("after-epoch-1.npz");
         Path straightOut = dir.resolve("straight");
-        Trainer.Outcome straight = new Trainer(SharedDevice.context(), recipe, SmallRun.network(recipe), SmallRun.data(), straightOut,
+        Trainer.Outcome straight = new Trainer(SharedDevice.context(), recipe, network, data, straightOut,
                 new TrainingListener() {
                     @Override
                     public void epochDone(EpochRecord record, Path checkpoint) {
@@ -49,7 +65,7 @@ class ResumeTest {
                     }
                 }).withoutEvaluation().run(null);
 
-        Trainer.Outcome resumed = new Trainer(SharedDevice.context(), recipe, SmallRun.network(recipe), SmallRun.data(),
+        Trainer.Outcome resumed = new Trainer(SharedDevice.context(), recipe, network, data,
                 dir.resolve("resumed"), TrainingListener.QUIET).withoutEvaluation().run(afterEpoch1);
 
         assertEquals(straight.values().keySet(), resumed.values().keySet());
@@ -58,7 +74,7 @@ class ResumeTest {
             assertArrayEquals(straight.values().get(name), resumed.values().get(name), name + " differs after resuming");
         }
         assertEquals(straight.history().records().size(), resumed.history().records().size());
-        for (int e = 1; e < 3; e++) {
+        for (int e = 1; e < epochs; e++) {
             assertEquals(straight.history().records().get(e).loss(), resumed.history().records().get(e).loss(), 0, "loss of epoch " + (e + 1));
         }
         assertEquals(straight.trainedSamples(), resumed.trainedSamples());

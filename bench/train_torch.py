@@ -5,6 +5,7 @@ training recipe, trained one epoch at a time on command, so the two sides can al
 see the same machine load.
 
   784-512-256-128 MLP (Linear, BatchNorm1d, ReLU; the last Linear followed by BatchNorm1d only),
+  or with --model resnet the small ResNet of issue 11, its class taken from init/load_in_pytorch.py,
   the seed's ArcFace head (s=30, m=0.5, easy_margin False, th/mm fallback) + F.cross_entropy,
   SGD(lr, momentum=0.9, nesterov=True, weight_decay=5e-4) on every parameter,
   OneCycleLR(max_lr=lr, total_steps=epochs*steps) with its defaults, stepped after every batch,
@@ -57,6 +58,7 @@ def main():
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--model", default="mlp", choices=("mlp", "resnet"))
     a = ap.parse_args()
     try:
         import numpy as np
@@ -79,15 +81,21 @@ def main():
     x_train, y_train = xs["train"]
 
     # model, with arcgrad's initial weights
-    widths = [x_train.shape[1]] + [int(w) for w in a.hidden.split(",")]
-    layers = []
-    for k in range(1, len(widths)):
-        layers += [("fc%d" % k, nn.Linear(widths[k - 1], widths[k])), ("bn%d" % k, nn.BatchNorm1d(widths[k])),
-                   ("relu%d" % k, nn.ReLU())]
-    last = len(widths)
-    layers += [("fc%d" % last, nn.Linear(widths[-1], a.embedding)), ("bn%d" % last, nn.BatchNorm1d(a.embedding))]
-    model = nn.Sequential(collections.OrderedDict(layers))
     init = os.path.join(a.dir, "init")
+    if a.model == "resnet":
+        # the network class arcgrad exported beside the weights (load_in_pytorch.py), with arcgrad's parameter names
+        sys.path.insert(0, init)
+        import load_in_pytorch
+        model = load_in_pytorch.ResNet(int(round(math.sqrt(x_train.shape[1]))), a.embedding)
+    else:
+        widths = [x_train.shape[1]] + [int(w) for w in a.hidden.split(",")]
+        layers = []
+        for k in range(1, len(widths)):
+            layers += [("fc%d" % k, nn.Linear(widths[k - 1], widths[k])), ("bn%d" % k, nn.BatchNorm1d(widths[k])),
+                       ("relu%d" % k, nn.ReLU())]
+        last = len(widths)
+        layers += [("fc%d" % last, nn.Linear(widths[-1], a.embedding)), ("bn%d" % last, nn.BatchNorm1d(a.embedding))]
+        model = nn.Sequential(collections.OrderedDict(layers))
     model.load_state_dict({k: torch.from_numpy(np.load(os.path.join(init, k + ".npy"))) for k in model.state_dict()})
     weight = nn.Parameter(torch.from_numpy(np.load(os.path.join(init, "head.weight.npy"))))
 

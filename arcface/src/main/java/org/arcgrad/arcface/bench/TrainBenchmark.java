@@ -43,10 +43,16 @@ import picocli.CommandLine.Spec;
  * epoch (training steps only, evaluation excluded on both sides) and final accuracies.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time the default training recipe (Fashion-MNIST, 784-512-256-128 + ArcFace, 10 epochs) beside PyTorch."})
+        description = {"Time the default training recipe (Fashion-MNIST, 784-512-256-128 + ArcFace, 10 epochs; or --model resnet)"
+                + " beside PyTorch."})
 public final class TrainBenchmark implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "mlp (the default recipe's 784-512-256-128) or resnet (issue 11's small ResNet, built the same way on"
+                    + " both sides: the peer takes the network class from the exported load_in_pytorch.py). Default: mlp.")
+    private Recipe.ModelKind model = Recipe.ModelKind.mlp;
 
     @Option(names = "--epochs", description = "Default: 10 (the recipe's).")
     private int epochs = 10;
@@ -84,7 +90,7 @@ public final class TrainBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
         FashionMnist fm = FashionMnist.load(data);
-        Recipe recipe = new Recipe().epochs(epochs);
+        Recipe recipe = new Recipe().model(model).epochs(epochs);
         Network network = recipe.network(FashionMnist.DIM, new ArcFace(), FashionMnist.CLASSES, 1);
         Files.createDirectories(out);
         writePeerInputs(network, recipe, fm.train().size());
@@ -197,7 +203,8 @@ public final class TrainBenchmark implements Callable<Integer> {
         }
         List<String> command = List.of(python, PythonPeer.script("train_torch.py").toString(), "--dir", out.toString(),
                 "--data", data.toString(), "--mean", Double.toString(fm.normalization().mean()),
-                "--std", Double.toString(fm.normalization().std()), "--epochs", "" + epochs, "--threads", "" + threads);
+                "--std", Double.toString(fm.normalization().std()), "--epochs", "" + epochs, "--threads", "" + threads,
+                "--model", model.name());
         return new LockstepPeer(command, env, "TRAIN_TORCH");
     }
 

@@ -117,21 +117,8 @@ public final class WeightsExport {
 
                 HERE = os.path.dirname(os.path.abspath(__file__))
 
-
-                def load(folder=HERE):
-                    model = nn.Sequential(collections.OrderedDict([
-                %s    ]))
-                    state = {k: torch.from_numpy(np.load(os.path.join(folder, k + ".npy"))) for k in model.state_dict()}
-                    model.load_state_dict(state)
-                    head = torch.from_numpy(np.load(os.path.join(folder, "head.weight.npy")))
-                    return model.eval(), head
-
-
-                if __name__ == "__main__":
-                    model, head = load()
-                    print(model)
-                    print("head.weight", tuple(head.shape))
-                """.formatted(network.inputs(), network.embedding(), head[0], head[1], modules);
+                """.formatted(network.inputs(), network.embedding(), head[0], head[1])
+                + loadAndPrint("nn.Sequential(collections.OrderedDict([\n" + modules + "    ]))");
     }
 
     /**
@@ -199,9 +186,16 @@ public final class WeightsExport {
                         x = torch.relu(self.stem(x.reshape(-1, 1, self.side, self.side)))
                         return self.out(self.block3(self.block2(self.block1(x))))
 
+                """.formatted(network.inputs(), side, side, network.embedding(), head[0], head[1])
+                + loadAndPrint("ResNet(" + side + ", " + network.embedding() + ")");
+    }
+
+    /** The loader's load() and main, for a backbone the Python expression {@code model} builds. */
+    private static String loadAndPrint(String model) {
+        return """
 
                 def load(folder=HERE):
-                    model = ResNet(%d, %d)
+                    model = %s
                     state = {k: torch.from_numpy(np.load(os.path.join(folder, k + ".npy"))) for k in model.state_dict()}
                     model.load_state_dict(state)
                     head = torch.from_numpy(np.load(os.path.join(folder, "head.weight.npy")))
@@ -212,7 +206,7 @@ public final class WeightsExport {
                     model, head = load()
                     print(model)
                     print("head.weight", tuple(head.shape))
-                """.formatted(network.inputs(), side, side, network.embedding(), head[0], head[1], side, network.embedding());
+                """.formatted(model);
     }
 
     private static String prefix(Layer l) {

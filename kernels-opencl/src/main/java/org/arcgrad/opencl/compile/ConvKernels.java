@@ -110,23 +110,40 @@ final class ConvKernels {
                     + "    out[gid] = acc;\n";
         }
 
-        /** out = dx [n, c, h, w]; a = g [n, o, oh, ow]; b = w. */
-        String inputGradient() {
+        /**
+         * The head shared by the two kernels over input elements: gid → (bn, channel, iy, ix), and
+         * the accumulator.
+         */
+        private String inputElement() {
             return "    const int ix = gid % " + w + ", iy = (gid / " + w + ") % " + h + ";\n"
                     + "    const int channel = (gid / " + (h * w) + ") % " + c + ", bn = gid / " + ((long) h * w * c) + ";\n"
+                    + "    float acc = 0.0f;\n";
+        }
+
+        /**
+         * Loops over the kernel positions (ky, kx) whose tap reaches input element (iy, ix) from an
+         * output position inside the output, (ty / strideH, tx / strideW), around {@code body}, at
+         * {@code indent}.
+         */
+        private String tapsReachingTheElement(String indent, String body) {
+            return indent + "for (int ky = 0; ky < " + kh + "; ky++) {\n"
+                    + indent + "    const int ty = iy + " + g.padH() + " - ky * " + g.dilationH() + ";\n"
+                    + indent + "    if (ty < 0 || ty % " + g.strideH() + " != 0 || ty / " + g.strideH() + " >= " + oh + ") continue;\n"
+                    + indent + "    for (int kx = 0; kx < " + kw + "; kx++) {\n"
+                    + indent + "        const int tx = ix + " + g.padW() + " - kx * " + g.dilationW() + ";\n"
+                    + indent + "        if (tx < 0 || tx % " + g.strideW() + " != 0 || tx / " + g.strideW() + " >= " + ow + ") continue;\n"
+                    + indent + "        " + body + "\n"
+                    + indent + "    }\n"
+                    + indent + "}\n";
+        }
+
+        /** out = dx [n, c, h, w]; a = g [n, o, oh, ow]; b = w. */
+        String inputGradient() {
+            return inputElement()
                     + "    const int group = channel / " + cg() + ", ic = channel % " + cg() + ";\n"
-                    + "    float acc = 0.0f;\n"
                     + "    for (int oc = group * " + og() + "; oc < (group + 1) * " + og() + "; oc++) {\n"
-                    + "        for (int ky = 0; ky < " + kh + "; ky++) {\n"
-                    + "            const int ty = iy + " + g.padH() + " - ky * " + g.dilationH() + ";\n"
-                    + "            if (ty < 0 || ty % " + g.strideH() + " != 0 || ty / " + g.strideH() + " >= " + oh + ") continue;\n"
-                    + "            for (int kx = 0; kx < " + kw + "; kx++) {\n"
-                    + "                const int tx = ix + " + g.padW() + " - kx * " + g.dilationW() + ";\n"
-                    + "                if (tx < 0 || tx % " + g.strideW() + " != 0 || tx / " + g.strideW() + " >= " + ow + ") continue;\n"
-                    + "                acc += " + outputAt("a", "bn", "oc", "ty / " + g.strideH(), "tx / " + g.strideW()) + " * "
-                    + weightAt("b", "oc", "ic", "ky", "kx") + ";\n"
-                    + "            }\n"
-                    + "        }\n"
+                    + tapsReachingTheElement("        ", "acc += " + outputAt("a", "bn", "oc", "ty / " + g.strideH(), "tx / " + g.strideW())
+                            + " * " + weightAt("b", "oc", "ic", "ky", "kx") + ";")
                     + "    }\n"
                     + "    out[gid] = acc;\n";
         }
@@ -136,20 +153,9 @@ final class ConvKernels {
          * the sum of its copies, found as the input gradient finds its taps.
          */
         String patchSums() {
-            int taps = c * kh * kw;
-            return "    const int ix = gid % " + w + ", iy = (gid / " + w + ") % " + h + ";\n"
-                    + "    const int channel = (gid / " + (h * w) + ") % " + c + ", bn = gid / " + ((long) h * w * c) + ";\n"
-                    + "    float acc = 0.0f;\n"
-                    + "    for (int ky = 0; ky < " + kh + "; ky++) {\n"
-                    + "        const int ty = iy + " + g.padH() + " - ky * " + g.dilationH() + ";\n"
-                    + "        if (ty < 0 || ty % " + g.strideH() + " != 0 || ty / " + g.strideH() + " >= " + oh + ") continue;\n"
-                    + "        for (int kx = 0; kx < " + kw + "; kx++) {\n"
-                    + "            const int tx = ix + " + g.padW() + " - kx * " + g.dilationW() + ";\n"
-                    + "            if (tx < 0 || tx % " + g.strideW() + " != 0 || tx / " + g.strideW() + " >= " + ow + ") continue;\n"
-                    + "            acc += a[((bn * " + oh + " + ty / " + g.strideH() + ") * " + ow + " + tx / " + g.strideW() + ") * " + taps
-                    + " + (channel * " + kh + " + ky) * " + kw + " + kx];\n"
-                    + "        }\n"
-                    + "    }\n"
+            return inputElement()
+                    + tapsReachingTheElement("    ", "acc += a[((bn * " + oh + " + ty / " + g.strideH() + ") * " + ow + " + tx / "
+                            + g.strideW() + ") * " + (c * kh * kw) + " + (channel * " + kh + " + ky) * " + kw + " + kx];")
                     + "    out[gid] = acc;\n";
         }
 

@@ -95,11 +95,21 @@ final class KernelRenderer {
             local = new long[] {GROUP};
             head = "    const int gid = get_global_id(0);\n    if (gid >= " + n + ") return;\n";
         }
+        return elementwiseKernel(members, name, at, head, null, global, local);
+    }
+
+    /**
+     * The kernel of an elementwise group once its index and launch are chosen: the members
+     * computed at {@code at} (each shared node once), each stored to its output, one element or
+     * one vector of {@code lanes} at a time.
+     */
+    private KernelSpec elementwiseKernel(List<Tensor> members, String name, Index at, String head, Lanes lanes, long[] global,
+                                        long[] local) {
         java.util.Set<Tensor> buffers = new java.util.HashSet<>(schedule.buffers);
         members.forEach(buffers::remove);
         Map<Tensor, String> args = ExpressionWriter.newArgs();
         StringBuilder body = new StringBuilder();
-        ExpressionWriter w = new ExpressionWriter(buffers, args, body, "    ", "t");
+        ExpressionWriter w = new ExpressionWriter(buffers, args, body, "    ", "t", lanes);
         List<String> values = new ArrayList<>();
         for (Tensor m : members) {
             values.add(w.compute(m, at));
@@ -109,7 +119,8 @@ final class KernelRenderer {
                 .append(head).append(body);
         String offset = at.linear().c();
         for (int i = 0; i < members.size(); i++) {
-            src.append("    out").append(i).append("[").append(offset).append("] = ").append(values.get(i)).append(";\n");
+            src.append(lanes == null ? "    out" + i + "[" + offset + "] = " + values.get(i) + ";\n"
+                    : "    vstore" + lanes.width() + "(" + values.get(i) + ", 0, out" + i + " + " + offset + ");\n");
         }
         src.append("}\n");
         return new KernelSpec(name, "elementwise", src.toString(), members,
@@ -163,26 +174,7 @@ final class KernelRenderer {
             global = new long[] {n / width};
             head = "    const int gid = get_global_id(0) * " + width + ";\n";
         }
-        java.util.Set<Tensor> buffers = new java.util.HashSet<>(schedule.buffers);
-        members.forEach(buffers::remove);
-        Map<Tensor, String> args = ExpressionWriter.newArgs();
-        StringBuilder body = new StringBuilder();
-        ExpressionWriter w = new ExpressionWriter(buffers, args, body, "    ", "t", lanes);
-        List<String> values = new ArrayList<>();
-        for (Tensor m : members) {
-            values.add(w.compute(m, at));
-        }
-        StringBuilder src = new StringBuilder();
-        src.append("__kernel void ").append(name).append("(").append(groupParams(members.size(), args)).append(") {\n")
-                .append(head).append(body);
-        String offset = at.linear().c();
-        for (int i = 0; i < members.size(); i++) {
-            src.append("    vstore").append(width).append("(").append(values.get(i)).append(", 0, out").append(i)
-                    .append(" + ").append(offset).append(");\n");
-        }
-        src.append("}\n");
-        return new KernelSpec(name, "elementwise", src.toString(), members,
-                KernelSpec.outputsThenReads(members.size(), inputs(args)), global, null, false);
+        return elementwiseKernel(members, name, at, head, lanes, global, null);
     }
 
     /** The index of a matrix (or stack of rows) on a 2-D range: col = work-item id 0, row = id 1. */

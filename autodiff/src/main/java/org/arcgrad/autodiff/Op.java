@@ -149,6 +149,15 @@ public enum Op {
     TRANSPOSE(Kind.VIEW, 1, ShapeRules::transpose, Reference::transpose,
             (n, g) -> grads(transposeOf(g))),
 
+    /**
+     * The axes in another order: output axis i is input axis perm[i]. attrs: ints = perm. Used
+     * where a product's result lies in another axis order than its readers want ([O, N, P] of a
+     * convolution's product read as [N, O, P]): a view, so readers index the product directly,
+     * along a contiguous last axis where the order keeps it last.
+     */
+    PERMUTE(Kind.VIEW, 1, ShapeRules::permute, Reference::permute,
+            (n, g) -> grads(g.permute(Permutation.inverse(n.attrs().ints())))),
+
     // ---- reductions along one axis, keeping it with size 1 -------------------------------
     /** attrs: ints {axis}. */
     SUM(Kind.REDUCE, 1, ShapeRules::reduce, Reference::sum,

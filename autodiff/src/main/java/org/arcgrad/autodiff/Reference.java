@@ -95,6 +95,33 @@ final class Reference {
         return NDArray.of(node.shape(), y);
     }
 
+    /** Element (i0, i1, ...) of the output is element (j_perm[0] = i0, ...) of the input. */
+    static NDArray permute(Tensor node, NDArray[] in) {
+        Shape from = in[0].shape();
+        Shape to = node.shape();
+        int[] perm = node.attrs().ints();
+        int rank = perm.length;
+        int[] inStride = new int[rank];
+        for (int k = rank - 1, s = 1; k >= 0; k--) {
+            inStride[k] = s;
+            s *= from.dim(k);
+        }
+        double[] x = in[0].data();
+        double[] y = new double[x.length];
+        int[] idx = new int[rank];
+        for (int flat = 0; flat < y.length; flat++) {
+            int offset = 0;
+            for (int i = 0; i < rank; i++) {
+                offset += idx[i] * inStride[perm[i]];
+            }
+            y[flat] = x[offset];
+            for (int i = rank - 1; i >= 0 && ++idx[i] == to.dim(i); i--) {
+                idx[i] = 0;
+            }
+        }
+        return NDArray.of(to, y);
+    }
+
     /** Loops over (outer, axis, inner) of a row-major array for a reduction along one axis. */
     private interface Fold {
         double apply(double acc, double x);

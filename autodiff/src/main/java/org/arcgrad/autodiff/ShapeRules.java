@@ -52,6 +52,18 @@ final class ShapeRules {
         return Shape.of(d);
     }
 
+    static Shape permute(Shape[] in, Attrs a) {
+        int[] perm = a.ints();
+        if (!Permutation.isPermutation(perm, in[0].rank())) {
+            throw new IllegalArgumentException(java.util.Arrays.toString(perm) + " is no order of the " + in[0].rank() + " axes");
+        }
+        int[] d = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            d[i] = in[0].dim(perm[i]);
+        }
+        return Shape.of(d);
+    }
+
     static Shape reduce(Shape[] in, Attrs a) {
         return in[0].with(in[0].axis(a.integer(0)), 1);
     }

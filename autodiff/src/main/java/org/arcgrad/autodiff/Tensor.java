@@ -324,6 +324,11 @@ public final class Tensor {
     }
 
     /** Swaps the last two axes. The transpose of a transpose is the original tensor, with no new node. */
+    /** The axes in the order {@code perm} (output axis i is axis perm[i] of this): a view, as torch's permute. */
+    public Tensor permute(int... perm) {
+        return tape.record(Op.PERMUTE, Attrs.ints(perm), this);
+    }
+
     public Tensor transpose() {
         return op == Op.TRANSPOSE ? inputs[0] : tape.record(Op.TRANSPOSE, Attrs.NONE, this);
     }
@@ -333,10 +338,12 @@ public final class Tensor {
      * [O, C / groups, KH, KW], as torch.nn.functional.conv2d without bias: [N, O, H', W'].
      *
      * <p>With one group it is recorded as a matrix product, so that it runs on the tuned GEMM
-     * template: the patch matrix ({@link Op#IM2COL}, [N·H'·W', C·KH·KW]) times the weights as
-     * [O, C·KH·KW] transposed, then [N, H'·W', O] transposed to [N, O, H'·W']. Its gradients are
-     * then products too, the input's through {@link Op#COL2IM}. Grouped convolutions (and operands
-     * whose shapes do not fit, for the op's own message) take {@link Op#CONV2D}.
+     * template: the weights as [O, C·KH·KW] times the transposed patch matrix ({@link Op#IM2COL},
+     * [N·H'·W', C·KH·KW]), [O, N·H'·W'], read as [N, O, H'·W'] through a {@link Op#PERMUTE} view:
+     * each output plane stays contiguous, so the batch norm and activations that read it run on
+     * full vectors. Its gradients are then products too, the input's through {@link Op#COL2IM}.
+     * Grouped convolutions (and operands whose shapes do not fit, for the op's own message) take
+     * {@link Op#CONV2D}.
      */
     public Tensor conv2d(Tensor weights, Conv2d geometry) {
         int h = shape.rank() == 4 ? shape.dim(2) : 0;
@@ -359,8 +366,8 @@ public final class Tensor {
         Shape result = out;
         return tape.composite("conv2d", () -> {
             Tensor patches = tape.record(Op.IM2COL, attrs, this);
-            Tensor products = patches.matmul(weights.reshape(o, (int) (weights.shape.numel() / o)).transpose());
-            return products.reshape(n, positions, o).transpose().reshape(result);
+            Tensor products = weights.reshape(o, (int) (weights.shape.numel() / o)).matmul(patches.transpose());
+            return products.reshape(o, n, positions).permute(1, 0, 2).reshape(result);
         }, this, weights);
     }
 

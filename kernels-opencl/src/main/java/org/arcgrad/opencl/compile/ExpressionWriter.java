@@ -108,6 +108,7 @@ final class ExpressionWriter {
                     case RESHAPE -> value(in, at.reshapeFrom(in.shape()));
                     case EXPAND -> value(in, at.broadcastFrom(in.shape()));
                     case TRANSPOSE -> value(in, at.transposeFrom(in.shape()));
+                    case PERMUTE -> value(in, at.permuteFrom(in.shape(), n.attrs().ints()));
                     default -> throw new IllegalStateException("unknown view " + n.op());
                 };
             case ELEMENTWISE:

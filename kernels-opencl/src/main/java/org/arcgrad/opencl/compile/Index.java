@@ -83,6 +83,16 @@ final class Index {
         return multi(from, m);
     }
 
+    /** The index of a permute's operand: its axis perm[i] is this index's axis i. */
+    Index permuteFrom(Shape from, int[] perm) {
+        Ix[] m = multi();
+        Ix[] d = new Ix[m.length];
+        for (int i = 0; i < perm.length; i++) {
+            d[perm[i]] = m[i];
+        }
+        return multi(from, d);
+    }
+
     /** The index of a reduction's operand: this (reduced, size-1) index with {@code axis} set to the loop variable. */
     Index reductionFrom(Shape from, int axis, Ix loop) {
         Ix[] m = multi();

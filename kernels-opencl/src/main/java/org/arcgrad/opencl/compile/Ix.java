@@ -2,8 +2,9 @@ package org.arcgrad.opencl.compile;
 
 /**
  * A symbolic, non-negative integer index expression of generated kernels, with the folding that
- * keeps the emitted C readable: constants fold, x·1 and x+0 vanish, and x / d or x % d simplify
- * when x's known upper bound is at most d. Every expression knows an exclusive upper bound.
+ * keeps the emitted C readable: constants fold, x·1 and x+0 vanish, x / d or x % d simplify
+ * when x's known upper bound is at most d, and the terms of a sum that are multiples of d leave
+ * the division or the remainder. Every expression knows an exclusive upper bound.
  */
 abstract class Ix {
     /** Exclusive upper bound of the value; Long.MAX_VALUE when unknown. */
@@ -76,6 +77,10 @@ abstract class Ix {
         if (this instanceof Const c) {
             return constant(c.value / d);
         }
+        Terms t = Terms.of(this, d);
+        if (t.multiples != null) {
+            return t.multiples.plus(t.rest.div(d)); // (m·d + r) / d = m + r / d for r ≥ 0
+        }
         return new Bin(this, "/", constant(d), (bound + d - 1) / d);
     }
 
@@ -89,7 +94,56 @@ abstract class Ix {
         if (this instanceof Const c) {
             return constant(c.value % d);
         }
+        Terms t = Terms.of(this, d);
+        if (t.multiples != null) {
+            return t.rest.mod(d); // (m·d + r) % d = r % d
+        }
         return new Bin(this, "%", constant(d), d);
+    }
+
+    /**
+     * A sum split by a divisor d: the terms that are multiples of d, as their sum divided by d
+     * (null when there are none), and the sum of the others. A view read through reshapes (a
+     * row-major index split into axes and joined again) divides sums like row·784 + y·28 + x by
+     * 784; keeping the multiples out of the division lets y·28 + x, whose bound is 784, vanish
+     * from it, so that the index stays affine in the column and vector lanes can follow it.
+     */
+    private record Terms(Ix multiples, Ix rest) {
+        static Terms of(Ix x, long d) {
+            java.util.List<Ix> terms = new java.util.ArrayList<>();
+            flatten(x, terms);
+            Ix multiples = null;
+            Ix rest = constant(0);
+            for (Ix term : terms) {
+                Ix quotient = exactQuotient(term, d);
+                if (quotient != null) {
+                    multiples = multiples == null ? quotient : multiples.plus(quotient);
+                } else {
+                    rest = rest.plus(term);
+                }
+            }
+            return new Terms(multiples, rest);
+        }
+
+        private static void flatten(Ix x, java.util.List<Ix> into) {
+            if (x instanceof Bin b && b.op.equals("+")) {
+                flatten(b.a, into);
+                flatten(b.b, into);
+            } else {
+                into.add(x);
+            }
+        }
+
+        /** term / d when term is a non-negative multiple of d (a constant, or something times a constant), else null. */
+        private static Ix exactQuotient(Ix term, long d) {
+            if (term instanceof Const c) {
+                return c.value >= 0 && c.value % d == 0 ? constant(c.value / d) : null;
+            }
+            if (term instanceof Bin b && b.op.equals("*") && b.b instanceof Const k && k.value > 0 && k.value % d == 0) {
+                return b.a.times(k.value / d);
+            }
+            return null;
+        }
     }
 
     private static long mulBound(long b, long k) {

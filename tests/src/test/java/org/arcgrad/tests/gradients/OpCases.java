@@ -70,6 +70,7 @@ public final class OpCases {
         m.put(Op.CONV2D, convolution(Op.CONV2D));
         m.put(Op.CONV2D_INPUT_GRAD, convolution(Op.CONV2D_INPUT_GRAD));
         m.put(Op.CONV2D_WEIGHT_GRAD, convolution(Op.CONV2D_WEIGHT_GRAD));
+        m.put(Op.PERMUTE, permute());
         m.put(Op.IM2COL, patches(Op.IM2COL));
         m.put(Op.COL2IM, patches(Op.COL2IM));
         m.put(Op.MAX_POOL2D_SELECT, pooling(Op.MAX_POOL2D_SELECT));
@@ -274,6 +275,20 @@ public final class OpCases {
                     (ab, seed) -> GradCase.of(op.label() + " " + in[0] + ", " + in[1] + ", " + p.geometry(), seed,
                             (t, a) -> record(op, p.attrs(), a[0], a[1]), ab));
         });
+    }
+
+    /** Any order of the axes of a random shape of rank 1 to 4 (the identity and single swaps among them). */
+    private static Gen<GradCase> permute() {
+        return Shapes.shapes(1, 4, 4).flatMap(shape -> Gen.zip(Gens.seeds(), Domains.array(shape, Domains.reals()), (seed, x) -> {
+            List<Integer> axes = new java.util.ArrayList<>();
+            for (int k = 0; k < shape.rank(); k++) {
+                axes.add(k);
+            }
+            java.util.Collections.shuffle(axes, new java.util.Random(seed));
+            int[] perm = axes.stream().mapToInt(Integer::intValue).toArray();
+            return GradCase.of("permute " + shape + " " + java.util.Arrays.toString(perm), seed,
+                    (t, a) -> record(Op.PERMUTE, Attrs.ints(perm), a[0]), x);
+        }));
     }
 
     /** im2col of an image batch, or col2im of a patch matrix, of one-group convolution problems. */

@@ -31,7 +31,7 @@ class DevicePropertiesTest {
 
     /**
      * The window ops alone, more often than the random graphs draw them: convolutions with random
-     * geometry (stride, padding, dilation, groups, odd sizes), patch matrices and their sums, and max pooling's selection and
+     * geometry (stride, padding, dilation, groups, odd sizes), patch matrices and their sums, axis permutations, and max pooling's selection and
      * scatter (overlapping windows, padding), each forward and with its operands' gradients, which
      * are window ops again. Forty tries a plan: each compiles new kernels.
      */
@@ -40,7 +40,7 @@ class DevicePropertiesTest {
     void deviceAgreesWithInterpreterOnWindowOps(PlanChoice plan) {
         List<Gen<GradCase>> windowOps = new java.util.ArrayList<>();
         for (Op op : List.of(Op.CONV2D, Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD, Op.IM2COL, Op.COL2IM, Op.MAX_POOL2D_SELECT,
-                Op.MAX_POOL2D_SCATTER)) {
+                Op.MAX_POOL2D_SCATTER, Op.PERMUTE)) {
             windowOps.add(OpCases.catalogue().get(op));
         }
         Property.named("OpenCL (" + plan + " plan) = interpreter on window ops, forward and backward").tries(40)

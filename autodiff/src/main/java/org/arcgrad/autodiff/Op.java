@@ -216,9 +216,9 @@ public enum Op {
     /**
      * The patch matrix of a one-group convolution (attrs as the convolution's): x [N, C, H, W] →
      * [N·H'·W', C·KH·KW], row (n, y, x) holding the input under the kernel at output position
-     * (y, x), column (c, ky, kx) a tap, 0 in the padding. conv2d(x, w) is then the product of this
-     * matrix with w reshaped to [O, C·KH·KW] and transposed (the GEMM template's x·Wᵀ form); each
-     * element is computed where it is read, like a view.
+     * (y, x), column (c, ky, kx) a tap, 0 in the padding. conv2d(x, w) is then w reshaped to
+     * [O, C·KH·KW] times this matrix transposed (a product the GEMM template runs); each element is
+     * computed where it is read, like a view.
      */
     IM2COL(Kind.INDEX, 1, ShapeRules::im2col, Reference::im2col, (n, g) -> grads(imagesOf(n, g))),
     /** Integer labels of shape S → float mask of shape S + [C], 1 at the label's column. attrs: ints {C}. */
@@ -367,8 +367,9 @@ public enum Op {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    // The convolution ops with the geometry of {@code like}, another convolution op. (Methods, not
-    // the constants themselves: an enum constant's arguments may not name a later constant.)
+    // Window and patch ops with the attributes of {@code like}, another of them (the gradient rules
+    // build them). Methods, not the constants themselves: an enum constant's arguments may not name
+    // a later constant.
     private static Tensor convolutionOf(Tensor like, Tensor x, Tensor w) {
         return like.tape().record(CONV2D, like.attrs(), x, w);
     }

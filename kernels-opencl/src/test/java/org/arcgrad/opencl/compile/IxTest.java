@@ -134,6 +134,28 @@ class IxTest {
         assertTrue(!i.isConst(0) && !Ix.constant(1).isConst(0));
     }
 
+    /**
+     * A [N, C, 28, 28] index joined row-major and split again by 784 (a reshape, then a permute
+     * of [C, N, 784]): the multiples of 784 leave the division and the remainder, so the column
+     * keeps coefficient 1 and vector lanes can follow it.
+     */
+    @Test
+    void multiplesOfTheDivisorLeaveDivisionsAndRemainders() {
+        Ix n = Ix.var("n", 256);
+        Ix ch = Ix.var("ch", 16);
+        Ix y = Ix.var("y", 28);
+        Ix x = Ix.var("x", 28);
+        Ix flat = n.times(12544).plus(ch.times(784)).plus(y.times(28)).plus(x);
+        assertEquals("((n*16)+ch)", flat.div(784).c());
+        assertEquals("((y*28)+x)", flat.mod(784).c());
+        assertEquals("ch", flat.div(784).mod(16).c());
+        Ix permuted = flat.div(784).mod(16).times(200704).plus(flat.div(12544).times(784)).plus(flat.mod(784));
+        assertEquals(1L, permuted.coefficientOf("x"));
+        // a term that is no multiple stays inside: (n·12544 + 5) / 784 is n·16 + 5/784 = n·16
+        assertEquals("(n*16)", n.times(12544).plus(Ix.constant(5)).div(784).c());
+        assertEquals("5", n.times(12544).plus(Ix.constant(5)).mod(784).c());
+    }
+
     @Test
     void coefficientsOfAffineIndices() {
         Ix i = Ix.var("i", 7);

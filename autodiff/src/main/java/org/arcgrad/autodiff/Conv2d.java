@@ -122,25 +122,26 @@ public record Conv2d(int strideH, int strideW, int padH, int padW, int dilationH
     }
 
     /**
-     * Calls {@code element} for every element of the patch matrix [n·H'·W', c·kh·kw] of an input
+     * Calls {@code element} for every element of the patch matrix [c·kh·kw, n·H'·W'] of an input
      * [n, c, h, w] (one group) that copies an input element (the others, in the padding, are 0):
-     * row (b, y, x) is output position (y, x) of sample b, column (ch, ky, kx) the tap.
+     * row (ch, ky, kx) is the tap, column (b, y, x) output position (y, x) of sample b. Positions
+     * run along rows so that neighbouring elements read neighbouring input columns.
      */
     void forEachPatchElement(int n, int c, int h, int w, int kh, int kw, PatchElement element) {
         int oh = outputHeight(h, kh);
         int ow = outputWidth(w, kw);
-        int taps = c * kh * kw;
+        int positions = n * oh * ow;
         for (int b = 0; b < n; b++) {
             for (int y = 0; y < oh; y++) {
                 for (int x = 0; x < ow; x++) {
-                    int row = (b * oh + y) * ow + x;
+                    int column = (b * oh + y) * ow + x;
                     for (int ch = 0; ch < c; ch++) {
                         for (int ky = 0; ky < kh; ky++) {
                             int iy = y * strideH - padH + ky * dilationH;
                             for (int kx = 0; kx < kw; kx++) {
                                 int ix = x * strideW - padW + kx * dilationW;
                                 if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                    element.at(row * taps + (ch * kh + ky) * kw + kx, ((b * c + ch) * h + iy) * w + ix);
+                                    element.at(((ch * kh + ky) * kw + kx) * positions + column, ((b * c + ch) * h + iy) * w + ix);
                                 }
                             }
                         }

@@ -195,7 +195,7 @@ public enum Op {
             (n, u) -> grads(inputGradOf(n, n.input(1), u), convolutionOf(n, n.input(0), u))),
 
     /**
-     * The adjoint of {@link #IM2COL}: a patch matrix [N·H'·W', C·KH·KW] → [N, C, H, W], each
+     * The adjoint of {@link #IM2COL}: a patch matrix [C·KH·KW, N·H'·W'] → [N, C, H, W], each
      * element the sum of the patch elements that copy it (attrs as the convolution's). The input
      * gradient of a convolution computed as a product with the patch matrix.
      */
@@ -215,10 +215,10 @@ public enum Op {
     // ---- indexing ------------------------------------------------------------------------
     /**
      * The patch matrix of a one-group convolution (attrs as the convolution's): x [N, C, H, W] →
-     * [N·H'·W', C·KH·KW], row (n, y, x) holding the input under the kernel at output position
-     * (y, x), column (c, ky, kx) a tap, 0 in the padding. conv2d(x, w) is then w reshaped to
-     * [O, C·KH·KW] times this matrix transposed (a product the GEMM template runs); each element is
-     * computed where it is read, like a view.
+     * [C·KH·KW, N·H'·W'], row (c, ky, kx) a tap, column (n, y, x) an output position, holding the
+     * input under that tap of the kernel at that position, 0 in the padding. conv2d(x, w) is then
+     * w reshaped to [O, C·KH·KW] times this matrix (a product the GEMM template runs); each element
+     * is computed where it is read, like a view, neighbouring columns from neighbouring pixels.
      */
     IM2COL(Kind.INDEX, 1, ShapeRules::im2col, Reference::im2col, (n, g) -> grads(imagesOf(n, g))),
     /** Integer labels of shape S → float mask of shape S + [C], 1 at the label's column. attrs: ints {C}. */

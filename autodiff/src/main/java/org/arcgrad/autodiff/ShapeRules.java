@@ -175,7 +175,7 @@ final class ShapeRules {
         return Shape.of(x.dim(0), x.dim(1), oh, ow);
     }
 
-    /** x [N, C, H, W] → the patch matrix [N·H'·W', C·KH·KW] of a one-group convolution (see {@link Op#IM2COL}). */
+    /** x [N, C, H, W] → the patch matrix [C·KH·KW, N·H'·W'] of a one-group convolution (see {@link Op#IM2COL}). */
     static Shape im2col(Shape[] in, Attrs a) {
         Shape x = in[0];
         requireRank4("the input", x, "[N, C, H, W]");
@@ -184,14 +184,14 @@ final class ShapeRules {
         requireExtents(x.dim(2), x.dim(3), e[2], e[3], e);
         requireOneGroup(g);
         int[] out = outputExtent(g, e);
-        return Shape.of(x.dim(0) * out[0] * out[1], x.dim(1) * e[2] * e[3]);
+        return Shape.of(x.dim(1) * e[2] * e[3], x.dim(0) * out[0] * out[1]);
     }
 
-    /** The patch matrix [N·H'·W', C·KH·KW] → [N, C, H, W], each element the sum of its copies (see {@link Op#COL2IM}). */
+    /** The patch matrix [C·KH·KW, N·H'·W'] → [N, C, H, W], each element the sum of its copies (see {@link Op#COL2IM}). */
     static Shape col2im(Shape[] in, Attrs a) {
         Shape cols = in[0];
         if (cols.rank() != 2) {
-            throw new IllegalArgumentException("the patch matrix must be [N·H'·W', C·KH·KW] (rank 2), got " + cols);
+            throw new IllegalArgumentException("the patch matrix must be [C·KH·KW, N·H'·W'] (rank 2), got " + cols);
         }
         Conv2d g = Conv2d.of(a);
         int[] e = Conv2d.extents(a);
@@ -199,11 +199,11 @@ final class ShapeRules {
         int[] out = outputExtent(g, e);
         int positions = out[0] * out[1];
         int taps = e[2] * e[3];
-        if (cols.dim(0) % positions != 0 || cols.dim(1) % taps != 0) {
-            throw new IllegalArgumentException("the patch matrix must have a multiple of " + positions + " rows and of " + taps
+        if (cols.dim(0) % taps != 0 || cols.dim(1) % positions != 0) {
+            throw new IllegalArgumentException("the patch matrix must have a multiple of " + taps + " rows and of " + positions
                     + " columns, got " + cols);
         }
-        return Shape.of(cols.dim(0) / positions, cols.dim(1) / taps, e[0], e[1]);
+        return Shape.of(cols.dim(1) / positions, cols.dim(0) / taps, e[0], e[1]);
     }
 
     private static void requireOneGroup(Conv2d g) {

@@ -338,8 +338,8 @@ public final class Tensor {
      * [O, C / groups, KH, KW], as torch.nn.functional.conv2d without bias: [N, O, H', W'].
      *
      * <p>With one group it is recorded as a matrix product, so that it runs on the tuned GEMM
-     * template: the weights as [O, C·KH·KW] times the transposed patch matrix ({@link Op#IM2COL},
-     * [N·H'·W', C·KH·KW]), [O, N·H'·W'], read as [N, O, H'·W'] through a {@link Op#PERMUTE} view:
+     * template: the weights as [O, C·KH·KW] times the patch matrix ({@link Op#IM2COL},
+     * [C·KH·KW, N·H'·W']), [O, N·H'·W'], read as [N, O, H'·W'] through a {@link Op#PERMUTE} view:
      * each output plane stays contiguous, so the batch norm and activations that read it run on
      * full vectors. Its gradients are then products too, the input's through {@link Op#COL2IM}.
      * Grouped convolutions (and operands whose shapes do not fit, for the op's own message) take
@@ -366,7 +366,7 @@ public final class Tensor {
         Shape result = out;
         return tape.composite("conv2d", () -> {
             Tensor patches = tape.record(Op.IM2COL, attrs, this);
-            Tensor products = weights.reshape(o, (int) (weights.shape.numel() / o)).matmul(patches.transpose());
+            Tensor products = weights.reshape(o, (int) (weights.shape.numel() / o)).matmul(patches);
             return products.reshape(o, n, positions).permute(1, 0, 2).reshape(result);
         }, this, weights);
     }

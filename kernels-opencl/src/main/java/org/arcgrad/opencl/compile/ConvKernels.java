@@ -149,13 +149,13 @@ final class ConvKernels {
         }
 
         /**
-         * out = x [n, c, h, w]; a = the patch matrix [n·oh·ow, c·kh·kw] (one group): each element
+         * out = x [n, c, h, w]; a = the patch matrix [c·kh·kw, n·oh·ow] (one group): each element
          * the sum of its copies, found as the input gradient finds its taps.
          */
         String patchSums() {
             return inputElement()
-                    + tapsReachingTheElement("    ", "acc += a[((bn * " + oh + " + ty / " + g.strideH() + ") * " + ow + " + tx / "
-                            + g.strideW() + ") * " + (c * kh * kw) + " + (channel * " + kh + " + ky) * " + kw + " + kx];")
+                    + tapsReachingTheElement("    ", "acc += a[((channel * " + kh + " + ky) * " + kw + " + kx) * " + ((long) n * oh * ow)
+                            + " + (bn * " + oh + " + ty / " + g.strideH() + ") * " + ow + " + tx / " + g.strideW() + "];")
                     + "    out[gid] = acc;\n";
         }
 

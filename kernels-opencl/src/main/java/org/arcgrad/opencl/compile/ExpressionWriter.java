@@ -189,20 +189,19 @@ final class ExpressionWriter {
             int ow = g.outputWidth(e[1], e[3]);
             int positions = g.outputHeight(e[0], e[2]) * ow;
             int taps = e[2] * e[3];
+            Ix column = at.lastAxis(); // (sample, output position)
+            Ix row = at.withoutLastAxis(org.arcgrad.autodiff.Shape.of(n.shape().dim(0))).linear(); // (channel, tap)
+            Ix position = column.mod(positions);
+            Ix tap = row.mod(taps);
             String p = prefix + locals++;
             String i = indent + "const int " + p;
-            out.append(i).append("e = ").append(at.linear().c()).append(";\n");
-            out.append(i).append("r = ").append(p).append("e / ").append(c * taps).append(", ").append(p).append("k = ").append(p)
-                    .append("e % ").append(c * taps).append(";\n");
-            out.append(i).append("s = ").append(p).append("r % ").append(positions).append(", ").append(p).append("t = ").append(p)
-                    .append("k % ").append(taps).append(";\n");
-            out.append(i).append("y = (").append(p).append("s / ").append(ow).append(") * ").append(g.strideH()).append(" - ")
-                    .append(g.padH()).append(" + (").append(p).append("t / ").append(e[3]).append(") * ").append(g.dilationH()).append(";\n");
-            out.append(i).append("x = (").append(p).append("s % ").append(ow).append(") * ").append(g.strideW()).append(" - ")
-                    .append(g.padW()).append(" + (").append(p).append("t % ").append(e[3]).append(") * ").append(g.dilationW()).append(";\n");
+            out.append(i).append("y = ").append(position.div(ow).c()).append(" * ").append(g.strideH()).append(" - ").append(g.padH())
+                    .append(" + ").append(tap.div(e[3]).c()).append(" * ").append(g.dilationH()).append(";\n");
+            out.append(i).append("x = ").append(position.mod(ow).c()).append(" * ").append(g.strideW()).append(" - ").append(g.padW())
+                    .append(" + ").append(tap.mod(e[3]).c()).append(" * ").append(g.dilationW()).append(";\n");
             String inside = "(" + p + "y >= 0 && " + p + "y < " + e[0] + " && " + p + "x >= 0 && " + p + "x < " + e[1] + ")";
-            String offset = "((" + p + "r / " + positions + " * " + c + " + " + p + "k / " + taps + ") * " + e[0] + " + " + p + "y) * "
-                    + e[1] + " + " + p + "x";
+            String plane = column.div(positions).times(c).plus(row.div(taps)).c(); // sample · C + channel
+            String offset = "(" + plane + " * " + e[0] + " + " + p + "y) * " + e[1] + " + " + p + "x";
             return inside + " ? " + argument(Schedule.storage(x)) + "[" + offset + "] : 0.0f";
         });
     }

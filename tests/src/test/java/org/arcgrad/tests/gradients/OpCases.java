@@ -230,9 +230,9 @@ public final class OpCases {
                     n, c, h, w, o, kh, kw);
         }
 
-        /** The patch matrix [n·H'·W', c·kh·kw]. */
+        /** The patch matrix [c·kh·kw, n·H'·W']. */
         Shape patches() {
-            return Shape.of(n * geometry.outputHeight(h, kh) * geometry.outputWidth(w, kw), c * kh * kw);
+            return Shape.of(c * kh * kw, n * geometry.outputHeight(h, kh) * geometry.outputWidth(w, kw));
         }
 
         /** The operands of {@code op}: (x, w), (g, w) or (x, g). */

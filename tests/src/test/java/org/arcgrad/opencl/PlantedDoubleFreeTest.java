@@ -57,8 +57,11 @@ class PlantedDoubleFreeTest {
         // The fault needs one buffer read twice by one kernel (h·hᵀ of a shared node, as the Gram and
         // label-equality forms make). 11 of 150 generated graphs exposed it when measured, before the
         // custom-loss forms joined the generator and diluted those (both plans now take about a
-        // minute); the run stops at the first, and 400 tries leave a miss unlikely.
-        Property.Outcome<Dag> o = Property.named("multi-output graphs with a planted double free").tries(400).shrinking(50, 100)
+        // minute); the run stops at the first. The seed is pinned and nothing is shrunk: the test asks
+        // only that the property find the fault, and unpinned it took 2 to 160 s (each try and each
+        // shrinking trial compiles a graph), too much of a 15-minute suite. Seed 2 finds it in
+        // 14 s (CPU plan) and 1 s (GPU plan); the random search is DevicePropertiesTest's.
+        Property.Outcome<Dag> o = Property.named("multi-output graphs with a planted double free").tries(400).seed(2).shrinking(0, 0)
                 .run(DagGen.dags(), d -> {
             Dag.Built b = d.build();
             DeviceAgreement.assertAgrees(b.outputs(), b.feeds(), new Random(d.seed()), b.names()::get, b.tape().dump(),

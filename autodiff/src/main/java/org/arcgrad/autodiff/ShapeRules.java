@@ -110,7 +110,8 @@ final class ShapeRules {
         int[] e = Conv2d.extents(a);
         requireExtents(x.dim(2), x.dim(3), w.dim(2), w.dim(3), e);
         requireChannels(g, x.dim(1), w.dim(0), w.dim(1));
-        return Shape.of(x.dim(0), w.dim(0), outputExtent(g, e)[0], outputExtent(g, e)[1]);
+        int[] out = outputExtent(g, e);
+        return Shape.of(x.dim(0), w.dim(0), out[0], out[1]);
     }
 
     /** The gradient of a convolution's input: g [N, O, H', W'] and w [O, C / groups, KH, KW] → [N, C, H, W]. */

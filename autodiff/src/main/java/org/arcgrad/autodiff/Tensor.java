@@ -323,12 +323,12 @@ public final class Tensor {
         return expand(Shape.of(dims));
     }
 
-    /** Swaps the last two axes. The transpose of a transpose is the original tensor, with no new node. */
     /** The axes in the order {@code perm} (output axis i is axis perm[i] of this): a view, as torch's permute. */
     public Tensor permute(int... perm) {
         return tape.record(Op.PERMUTE, Attrs.ints(perm), this);
     }
 
+    /** Swaps the last two axes. The transpose of a transpose is the original tensor, with no new node. */
     public Tensor transpose() {
         return op == Op.TRANSPOSE ? inputs[0] : tape.record(Op.TRANSPOSE, Attrs.NONE, this);
     }

@@ -40,9 +40,7 @@ public final class BasicBlock implements Layer {
 
     @Override
     public int outFeatures(int features) {
-        if (features != in.features()) {
-            throw new IllegalArgumentException(describe() + " gets " + features + " features, not " + in.features());
-        }
+        in.requireFeatures(describe(), features);
         return out.features();
     }
 

@@ -44,9 +44,7 @@ public final class Conv implements Layer {
 
     @Override
     public int outFeatures(int features) {
-        if (features != in.features()) {
-            throw new IllegalArgumentException(describe() + " gets " + features + " features, not " + in.features());
-        }
+        in.requireFeatures(describe(), features);
         return output().features();
     }
 

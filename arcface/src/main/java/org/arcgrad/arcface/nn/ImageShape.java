@@ -16,6 +16,18 @@ public record ImageShape(int channels, int height, int width) {
         return channels * height * width;
     }
 
+    /**
+     * Checks that a layer built for this image gets its C·H·W features.
+     *
+     * @param layer the layer's description, for the message
+     * @throws IllegalArgumentException naming the layer and both counts when they differ
+     */
+    void requireFeatures(String layer, int features) {
+        if (features != features()) {
+            throw new IllegalArgumentException(layer + " gets " + features + " features, not " + features());
+        }
+    }
+
     @Override
     public String toString() {
         return channels + "×" + height + "×" + width;

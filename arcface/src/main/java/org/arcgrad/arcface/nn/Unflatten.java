@@ -17,9 +17,7 @@ public final class Unflatten implements Layer {
 
     @Override
     public int outFeatures(int in) {
-        if (in != image.features()) {
-            throw new IllegalArgumentException(describe() + " gets " + in + " features, not " + image.features());
-        }
+        image.requireFeatures(describe(), in);
         return in;
     }
 

@@ -241,7 +241,7 @@ public final class Recipe {
                 throw new IllegalArgumentException("--model resnet takes square single-channel images of at least 4×4 pixels; the data"
                         + " has " + inputs + " features per sample");
             }
-            return new Network(ResNet.build(new ImageShape(1, side, side), embedding), inputs, head, classes, rowsPerClass);
+            return new Network(new ResNet(new ImageShape(1, side, side), embedding), inputs, head, classes, rowsPerClass);
         }
         Mlp mlp = Mlp.builder(inputs).embedding(embedding).activation(activation).dropout(dropout);
         for (int w : hidden) {

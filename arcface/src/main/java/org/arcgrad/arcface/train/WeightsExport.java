@@ -11,13 +11,13 @@ import java.util.Map;
 import org.arcgrad.opencl.files.AtomicFiles;
 import org.arcgrad.arcface.nn.BatchNorm;
 import org.arcgrad.arcface.nn.Dropout;
+import org.arcgrad.arcface.nn.ImageShape;
 import org.arcgrad.arcface.nn.Layer;
 import org.arcgrad.arcface.nn.Linear;
-import org.arcgrad.arcface.nn.ResNet;
-import org.arcgrad.arcface.nn.Unflatten;
 import org.arcgrad.arcface.nn.PRelu;
 import org.arcgrad.arcface.nn.ParameterSpec;
 import org.arcgrad.arcface.nn.Relu;
+import org.arcgrad.arcface.nn.ResNet;
 import org.arcgrad.arcface.nn.Sequential;
 import org.arcgrad.arcface.npy.NpyArray;
 import org.arcgrad.arcface.npy.NpyWriter;
@@ -71,8 +71,8 @@ public final class WeightsExport {
 
     /** The Python that rebuilds the backbone as torch.nn.Sequential with our names and loads the .npy files. */
     static String loader(Network network) {
-        if (layers(network).stream().anyMatch(l -> l instanceof Unflatten)) {
-            return resNetLoader(network);
+        if (network.backbone() instanceof ResNet resNet) {
+            return resNetLoader(network, resNet.image());
         }
         StringBuilder modules = new StringBuilder();
         int activations = 0;
@@ -124,10 +124,11 @@ public final class WeightsExport {
     /**
      * The loader of {@link ResNet}'s network: a torch.nn.Module whose state_dict names are ours
      * (stem.conv.weight, block2.shortcut.bn.running_var, out.linear.bias, ...), the same layers in
-     * the same order, so that its outputs are the embeddings arcgrad computes.
+     * the same order, so that its outputs are the embeddings arcgrad computes. The recipe builds it
+     * for square images only, which is what the Python class takes.
      */
-    private static String resNetLoader(Network network) {
-        int side = (int) Math.round(Math.sqrt(network.inputs()));
+    private static String resNetLoader(Network network, ImageShape image) {
+        int side = image.height();
         int[] head = network.headWeight().shape();
         return """
                 #!/usr/bin/env python3

@@ -1,6 +1,5 @@
 package org.arcgrad.opencl.compile;
 
-import java.util.List;
 import org.arcgrad.autodiff.Conv2d;
 import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Shape;
@@ -23,8 +22,6 @@ import org.arcgrad.autodiff.Tensor;
  * </ul>
  */
 final class ConvKernels {
-    private static final int GROUP = KernelRenderer.GROUP;
-
     private ConvKernels() {
     }
 
@@ -42,30 +39,13 @@ final class ConvKernels {
             default -> throw new IllegalArgumentException(node.describe() + " is no convolution");
         };
         Problem p = new Problem(g, input.dim(0), input.dim(1), e[0], e[1], outputChannels, e[2], e[3], oh, ow);
-        long total = KernelRenderer.checkedSize(node.shape());
-        KernelRenderer.checkedSize(input);
-        for (int k = 0; k < node.arity(); k++) {
-            KernelRenderer.checkedSize(node.input(k).shape());
-        }
         String body = switch (node.op()) {
             case CONV2D -> p.forward();
             case CONV2D_INPUT_GRAD -> p.inputGradient();
             case COL2IM -> p.patchSums();
             default -> p.weightGradient();
         };
-        List<Tensor> reads = new java.util.ArrayList<>();
-        StringBuilder params = new StringBuilder("__global float* restrict out");
-        for (int k = 0; k < node.arity(); k++) {
-            reads.add(Schedule.storage(node.input(k)));
-            params.append(", __global const float* restrict ").append((char) ('a' + k));
-        }
-        String src = "__kernel void " + name + "(" + params + ") {\n"
-                + "    const int gid = get_global_id(0);\n"
-                + "    if (gid >= " + total + ") return;\n"
-                + body
-                + "}\n";
-        return new KernelSpec(name, "conv", src, node, KernelSpec.outputThenReads(reads),
-                new long[] {KernelRenderer.roundUp(total, GROUP)}, new long[] {GROUP}, false);
+        return WindowKernels.perOutputElement(node, name, "conv", "", body);
     }
 
     /** Sizes of one convolution: input [n, c, h, w], weights [o, c / groups, kh, kw], output [n, o, oh, ow]. */

@@ -174,8 +174,8 @@ final class ExpressionWriter {
 
     /**
      * An element of a patch matrix ({@link Op#IM2COL}): the input element under the kernel, or 0 in
-     * the padding, its position worked out from the element's row (sample, output position) and
-     * column (channel, tap). The input is read from its buffer.
+     * the padding, its position worked out from the element's row (channel, tap) and column
+     * (sample, output position). The input is read from its buffer.
      */
     private String patchElement(Tensor n, Index at) {
         if (lanes != null) {

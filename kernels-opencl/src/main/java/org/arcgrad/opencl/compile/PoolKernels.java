@@ -1,6 +1,5 @@
 package org.arcgrad.opencl.compile;
 
-import java.util.List;
 import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Pool2d;
 import org.arcgrad.autodiff.Shape;
@@ -24,8 +23,6 @@ final class PoolKernels {
         int w = x.dim(3);
         int oh = p.outputHeight(h);
         int ow = p.outputWidth(w);
-        long total = KernelRenderer.checkedSize(node.shape());
-        KernelRenderer.checkedSize(x);
         String winner = "int " + name + "_winner(__global const float* restrict x, const int plane, const int oy, const int ox) {\n"
                 + "    const int y0 = oy * " + p.strideH() + " - " + p.padH() + ", x0 = ox * " + p.strideW() + " - " + p.padW() + ";\n"
                 + "    int best = plane + max(y0, 0) * " + w + " + max(x0, 0);\n"
@@ -62,14 +59,6 @@ final class PoolKernels {
                     + "    }\n"
                     + "    out[gid] = acc;\n";
         }
-        String src = winner + "__kernel void " + name + "(__global float* restrict out, __global const float* restrict a, "
-                + "__global const float* restrict b) {\n"
-                + "    const int gid = get_global_id(0);\n"
-                + "    if (gid >= " + total + ") return;\n"
-                + body
-                + "}\n";
-        List<Tensor> reads = List.of(Schedule.storage(node.input(0)), Schedule.storage(node.input(1)));
-        return new KernelSpec(name, "pool", src, node, KernelSpec.outputThenReads(reads),
-                new long[] {KernelRenderer.roundUp(total, KernelRenderer.GROUP)}, new long[] {KernelRenderer.GROUP}, false);
+        return WindowKernels.perOutputElement(node, name, "pool", winner, body);
     }
 }

@@ -18,7 +18,7 @@ public final class Interpreter {
     }
 
     public static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds) {
-        return run(graph, feeds, Map.of(), null, 0);
+        return run(graph, feeds, Map.of(), null, 0, false);
     }
 
     /**
@@ -27,7 +27,7 @@ public final class Interpreter {
      * gradient check holds detached values fixed this way.
      */
     public static NDArray[] runHolding(Graph graph, Map<Tensor, NDArray> feeds, Map<Tensor, NDArray> held) {
-        return run(graph, feeds, held, null, 0);
+        return run(graph, feeds, held, null, 0, false);
     }
 
     /**
@@ -38,11 +38,23 @@ public final class Interpreter {
      * Ops exact in fp32 ({@link Op#isExact}: comparisons, max, views, selections) and sources are not perturbed.
      */
     public static NDArray[] runWithRoundingNoise(Graph graph, Map<Tensor, NDArray> feeds, double unitRoundoff, java.util.Random random) {
-        return run(graph, feeds, Map.of(), random, unitRoundoff);
+        return run(graph, feeds, Map.of(), random, unitRoundoff, false);
+    }
+
+    /**
+     * As {@link #runWithRoundingNoise}, but with {@code mirrored} every factor is (1 − u·r) for the
+     * same r: given a Random of the same seed, the run that moves each result the other way. Where a
+     * result sits on a one-sided edge (a cosine of exactly 1 before sqrt(1 − cos²) clamped at 0), a
+     * run and its mirror between them probe the steep side, which a few independent runs can all
+     * miss.
+     */
+    public static NDArray[] runWithRoundingNoise(Graph graph, Map<Tensor, NDArray> feeds, double unitRoundoff, java.util.Random random,
+                                                 boolean mirrored) {
+        return run(graph, feeds, Map.of(), random, unitRoundoff, mirrored);
     }
 
     private static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds, Map<Tensor, NDArray> held, java.util.Random noise,
-                                 double unitRoundoff) {
+                                 double unitRoundoff, boolean mirrored) {
         List<Tensor> nodes = graph.nodes();
         Map<Tensor, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -58,8 +70,8 @@ public final class Interpreter {
         for (int i = 0; i < nodes.size(); i++) {
             Tensor n = nodes.get(i);
             NDArray v = held.containsKey(n) ? held.get(n) : evaluate(n, values, feeds);
-            double u = unitRoundoff * roundings(n.op());
-            if (noise != null && u > 0) {
+            double u = unitRoundoff * roundings(n.op()) * (mirrored ? -1 : 1);
+            if (noise != null && u != 0) {
                 v = v.copy();
                 double[] d = v.data();
                 for (int j = 0; j < d.length; j++) {

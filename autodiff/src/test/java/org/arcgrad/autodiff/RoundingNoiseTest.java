@@ -46,4 +46,21 @@ class RoundingNoiseTest {
             }
         }
     }
+
+    @Test
+    void theMirroredRunMovesEachResultTheOtherWay() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 50);
+        Tensor y = tape.input("y", 50);
+        Graph g = Graph.of(x.mul(y));
+        Random r = new Random(7);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(Shape.of(50), 1, 2, r), y, NDArray.uniform(Shape.of(50), 1, 2, r));
+        double[] exact = Interpreter.run(g, feeds)[0].data();
+        double[] up = Interpreter.runWithRoundingNoise(g, feeds, U, new Random(11), false)[0].data();
+        double[] down = Interpreter.runWithRoundingNoise(g, feeds, U, new Random(11), true)[0].data();
+        for (int i = 0; i < 50; i++) {
+            assertEquals(exact[i], (up[i] + down[i]) / 2, 1e-12 * exact[i], "element " + i + ": the two runs straddle the exact value");
+            assertTrue(up[i] != exact[i], "element " + i + " did not move");
+        }
+    }
 }

@@ -70,6 +70,10 @@ public final class HeadBenchmark implements Callable<Integer> {
     @Option(names = "--python", description = "Python with torch. Default: /usr/bin/python3.")
     private String python = "/usr/bin/python3";
 
+    @Option(names = "--torch-device", paramLabel = "DEV",
+            description = "Where the peer runs: cpu (all cores) or cuda (an NVIDIA GPU, for a GPU beside a GPU). Default: cpu.")
+    private String torchDevice = "cpu";
+
     @Option(names = "--openblas-coretype", paramLabel = "TYPE",
             description = "OPENBLAS_CORETYPE for the peer (e.g. SkylakeX). Default: the environment's.")
     private String openblasCoreType;
@@ -101,6 +105,9 @@ public final class HeadBenchmark implements Callable<Integer> {
         if (classChunk != null && classChunk < 1) {
             throw new BadInputException("--class-chunk: must be ≥ 1, got " + classChunk);
         }
+        if (!List.of("cpu", "cuda").contains(torchDevice)) {
+            throw new BadInputException("--torch-device: cpu or cuda, got '" + torchDevice + "'");
+        }
         if (json != null && !Files.isDirectory(json.toAbsolutePath().getParent())) {
             throw new BadInputException("--json: the folder " + json.toAbsolutePath().getParent() + " does not exist");
         }
@@ -126,13 +133,13 @@ public final class HeadBenchmark implements Callable<Integer> {
             PythonPeer peer = new PythonPeer(python, PythonPeer.script("head_torch.py"), "HEAD_TORCH", threads, openblasCoreType);
             for (int c : classes) {
                 theirs.addAll(parse(peer.run(List.of("--batch", "" + batch, "--dim", "" + dim, "--classes", "" + c,
-                        "--warmup", "" + warmup, "--reps", "" + reps, "--threads", "" + threads))));
+                        "--warmup", "" + warmup, "--reps", "" + reps, "--threads", "" + threads, "--device", torchDevice))));
             }
             peerNote = peer.unavailable().map(r -> "PyTorch unavailable: " + r).orElse("PyTorch: " + peer.info());
         }
         out.println(peerNote);
         out.printf("%-8s | %14s %12s %12s | %14s %12s %12s | %8s%n", "C", "arcgrad ms", "best ms", "device MiB",
-                "PyTorch ms", "best ms", "peak RSS MiB", "speed-up");
+                "PyTorch ms", "best ms", "peak MiB", "speed-up");
         for (int i = 0; i < classes.length; i++) {
             Timing t = ours.get(i);
             double[] p = i < theirs.size() ? theirs.get(i) : null;
@@ -141,7 +148,8 @@ public final class HeadBenchmark implements Callable<Integer> {
                     p == null ? "-" : String.format("%.1f", p[2]), p == null ? "-" : String.format("%.2fx", p[0] / t.medianMs()));
         }
         out.println("speed-up = PyTorch median / arcgrad median (above 1: arcgrad is faster); device MiB = the most the"
-                + " step's device buffers held at once.");
+                + " step's device buffers held at once; PyTorch's peak MiB = "
+                + ("cpu".equals(torchDevice) ? "its process's peak RSS." : "the most CUDA memory it allocated during the steps."));
         if (withChunks) {
             out.printf("%nchunked path (no N×C buffer; values stay on the device) beside the whole graph and the GEMM floor"
                     + " (the step's three products alone, with the kernels the compiler gives them):%n");
@@ -256,7 +264,7 @@ public final class HeadBenchmark implements Callable<Integer> {
         return new Timing(sorted[reps / 2], sorted[0], context.peakAllocatedBytes() / (double) (1 << 20));
     }
 
-    private static final Pattern RESULT = Pattern.compile("classes=(\\d+) median_ms=([0-9.]+) best_ms=([0-9.]+) peak_rss_mib=([0-9.]+)");
+    private static final Pattern RESULT = Pattern.compile("classes=(\\d+) median_ms=([0-9.]+) best_ms=([0-9.]+) peak_mib=([0-9.]+)");
 
     private static List<double[]> parse(List<String> lines) {
         List<double[]> r = new ArrayList<>();

@@ -137,7 +137,8 @@ final class TrainingRun {
                     v.protocol().pairs(), v.protocol().folds());
         }
         w.printf("metrics     %s%n", out.resolve(TrainingReport.METRICS));
-        w.printf("plots       %s, %s%n", out.resolve(TrainingReport.CURVES), out.resolve(TrainingReport.COSINES));
+        List<String> plots = o.reportFiles().stream().map(Path::toString).filter(f -> f.endsWith(".png")).toList();
+        w.printf("plots       %s%n", plots.isEmpty() ? "none (this Java cannot draw: see the warning above)" : String.join(", ", plots));
         w.printf("weights     %s/*.npy (load in PyTorch: python3 %s)%n", o.weights(),
                 o.weights().resolve(org.arcgrad.arcface.train.WeightsExport.LOADER));
         w.printf("checkpoint  %s (continue with --resume)%n", o.checkpoint());

@@ -2,6 +2,7 @@ package org.arcgrad.arcface.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.GraphicsEnvironment;
@@ -15,6 +16,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PlotsTest {
 
@@ -84,6 +88,66 @@ class PlotsTest {
         try (Stream<Path> listing = Files.list(out)) {
             assertEquals(3, listing.count());
         }
+    }
+
+    /** What AWT throws where it cannot draw text, and the innermost cause a warning should name. */
+    static Stream<Arguments> cannotDraw() {
+        return Stream.of(
+                Arguments.of(new UnsatisfiedLinkError("libfontmanager.so: libharfbuzz.so.0: cannot open shared object file"),
+                        "libharfbuzz.so.0"),
+                Arguments.of(new InternalError(new java.lang.reflect.InvocationTargetException(
+                        new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration"))), "Fontconfig head is null"));
+    }
+
+    /**
+     * A JRE without its font library's native parts (libharfbuzz) or without fontconfig cannot draw
+     * text: the numbers are written all the same, stale plots are removed, and one line says why.
+     */
+    @ParameterizedTest
+    @MethodSource("cannotDraw")
+    void aJvmThatCannotDrawStillGetsMetricsJsonAndOneWarning(Error failure, String cause, @TempDir Path dir) throws IOException {
+        TrainingReport.Plotter broken = new TrainingReport.Plotter() {
+            @Override
+            BufferedImage curves(TrainingHistory history) {
+                throw failure;
+            }
+
+            @Override
+            BufferedImage cosines(VerificationResult verification) {
+                throw failure;
+            }
+        };
+        Path out = dir.resolve("run");
+        TrainingReport.write(out, MetricsJsonTest.sample(5.0)); // an earlier run's plots, drawn
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream warnings = new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8);
+        List<Path> written = TrainingReport.write(out, MetricsJsonTest.sample(4.0), broken, warnings);
+        assertEquals(List.of(out.resolve("metrics.json")), written);
+        assertTrue(JsonTest.read(Files.readString(out.resolve("metrics.json"))) instanceof Map);
+        try (Stream<Path> listing = Files.list(out)) {
+            assertEquals(1, listing.count(), "metrics.json alone: no stale plots, no temporary leftovers");
+        }
+        TrainingReport.write(out, MetricsJsonTest.sample(3.5), broken, warnings);
+        String text = said.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains(cause) && text.contains("metrics.json"), text);
+        assertEquals(1, text.lines().count(), "said once, not every epoch: " + text);
+    }
+
+    /** Out of memory is the JVM's trouble, not a plot's: it is not taken for a JVM that cannot draw. */
+    @Test
+    void outOfMemoryWhileDrawingIsNotSwallowed(@TempDir Path dir) {
+        TrainingReport.Plotter starved = new TrainingReport.Plotter() {
+            @Override
+            BufferedImage curves(TrainingHistory history) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+
+            @Override
+            BufferedImage cosines(VerificationResult verification) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        assertThrows(OutOfMemoryError.class, () -> TrainingReport.write(dir, MetricsJsonTest.sample(4.0), starved, System.err));
     }
 
     @Test

@@ -228,7 +228,7 @@ public final class DeviceContext implements AutoCloseable {
     }
 
     /** CL_DEVICE_MEM_BASE_ADDR_ALIGN in bytes: where a sub-buffer may start. Read once. */
-    long baseAddressAlignBytes() {
+    public long baseAddressAlignBytes() {
         long bytes = baseAddressAlign;
         if (bytes == 0) {
             bytes = Math.max(1, InfoQueries.deviceUint(device.id(), CL.CL_DEVICE_MEM_BASE_ADDR_ALIGN, "the base address alignment") / 8);

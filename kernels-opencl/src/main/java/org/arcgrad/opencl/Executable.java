@@ -39,6 +39,8 @@ public final class Executable implements CompiledGraph {
     /** What each kernel argument was last set to (a buffer or an int), so unchanged ones are not set again. */
     private final List<Object[]> argsSet = new ArrayList<>();
     private DeviceBuffer[] slots;
+    /** Values that live from one kernel to the next only (split K's partial products); null when no kernel needs it. */
+    private DeviceBuffer scratch;
     private final Map<Tensor, DeviceBuffer> sources = new LinkedHashMap<>();
     /** Buffers this executable allocated (slots and fed sources); updates move them between roles. */
     private final Set<DeviceBuffer> owned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -69,6 +71,11 @@ public final class Executable implements CompiledGraph {
             for (int s = 0; s < slots.length; s++) {
                 slots[s] = context.floatBuffer("slot " + s + " (" + assignment.firstHeld(s).describe() + ")", assignment.elements(s));
                 owned.add(slots[s]);
+            }
+            long scratchElements = scratchElements(plan);
+            if (scratchElements > 0) {
+                scratch = context.floatBuffer("scratch (split K's partial products)", scratchElements);
+                owned.add(scratch);
             }
             String source = plan.source();
             Program program = source.isEmpty() ? null : context.build(source);
@@ -130,6 +137,15 @@ public final class Executable implements CompiledGraph {
         return storage;
     }
 
+    /** Floats of the scratch buffer the plan's kernels need: the most any of them writes or reads. */
+    private static long scratchElements(KernelPlan plan) {
+        long most = 0;
+        for (KernelSpec k : plan.kernels()) {
+            most = Math.max(most, k.scratchElements());
+        }
+        return most;
+    }
+
     /** What compiling a graph whole would allocate on the device: all its buffers, and the largest one. */
     public record Footprint(long bytes, long largestBytes) {
     }
@@ -141,8 +157,8 @@ public final class Executable implements CompiledGraph {
     public static Footprint footprint(DeviceContext context, CompileOptions options, Tensor... outputs) {
         KernelPlan plan = planFor(context, options.plan(), outputs);
         BufferAssignment a = BufferAssignment.of(plan.kernels(), outputStorage(plan));
-        long bytes = a.bytes();
-        long largest = 0;
+        long bytes = a.bytes() + 4 * scratchElements(plan);
+        long largest = 4 * scratchElements(plan);
         for (int s = 0; s < a.slots(); s++) {
             largest = Math.max(largest, 4 * a.elements(s));
         }
@@ -179,14 +195,14 @@ public final class Executable implements CompiledGraph {
         return plan.graph();
     }
 
-    /** Bytes of device memory this executable allocated for intermediates and outputs. */
+    /** Bytes of device memory this executable allocated for intermediates and outputs, the scratch buffer included. */
     public long intermediateBytes() {
-        return assignment.bytes();
+        return assignment.bytes() + (scratch == null ? 0 : 4 * scratch.elements());
     }
 
     /** Elements of the largest buffer this executable allocated for its values (0 when it has none). */
     public long largestBufferElements() {
-        long most = 0;
+        long most = scratch == null ? 0 : scratch.elements();
         for (DeviceBuffer b : slots) {
             most = Math.max(most, b.elements());
         }
@@ -337,6 +353,7 @@ public final class Executable implements CompiledGraph {
                     continue;
                 }
                 DeviceBuffer b = arg instanceof KernelArg.Read read ? buffer(read.node())
+                        : arg instanceof KernelArg.Scratch ? scratch
                         : slots[assignment.slot(spec.outputs().get(((KernelArg.Output) arg).index()))];
                 if (set[a] != b) {
                     k.set(a, b);

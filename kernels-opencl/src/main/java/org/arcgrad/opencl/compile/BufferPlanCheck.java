@@ -19,7 +19,8 @@ import org.arcgrad.autodiff.Tensor;
  *       a slot that it reads, and no kernel writes two outputs into one slot;</li>
  *   <li>every slot is large enough for each value it holds;</li>
  *   <li>a slot that {@code update} swaps with a parameter's buffer holds that value and nothing
- *       else, and has exactly its size.</li>
+ *       else, and has exactly its size;</li>
+ *   <li>the scratch buffer is read only by the kernel right after the one that wrote it.</li>
  * </ul>
  * One pass over the kernels' arguments: linear in the size of the plan, cheap enough for every compile.
  */
@@ -86,6 +87,7 @@ public final class BufferPlanCheck {
                 holderEnd[s] = end.get(o);
             }
         }
+        checkScratch(kernels);
         Map<Integer, Tensor> swappedIn = new HashMap<>();
         for (Tensor u : swapped) {
             int s = plan.slot(u);
@@ -101,6 +103,27 @@ public final class BufferPlanCheck {
                 throw new BufferPlanViolation("slot " + plan.slot(other) + " is swapped with a parameter's buffer after each run for "
                         + describe(u) + " but also holds " + describe(other));
             }
+        }
+    }
+
+    /**
+     * The scratch buffer is one for all kernels: what a kernel writes there must be read by the
+     * very next kernel, before anything else may write it, and must be as large as that read.
+     */
+    private static void checkScratch(List<KernelSpec> kernels) {
+        long written = 0; // elements the previous kernel wrote to scratch, 0 when it wrote none
+        for (KernelSpec k : kernels) {
+            long writes = 0;
+            for (KernelArg a : k.args()) {
+                if (a instanceof KernelArg.Scratch s && !s.written() && s.elements() > written) {
+                    throw new BufferPlanViolation(k.name() + " reads " + s.elements() + " elements of scratch, but the kernel before it "
+                            + (written == 0 ? "wrote none" : "wrote only " + written));
+                }
+                if (a instanceof KernelArg.Scratch s && s.written()) {
+                    writes = s.elements();
+                }
+            }
+            written = writes;
         }
     }
 

@@ -9,10 +9,11 @@ import org.arcgrad.opencl.gemm.GemmKernel;
 import org.arcgrad.opencl.gemm.GemmParams;
 import org.arcgrad.opencl.gemm.GemmTemplate;
 import org.arcgrad.opencl.gemm.GemmVariant;
+import org.arcgrad.opencl.gemm.SplitK;
 
 /**
  * Matrix-product kernels for scheduled MATMUL nodes, from the tuned {@link GemmTemplate} with the
- * device's default parameters. Operands are buffers, each possibly read transposed (see
+ * device's parameters for its shape ({@link GemmDefaults#forShape}). Operands are buffers, each possibly read transposed (see
  * {@link Schedule.GemmOperand}), so backward's products need no transpose copies.
  */
 final class GemmKernels {
@@ -23,8 +24,12 @@ final class GemmKernels {
      * Sizes and strides are kernel arguments, so one source serves every product of a variant:
      * it is named by the variant alone and built as a program of its own, which the program cache
      * then shares across graphs (a GEMM costs PoCL seconds to compile).
+     *
+     * <p>A product with few output tiles and a long K ({@link SplitK#slices} above 1) renders as
+     * two kernels: the partial products over slices of K into the scratch buffer, then their sum
+     * into the node's buffer (both standalone programs: sizes are arguments).
      */
-    static KernelSpec render(Tensor node, DeviceLimits device) {
+    static List<KernelSpec> render(Tensor node, DeviceLimits device) {
         Schedule.GemmOperand a = Schedule.GemmOperand.of(node.input(0));
         Schedule.GemmOperand b = Schedule.GemmOperand.of(node.input(1));
         int m = node.shape().dim(0);
@@ -32,17 +37,36 @@ final class GemmKernels {
         int k = node.input(0).shape().dim(1);
         KernelRenderer.checkedSize(node.shape());
         GemmVariant variant = GemmVariant.of(a.transposed, b.transposed);
-        String name = "arcgrad_gemm_" + variant.name().toLowerCase(java.util.Locale.ROOT);
+        String gemmName = "arcgrad_gemm_" + variant.name().toLowerCase(java.util.Locale.ROOT);
         GemmParams params = GemmDefaults.forShape(device, variant, m, n, k);
         if (!params.equals(GemmDefaults.forDevice(device, variant))) {
-            name += "_short_k"; // another program than the variant's usual one: its own name, its own cache entry
+            // another program than the variant's usual one: its own name, its own cache entry
+            gemmName += "_" + params.mwg() + "x" + params.nwg() + "x" + params.kwg() + (params.localMemory() ? "_local" : "");
         }
-        GemmKernel kernel = GemmTemplate.render(variant, params, Epilogue.identity(), name);
+        int slices = SplitK.slices(device, variant, params, m, n, k);
+        if (slices == 1) {
+            GemmKernel kernel = GemmTemplate.render(variant, params, Epilogue.identity(), gemmName);
+            int[] ld = kernel.denseLeadingDimensions(m, n, k);
+            // the template's argument order: M, N, K, A, lda, B, ldb, C, ldc
+            List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
+                    new KernelArg.Read(a.matrix), new KernelArg.Int(ld[0]), new KernelArg.Read(b.matrix), new KernelArg.Int(ld[1]),
+                    new KernelArg.Output(), new KernelArg.Int(ld[2]));
+            return List.of(new KernelSpec(gemmName, "gemm", kernel.source(), node, args, kernel.globalSize(m, n), kernel.localSize(), true));
+        }
+        GemmKernel kernel = GemmTemplate.renderSplitK(variant, params, gemmName + "_split_k");
         int[] ld = kernel.denseLeadingDimensions(m, n, k);
-        // the template's argument order: M, N, K, A, lda, B, ldb, C, ldc
-        List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
-                new KernelArg.Read(a.matrix), new KernelArg.Int(ld[0]), new KernelArg.Read(b.matrix), new KernelArg.Int(ld[1]),
-                new KernelArg.Output(), new KernelArg.Int(ld[2]));
-        return new KernelSpec(name, "gemm", kernel.source(), node, args, kernel.globalSize(m, n), kernel.localSize(), true);
+        long elements = (long) m * n;
+        long partials = elements * slices;
+        // the split template's argument order: M, N, K_all, KS, A, lda, B, ldb, C, ldc
+        List<KernelArg> partialArgs = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
+                new KernelArg.Int(SplitK.sliceLength(k, slices)), new KernelArg.Read(a.matrix), new KernelArg.Int(ld[0]),
+                new KernelArg.Read(b.matrix), new KernelArg.Int(ld[1]), new KernelArg.Scratch(partials, true), new KernelArg.Int(ld[2]));
+        KernelSpec partial = new KernelSpec(kernel.name(), "gemm-partial", kernel.source(), List.of(), partialArgs,
+                SplitK.globalSize(kernel, m, n, slices), SplitK.localSize(kernel), true);
+        KernelSpec sum = new KernelSpec(SplitK.SUM_KERNEL, "split-k-sum", SplitK.sumSource(), node,
+                List.of(new KernelArg.Output(), new KernelArg.Scratch(partials, false), new KernelArg.Int((int) elements),
+                        new KernelArg.Int(slices)),
+                new long[] {KernelRenderer.roundUp(elements, KernelRenderer.GROUP)}, new long[] {KernelRenderer.GROUP}, true);
+        return List.of(partial, sum);
     }
 }

@@ -33,6 +33,10 @@ public final class KernelPlan {
         for (List<Tensor> group : schedule.launches()) {
             Tensor last = group.get(group.size() - 1);
             String name = "k" + kernels.size() + "_" + last.op().label() + "_" + last.id() + (group.size() > 1 ? "_and_" + (group.size() - 1) : "");
+            if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.MATMUL) {
+                kernels.addAll(GemmKernels.render(last, device)); // one kernel, or split K's two
+                continue;
+            }
             kernels.add(group.size() == 1 ? renderer.render(last, name)
                     : last.op().kind() == org.arcgrad.autodiff.Op.Kind.REDUCE ? renderer.reduceGroup(group, name)
                     : renderer.elementwiseGroup(group, name));
@@ -88,7 +92,11 @@ public final class KernelPlan {
             for (Tensor t : k.outputs()) {
                 b.append(" %").append(t.id());
             }
-            b.append(" ").append(k.output().shape()).append(" reads");
+            b.append(k.outputs().isEmpty() ? " scratch" : " " + k.output().shape());
+            if (k.scratchElements() > 0) {
+                b.append(k.outputs().isEmpty() ? "" : " (from scratch)");
+            }
+            b.append(" reads");
             for (Tensor t : k.inputs()) {
                 b.append(" %").append(t.id());
             }

@@ -39,7 +39,8 @@ final class KernelRenderer {
             return reduce(node, name);
         }
         if (node.op() == Op.MATMUL) {
-            return GemmKernels.render(node, device);
+            throw new IllegalArgumentException("a matrix product renders through GemmKernels (one kernel, or split K's two): "
+                    + node.describe());
         }
         if (node.op().kind() == Op.Kind.WINDOW) {
             return node.op() == Op.MAX_POOL2D_SELECT || node.op() == Op.MAX_POOL2D_SCATTER

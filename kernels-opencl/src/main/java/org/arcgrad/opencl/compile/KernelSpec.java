@@ -6,10 +6,11 @@ import org.arcgrad.autodiff.Tensor;
 
 /**
  * One generated kernel: its name and OpenCL C source, the nodes it writes (usually one; an
- * elementwise kernel may write several of the same shape, see {@link Schedule}), its arguments
- * in order, and its launch sizes.
+ * elementwise kernel may write several of the same shape, see {@link Schedule}; none for split
+ * K's partial products, which go to the scratch buffer), its arguments in order, and its launch
+ * sizes.
  *
- * @param kind   "elementwise", "reduce", "gather", "gemm", "conv" or "pool", for dumps and kernel-count tests
+ * @param kind   "elementwise", "reduce", "gather", "gemm", "gemm-partial", "split-k-sum", "conv" or "pool", for dumps and kernel-count tests
  * @param local  work-group size per dimension; null lets the driver choose
  * @param standalone the source is a program of its own, independent of this graph's shapes and
  *                   shared through the program cache (GEMMs); the other kernels of a plan are
@@ -27,7 +28,7 @@ public record KernelSpec(String name, String kind, String source, List<Tensor> o
         this(name, kind, source, List.of(output), args, global, local, standalone);
     }
 
-    /** The first output (the only one, except for grouped elementwise kernels). */
+    /** The first output (the only one, except for grouped elementwise kernels); a kernel writing only scratch has none. */
     public Tensor output() {
         return outputs.get(0);
     }
@@ -56,6 +57,17 @@ public record KernelSpec(String name, String kind, String source, List<Tensor> o
             a.add(new KernelArg.Read(t));
         }
         return a;
+    }
+
+    /** Floats of the scratch buffer this kernel writes or reads ({@link KernelArg.Scratch}); 0 when none. */
+    public long scratchElements() {
+        long most = 0;
+        for (KernelArg a : args) {
+            if (a instanceof KernelArg.Scratch s) {
+                most = Math.max(most, s.elements());
+            }
+        }
+        return most;
     }
 
     /** The buffer nodes this kernel reads, in argument order. */

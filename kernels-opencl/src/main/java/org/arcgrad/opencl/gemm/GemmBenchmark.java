@@ -40,7 +40,7 @@ import org.arcgrad.opencl.runtime.Devices;
 public final class GemmBenchmark {
 
     /** Our rates (median kernel, median wall, fastest kernel) and OpenBLAS's, in GFLOP/s. */
-    private record Row(HeadProduct product, GemmParams params, double kernelGflops, double wallGflops,
+    private record Row(HeadProduct product, GemmParams params, int slices, double kernelGflops, double wallGflops,
                        double bestKernelGflops, Optional<TorchBaseline.Rate> torch) {
     }
 
@@ -78,17 +78,18 @@ public final class GemmBenchmark {
         try (DeviceContext context = DeviceContext.open(Devices.choose())) {
             DeviceLimits limits = DeviceLimits.of(context.device().info());
             System.out.println("device: " + context.device().name() + " (" + limits.type() + "), " + threads + " cores; "
-                + "median of " + reps + " after " + warmup + " warm-up" + (tune ? "; tuned per product" : "; default parameters"));
+                + "median of " + reps + " after " + warmup + " warm-up" + (tune ? "; tuned per product" : "; the compiler's parameters for each shape"));
             for (int c : classes) {
                 for (HeadProduct product : HeadProduct.of(batch, dim, c)) {
                     GemmParams params = tune
                         ? new GemmTuner(context, 3).tune(product.variant(), product.m(), product.n(), product.k(),
                             GemmCandidates.forDevice(limits, product.variant())).get(0).params()
-                        : GemmDefaults.forDevice(limits, product.variant());
+                        : GemmDefaults.forShape(limits, product.variant(), product.m(), product.n(), product.k());
                     double[] ours = measure(context, product, params, warmup, reps);
                     Optional<TorchBaseline.Rate> theirs =
                         torch ? baseline.measure(product, batch, dim, warmup, reps) : Optional.empty();
-                    Row row = new Row(product, params, ours[0], ours[1], ours[2], theirs);
+                    int slices = SplitK.slices(limits, product.variant(), params, product.m(), product.n(), product.k());
+                    Row row = new Row(product, params, slices, ours[0], ours[1], ours[2], theirs);
                     rows.add(row);
                     System.out.println("  measured " + line(row));
                 }
@@ -108,7 +109,8 @@ public final class GemmBenchmark {
         }
         System.out.println();
         for (Row r : rows) {
-            System.out.println(r.product().name() + " C=" + r.product().classes() + ": " + r.params());
+            System.out.println(r.product().name() + " C=" + r.product().classes() + ": " + r.params()
+                + (r.slices() > 1 ? ", split K into " + r.slices() + " slices and summed (kernel time: both kernels)" : ""));
         }
     }
 
@@ -134,7 +136,8 @@ public final class GemmBenchmark {
         DeviceBuffer a = context.upload("A", GemmTuner.randomFloats(rng, (long) p.m() * p.k()));
         DeviceBuffer b = context.upload("B", GemmTuner.randomFloats(rng, (long) p.n() * p.k()));
         DeviceBuffer c = context.floatBuffer("C", (long) p.m() * p.n());
-        try (CompiledGemm gemm = new CompiledGemm(context, GemmTemplate.render(p.variant(), params, Epilogue.identity()))) {
+        int slices = SplitK.slices(DeviceLimits.of(context.device().info()), p.variant(), params, p.m(), p.n(), p.k());
+        try (CompiledGemm gemm = CompiledGemm.splitK(context, p.variant(), params, slices)) {
             for (int i = 0; i < warmup; i++) {
                 gemm.run(p.m(), p.n(), p.k(), a, b, c);
             }

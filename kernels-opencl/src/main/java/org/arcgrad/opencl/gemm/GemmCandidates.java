@@ -40,10 +40,13 @@ public final class GemmCandidates {
         return list.stream().distinct().toList();
     }
 
-    /** GPU: CLBlast-like local-memory tiles (unmeasured here). */
+    /** GPU: CLBlast-like local-memory tiles, the defaults' three sizes first (see {@link GemmDefaults#forShape}). */
     public static List<GemmParams> gpu(GemmVariant variant) {
         List<GemmParams> list = new ArrayList<>();
         list.add(GemmDefaults.gpu(variant));
+        list.add(GemmDefaults.gpuLarge());
+        list.add(GemmDefaults.gpuSmall());
+        list.add(new GemmParams(16, 16, 16, 16, 16, 1, 4, 4, true, false));
         for (int[] t : new int[][] {{64, 64, 16, 16, 16, 4}, {128, 64, 16, 16, 16, 4}, {64, 128, 16, 16, 16, 4},
             {128, 128, 16, 16, 16, 4}, {32, 32, 16, 8, 8, 4}, {64, 64, 32, 16, 16, 2}, {128, 128, 32, 16, 16, 8}}) {
             list.add(new GemmParams(t[0], t[1], t[2], t[3], t[4], t[5], 4, 4, true, false));

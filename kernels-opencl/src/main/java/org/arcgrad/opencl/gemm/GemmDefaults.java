@@ -33,11 +33,13 @@ import org.arcgrad.opencl.runtime.DeviceType;
  * Other shapes may prefer other sets: {@link GemmTuner} measures {@link GemmCandidates} on the
  * device for a given shape.
  *
- * <h2>GPU (not measured: no GPU was available while writing this)</h2>
- * The local-memory form with CLBlast-like values that suit both NVIDIA and AMD: 64×64 tiles,
- * 8×8 work-items (64: two NVIDIA warps, one AMD wavefront), 8×8 accumulators per work-item in
- * float4 vectors, KWG=16 (8.3 KB of local memory). Run {@link GemmTuner} with
- * {@link GemmCandidates#gpu} on the actual card before trusting these.
+ * <h2>GPU (measured on an NVIDIA H200, 132 compute units, with {@link GemmTuner}; see forShape)</h2>
+ * The local-memory form, with the tile by how many work-groups a product gives. The middle set
+ * ({@link #gpu}): 64×64 tiles, 8×8 work-items (two NVIDIA warps, one AMD wavefront), 8×8
+ * accumulators per work-item in float4 vectors, KWG=16 (8.3 KB of local memory). Larger products
+ * take 128×128 tiles of 16×16 work-items ({@link #gpuLarge}), products with few output tiles
+ * 32×32 tiles of 16×16 work-items walking K 32 at a time ({@link #gpuSmall}). Run {@link GemmTuner}
+ * with {@link GemmCandidates#gpu} on another card to see whether it agrees.
  */
 public final class GemmDefaults {
     private GemmDefaults() {
@@ -51,19 +53,39 @@ public final class GemmDefaults {
     public static final int CPU_SHORT_K = 4096;
 
     /**
+     * Work-groups a GPU product should give at the least (about four per compute unit of the
+     * H200's 132) before larger tiles pay: below it, units idle while a few groups walk all of K.
+     */
+    public static final int GPU_ENOUGH_GROUPS = 512;
+
+    /**
      * The parameters for one product of M×N×K. On a CPU, NN and TT products with a short K (at
      * most {@value #CPU_SHORT_K}: an MLP's input gradients, where K is a layer width) take the
      * direct outer-product form of TN, 8×32 per work-item, without K-blocking: blocking pays off
      * only when a B panel no longer stays in cache. Measured on the same 2 PoCL cores, NN
      * 256×512×K, GFLOP/s direct vs blocked: K=512 175 vs 153, 1024 345 vs 290, 2048 338 vs 315,
      * 4096 364 vs 314, 10000 196 vs 298, 30000 138 vs 276; and on an MLP's 256×256×128 301 vs 157.
+     *
+     * <p>On a GPU the largest tile that still gives {@value #GPU_ENOUGH_GROUPS} work-groups:
+     * 128×128 ({@link #gpuLarge}), else 64×64 ({@link #gpu}), else 32×32 ({@link #gpuSmall}); a
+     * set the device cannot run (work-groups of 256) falls back to 64×64. Measured on the H200,
+     * GFLOP/s of the chosen set against 64×64 everywhere: the head's x·Wᵀ 256×100000×512 22 571
+     * vs 18 611, Gᵀ·x 100000×512×256 24 446 vs 21 696, and G·W 256×512×K, 32 tiles of 64×64:
+     * K=100000 3 658 vs 806, K=10000 4 325 vs 1 068; an MLP's 256×256×256 1 808 vs 564.
      * Every other case takes {@link #forDevice}.
      */
     public static GemmParams forShape(DeviceLimits device, GemmVariant variant, int m, int n, int k) {
-        if (device.type() == DeviceType.CPU && (variant == GemmVariant.NN || variant == GemmVariant.TT) && k <= CPU_SHORT_K) {
-            return cpu(GemmVariant.TN);
+        if (device.type() == DeviceType.CPU) {
+            return (variant == GemmVariant.NN || variant == GemmVariant.TT) && k <= CPU_SHORT_K ? cpu(GemmVariant.TN) : cpu(variant);
         }
-        return forDevice(device, variant);
+        GemmParams chosen = groups(m, n, gpuLarge()) >= GPU_ENOUGH_GROUPS ? gpuLarge()
+                : groups(m, n, gpu(variant)) >= GPU_ENOUGH_GROUPS ? gpu(variant) : gpuSmall();
+        return chosen.fitsOn(device) ? chosen : gpu(variant);
+    }
+
+    /** Work-groups of a product of M×N in tiles of {@code p} (square tiles: the same for C and Cᵀ). */
+    private static long groups(int m, int n, GemmParams p) {
+        return ((long) m + p.mwg() - 1) / p.mwg() * (((long) n + p.nwg() - 1) / p.nwg());
     }
 
     public static GemmParams cpu(GemmVariant variant) {
@@ -76,5 +98,15 @@ public final class GemmDefaults {
 
     public static GemmParams gpu(GemmVariant variant) {
         return new GemmParams(64, 64, 16, 8, 8, 4, 4, 4, true, false);
+    }
+
+    /** GPU products of many tiles: 128×128 tiles, 16×16 work-items, 8×8 accumulators each in float4s. */
+    public static GemmParams gpuLarge() {
+        return new GemmParams(128, 128, 16, 16, 16, 4, 4, 4, true, false);
+    }
+
+    /** GPU products of few tiles (G·W, K = C long, output N×D): 32×32 tiles, 16×16 work-items of 2×2, K 32 at a time. */
+    public static GemmParams gpuSmall() {
+        return new GemmParams(32, 32, 32, 16, 16, 2, 4, 8, true, false);
     }
 }

@@ -91,6 +91,16 @@ public record GemmParams(int mwg, int nwg, int kwg, int mdimc, int ndimc, int vw
         }
     }
 
+    /** Whether {@link #checkFits} passes. */
+    public boolean fitsOn(DeviceLimits device) {
+        try {
+            checkFits(device);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Same parameters with a different tile walk. */
     public GemmParams withRowTilesFirst(boolean value) {
         return new GemmParams(mwg, nwg, kwg, mdimc, ndimc, vwn, vwk, kwi, localMemory, value);

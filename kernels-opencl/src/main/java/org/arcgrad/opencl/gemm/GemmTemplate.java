@@ -70,7 +70,22 @@ public final class GemmTemplate {
         return render(variant, params, epilogue, name, new StoreOutput());
     }
 
+    /**
+     * The plain GEMM, storing one slice of K per work-group layer ({@link SplitK}): work-group
+     * (x, y, z) computes its tile of op(A)[:, z·KS, (z+1)·KS) · op(B)[z·KS, (z+1)·KS), :) into
+     * C + z·M·ldc. Arguments: {@code M, N, K_all, KS, A, lda, B, ldb, C, ldc}; launch
+     * {@link SplitK#globalSize} with {@link SplitK#localSize}. A sum over z finishes the product.
+     */
+    public static GemmKernel renderSplitK(GemmVariant variant, GemmParams params, String name) {
+        return render(variant, params, Epilogue.identity(), name, new StoreOutput(), true);
+    }
+
     static GemmKernel render(GemmVariant variant, GemmParams params, Epilogue epilogue, String name, OutputStage output) {
+        return render(variant, params, epilogue, name, output, false);
+    }
+
+    private static GemmKernel render(GemmVariant variant, GemmParams params, Epilogue epilogue, String name, OutputStage output,
+                                     boolean splitK) {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("kernel name '" + name + "' is not a C identifier");
         }
@@ -81,8 +96,12 @@ public final class GemmTemplate {
         RegisterTile tile = RegisterTile.choose(params, problem);
         tile.functionPrefix = name;
 
-        List<String> declarations = new ArrayList<>(List.of(
-            "const int M", "const int N", "const int K",
+        if (splitK && output.walksAllColumnTiles()) {
+            throw new IllegalArgumentException("a split-K kernel stores partial products; a row reduction needs whole ones");
+        }
+        List<String> declarations = new ArrayList<>(splitK ? List.of("const int M", "const int N", "const int K_all", "const int KS")
+                : List.of("const int M", "const int N", "const int K"));
+        declarations.addAll(List.of(
             "const __global float* restrict A", "const int lda",
             "const __global float* restrict B", "const int ldb"));
         declarations.addAll(output.kernelParameters());
@@ -103,6 +122,9 @@ public final class GemmTemplate {
         w.open("void " + name + "(" + String.join(", ", declarations) + ")");
         tile.renderKernelScope(w);
         problem.renderAliases(w);
+        if (splitK) {
+            renderSlice(w, problem);
+        }
         w.line("const int tn = get_local_id(0), tm = get_local_id(1);");
         renderTileWalk(w, params, output.walksAllColumnTiles());
         tile.renderRowIndices(w);
@@ -119,6 +141,19 @@ public final class GemmTemplate {
         output.renderAfterTiles(w, params.mwi());
         w.close();
         return new GemmKernel(w.toString(), name, variant, params, epilogue, argumentNames, output.walksAllColumnTiles());
+    }
+
+    /**
+     * Narrows the product to the work-group layer's slice of K: L and R start at its first step,
+     * K is its length, and C moves to the layer's own M×N block of the partial products.
+     */
+    private static void renderSlice(SourceWriter w, KernelProblem problem) {
+        w.line("// Split K: this layer of work-groups computes the product over one slice of K, into its own block of C.");
+        w.line("const int kFirst = get_group_id(2) * KS;");
+        w.line("const int K = min(KS, K_all - kFirst);");
+        w.line("L += " + (problem.leftKContiguous() ? "kFirst" : "(size_t)kFirst * ldl") + ";");
+        w.line("R += " + (problem.rightQContiguous() ? "(size_t)kFirst * ldr" : "kFirst") + ";");
+        w.line("C += (size_t)get_group_id(2) * M * ldc;");
     }
 
     private static void renderEpilogueFunction(SourceWriter w, Epilogue epilogue, String kernelName) {

@@ -61,6 +61,29 @@ class BufferPlanCheckTest {
         BufferPlanCheck.verify(chain, BufferAssignment.of(chain, Set.of(v3)), Set.of(v3), Set.of());
     }
 
+    /** Split K's pair over the chain: k0 writes 8 partial elements to scratch, k1 sums them into v1. */
+    private List<KernelSpec> splitPair(KernelSpec between) {
+        KernelSpec partial = new KernelSpec("partial", "gemm-partial", "", List.of(),
+                List.of(new KernelArg.Read(a), new KernelArg.Scratch(8, true)), new long[] {4}, null, false);
+        KernelSpec sum = new KernelSpec("sum", "split-k-sum", "", List.of(v1),
+                List.of(new KernelArg.Output(), new KernelArg.Scratch(8, false)), new long[] {4}, null, false);
+        List<KernelSpec> k = new ArrayList<>(List.of(partial));
+        if (between != null) {
+            k.add(between);
+        }
+        k.add(sum);
+        return k;
+    }
+
+    @Test
+    void scratchReadRightAfterItsWriterPassesAndReadLaterIsRefused() {
+        BufferPlanCheck.verify(splitPair(null), plan(Map.of(v1, 0), 4), Set.of(v1), Set.of());
+        Tensor w = a.sqrt();
+        List<KernelSpec> late = splitPair(kernel("other", List.of(w), a));
+        String m = refused(late, plan(Map.of(v1, 0, w, 1), 4, 4), Set.of(v1, w), Set.of());
+        assertTrue(m.contains("sum reads 8 elements of scratch, but the kernel before it wrote none"), m);
+    }
+
     @Test
     void aKernelWritingTheSlotItReadsIsRefused() {
         String m = refused(chain, plan(Map.of(v1, 0, v2, 1, v3, 1), 4, 4), Set.of(v3), Set.of());

@@ -34,6 +34,8 @@ class GemmCorrectnessTest {
         return List.of(
             GemmDefaults.cpu(variant),
             GemmDefaults.gpu(variant),
+            GemmDefaults.gpuLarge(),                                  // GPU, many tiles: 128×128 of 16×16 work-items
+            GemmDefaults.gpuSmall(),                                  // GPU, few tiles: 32×32, K 32 at a time
             new GemmParams(4, 16, 8, 1, 1, 8, 8, 2, false, false),   // direct, vectors of 8
             new GemmParams(6, 12, 8, 2, 3, 2, 2, 3, false, true),    // direct, K-blocked group of 6, odd unroll
             new GemmParams(3, 5, 8, 1, 1, 1, 1, 1, false, false),    // scalar everything
@@ -69,6 +71,34 @@ class GemmCorrectnessTest {
         try (CompiledGemm gemm = new CompiledGemm(device, GemmTemplate.render(variant, params, Epilogue.identity()))) {
             for (int[] s : shapes()) {
                 check(device, gemm, rng, s[0], s[1], s[2], null);
+            }
+        }
+    }
+
+    static Stream<Arguments> splitCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (GemmVariant v : GemmVariant.values()) {
+            for (GemmParams p : List.of(GemmDefaults.cpu(v), GemmDefaults.gpuSmall(), new GemmParams(3, 5, 8, 1, 1, 1, 1, 1, false, false))) {
+                cases.add(Arguments.of(v, p));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Split K as {@link CompiledGemm#splitK} runs it (partial products, then their sum), over 1, 2, 3 and 7 slices. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("splitCases")
+    void splitKMatchesFp64Reference(GemmVariant variant, GemmParams params) {
+        DeviceContext device = OpenClTestDevice.get();
+        Random rng = new Random(variant.ordinal() * 1000L + params.hashCode() + 1);
+        for (int slices : new int[] {1, 2, 3, 7}) {
+            try (CompiledGemm gemm = CompiledGemm.splitK(device, variant, params, slices)) {
+                for (int[] s : new int[][] {{1, 1, 600}, {5, 3, 600}, {7, 11, 1001}, {33, 65, 517}}) {
+                    // slices as the compiler counts them: a shorter K may need fewer, never more than K / 16 of 16
+                    if (s[2] >= slices && (s[2] + SplitK.sliceLength(s[2], slices) - 1) / SplitK.sliceLength(s[2], slices) == slices) {
+                        check(device, gemm, rng, s[0], s[1], s[2], null);
+                    }
+                }
             }
         }
     }

@@ -72,6 +72,8 @@ class GemmParamsValidationTest {
         for (GemmVariant v : GemmVariant.values()) {
             GemmDefaults.cpu(v).checkFits(DeviceLimits.typical(DeviceType.CPU));
             GemmDefaults.gpu(v).checkFits(DeviceLimits.typical(DeviceType.GPU));
+            GemmDefaults.gpuLarge().checkFits(DeviceLimits.typical(DeviceType.GPU));
+            GemmDefaults.gpuSmall().checkFits(DeviceLimits.typical(DeviceType.GPU));
             for (GemmParams p : GemmCandidates.cpu(v)) {
                 assertDoesNotThrow(() -> GemmTemplate.render(v, p, Epilogue.identity()));
             }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.arcgrad.opencl.runtime.DeviceType;
 import org.junit.jupiter.api.Test;
 
-/** Which parameters a product of a given shape gets: short-K NN/TT products on a CPU skip K-blocking. */
+/**
+ * Which parameters a product of a given shape gets: short-K NN/TT products on a CPU skip
+ * K-blocking; on a GPU the tile shrinks until the product gives enough work-groups.
+ */
 class GemmShapeDefaultsTest {
     private static final DeviceLimits CPU = DeviceLimits.typical(DeviceType.CPU);
     private static final DeviceLimits GPU = DeviceLimits.typical(DeviceType.GPU);
@@ -18,10 +21,30 @@ class GemmShapeDefaultsTest {
     }
 
     @Test
-    void otherVariantsAndGpusKeepTheirDefaults() {
+    void otherVariantsOnACpuKeepTheirDefaults() {
         for (GemmVariant v : new GemmVariant[] {GemmVariant.NT, GemmVariant.TN}) {
             assertEquals(GemmDefaults.cpu(v), GemmDefaults.forShape(CPU, v, 256, 512, 256));
         }
-        assertEquals(GemmDefaults.gpu(GemmVariant.NN), GemmDefaults.forShape(GPU, GemmVariant.NN, 256, 512, 256));
+    }
+
+    @Test
+    void aGpuTakesTheLargestTileThatStillGivesEnoughWorkGroups() {
+        // the head's products at N = 256, D = 512: x·Wᵀ and Gᵀ·x by C, G·W of 32 tiles of 64×64
+        assertEquals(GemmDefaults.gpuLarge(), GemmDefaults.forShape(GPU, GemmVariant.NT, 256, 100_000, 512));
+        assertEquals(GemmDefaults.gpuLarge(), GemmDefaults.forShape(GPU, GemmVariant.TN, 100_000, 512, 256));
+        assertEquals(GemmDefaults.gpu(GemmVariant.NT), GemmDefaults.forShape(GPU, GemmVariant.NT, 256, 10_000, 512));
+        assertEquals(GemmDefaults.gpuSmall(), GemmDefaults.forShape(GPU, GemmVariant.NN, 256, 512, 100_000));
+        // the boundaries: 512 groups of 128×128 (256 × 32 768), one fewer (256 × 32 640); 512 of 64×64
+        assertEquals(GemmDefaults.gpuLarge(), GemmDefaults.forShape(GPU, GemmVariant.NN, 256, 256 * 128, 64));
+        assertEquals(GemmDefaults.gpu(GemmVariant.NN), GemmDefaults.forShape(GPU, GemmVariant.NN, 256, 255 * 128, 64));
+        assertEquals(GemmDefaults.gpu(GemmVariant.TT), GemmDefaults.forShape(GPU, GemmVariant.TT, 64 * 16, 64 * 32, 64));
+        assertEquals(GemmDefaults.gpuSmall(), GemmDefaults.forShape(GPU, GemmVariant.TT, 64 * 16, 64 * 32 - 64, 64));
+    }
+
+    @Test
+    void aGpuThatCannotRunGroupsOf256KeepsTheMiddleSet() {
+        DeviceLimits small = new DeviceLimits(DeviceType.GPU, 128, 128, 128, 32 * 1024);
+        assertEquals(GemmDefaults.gpu(GemmVariant.NN), GemmDefaults.forShape(small, GemmVariant.NN, 256, 512, 100_000));
+        assertEquals(GemmDefaults.gpu(GemmVariant.NT), GemmDefaults.forShape(small, GemmVariant.NT, 256, 100_000, 512));
     }
 }

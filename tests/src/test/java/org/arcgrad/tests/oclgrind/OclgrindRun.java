@@ -39,7 +39,7 @@ import org.arcgrad.tests.training.StepAgreement;
 /**
  * The child process of {@link OclgrindTest}, whose environment registers Oclgrind as the only
  * OpenCL device. {@code checks PLAN...}: the five margin heads with cross-entropy, forward and
- * backward, at a size that fills whole GEMM tiles and at ragged sizes, and training steps of a
+ * backward, at a size that fills whole GEMM tiles and at ragged sizes, a product split along K, and training steps of a
  * tiny model, each held to the fp64 interpreter, under each plan named; one line per case on
  * stdout. {@code planted}: two kernels with a planted data race and a planted out-of-bounds read,
  * whose diagnostics show that the simulator's checks are on. Exit 0 when every case agrees with the
@@ -72,6 +72,8 @@ public final class OclgrindRun {
                 }
                 run(log, options.plan() + " plan, sums over a leading and a middle axis (the CPU plan's lanes), row sums of 70 rows",
                         c -> checkReductions(c, options));
+                run(log, options.plan() + " plan, a 7x5 product over K = 4100 split into 4 slices of K (the last ragged) and"
+                        + " summed, with its gradients", c -> checkSplitProduct(c, options));
                 run(log, options.plan() + " plan, a pairwise loss with the custom-loss ops (label equality, triu, random draws, "
                         + "gatherRows, softplus, abs, maximum), forward and backward", c -> checkCustomLossOps(c, options));
                 run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
@@ -193,6 +195,19 @@ public final class OclgrindRun {
         Random random = new Random(12);
         Map<Tensor, NDArray> feeds = Map.of(a, NDArray.uniform(a.shape(), -1, 1, random), b, NDArray.uniform(b.shape(), -1, 1, random));
         DeviceAgreement.assertAgrees(outputs, feeds, random, k -> "reduction " + k, tape.dump(), outs -> Executable.compile(context, options, outs));
+    }
+
+    /** Split K ({@link org.arcgrad.opencl.gemm.SplitK}): partial products into the scratch buffer, then their sum. */
+    private static void checkSplitProduct(DeviceContext context, CompileOptions options) {
+        Tape tape = new Tape();
+        Tensor a = tape.param("a", 7, 4100);
+        Tensor b = tape.param("b", 4100, 5);
+        Tensor product = a.matmul(b);
+        Tensor[] grads = tape.grad(product.square().sum(), a, b);
+        Random random = new Random(41);
+        Map<Tensor, NDArray> feeds = Map.of(a, NDArray.uniform(a.shape(), -1, 1, random), b, NDArray.uniform(b.shape(), -1, 1, random));
+        DeviceAgreement.assertAgrees(List.of(product, grads[0], grads[1]), feeds, random, k -> "split product output " + k, tape.dump(),
+                outs -> Executable.compile(context, options, outs));
     }
 
     /** Philox draws, index masks, integer label comparisons and gathered rows in kernels of both forms. */

@@ -11,6 +11,8 @@ import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.compile.KernelPlan;
 import org.arcgrad.opencl.compile.KernelSpec;
+import org.arcgrad.opencl.gemm.DeviceLimits;
+import org.arcgrad.opencl.runtime.DeviceType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,25 +21,36 @@ import org.junit.jupiter.api.Test;
  * raises it, that needs a reason. (No device is needed: this only plans.)
  */
 class ArcFaceKernelCountTest {
-    @Test
-    void arcFaceForwardAndBackwardKernelCount() {
+    private static Map<String, Integer> kinds(DeviceType type) {
         Tape tape = new Tape();
         Tensor x = tape.param("x", 256, 512);
         Tensor w = tape.param("w", 10_000, 512);
         Tensor y = tape.labels("y", 256);
         Tensor loss = Functional.crossEntropy(new ArcFace().logits(x, w, y), y);
         Tensor[] g = tape.grad(loss, x, w);
-        KernelPlan plan = KernelPlan.of(Graph.of(loss, g[0], g[1]));
-
+        KernelPlan plan = KernelPlan.of(Graph.of(loss, g[0], g[1]), DeviceLimits.typical(type));
         Map<String, Integer> kinds = new TreeMap<>();
         for (KernelSpec k : plan.kernels()) {
             kinds.merge(k.kind(), 1, Integer::sum);
         }
-        String summary = plan.summary();
+        return kinds;
+    }
+
+    @Test
+    void arcFaceForwardAndBackwardKernelCount() {
         // forward: 2 normalizes (sum of squares + scaled copy each), cos GEMM, row max, row sum-exp,
         //          label gather, sum over rows, its scale by 1/N (the loss)
         // backward: d cos (elementwise, the only N×C write), 2 GEMMs, 2 normalize backwards (reduce + elementwise each)
-        assertEquals(Map.of("elementwise", 6, "reduce", 7, "gather", 1, "gemm", 3), kinds, summary);
-        assertEquals(17, plan.kernels().size(), summary);
+        Map<String, Integer> cpu = kinds(DeviceType.CPU);
+        assertEquals(Map.of("elementwise", 6, "reduce", 7, "gather", 1, "gemm", 3), cpu, cpu.toString());
+        assertEquals(17, cpu.values().stream().mapToInt(Integer::intValue).sum());
+    }
+
+    /** On a GPU, G·W (256×512, K = 10 000: 128 tiles of 32×32) is split along K: its partial products and their sum. */
+    @Test
+    void onAGpuTheInputGradientIsSplitAlongK() {
+        Map<String, Integer> gpu = kinds(DeviceType.GPU);
+        assertEquals(Map.of("elementwise", 6, "reduce", 7, "gather", 1, "gemm", 2, "gemm-partial", 1, "split-k-sum", 1), gpu,
+                gpu.toString());
     }
 }

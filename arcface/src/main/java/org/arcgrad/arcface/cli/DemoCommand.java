@@ -26,6 +26,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", description = "mlp or resnet (see `arcgrad train --help`). Default: mlp.")
     private Recipe.ModelKind model = Recipe.ModelKind.mlp;
 
+    @Option(names = "--augment", description = "Random crop (padding 2) and horizontal flip of each training image,"
+            + " seeded (see `arcgrad train --help`). Default: off.")
+    private boolean augment;
+
     @Option(names = "--device", paramLabel = "SPEC", description = "OpenCL device. Default: ARCGRAD_DEVICE, else a GPU, else the CPU.")
     private String device;
 
@@ -48,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (data != null) {
             choice.folder = data;
         }
-        return TrainingRun.run("demo", new Recipe().model(model).epochs(epochs), new HeadOptions(), choice, device, out, resume,
+        return TrainingRun.run("demo", new Recipe().model(model).augment(augment).epochs(epochs), new HeadOptions(), choice, device, out, resume,
                 CommandArgs.of(spec), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -41,6 +41,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + " square single-channel images). --hidden, --activation and --dropout are the MLP's. Default: mlp.")
     private Recipe.ModelKind model = Recipe.ModelKind.mlp;
 
+    @Option(names = "--augment", order = 19,
+            description = "Augment each training image as torchvision's RandomCrop(28, padding=2) then"
+                    + " RandomHorizontalFlip() would: shifted by up to 2 pixels each way over a blank border, mirrored"
+                    + " with probability 1/2, drawn per sample from the seed and the epoch (a resumed run augments as one"
+                    + " that never stopped). Images only (fashion-mnist). Default: off.")
+    private boolean augment;
+
     @Option(names = "--embedding", order = 20, paramLabel = "E", description = "Embedding width. Default: 128.")
     private int embedding = 128;
 
@@ -149,7 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
         Recipe r = new Recipe().model(model).hidden(hidden).embedding(embedding)
                 .activation(activation == Activation.relu ? Mlp.Activation.RELU : Mlp.Activation.PRELU).dropout(dropout)
                 .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(!noNesterov).schedule(schedule).warmupSteps(warmup)
-                .epochs(epochs).batch(batch).seed(seed).classChunk(ClassChunkOption.parse(classChunk)).sampleRate(sampleRate);
+                .epochs(epochs).batch(batch).seed(seed).classChunk(ClassChunkOption.parse(classChunk)).sampleRate(sampleRate).augment(augment);
         if (weightDecay != null) {
             r.weightDecay(weightDecay);
         }

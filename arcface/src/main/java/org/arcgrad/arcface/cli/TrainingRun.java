@@ -49,6 +49,10 @@ final class TrainingRun {
                     throw new BadInputException("--resume: " + resume + ": no such checkpoint file");
                 }
                 TrainTestSplit<? extends Samples> split = data.load(recipe.seed());
+                if (recipe.augment() && split.train().images().isEmpty()) {
+                    throw new BadInputException("--augment: crops and flips images, and " + recipe.settings().get("dataset")
+                            + " has none (its samples are feature vectors); use --dataset fashion-mnist or leave --augment out");
+                }
                 Network network;
                 try {
                     network = recipe.network(split.train().dim(), head, split.train().classes(), headOptions.choice().rowsPerClass());

@@ -14,6 +14,7 @@ public final class Dataset implements Samples {
     private final int[] labels;
     private final int dim;
     private final List<String> classNames;
+    private final ImageLayout images;
 
     /**
      * @param name       what the data is, for messages and reports (e.g. "Fashion-MNIST train")
@@ -23,7 +24,16 @@ public final class Dataset implements Samples {
      * @param classNames one name per class; their number is the number of classes
      */
     public Dataset(String name, float[] features, int[] labels, int dim, List<String> classNames) {
+        this(name, features, labels, dim, classNames, null);
+    }
+
+    /** As above, for samples that are images laid out as {@code images} says (null: not images). */
+    public Dataset(String name, float[] features, int[] labels, int dim, List<String> classNames, ImageLayout images) {
         this.name = Objects.requireNonNull(name, "name");
+        this.images = images;
+        if (images != null && images.pixels() != dim) {
+            throw new IllegalArgumentException(name + ": " + images.side() + "×" + images.side() + " images are not " + dim + " features");
+        }
         this.features = Objects.requireNonNull(features, "features");
         this.labels = Objects.requireNonNull(labels, "labels");
         this.classNames = List.copyOf(classNames);
@@ -92,6 +102,11 @@ public final class Dataset implements Samples {
         for (int r = 0; r < count; r++) {
             into[r] = labels[Objects.checkIndex(indices[r], labels.length)];
         }
+    }
+
+    @Override
+    public java.util.Optional<ImageLayout> images() {
+        return java.util.Optional.ofNullable(images);
     }
 
     @Override

@@ -57,12 +57,13 @@ public record FashionMnist(Dataset train, Dataset test, PixelNormalization norma
         byte[] trainPixels = FashionMnistFiles.readImages(trainImages, trainLabels, trainY.length);
         PixelNormalization normalization = fitNormalization(trainPixels, trainImages);
         float[] table = normalization.lookupTable();
-        Dataset train = new Dataset("Fashion-MNIST train", transform(trainPixels, table), trainY, DIM, CLASS_NAMES);
+        ImageLayout images = new ImageLayout(IMAGE_SIDE, table[0]);
+        Dataset train = new Dataset("Fashion-MNIST train", transform(trainPixels, table), trainY, DIM, CLASS_NAMES, images);
         trainPixels = null; // let the raw bytes go before the test set is read
 
         int[] testY = FashionMnistFiles.readLabels(testLabels);
         byte[] testPixels = FashionMnistFiles.readImages(testImages, testLabels, testY.length);
-        Dataset test = new Dataset("Fashion-MNIST test", transform(testPixels, table), testY, DIM, CLASS_NAMES);
+        Dataset test = new Dataset("Fashion-MNIST test", transform(testPixels, table), testY, DIM, CLASS_NAMES, images);
         return new FashionMnist(train, test, normalization);
     }
 

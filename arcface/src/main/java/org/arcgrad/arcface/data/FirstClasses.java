@@ -93,4 +93,9 @@ public final class FirstClasses implements Samples {
     public String toString() {
         return all + ", the " + size() + " samples of its first " + classes + " classes";
     }
+
+    @Override
+    public java.util.Optional<ImageLayout> images() {
+        return all.images();
+    }
 }

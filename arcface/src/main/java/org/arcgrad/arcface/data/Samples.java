@@ -38,6 +38,11 @@ public interface Samples {
         labels(indices, indices.length, into);
     }
 
+    /** The images the features are, when they are ({@link ImageAugmentation} needs it); empty by default. */
+    default java.util.Optional<ImageLayout> images() {
+        return java.util.Optional.empty();
+    }
+
     /** A human-readable name of a class, e.g. "Ankle boot"; by default its number. */
     default String className(int label) {
         return Integer.toString(label);

@@ -58,6 +58,7 @@ public final class Recipe {
     private String dataset = "fashion-mnist";
     private Integer classChunk;
     private Double sampleRate;
+    private boolean augment;
 
     /**
      * Partial FC: each step computes the loss over the batch's classes and others drawn uniformly,
@@ -287,7 +288,23 @@ public final class Recipe {
         if (sampleRate != null) {
             m.put("partial_fc", "sample_rate=" + sampleRate);
         }
+        if (augment) { // absent when off, so checkpoints from before the option still match
+            m.put("augment", "crop(padding=" + org.arcgrad.arcface.data.ImageAugmentation.PADDING + ")+hflip");
+        }
         return m;
+    }
+
+    /**
+     * Seeded augmentation of image data ({@link org.arcgrad.arcface.data.ImageAugmentation}: random
+     * crop with padding 2, horizontal flip). Default: off.
+     */
+    public Recipe augment(boolean on) {
+        this.augment = on;
+        return this;
+    }
+
+    public boolean augment() {
+        return augment;
     }
 
     /** The widths of the hidden layers. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.arcgrad.arcface.data.Batch;
 import org.arcgrad.arcface.data.Batcher;
+import org.arcgrad.arcface.data.ImageAugmentation;
 import org.arcgrad.arcface.data.PartialFcSampler;
 import org.arcgrad.arcface.data.Samples;
 import org.arcgrad.arcface.data.TrainTestSplit;
@@ -114,6 +115,8 @@ public final class Trainer {
         lastCheckpointEpoch = 0;
         Optimizer optimizer = recipe.optimizer();
         Batcher batches = Batcher.forTraining(data.train(), recipe.batch(), recipe.seed());
+        ImageAugmentation augmentation = recipe.augment() ? new ImageAugmentation(data.train().images().orElseThrow(
+                () -> new IllegalArgumentException("augmentation needs images, and " + data.train() + " are not")), recipe.seed()) : null;
         int steps = batches.batchesPerEpoch();
         Schedule schedule = recipe.schedule(steps);
         Path checkpointFile = out.resolve(CHECKPOINT);
@@ -174,6 +177,9 @@ public final class Trainer {
                     if (stopRequested.getAsBoolean()) {
                         listener.interrupted();
                         throw new TrainingInterruptedException(epoch + 1, k, lastCheckpoint, lastCheckpointEpoch);
+                    }
+                    if (augmentation != null) {
+                        augmentation.apply(batch);
                     }
                     float loss = step.run(batch.features(), batch.labels(), schedule.at(stepsDone), recipe.seed());
                     stepsDone++;

@@ -93,6 +93,14 @@ class TrainCommandTest {
         expectBadInput(run(small("--sample-rate", "0", "--out", dir.resolve("z").toString())), "--sample-rate: must be in (0, 1]");
     }
 
+    /** Synthetic identities are feature vectors, not images: nothing to crop or flip. */
+    @Test
+    void augmentOnSyntheticDataIsBadInputNamingTheDataSet() {
+        CliRun r = run(small("--augment", "--out", dir.resolve("aug").toString()));
+        expectBadInput(r, "--augment: crops and flips images, and synthetic");
+        assertFalse(Files.exists(dir.resolve("aug").resolve("checkpoint.npz")), "nothing written");
+    }
+
     private static String[] partialFc(List<String> options, String... extra) {
         List<String> a = new java.util.ArrayList<>(List.of("train"));
         a.addAll(options);

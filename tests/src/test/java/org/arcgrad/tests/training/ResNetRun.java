@@ -2,6 +2,7 @@ package org.arcgrad.tests.training;
 
 import java.util.Arrays;
 import org.arcgrad.arcface.data.Dataset;
+import org.arcgrad.arcface.data.ImageLayout;
 import org.arcgrad.arcface.data.SyntheticIdentities;
 import org.arcgrad.arcface.data.SyntheticSpec;
 import org.arcgrad.arcface.data.TrainTestSplit;
@@ -33,9 +34,25 @@ final class ResNetRun {
         return SyntheticIdentities.split(SYNTHETIC);
     }
 
+    /** {@link #syntheticData()} held as 28×28 images (blank = 0), so that augmentation applies to them. */
+    static TrainTestSplit<Dataset> syntheticImages() {
+        TrainTestSplit<SyntheticIdentities> s = syntheticData();
+        return new TrainTestSplit<>(asImages(s.train()), asImages(s.test()));
+    }
+
+    private static Dataset asImages(org.arcgrad.arcface.data.Samples samples) {
+        int[] all = java.util.stream.IntStream.range(0, samples.size()).toArray();
+        float[] features = new float[samples.size() * samples.dim()];
+        int[] labels = new int[samples.size()];
+        samples.features(all, features);
+        samples.labels(all, labels);
+        java.util.List<String> names = java.util.stream.IntStream.range(0, samples.classes()).mapToObj(Integer::toString).toList();
+        return new Dataset("synthetic 28x28 images", features, labels, samples.dim(), names, new ImageLayout(28, 0f));
+    }
+
     /** The first {@code n} samples of a data set. */
     static Dataset first(Dataset d, int n) {
         return new Dataset(d.name() + ", first " + n, Arrays.copyOf(d.features(), n * d.dim()), Arrays.copyOf(d.labels(), n), d.dim(),
-                d.classNames());
+                d.classNames(), d.images().orElse(null));
     }
 }

@@ -220,8 +220,11 @@ public final class Functional {
         return x.tape().composite("std", () -> safeSqrt(variance(x, axis, unbiased, keepdim)), x);
     }
 
-    /** sqrt(s) for s ≥ 0 whose gradient at s = 0 is 0: the root is taken of 1 there and masked out, so no 0 · ∞. */
-    private static Tensor safeSqrt(Tensor s) {
+    /**
+     * sqrt(s) for s ≥ 0 whose gradient at s = 0 is 0 (a distance between equal vectors, say): the
+     * root is taken of 1 there and masked out, so no 0 · ∞.
+     */
+    public static Tensor safeSqrt(Tensor s) {
         Tensor positive = s.gt(0);
         return where(positive, where(positive, s, 1.0).sqrt(), 0.0);
     }

@@ -50,6 +50,8 @@ final class CompositeCases {
                         Gens.doubles(-60, 60, 0.3, 0, 60, -60), x -> Functional.softplus(x, beta)))));
         m.put("logSigmoid", elementwise("logSigmoid", Gens.doubles(-60, 60, 0.3, 0, 60, -60), Functional::logSigmoid));
         m.put("norm", alongAxis("norm", Functional::norm));
+        // above 0 only: at 0 the gradient is 0 by definition, where central differences see sqrt's kink
+        m.put("safeSqrt", elementwise("safeSqrt", Gens.doubles(0.01, 4, 0.3, 0.01, 1, 4), Functional::safeSqrt));
         m.put("variance", moments("variance", Functional::variance));
         m.put("std", moments("std", Functional::std));
         m.put("avgPool2d", avgPool2d());

@@ -2,7 +2,6 @@ package org.arcgrad.arcface;
 
 import java.util.Map;
 import org.arcgrad.arcface.heads.MarginHead;
-import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.Interpreter;
 import org.arcgrad.autodiff.NDArray;
@@ -33,7 +32,7 @@ public final class HeadComputation {
         w = tape.param("w", wRows, d);
         labels = tape.labels("labels", n);
         Tensor logits = head.logits(x, w, labels);
-        Tensor loss = Functional.crossEntropy(logits, labels);
+        Tensor loss = head.loss(logits, x, labels);
         Tensor[] grads = tape.grad(loss, x, w);
         outputs = new Tensor[] {logits, loss, grads[0], grads[1]};
     }

@@ -11,13 +11,13 @@ import picocli.CommandLine.Option;
 final class HeadOptions {
     private final HeadChoice choice = new HeadChoice();
 
-    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined or subcenter. Default: arcface.")
+    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined, subcenter or magface. Default: arcface.")
     private void loss(HeadChoice.Loss v) {
         choice.loss = v;
     }
 
     @Option(names = "--s", order = 6, paramLabel = "S",
-            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined); sphereface scales by ‖x‖ instead.")
+            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined, magface); sphereface scales by ‖x‖ instead.")
     private void s(double v) {
         choice.s = v;
     }
@@ -28,7 +28,9 @@ final class HeadOptions {
         choice.m = v;
     }
 
-    @Option(names = "--easy-margin", order = 8, description = "The seed's easy_margin (arcface, subcenter). Default: off.")
+    @Option(names = "--easy-margin", order = 8, arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "The seed's easy_margin (arcface, subcenter, magface); --easy-margin=false turns it off."
+                    + " Default: off, but on for magface (as the authors' code).")
     private void easyMargin(boolean v) {
         choice.easyMargin = v;
     }
@@ -56,6 +58,32 @@ final class HeadOptions {
     @Option(names = "--iter", order = 13, paramLabel = "I", description = "sphereface: the λ-annealing iteration. Default: 0.")
     private void iter(long v) {
         choice.iter = v;
+    }
+
+    @Option(names = "--l-a", order = 40, paramLabel = "A", description = "magface: lower bound of the feature norm. Default: 10.")
+    private void lowerNorm(double v) {
+        choice.lowerNorm = v;
+    }
+
+    @Option(names = "--u-a", order = 41, paramLabel = "A", description = "magface: upper bound of the feature norm. Default: 110.")
+    private void upperNorm(double v) {
+        choice.upperNorm = v;
+    }
+
+    @Option(names = "--l-m", order = 42, paramLabel = "M", description = "magface: the margin at norm l_a. Default: 0.45.")
+    private void lowerMargin(double v) {
+        choice.lowerMargin = v;
+    }
+
+    @Option(names = "--u-m", order = 43, paramLabel = "M", description = "magface: the margin at norm u_a. Default: 0.8.")
+    private void upperMargin(double v) {
+        choice.upperMargin = v;
+    }
+
+    @Option(names = "--lambda-g", order = 44, paramLabel = "L",
+            description = "magface: weight of the norm regulariser mean(a/u_a² + 1/a). Default: 35.")
+    private void lambdaG(double v) {
+        choice.lambdaG = v;
     }
 
     HeadChoice choice() {

@@ -9,4 +9,12 @@ import org.arcgrad.autodiff.Tensor;
  */
 public interface MarginHead {
     Tensor logits(Tensor x, Tensor w, Tensor labels);
+
+    /**
+     * The training loss from this head's {@code logits} for embeddings {@code x}: mean softmax
+     * cross-entropy, plus whatever the head adds to it (MagFace's feature-norm regulariser).
+     */
+    default Tensor loss(Tensor logits, Tensor x, Tensor labels) {
+        return org.arcgrad.autodiff.Functional.crossEntropy(logits, labels);
+    }
 }

@@ -12,7 +12,6 @@ import org.arcgrad.arcface.nn.ParameterSpec;
 import org.arcgrad.arcface.nn.Pass;
 import org.arcgrad.arcface.optim.Optimizer;
 import org.arcgrad.arcface.optim.StepScalars;
-import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 
@@ -59,7 +58,7 @@ public final class TrainingGraph {
         Tensor embedding = network.backbone().forward(x, pass);
         ParameterSpec headInGraph = sampledRows == 0 ? head : withRows(head, sampledRows);
         Tensor w = pass.param(headInGraph);
-        loss = Functional.crossEntropy(network.head().logits(embedding, w, labels), labels);
+        loss = network.head().loss(network.head().logits(embedding, w, labels), embedding, labels);
 
         List<ParameterSpec> trained = new ArrayList<>();
         for (ParameterSpec s : pass.specs()) {

@@ -183,7 +183,8 @@ class HeadCommandTest {
     void everyLossRuns() throws IOException {
         Path w15 = write("w15.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));
         for (String[] extra : List.of(new String[] {"--loss", "cosface"}, new String[] {"--loss", "sphereface", "--iter", "10"},
-                new String[] {"--loss", "combined", "--m1", "1.0"}, new String[] {"--loss", "arcface", "--easy-margin"})) {
+                new String[] {"--loss", "combined", "--m1", "1.0"}, new String[] {"--loss", "arcface", "--easy-margin"},
+                new String[] {"--loss", "magface", "--l-a", "1", "--u-a", "5", "--easy-margin=false"})) {
             CliRun r = run(args(extra));
             assertEquals(0, r.code(), String.join(" ", extra) + ": " + r.err());
         }
@@ -231,6 +232,10 @@ class HeadCommandTest {
                 Arguments.of(new String[] {"--loss", "combined", "--m3", "5"}, "--m3"),
                 Arguments.of(new String[] {"--loss", "subcenter", "--k", "2"}, "--k"),
                 Arguments.of(new String[] {"--k", "3"}, "--k"),
+                Arguments.of(new String[] {"--loss", "magface", "--u-m", "2"}, "--u-m"),
+                Arguments.of(new String[] {"--loss", "magface", "--l-a", "200"}, "--l-a"),
+                Arguments.of(new String[] {"--loss", "cosface", "--lambda-g", "3"}, "--lambda-g"),
+                Arguments.of(new String[] {"--loss", "cosface", "--easy-margin"}, "--easy-margin"),
                 Arguments.of(new String[] {"--loss", "softmax"}, "--loss"),
                 Arguments.of(new String[] {"--backend", "cuda"}, "--backend"),
                 Arguments.of(new String[] {"--device", "no-such-device"}, "--device"));
@@ -319,9 +324,10 @@ class HeadCommandTest {
     void helpListsEveryOptionWithItsDefault() {
         CliRun r = run("head", "--help");
         assertEquals(0, r.code());
-        for (String o : List.of("--loss", "--s", "--m", "--easy-margin", "--m1", "--m2", "--m3", "--k", "--iter", "--device", "--backend")) {
+        for (String o : List.of("--loss", "--s", "--m", "--easy-margin", "--m1", "--m2", "--m3", "--k", "--iter", "--l-a", "--u-a", "--l-m",
+                "--u-m", "--lambda-g", "--device", "--backend")) {
             String line = r.out().lines().dropWhile(l -> !l.trim().startsWith(o + "=") && !l.trim().startsWith(o + " ")
-                    && !l.trim().equals(o)).findFirst().orElse("");
+                    && !l.trim().startsWith(o + "[") && !l.trim().equals(o)).findFirst().orElse("");
             int at = r.out().indexOf(line);
             String block = r.out().substring(at, Math.min(r.out().length(), at + 300));
             assertTrue(block.contains("Default"), o + " has no default in --help:\n" + r.out());

@@ -1,21 +1,14 @@
 package org.arcgrad.tests.pairs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
-import org.arcgrad.arcface.eval.Json;
-import org.arcgrad.arcface.npy.NpyArray;
-import org.arcgrad.arcface.npy.NpyReader;
 import org.arcgrad.arcface.pairs.BatchHardTripletLoss;
 import org.arcgrad.arcface.pairs.CircleLoss;
 import org.arcgrad.arcface.pairs.ContrastiveLoss;
 import org.arcgrad.arcface.pairs.MultiSimilarityLoss;
 import org.arcgrad.arcface.pairs.PairLoss;
 import org.arcgrad.autodiff.NDArray;
-import org.arcgrad.autodiff.Shape;
+import org.arcgrad.tests.fixtures.FixtureFiles;
 
 /**
  * One case of {@code src/test/resources/fixtures/pairs/<case>/} (tools/make_pair_loss_fixtures.py):
@@ -23,19 +16,15 @@ import org.arcgrad.autodiff.Shape;
  * embeddings that the transcription of the published code gave in float64.
  */
 record PairLossFixture(String name, NDArray x, NDArray labels, JsonNode losses) {
-    static final String ROOT = "/fixtures/pairs/";
+    static final FixtureFiles FILES = new FixtureFiles("/fixtures/pairs/", "tools/make_pair_loss_fixtures.py");
     static final List<String> LOSSES = List.of("circle", "multi_similarity", "contrastive", "triplet");
 
     static List<String> cases() {
-        return new String(read(ROOT + "cases.txt"), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        return FILES.names();
     }
 
     static PairLossFixture load(String name) {
-        NpyArray x = npy(name, "x.npy");
-        double[] labels = Arrays.stream(npy(name, "labels.npy").toLongArray()).asDoubleStream().toArray();
-        JsonNode json = Json.parse(new String(read(ROOT + name + "/case.json"), StandardCharsets.UTF_8));
-        return new PairLossFixture(name, NDArray.of(Shape.of(x.shape()), x.toDoubleArray()), NDArray.of(Shape.of(labels.length), labels),
-                json.get("losses"));
+        return new PairLossFixture(name, FILES.array(name, "x.npy"), FILES.array(name, "labels.npy"), FILES.jsonTree(name).get("losses"));
     }
 
     /** The losses this case holds, in the order of {@link #LOSSES}. */
@@ -61,30 +50,10 @@ record PairLossFixture(String name, NDArray x, NDArray labels, JsonNode losses) 
     }
 
     double expectedLoss(String loss) {
-        return npy(name, loss + "_loss.npy").toDoubleArray()[0];
+        return FILES.array(name, loss + "_loss.npy").data()[0];
     }
 
     double[] expectedGradX(String loss) {
-        return npy(name, loss + "_grad_x.npy").toDoubleArray();
-    }
-
-    private static NpyArray npy(String name, String file) {
-        String path = ROOT + name + "/" + file;
-        try {
-            return NpyReader.read(read(path), path);
-        } catch (IOException e) {
-            throw new IllegalStateException(path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] read(String path) {
-        try (InputStream in = PairLossFixture.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("fixture " + path + " is missing; regenerate with /usr/bin/python3 tools/make_pair_loss_fixtures.py");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException(path + ": " + e.getMessage(), e);
-        }
+        return FILES.array(name, loss + "_grad_x.npy").data();
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.arcgrad.arcface.heads.ArcFace;
 import org.arcgrad.arcface.heads.CombinedMargin;
 import org.arcgrad.arcface.heads.CosFace;
+import org.arcgrad.arcface.heads.CurricularFace;
 import org.arcgrad.arcface.heads.MagFace;
 import org.arcgrad.arcface.heads.MarginHead;
 import org.arcgrad.arcface.heads.SphereFace;
@@ -19,7 +20,7 @@ import org.arcgrad.arcface.heads.SubCenterArcFace;
 final class HeadChoice {
     /** The losses {@code --loss} accepts, lower-case on the command line. */
     enum Loss {
-        arcface, cosface, sphereface, combined, subcenter, magface
+        arcface, cosface, sphereface, combined, subcenter, magface, curricularface
     }
 
     Loss loss = Loss.arcface;
@@ -57,6 +58,7 @@ final class HeadChoice {
                 case magface -> new MagFace(positiveS(MagFace.DEFAULT_S), value(lowerNorm, MagFace.DEFAULT_LOWER_NORM),
                         value(upperNorm, MagFace.DEFAULT_UPPER_NORM), value(lowerMargin, MagFace.DEFAULT_LOWER_MARGIN),
                         value(upperMargin, MagFace.DEFAULT_UPPER_MARGIN), value(lambdaG, MagFace.DEFAULT_LAMBDA_G), easy());
+                case curricularface -> new CurricularFace(positiveS(CurricularFace.DEFAULT_S), value(m, CurricularFace.DEFAULT_M));
             };
         } catch (IllegalArgumentException e) {
             throw new BadInputException(optionOf(e.getMessage()) + e.getMessage());
@@ -77,12 +79,14 @@ final class HeadChoice {
                     + ", u_a=" + value(upperNorm, MagFace.DEFAULT_UPPER_NORM) + ", l_m=" + value(lowerMargin, MagFace.DEFAULT_LOWER_MARGIN)
                     + ", u_m=" + value(upperMargin, MagFace.DEFAULT_UPPER_MARGIN) + ", lambda_g=" + value(lambdaG, MagFace.DEFAULT_LAMBDA_G)
                     + ", easy_margin=" + easy() + ")";
+            case curricularface -> "curricularface(s=" + value(s, CurricularFace.DEFAULT_S) + ", m=" + value(m, CurricularFace.DEFAULT_M) + ")";
         };
     }
 
     private void refuseOthers() {
         List<String> stray = new ArrayList<>();
-        boolean margins = loss == Loss.arcface || loss == Loss.cosface || loss == Loss.sphereface || loss == Loss.subcenter;
+        boolean margins = loss == Loss.arcface || loss == Loss.cosface || loss == Loss.sphereface || loss == Loss.subcenter
+                || loss == Loss.curricularface;
         add(stray, s != null && loss == Loss.sphereface, "--s (SphereFace scales by the feature norm)");
         add(stray, m != null && !margins, "--m");
         add(stray, easyMargin != null && loss != Loss.arcface && loss != Loss.subcenter && loss != Loss.magface, "--easy-margin");

@@ -11,19 +11,20 @@ import picocli.CommandLine.Option;
 final class HeadOptions {
     private final HeadChoice choice = new HeadChoice();
 
-    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined, subcenter or magface. Default: arcface.")
+    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined, subcenter, magface or curricularface. Default: arcface.")
     private void loss(HeadChoice.Loss v) {
         choice.loss = v;
     }
 
     @Option(names = "--s", order = 6, paramLabel = "S",
-            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined, magface); sphereface scales by ‖x‖ instead.")
+            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined, magface, curricularface); sphereface"
+                    + " scales by ‖x‖ instead.")
     private void s(double v) {
         choice.s = v;
     }
 
     @Option(names = "--m", order = 7, paramLabel = "M",
-            description = "Margin. Default: 0.5 (arcface, subcenter), 0.4 (cosface), 4 (sphereface, an integer).")
+            description = "Margin. Default: 0.5 (arcface, subcenter, curricularface), 0.4 (cosface), 4 (sphereface, an integer).")
     private void m(double v) {
         choice.m = v;
     }

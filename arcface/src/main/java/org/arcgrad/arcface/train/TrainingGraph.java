@@ -58,7 +58,7 @@ public final class TrainingGraph {
         Tensor embedding = network.backbone().forward(x, pass);
         ParameterSpec headInGraph = sampledRows == 0 ? head : withRows(head, sampledRows);
         Tensor w = pass.param(headInGraph);
-        loss = network.head().loss(network.head().logits(embedding, w, labels), embedding, labels);
+        loss = network.head().loss(network.head().logits(embedding, w, labels, pass), embedding, labels);
 
         List<ParameterSpec> trained = new ArrayList<>();
         for (ParameterSpec s : pass.specs()) {

@@ -184,7 +184,8 @@ class HeadCommandTest {
         Path w15 = write("w15.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));
         for (String[] extra : List.of(new String[] {"--loss", "cosface"}, new String[] {"--loss", "sphereface", "--iter", "10"},
                 new String[] {"--loss", "combined", "--m1", "1.0"}, new String[] {"--loss", "arcface", "--easy-margin"},
-                new String[] {"--loss", "magface", "--l-a", "1", "--u-a", "5", "--easy-margin=false"})) {
+                new String[] {"--loss", "magface", "--l-a", "1", "--u-a", "5", "--easy-margin=false"},
+                new String[] {"--loss", "curricularface", "--m", "0.3"})) {
             CliRun r = run(args(extra));
             assertEquals(0, r.code(), String.join(" ", extra) + ": " + r.err());
         }
@@ -236,6 +237,7 @@ class HeadCommandTest {
                 Arguments.of(new String[] {"--loss", "magface", "--l-a", "200"}, "--l-a"),
                 Arguments.of(new String[] {"--loss", "cosface", "--lambda-g", "3"}, "--lambda-g"),
                 Arguments.of(new String[] {"--loss", "cosface", "--easy-margin"}, "--easy-margin"),
+                Arguments.of(new String[] {"--loss", "curricularface", "--m", "2"}, "--m"),
                 Arguments.of(new String[] {"--loss", "softmax"}, "--loss"),
                 Arguments.of(new String[] {"--backend", "cuda"}, "--backend"),
                 Arguments.of(new String[] {"--device", "no-such-device"}, "--device"));

@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import org.arcgrad.arcface.data.Samples;
 import org.arcgrad.arcface.data.TrainTestSplit;
 import org.arcgrad.arcface.eval.EpochRecord;
+import org.arcgrad.arcface.heads.CurricularFace;
 import org.arcgrad.arcface.train.Network;
 import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.arcface.train.SettingsMismatchException;
@@ -43,6 +45,15 @@ class ResumeTest {
         assertResumingIsBitwise(recipe, SmallRun.network(recipe), SmallRun.data(), 3);
     }
 
+    /** A head with training state (CurricularFace's running t, a state parameter of the step): carried, checkpointed, resumed. */
+    @Test
+    void aHeadWithTrainingStateResumesExactly() throws IOException {
+        Recipe recipe = SmallRun.recipe(2);
+        Network network = recipe.network(SmallRun.network(recipe).inputs(), new CurricularFace(), SmallRun.network(recipe).classes(), 1);
+        float t = assertResumingIsBitwise(recipe, network, SmallRun.data(), 2).get(CurricularFace.T)[0];
+        assertTrue(t != 0 && Float.isFinite(t), "the running t moved from 0: " + t);
+    }
+
     /** The ResNet (convolutions, batch norm over images, residual sums, max of its running statistics) on 28×28 synthetic images. */
     @Test
     void theResNetResumesExactlyWithAugmentation() throws IOException {
@@ -51,7 +62,7 @@ class ResumeTest {
     }
 
     /** Runs {@code epochs} straight, and again resumed from the checkpoint after epoch 1: the two must end bitwise equal. */
-    private void assertResumingIsBitwise(Recipe recipe, Network network, TrainTestSplit<? extends Samples> data, int epochs)
+    private Map<String, float[]> assertResumingIsBitwise(Recipe recipe, Network network, TrainTestSplit<? extends Samples> data, int epochs)
             throws IOException {
         Path afterEpoch1 = dir.resolve("after-epoch-1.npz");
         Path straightOut = dir.resolve("straight");
@@ -78,6 +89,7 @@ class ResumeTest {
             assertEquals(straight.history().records().get(e).loss(), resumed.history().records().get(e).loss(), 0, "loss of epoch " + (e + 1));
         }
         assertEquals(straight.trainedSamples(), resumed.trainedSamples());
+        return straight.values();
     }
 
     @Test

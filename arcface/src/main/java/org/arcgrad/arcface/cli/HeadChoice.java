@@ -2,6 +2,7 @@ package org.arcgrad.arcface.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.arcgrad.arcface.heads.AdaFace;
 import org.arcgrad.arcface.heads.ArcFace;
 import org.arcgrad.arcface.heads.CombinedMargin;
 import org.arcgrad.arcface.heads.CosFace;
@@ -20,7 +21,7 @@ import org.arcgrad.arcface.heads.SubCenterArcFace;
 final class HeadChoice {
     /** The losses {@code --loss} accepts, lower-case on the command line. */
     enum Loss {
-        arcface, cosface, sphereface, combined, subcenter, magface, curricularface
+        arcface, cosface, sphereface, combined, subcenter, magface, curricularface, adaface
     }
 
     Loss loss = Loss.arcface;
@@ -38,6 +39,8 @@ final class HeadChoice {
     Double lowerMargin;
     Double upperMargin;
     Double lambdaG;
+    Double h;
+    Double tAlpha;
 
     /** Rows of W per class: K for sub-center ArcFace, else 1. */
     int rowsPerClass() {
@@ -59,6 +62,8 @@ final class HeadChoice {
                         value(upperNorm, MagFace.DEFAULT_UPPER_NORM), value(lowerMargin, MagFace.DEFAULT_LOWER_MARGIN),
                         value(upperMargin, MagFace.DEFAULT_UPPER_MARGIN), value(lambdaG, MagFace.DEFAULT_LAMBDA_G), easy());
                 case curricularface -> new CurricularFace(positiveS(CurricularFace.DEFAULT_S), value(m, CurricularFace.DEFAULT_M));
+                case adaface -> new AdaFace(value(m, AdaFace.DEFAULT_M), value(h, AdaFace.DEFAULT_H), positiveS(AdaFace.DEFAULT_S),
+                        value(tAlpha, AdaFace.DEFAULT_ALPHA));
             };
         } catch (IllegalArgumentException e) {
             throw new BadInputException(optionOf(e.getMessage()) + e.getMessage());
@@ -80,13 +85,15 @@ final class HeadChoice {
                     + ", u_m=" + value(upperMargin, MagFace.DEFAULT_UPPER_MARGIN) + ", lambda_g=" + value(lambdaG, MagFace.DEFAULT_LAMBDA_G)
                     + ", easy_margin=" + easy() + ")";
             case curricularface -> "curricularface(s=" + value(s, CurricularFace.DEFAULT_S) + ", m=" + value(m, CurricularFace.DEFAULT_M) + ")";
+            case adaface -> "adaface(s=" + value(s, AdaFace.DEFAULT_S) + ", m=" + value(m, AdaFace.DEFAULT_M) + ", h=" + value(h, AdaFace.DEFAULT_H)
+                    + ", t_alpha=" + value(tAlpha, AdaFace.DEFAULT_ALPHA) + ")";
         };
     }
 
     private void refuseOthers() {
         List<String> stray = new ArrayList<>();
         boolean margins = loss == Loss.arcface || loss == Loss.cosface || loss == Loss.sphereface || loss == Loss.subcenter
-                || loss == Loss.curricularface;
+                || loss == Loss.curricularface || loss == Loss.adaface;
         add(stray, s != null && loss == Loss.sphereface, "--s (SphereFace scales by the feature norm)");
         add(stray, m != null && !margins, "--m");
         add(stray, easyMargin != null && loss != Loss.arcface && loss != Loss.subcenter && loss != Loss.magface, "--easy-margin");
@@ -94,6 +101,7 @@ final class HeadChoice {
                 && loss != Loss.magface, "--l-a/--u-a/--l-m/--u-m/--lambda-g");
         add(stray, (m1 != null || m2 != null || m3 != null) && loss != Loss.combined, "--m1/--m2/--m3");
         add(stray, k != null && loss != Loss.subcenter, "--k");
+        add(stray, (h != null || tAlpha != null) && loss != Loss.adaface, "--h/--t-alpha");
         add(stray, iter != null && loss != Loss.sphereface, "--iter");
         if (!stray.isEmpty()) {
             throw new BadInputException(String.join(", ", stray) + ": not an option of --loss " + loss);

@@ -11,20 +11,20 @@ import picocli.CommandLine.Option;
 final class HeadOptions {
     private final HeadChoice choice = new HeadChoice();
 
-    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined, subcenter, magface or curricularface. Default: arcface.")
+    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined, subcenter, magface, curricularface or adaface. Default: arcface.")
     private void loss(HeadChoice.Loss v) {
         choice.loss = v;
     }
 
     @Option(names = "--s", order = 6, paramLabel = "S",
-            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined, magface, curricularface); sphereface"
+            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined, magface, curricularface, adaface); sphereface"
                     + " scales by ‖x‖ instead.")
     private void s(double v) {
         choice.s = v;
     }
 
     @Option(names = "--m", order = 7, paramLabel = "M",
-            description = "Margin. Default: 0.5 (arcface, subcenter, curricularface), 0.4 (cosface), 4 (sphereface, an integer).")
+            description = "Margin. Default: 0.5 (arcface, subcenter, curricularface), 0.4 (cosface, adaface), 4 (sphereface, an integer).")
     private void m(double v) {
         choice.m = v;
     }
@@ -85,6 +85,17 @@ final class HeadOptions {
             description = "magface: weight of the norm regulariser mean(a/u_a² + 1/a). Default: 35.")
     private void lambdaG(double v) {
         choice.lambdaG = v;
+    }
+
+    @Option(names = "--h", order = 45, paramLabel = "H", description = "adaface: how far the norm's z-score moves the margins. Default: 0.333.")
+    private void h(double v) {
+        choice.h = v;
+    }
+
+    @Option(names = "--t-alpha", order = 46, paramLabel = "A",
+            description = "adaface: weight of each batch in the running mean and std of the norms. Default: 0.01.")
+    private void tAlpha(double v) {
+        choice.tAlpha = v;
     }
 
     HeadChoice choice() {

@@ -11,22 +11,19 @@ The head is the authors' AdaFace.forward (mk-minchul/AdaFace, head.py) transcrib
 kernel passed in as arcgrad's C x D (theirs is D x C, normalised along dim 0), fed as their backbone
 feeds it: the embedding divided by its norm, and the norm. Mean cross-entropy follows.
 """
-import json
 import math
 import os
-import shutil
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from fixture_io import fresh, save_arrays, save_json, write_cases
+from make_curricularface_fixtures import l2_norm
+
 OUT = os.path.join("tests", "src", "test", "resources", "fixtures", "adaface")
 torch.set_num_threads(1)
 
-
-def l2_norm(input, axis=1):
-    norm = torch.norm(input, 2, axis, True)
-    return torch.div(input, norm)
 
 
 class AuthorsAdaFace:
@@ -78,9 +75,7 @@ def cases():
 
 
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
-    os.makedirs(OUT)
+    fresh(OUT)
     names = []
     for name, n, d, c, p, (lo, hi), rng in cases():
         folder = os.path.join(OUT, name)
@@ -104,14 +99,10 @@ def main():
                       "std_old": std_old.reshape(1).numpy(), "mean": head.batch_mean.reshape(1).numpy(),
                       "std": head.batch_std.reshape(1).numpy(), "logits": logits.detach().numpy(), "loss": np.array(loss.item()),
                       "grad_x": grad_x.numpy(), "grad_w": grad_w.numpy()}
-            for key, value in arrays.items():
-                np.save(os.path.join(folder, key + str(step) + ".npy"), value)
-        with open(os.path.join(folder, "case.json"), "w") as f:
-            json.dump(dict(p, n=n, d=d, c=c), f, indent=1, sort_keys=True)
-            f.write("\n")
+            save_arrays(folder, arrays, str(step))
+        save_json(os.path.join(folder, "case.json"), dict(p, n=n, d=d, c=c))
         names.append(name)
-    with open(os.path.join(OUT, "cases.txt"), "w") as f:
-        f.write("\n".join(names) + "\n")
+    write_cases(OUT, names)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,14 @@ The head is the authors' CurricularFace.forward (HuangYG123/CurricularFace, head
 in float64, the kernel passed in as arcgrad's C x D (theirs is D x C, normalised along dim 0: the
 same per-class normalisation), followed by F.cross_entropy (mean). Deterministic: fixed seeds.
 """
-import json
 import math
 import os
-import shutil
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from fixture_io import fresh, save_arrays, save_json, write_cases
 
 OUT = os.path.join("tests", "src", "test", "resources", "fixtures", "curricularface")
 torch.set_num_threads(1)
@@ -66,9 +66,7 @@ def cases():
 
 
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
-    os.makedirs(OUT)
+    fresh(OUT)
     names = []
     for name, n, d, c, m, s, rng in cases():
         folder = os.path.join(OUT, name)
@@ -89,14 +87,10 @@ def main():
             arrays = {"x": x_np, "labels": y_np.astype(np.int64), "t_old": t_old.reshape(1).numpy(),
                       "t": head.t.detach().reshape(1).numpy(), "logits": logits.detach().numpy(),
                       "loss": np.array(loss.item()), "grad_x": grad_x.numpy(), "grad_w": grad_w.numpy()}
-            for key, value in arrays.items():
-                np.save(os.path.join(folder, key + str(step) + ".npy"), value)
-        with open(os.path.join(folder, "case.json"), "w") as f:
-            json.dump({"s": s, "m": m, "n": n, "d": d, "c": c}, f, indent=1, sort_keys=True)
-            f.write("\n")
+            save_arrays(folder, arrays, str(step))
+        save_json(os.path.join(folder, "case.json"), {"s": s, "m": m, "n": n, "d": d, "c": c})
         names.append(name)
-    with open(os.path.join(OUT, "cases.txt"), "w") as f:
-        f.write("\n".join(names) + "\n")
+    write_cases(OUT, names)
 
 
 if __name__ == "__main__":

@@ -13,14 +13,14 @@ sin(theta) = sqrt(clamp(1 - cos^2, 1e-12, 1)) instead of sqrt(1 - cos^2), whose 
 |cos| = 1 (no case here comes near it; the values agree to 1e-6 of a sine otherwise).
 Deterministic: fixed seeds, one thread.
 """
-import json
 import math
 import os
-import shutil
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from fixture_io import fresh, save_arrays, save_json, write_cases
 
 OUT = os.path.join("tests", "src", "test", "resources", "fixtures", "magface")
 torch.set_num_threads(1)
@@ -73,9 +73,7 @@ def cases():
 
 
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
-    os.makedirs(OUT)
+    fresh(OUT)
     names = []
     for name, description, x_np, w_np, labels_np, p in cases():
         folder = os.path.join(OUT, name)
@@ -92,14 +90,10 @@ def main():
         grad_x, grad_w = torch.autograd.grad(loss, (x, w))
         arrays = {"x": x_np, "w": w_np, "labels": labels_np.astype(np.int64), "logits": logits.detach().numpy(),
                   "loss": np.array(loss.item()), "grad_x": grad_x.numpy(), "grad_w": grad_w.numpy()}
-        for key, value in arrays.items():
-            np.save(os.path.join(folder, key + ".npy"), value)
-        with open(os.path.join(folder, "case.json"), "w") as f:
-            json.dump(dict(p, description=description, loss=loss.item()), f, indent=1, sort_keys=True)
-            f.write("\n")
+        save_arrays(folder, arrays)
+        save_json(os.path.join(folder, "case.json"), dict(p, description=description, loss=loss.item()))
         names.append(name)
-    with open(os.path.join(OUT, "cases.txt"), "w") as f:
-        f.write("\n".join(names) + "\n")
+    write_cases(OUT, names)
 
 
 if __name__ == "__main__":

@@ -22,12 +22,12 @@ Two choices keep fp64 parity exact rather than approximate, and are arcgrad's de
   error of up to 2e-9).
 Deterministic: fixed seeds, one thread.
 """
-import json
 import os
-import shutil
 
 import numpy as np
 import torch
+
+from fixture_io import fresh, save_json, write_cases
 
 OUT = os.path.join("tests", "src", "test", "resources", "fixtures", "pairs")
 torch.set_num_threads(1)
@@ -62,13 +62,18 @@ def zero_like_graph(x):
     return (x * 0).sum()
 
 
+def positives_and_negatives(labels, a):
+    """Anchor a's positives (same label, not a) and negatives, as index lists."""
+    n = len(labels)
+    return ([j for j in range(n) if j != a and labels[j] == labels[a]], [j for j in range(n) if labels[j] != labels[a]])
+
+
 def circle(x, labels, m, gamma):
     e = unit(x)
     n = len(labels)
     losses = []
     for a in range(n):
-        pos = [j for j in range(n) if j != a and labels[j] == labels[a]]
-        neg = [j for j in range(n) if labels[j] != labels[a]]
+        pos, neg = positives_and_negatives(labels, a)
         if not pos or not neg:
             losses.append(zero_like_graph(x))
             continue
@@ -128,8 +133,7 @@ def triplet(x, labels, margin, soft):
     n = len(labels)
     losses = []
     for a in range(n):
-        pos = [j for j in range(n) if j != a and labels[j] == labels[a]]
-        neg = [j for j in range(n) if labels[j] != labels[a]]
+        pos, neg = positives_and_negatives(labels, a)
         if not pos or not neg:
             continue
         d_ap = max((distance(e, a, j) for j in pos), key=lambda t: t.item())
@@ -186,9 +190,7 @@ def cases():
 
 
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
-    os.makedirs(OUT)
+    fresh(OUT)
     names = []
     for name, description, x_np, labels_np, params in cases():
         folder = os.path.join(OUT, name)
@@ -206,12 +208,9 @@ def main():
             np.save(os.path.join(folder, loss_name + "_loss.npy"), np.array(loss.item(), dtype=np.float64))
             np.save(os.path.join(folder, loss_name + "_grad_x.npy"), grad.numpy())
             meta["losses"][loss_name] = {"params": params[loss_name], "loss": loss.item()}
-        with open(os.path.join(folder, "case.json"), "w") as f:
-            json.dump(meta, f, indent=1, sort_keys=True)
-            f.write("\n")
+        save_json(os.path.join(folder, "case.json"), meta)
         names.append(name)
-    with open(os.path.join(OUT, "cases.txt"), "w") as f:
-        f.write("\n".join(names) + "\n")
+    write_cases(OUT, names)
 
 
 if __name__ == "__main__":

@@ -65,16 +65,6 @@ class MagFaceTest {
         }
     }
 
-    private static void assertClose(NDArray want, NDArray got, double relative, String what) {
-        double scale = 1e-12;
-        for (double v : want.data()) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < want.size(); i++) {
-            assertEquals(want.data()[i], got.data()[i], relative * scale, what + " element " + i);
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void theInterpreterMatchesTheAuthorsCode(String c) {
@@ -82,11 +72,11 @@ class MagFaceTest {
         NDArray w = array(c, "w.npy");
         Graph g = Graph.of(head(c), x, w);
         NDArray[] got = Interpreter.run(Map.of(g.x(), x, g.w(), w, g.y(), labels(c)), g.logits(), g.loss(), g.grads()[0], g.grads()[1]);
-        assertClose(array(c, "logits.npy"), got[0], 1e-12, c + " logits");
+        StatefulHeadFixture.assertClose(array(c, "logits.npy"), got[0], 1e-12, c + " logits");
         double want = FILES.array(c, "loss.npy").data()[0];
         assertEquals(want, got[1].item(), 1e-12 * Math.abs(want), c + " loss");
-        assertClose(array(c, "grad_x.npy"), got[2], 1e-10, c + " grad x");
-        assertClose(array(c, "grad_w.npy"), got[3], 1e-10, c + " grad W");
+        StatefulHeadFixture.assertClose(array(c, "grad_x.npy"), got[2], 1e-10, c + " grad x");
+        StatefulHeadFixture.assertClose(array(c, "grad_w.npy"), got[3], 1e-10, c + " grad W");
     }
 
     @ParameterizedTest(name = "{0}")

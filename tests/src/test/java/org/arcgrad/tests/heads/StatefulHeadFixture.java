@@ -82,7 +82,8 @@ record StatefulHeadFixture(FixtureFiles files, Map<String, String> states) {
         DeviceAgreement.assertDeviceMatchesInterpreter(s.outputs(), feeds(s, c, 2), plan, new Random(6), k -> "output " + k, s.tape().dump());
     }
 
-    private static void assertClose(NDArray want, NDArray got, double relative, String what) {
+    /** Every element within {@code relative} of the largest |want|. */
+    static void assertClose(NDArray want, NDArray got, double relative, String what) {
         double scale = 1e-300;
         for (double v : want.data()) {
             scale = Math.max(scale, Math.abs(v));

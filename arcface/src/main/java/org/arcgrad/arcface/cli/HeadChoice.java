@@ -7,6 +7,7 @@ import org.arcgrad.arcface.heads.ArcFace;
 import org.arcgrad.arcface.heads.CombinedMargin;
 import org.arcgrad.arcface.heads.CosFace;
 import org.arcgrad.arcface.heads.CurricularFace;
+import org.arcgrad.arcface.heads.ElasticFace;
 import org.arcgrad.arcface.heads.MagFace;
 import org.arcgrad.arcface.heads.MarginHead;
 import org.arcgrad.arcface.heads.SphereFace;
@@ -21,7 +22,12 @@ import org.arcgrad.arcface.heads.SubCenterArcFace;
 final class HeadChoice {
     /** The losses {@code --loss} accepts, lower-case on the command line. */
     enum Loss {
-        arcface, cosface, sphereface, combined, subcenter, magface, curricularface, adaface
+        arcface, cosface, sphereface, combined, subcenter, magface, curricularface, adaface, elasticface
+    }
+
+    /** ElasticFace's margin form, lower-case on the command line. */
+    enum ElasticForm {
+        arc, cos
     }
 
     Loss loss = Loss.arcface;
@@ -41,6 +47,9 @@ final class HeadChoice {
     Double lambdaG;
     Double h;
     Double tAlpha;
+    ElasticForm elasticForm;
+    Double sigma;
+    boolean plus;
 
     /** Rows of W per class: K for sub-center ArcFace, else 1. */
     int rowsPerClass() {
@@ -62,6 +71,8 @@ final class HeadChoice {
                         value(upperNorm, MagFace.DEFAULT_UPPER_NORM), value(lowerMargin, MagFace.DEFAULT_LOWER_MARGIN),
                         value(upperMargin, MagFace.DEFAULT_UPPER_MARGIN), value(lambdaG, MagFace.DEFAULT_LAMBDA_G), easy());
                 case curricularface -> new CurricularFace(positiveS(CurricularFace.DEFAULT_S), value(m, CurricularFace.DEFAULT_M));
+                case elasticface -> new ElasticFace(form(), positiveS(ElasticFace.DEFAULT_S), value(m, defaultElasticM()),
+                        value(sigma, form() == ElasticFace.Form.ARC ? ElasticFace.DEFAULT_ARC_SIGMA : ElasticFace.DEFAULT_COS_SIGMA), plus);
                 case adaface -> new AdaFace(value(m, AdaFace.DEFAULT_M), value(h, AdaFace.DEFAULT_H), positiveS(AdaFace.DEFAULT_S),
                         value(tAlpha, AdaFace.DEFAULT_ALPHA));
             };
@@ -85,6 +96,9 @@ final class HeadChoice {
                     + ", u_m=" + value(upperMargin, MagFace.DEFAULT_UPPER_MARGIN) + ", lambda_g=" + value(lambdaG, MagFace.DEFAULT_LAMBDA_G)
                     + ", easy_margin=" + easy() + ")";
             case curricularface -> "curricularface(s=" + value(s, CurricularFace.DEFAULT_S) + ", m=" + value(m, CurricularFace.DEFAULT_M) + ")";
+            case elasticface -> "elasticface(form=" + form().name().toLowerCase(java.util.Locale.ROOT) + ", s=" + value(s, ElasticFace.DEFAULT_S)
+                    + ", m=" + value(m, defaultElasticM()) + ", sigma=" + value(sigma, form() == ElasticFace.Form.ARC ? ElasticFace.DEFAULT_ARC_SIGMA
+                    : ElasticFace.DEFAULT_COS_SIGMA) + ", plus=" + plus + ")";
             case adaface -> "adaface(s=" + value(s, AdaFace.DEFAULT_S) + ", m=" + value(m, AdaFace.DEFAULT_M) + ", h=" + value(h, AdaFace.DEFAULT_H)
                     + ", t_alpha=" + value(tAlpha, AdaFace.DEFAULT_ALPHA) + ")";
         };
@@ -93,7 +107,7 @@ final class HeadChoice {
     private void refuseOthers() {
         List<String> stray = new ArrayList<>();
         boolean margins = loss == Loss.arcface || loss == Loss.cosface || loss == Loss.sphereface || loss == Loss.subcenter
-                || loss == Loss.curricularface || loss == Loss.adaface;
+                || loss == Loss.curricularface || loss == Loss.adaface || loss == Loss.elasticface;
         add(stray, s != null && loss == Loss.sphereface, "--s (SphereFace scales by the feature norm)");
         add(stray, m != null && !margins, "--m");
         add(stray, easyMargin != null && loss != Loss.arcface && loss != Loss.subcenter && loss != Loss.magface, "--easy-margin");
@@ -102,10 +116,19 @@ final class HeadChoice {
         add(stray, (m1 != null || m2 != null || m3 != null) && loss != Loss.combined, "--m1/--m2/--m3");
         add(stray, k != null && loss != Loss.subcenter, "--k");
         add(stray, (h != null || tAlpha != null) && loss != Loss.adaface, "--h/--t-alpha");
+        add(stray, (elasticForm != null || sigma != null || plus) && loss != Loss.elasticface, "--elastic-form/--sigma/--plus");
         add(stray, iter != null && loss != Loss.sphereface, "--iter");
         if (!stray.isEmpty()) {
             throw new BadInputException(String.join(", ", stray) + ": not an option of --loss " + loss);
         }
+    }
+
+    private ElasticFace.Form form() {
+        return elasticForm == ElasticForm.cos ? ElasticFace.Form.COS : ElasticFace.Form.ARC;
+    }
+
+    private double defaultElasticM() {
+        return form() == ElasticFace.Form.ARC ? ElasticFace.DEFAULT_ARC_M : ElasticFace.DEFAULT_COS_M;
     }
 
     /** The easy margin asked for, else the head's default: on for MagFace (its authors' MagLinear), off for the others. */

@@ -11,20 +11,22 @@ import picocli.CommandLine.Option;
 final class HeadOptions {
     private final HeadChoice choice = new HeadChoice();
 
-    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined, subcenter, magface, curricularface or adaface. Default: arcface.")
+    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined, subcenter, magface, curricularface, adaface or elasticface."
+            + " Default: arcface.")
     private void loss(HeadChoice.Loss v) {
         choice.loss = v;
     }
 
     @Option(names = "--s", order = 6, paramLabel = "S",
-            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined, magface, curricularface, adaface); sphereface"
+            description = "Scale. Default: 30 (arcface, cosface, subcenter), 64 (combined, magface, curricularface, adaface, elasticface); sphereface"
                     + " scales by ‖x‖ instead.")
     private void s(double v) {
         choice.s = v;
     }
 
     @Option(names = "--m", order = 7, paramLabel = "M",
-            description = "Margin. Default: 0.5 (arcface, subcenter, curricularface), 0.4 (cosface, adaface), 4 (sphereface, an integer).")
+            description = "Margin. Default: 0.5 (arcface, subcenter, curricularface, elasticface arc), 0.4 (cosface, adaface), 0.35"
+                    + " (elasticface cos), 4 (sphereface, an integer); elasticface's is the mean of its drawn margins.")
     private void m(double v) {
         choice.m = v;
     }
@@ -96,6 +98,24 @@ final class HeadOptions {
             description = "adaface: weight of each batch in the running mean and std of the norms. Default: 0.01.")
     private void tAlpha(double v) {
         choice.tAlpha = v;
+    }
+
+    @Option(names = "--elastic-form", order = 47, paramLabel = "FORM",
+            description = "elasticface: arc (ArcFace's margin) or cos (CosFace's). Default: arc.")
+    private void elasticForm(HeadChoice.ElasticForm v) {
+        choice.elasticForm = v;
+    }
+
+    @Option(names = "--sigma", order = 48, paramLabel = "SD",
+            description = "elasticface: standard deviation of the margins drawn each step. Default: 0.0125 (arc), 0.025 (cos).")
+    private void sigma(double v) {
+        choice.sigma = v;
+    }
+
+    @Option(names = "--plus", order = 49,
+            description = "elasticface: ElasticFace+, the step's smallest margins to its samples most similar to their class. Default: off.")
+    private void plus(boolean v) {
+        choice.plus = v;
     }
 
     HeadChoice choice() {

@@ -22,6 +22,7 @@ public final class Pass {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Tensor> stateUpdates = new LinkedHashMap<>();
     private final List<DropoutMask> masks = new ArrayList<>();
+    private final List<Tensor> normals = new ArrayList<>();
 
     /** A dropout mask input: its INPUT node and the drop probability it is drawn with. */
     public record DropoutMask(Tensor input, double p) {
@@ -95,6 +96,22 @@ public final class Pass {
         Tensor mask = tape.input(name, shape);
         masks.add(new DropoutMask(mask, p));
         return mask;
+    }
+
+    /**
+     * An input named {@code name} of {@code shape} holding standard normal draws, which the
+     * training step fills anew each step from (seed, step, name) ({@link DropoutMasks#normal}):
+     * a head's random margins (ElasticFace), reproducible on resume like dropout.
+     */
+    public Tensor normalDraws(String name, int... shape) {
+        Tensor draws = tape.input(name, shape);
+        normals.add(draws);
+        return draws;
+    }
+
+    /** The inputs {@link #normalDraws} made, in order. */
+    public List<Tensor> normalDraws() {
+        return Collections.unmodifiableList(normals);
     }
 
     /** Every parameter used, trained and state, in first-use order. */

@@ -33,6 +33,7 @@ public final class TrainingGraph {
     private final Tensor loss;
     private final StepScalars scalars;
     private final List<Pass.DropoutMask> masks;
+    private final List<Tensor> normals;
     private final List<ParameterSpec> specs = new ArrayList<>();
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Tensor> updates = new LinkedHashMap<>();
@@ -89,6 +90,7 @@ public final class TrainingGraph {
         }
         updates.putAll(pass.stateUpdates());
         masks = pass.dropoutMasks();
+        normals = pass.normalDraws();
         if (sampledRows > 0) {
             sampled.add(head.name());
         }
@@ -128,6 +130,11 @@ public final class TrainingGraph {
 
     public StepScalars scalars() {
         return scalars;
+    }
+
+    /** Inputs of standard normal draws the step fills anew each step ({@link Pass#normalDraws}). */
+    public List<Tensor> normalDraws() {
+        return normals;
     }
 
     public List<Pass.DropoutMask> dropoutMasks() {

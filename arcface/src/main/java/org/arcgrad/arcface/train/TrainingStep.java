@@ -124,7 +124,7 @@ public final class TrainingStep implements AutoCloseable {
     /**
      * Runs one step on a batch and returns its loss (before the update, as torch's loss.item()).
      *
-     * @param seed the run's seed, from which dropout masks are drawn with the step number
+     * @param seed the run's seed, from which dropout masks and other random inputs are drawn with the step number
      */
     public float run(float[] x, int[] labels, Hyper hyper, long seed) {
         int[] used = sampler == null ? labels : drawClasses(labels, hyper.step());
@@ -140,6 +140,9 @@ public final class TrainingStep implements AutoCloseable {
         for (Pass.DropoutMask m : graph.dropoutMasks()) {
             Tensor in = m.input();
             executable.feed(in, DropoutMasks.draw(seed, hyper.step(), in.name(), m.p(), (int) in.shape().numel()));
+        }
+        for (Tensor in : graph.normalDraws()) {
+            executable.feed(in, DropoutMasks.normal(seed, hyper.step(), in.name(), (int) in.shape().numel()));
         }
         executable.run();
         for (Map.Entry<String, DeviceBuffer> w : whole.entrySet()) { // the new rows, after the run's buffer swaps

@@ -185,7 +185,8 @@ class HeadCommandTest {
         for (String[] extra : List.of(new String[] {"--loss", "cosface"}, new String[] {"--loss", "sphereface", "--iter", "10"},
                 new String[] {"--loss", "combined", "--m1", "1.0"}, new String[] {"--loss", "arcface", "--easy-margin"},
                 new String[] {"--loss", "magface", "--l-a", "1", "--u-a", "5", "--easy-margin=false"},
-                new String[] {"--loss", "curricularface", "--m", "0.3"}, new String[] {"--loss", "adaface", "--h", "0.5", "--t-alpha", "0.1"})) {
+                new String[] {"--loss", "curricularface", "--m", "0.3"}, new String[] {"--loss", "adaface", "--h", "0.5", "--t-alpha", "0.1"},
+                new String[] {"--loss", "elasticface", "--elastic-form", "cos", "--sigma", "0.05", "--plus"})) {
             CliRun r = run(args(extra));
             assertEquals(0, r.code(), String.join(" ", extra) + ": " + r.err());
         }
@@ -240,6 +241,9 @@ class HeadCommandTest {
                 Arguments.of(new String[] {"--loss", "curricularface", "--m", "2"}, "--m"),
                 Arguments.of(new String[] {"--loss", "adaface", "--t-alpha", "0"}, "--t-alpha"),
                 Arguments.of(new String[] {"--loss", "arcface", "--h", "0.3"}, "--h"),
+                Arguments.of(new String[] {"--loss", "elasticface", "--elastic-form", "tan"}, "--elastic-form"),
+                Arguments.of(new String[] {"--loss", "elasticface", "--sigma", "-1"}, "--sigma"),
+                Arguments.of(new String[] {"--loss", "arcface", "--plus"}, "--plus"),
                 Arguments.of(new String[] {"--loss", "softmax"}, "--loss"),
                 Arguments.of(new String[] {"--backend", "cuda"}, "--backend"),
                 Arguments.of(new String[] {"--device", "no-such-device"}, "--device"));
@@ -329,7 +333,7 @@ class HeadCommandTest {
         CliRun r = run("head", "--help");
         assertEquals(0, r.code());
         for (String o : List.of("--loss", "--s", "--m", "--easy-margin", "--m1", "--m2", "--m3", "--k", "--iter", "--l-a", "--u-a", "--l-m",
-                "--u-m", "--lambda-g", "--h", "--t-alpha", "--device", "--backend")) {
+                "--u-m", "--lambda-g", "--h", "--t-alpha", "--elastic-form", "--sigma", "--plus", "--device", "--backend")) {
             String line = r.out().lines().dropWhile(l -> !l.trim().startsWith(o + "=") && !l.trim().startsWith(o + " ")
                     && !l.trim().startsWith(o + "[") && !l.trim().equals(o)).findFirst().orElse("");
             int at = r.out().indexOf(line);

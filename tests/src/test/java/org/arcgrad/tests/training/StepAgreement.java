@@ -112,6 +112,9 @@ public final class StepAgreement {
             float[] mask = DropoutMasks.draw(seed, hyper.step(), m.input().name(), m.p(), (int) m.input().shape().numel());
             feeds.put(m.input(), NDArray.of(m.input().shape(), doubles(mask)));
         }
+        for (Tensor in : graph.normalDraws()) {
+            feeds.put(in, NDArray.of(in.shape(), doubles(DropoutMasks.normal(seed, hyper.step(), in.name(), (int) in.shape().numel()))));
+        }
         return Interpreter.run(feeds, graph.outputs());
     }
 

@@ -14,6 +14,7 @@ import org.arcgrad.arcface.data.Samples;
 import org.arcgrad.arcface.data.TrainTestSplit;
 import org.arcgrad.arcface.eval.EpochRecord;
 import org.arcgrad.arcface.heads.CurricularFace;
+import org.arcgrad.arcface.heads.ElasticFace;
 import org.arcgrad.arcface.train.Network;
 import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.arcface.train.SettingsMismatchException;
@@ -52,6 +53,15 @@ class ResumeTest {
         Network network = recipe.network(SmallRun.network(recipe).inputs(), new CurricularFace(), SmallRun.network(recipe).classes(), 1);
         float t = assertResumingIsBitwise(recipe, network, SmallRun.data(), 2).get(CurricularFace.T)[0];
         assertTrue(t != 0 && Float.isFinite(t), "the running t moved from 0: " + t);
+    }
+
+    /** A head with random margins (ElasticFace+, draws keyed by seed and step): the resumed run draws what the straight one did. */
+    @Test
+    void aHeadWithRandomMarginsResumesExactly() throws IOException {
+        Recipe recipe = SmallRun.recipe(2);
+        ElasticFace head = new ElasticFace(ElasticFace.Form.ARC, 30, 0.5, 0.1, true);
+        assertResumingIsBitwise(recipe, recipe.network(SmallRun.network(recipe).inputs(), head, SmallRun.network(recipe).classes(), 1),
+                SmallRun.data(), 2);
     }
 
     /** The ResNet (convolutions, batch norm over images, residual sums, max of its running statistics) on 28×28 synthetic images. */

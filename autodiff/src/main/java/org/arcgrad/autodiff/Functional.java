@@ -82,6 +82,17 @@ public final class Functional {
         return cosAdd(c, m, COS_ADD_RADICAND_EPS);
     }
 
+    /**
+     * cos(θ + m) for a margin tensor {@code m} (one per row, say, broadcast against c): as
+     * {@link #cosAdd(Tensor, double)}, with the same radicand clamp; the gradient reaches m too.
+     */
+    public static Tensor cosAdd(Tensor c, Tensor m) {
+        return c.tape().composite("cosAdd", () -> {
+            Tensor sine = c.square().rsub(1).clamp(COS_ADD_RADICAND_EPS, 1).sqrt();
+            return c.mul(m.cos()).sub(sine.mul(m.sin()));
+        }, c, m);
+    }
+
     /** {@link #cosAdd(Tensor, double)} with a chosen radicand clamp {@code eps}. */
     public static Tensor cosAdd(Tensor c, double m, double eps) {
         return c.tape().composite("cosAdd", () -> {

@@ -21,7 +21,8 @@ import org.arcgrad.autodiff.Tensor;
  * 1e-5. The runs come in mirrored pairs (the same noise, once negated), so that a result on a
  * one-sided edge is probed from its steep side: a cosine of exactly 1 ahead of sqrt(1 − cos²)
  * clamped at 0 has no slack when noise pushes it up and needs much when a device's rounding puts
- * it a few ulps below 1 (an NVIDIA GPU did so, where PoCL rounds it to exactly 1). Masks and selections of fed values get no slack: comparisons are exact in any precision.
+ * it a few ulps below 1 (an NVIDIA GPU did so, where PoCL rounds it to exactly 1). Masks and
+ * selections of fed values get no slack: comparisons are exact in any precision.
  * A noisy run that is not finite where the reference is (noise took an operand out of an op's
  * domain, as acos(1 + 4 ulp)) adds no slack.
  * NaN or infinity on the device where the reference is finite never agrees; where the reference
@@ -98,6 +99,7 @@ public final class InterpreterAgreement {
         }
         return Optional.empty();
     }
+
     /** Widens each element's spread to its deviation in one noisy run. */
     private static void spreadOf(NDArray[] noisy, NDArray[] ref, double[][] spread) {
         for (int k = 0; k < spread.length; k++) {

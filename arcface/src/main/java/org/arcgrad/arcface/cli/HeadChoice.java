@@ -71,8 +71,8 @@ final class HeadChoice {
                         value(upperNorm, MagFace.DEFAULT_UPPER_NORM), value(lowerMargin, MagFace.DEFAULT_LOWER_MARGIN),
                         value(upperMargin, MagFace.DEFAULT_UPPER_MARGIN), value(lambdaG, MagFace.DEFAULT_LAMBDA_G), easy());
                 case curricularface -> new CurricularFace(positiveS(CurricularFace.DEFAULT_S), value(m, CurricularFace.DEFAULT_M));
-                case elasticface -> new ElasticFace(form(), positiveS(ElasticFace.DEFAULT_S), value(m, defaultElasticM()),
-                        value(sigma, form() == ElasticFace.Form.ARC ? ElasticFace.DEFAULT_ARC_SIGMA : ElasticFace.DEFAULT_COS_SIGMA), plus);
+                case elasticface -> new ElasticFace(form(), positiveS(ElasticFace.DEFAULT_S), value(m, ElasticFace.defaultM(form())),
+                        value(sigma, ElasticFace.defaultSigma(form())), plus);
                 case adaface -> new AdaFace(value(m, AdaFace.DEFAULT_M), value(h, AdaFace.DEFAULT_H), positiveS(AdaFace.DEFAULT_S),
                         value(tAlpha, AdaFace.DEFAULT_ALPHA));
             };
@@ -97,8 +97,8 @@ final class HeadChoice {
                     + ", easy_margin=" + easy() + ")";
             case curricularface -> "curricularface(s=" + value(s, CurricularFace.DEFAULT_S) + ", m=" + value(m, CurricularFace.DEFAULT_M) + ")";
             case elasticface -> "elasticface(form=" + form().name().toLowerCase(java.util.Locale.ROOT) + ", s=" + value(s, ElasticFace.DEFAULT_S)
-                    + ", m=" + value(m, defaultElasticM()) + ", sigma=" + value(sigma, form() == ElasticFace.Form.ARC ? ElasticFace.DEFAULT_ARC_SIGMA
-                    : ElasticFace.DEFAULT_COS_SIGMA) + ", plus=" + plus + ")";
+                    + ", m=" + value(m, ElasticFace.defaultM(form())) + ", sigma=" + value(sigma, ElasticFace.defaultSigma(form()))
+                    + ", plus=" + plus + ")";
             case adaface -> "adaface(s=" + value(s, AdaFace.DEFAULT_S) + ", m=" + value(m, AdaFace.DEFAULT_M) + ", h=" + value(h, AdaFace.DEFAULT_H)
                     + ", t_alpha=" + value(tAlpha, AdaFace.DEFAULT_ALPHA) + ")";
         };
@@ -125,10 +125,6 @@ final class HeadChoice {
 
     private ElasticFace.Form form() {
         return elasticForm == ElasticForm.cos ? ElasticFace.Form.COS : ElasticFace.Form.ARC;
-    }
-
-    private double defaultElasticM() {
-        return form() == ElasticFace.Form.ARC ? ElasticFace.DEFAULT_ARC_M : ElasticFace.DEFAULT_COS_M;
     }
 
     /** The easy margin asked for, else the head's default: on for MagFace (its authors' MagLinear), off for the others. */

@@ -41,8 +41,11 @@ public final class AdaFace implements MarginHead {
     public static final String BATCH_MEAN = "head.batch_mean";
     public static final String BATCH_STD = "head.batch_std";
     static final double EPS = 1e-3;
-    private static final ParameterSpec MEAN_SPEC = ParameterSpec.state(BATCH_MEAN, Init.constant(20), 1);
-    private static final ParameterSpec STD_SPEC = ParameterSpec.state(BATCH_STD, Init.constant(100), 1);
+    /** The running statistics' starting values, as the authors' buffers. */
+    static final double INITIAL_MEAN = 20;
+    static final double INITIAL_STD = 100;
+    private static final ParameterSpec MEAN_SPEC = ParameterSpec.state(BATCH_MEAN, Init.constant(INITIAL_MEAN), 1);
+    private static final ParameterSpec STD_SPEC = ParameterSpec.state(BATCH_STD, Init.constant(INITIAL_STD), 1);
 
     private final double m;
     private final double h;
@@ -67,7 +70,7 @@ public final class AdaFace implements MarginHead {
 
     @Override
     public Tensor logits(Tensor x, Tensor w, Tensor labels) {
-        return logits(x, w, labels, x.tape().full(Shape.of(1), 20), x.tape().full(Shape.of(1), 100))[0];
+        return logits(x, w, labels, x.tape().full(Shape.of(1), INITIAL_MEAN), x.tape().full(Shape.of(1), INITIAL_STD))[0];
     }
 
     @Override

@@ -1,6 +1,6 @@
 package org.arcgrad.arcface.heads;
 
-import static org.arcgrad.autodiff.Functional.COS_ADD_RADICAND_EPS;
+import static org.arcgrad.autodiff.Functional.cosAdd;
 import static org.arcgrad.autodiff.Functional.crossEntropy;
 import static org.arcgrad.autodiff.Functional.linear;
 import static org.arcgrad.autodiff.Functional.norm;
@@ -85,12 +85,9 @@ public final class MagFace implements MarginHead {
     public Tensor logits(Tensor x, Tensor w, Tensor labels) {
         Tensor m = clampedNorm(x).sub(lowerNorm).scale((upperMargin - lowerMargin) / (upperNorm - lowerNorm)).add(lowerMargin);
         Tensor cosine = linear(normalize(x), normalize(w)).clamp(-1, 1);
-        Tensor sine = cosine.square().rsub(1).clamp(COS_ADD_RADICAND_EPS, 1).sqrt();
-        Tensor cosM = m.cos();
-        Tensor sinM = m.sin();
-        Tensor phi = cosine.mul(cosM).sub(sine.mul(sinM));
+        Tensor phi = cosAdd(cosine, m);
         phi = easyMargin ? where(cosine.gt(0), phi, cosine)
-                : where(cosine.gt(cosM.neg()), phi, cosine.sub(sinM.mul(m))); // cos(π − m) = −cos m, sin(π − m) = sin m
+                : where(cosine.gt(m.cos().neg()), phi, cosine.sub(m.sin().mul(m))); // cos(π − m) = −cos m, sin(π − m) = sin m
         return TargetColumn.select(labels, phi, cosine).scale(s);
     }
 

@@ -47,7 +47,6 @@ public final class BatchHardTripletLoss implements PairLoss {
         Tensor d = Pairs.distance(Pairs.cosine(embeddings));
         Tensor gap = Pairs.rowMax(d, pairs.positive()).sub(Pairs.rowMin(d, pairs.negative()));
         Tensor perAnchor = softMargin ? softplus(gap) : relu(gap.add(margin));
-        Tensor formed = Pairs.any(pairs.positive()).mul(Pairs.any(pairs.negative()));
-        return Pairs.meanOverNonZero(where(formed, perAnchor, 0.0));
+        return Pairs.meanOverNonZero(where(pairs.anchorsWithBoth(), perAnchor, 0.0));
     }
 }

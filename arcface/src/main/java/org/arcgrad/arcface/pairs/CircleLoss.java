@@ -54,7 +54,6 @@ public final class CircleLoss implements PairLoss {
         Tensor logitP = alphaP.mul(s.sub(1 - m)).scale(-gamma);
         Tensor logitN = alphaN.mul(s.sub(m)).scale(gamma);
         Tensor z = Pairs.rowLogSumExp(logitP, pairs.positive(), false).add(Pairs.rowLogSumExp(logitN, pairs.negative(), false));
-        Tensor scored = Pairs.any(pairs.positive()).mul(Pairs.any(pairs.negative()));
-        return Pairs.meanOverNonZero(where(scored, softplus(z), 0.0));
+        return Pairs.meanOverNonZero(where(pairs.anchorsWithBoth(), softplus(z), 0.0));
     }
 }

@@ -25,6 +25,11 @@ final class Pairs {
             Tensor same = labels.reshape(n, 1).eq(labels.reshape(1, n));
             return new Masks(same, same.sub(labels.tape().eye(n)), same.rsub(1));
         }
+
+        /** 1 for the anchors [N, 1] that have a positive and a negative, else 0. */
+        Tensor anchorsWithBoth() {
+            return any(positive).mul(any(negative));
+        }
     }
 
     /** Cosine similarity of every pair, [N, N]: the embeddings L2-normalised, then e·eᵀ. */

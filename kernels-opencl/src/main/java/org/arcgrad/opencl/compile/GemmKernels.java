@@ -66,7 +66,7 @@ final class GemmKernels {
         KernelSpec sum = new KernelSpec(SplitK.SUM_KERNEL, "split-k-sum", SplitK.sumSource(), node,
                 List.of(new KernelArg.Output(), new KernelArg.Scratch(partials, false), new KernelArg.Int((int) elements),
                         new KernelArg.Int(slices)),
-                new long[] {KernelRenderer.roundUp(elements, KernelRenderer.GROUP)}, new long[] {KernelRenderer.GROUP}, true);
+                SplitK.sumGlobalSize(elements), SplitK.sumLocalSize(), true);
         return List.of(partial, sum);
     }
 }

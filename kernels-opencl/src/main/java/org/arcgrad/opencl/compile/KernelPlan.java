@@ -92,10 +92,7 @@ public final class KernelPlan {
             for (Tensor t : k.outputs()) {
                 b.append(" %").append(t.id());
             }
-            b.append(k.outputs().isEmpty() ? " scratch" : " " + k.output().shape());
-            if (k.scratchElements() > 0) {
-                b.append(k.outputs().isEmpty() ? "" : " (from scratch)");
-            }
+            b.append(k.outputs().isEmpty() ? " scratch" : " " + k.output().shape() + (k.scratchElements() > 0 ? " (from scratch)" : ""));
             b.append(" reads");
             for (Tensor t : k.inputs()) {
                 b.append(" %").append(t.id());

@@ -95,7 +95,7 @@ public final class CompiledGemm implements AutoCloseable {
         sum.args(c, partials, (int) elements, slices);
         long start = System.nanoTime();
         long kernelNanos = built.launchProfiled(SplitK.globalSize(kernel, m, n, slices), SplitK.localSize(kernel));
-        kernelNanos += sum.launchProfiled(new long[] {(elements + 63) / 64 * 64}, new long[] {64});
+        kernelNanos += sum.launchProfiled(SplitK.sumGlobalSize(elements), SplitK.sumLocalSize());
         return new Timing(kernelNanos, System.nanoTime() - start);
     }
 

@@ -78,14 +78,9 @@ public final class GemmDefaults {
         if (device.type() == DeviceType.CPU) {
             return (variant == GemmVariant.NN || variant == GemmVariant.TT) && k <= CPU_SHORT_K ? cpu(GemmVariant.TN) : cpu(variant);
         }
-        GemmParams chosen = groups(m, n, gpuLarge()) >= GPU_ENOUGH_GROUPS ? gpuLarge()
-                : groups(m, n, gpu(variant)) >= GPU_ENOUGH_GROUPS ? gpu(variant) : gpuSmall();
+        GemmParams chosen = gpuLarge().workGroups(variant, m, n) >= GPU_ENOUGH_GROUPS ? gpuLarge()
+                : gpu(variant).workGroups(variant, m, n) >= GPU_ENOUGH_GROUPS ? gpu(variant) : gpuSmall();
         return chosen.fitsOn(device) ? chosen : gpu(variant);
-    }
-
-    /** Work-groups of a product of M×N in tiles of {@code p} (square tiles: the same for C and Cᵀ). */
-    private static long groups(int m, int n, GemmParams p) {
-        return ((long) m + p.mwg() - 1) / p.mwg() * (((long) n + p.nwg() - 1) / p.nwg());
     }
 
     public static GemmParams cpu(GemmVariant variant) {

@@ -91,6 +91,16 @@ public record GemmParams(int mwg, int nwg, int kwg, int mdimc, int ndimc, int vw
         }
     }
 
+    /**
+     * Work-groups a product of C = M×N gives with these tiles: MWG×NWG tiles of the kernel's
+     * P×Q product, which is C for NN, NT and TN and Cᵀ for TT ({@link KernelProblem}).
+     */
+    public long workGroups(GemmVariant variant, int m, int n) {
+        long p = variant == GemmVariant.TT ? n : m;
+        long q = variant == GemmVariant.TT ? m : n;
+        return (p + mwg - 1) / mwg * ((q + nwg - 1) / nwg);
+    }
+
     /** Whether {@link #checkFits} passes. */
     public boolean fitsOn(DeviceLimits device) {
         try {

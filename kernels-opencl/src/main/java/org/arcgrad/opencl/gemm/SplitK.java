@@ -37,9 +37,7 @@ public final class SplitK {
         if (k < MIN_DEPTH) {
             return 1;
         }
-        int p = variant == GemmVariant.TT ? n : m;
-        int q = variant == GemmVariant.TT ? m : n;
-        long groups = ceilDiv(p, params.mwg()) * ceilDiv(q, params.nwg());
+        long groups = params.workGroups(variant, m, n);
         long enough = device.type() == DeviceType.CPU ? CPU_ENOUGH_GROUPS : GemmDefaults.GPU_ENOUGH_GROUPS;
         if (groups >= enough) {
             return 1;
@@ -65,6 +63,19 @@ public final class SplitK {
     public static long[] localSize(GemmKernel kernel) {
         long[] l = kernel.localSize();
         return new long[] {l[0], l[1], 1};
+    }
+
+    /** Work-items per work-group of the sum kernel. */
+    public static final int SUM_GROUP = 64;
+
+    /** The sum kernel's global size for {@code elements} outputs: one work-item each, rounded up to {@value #SUM_GROUP}. */
+    public static long[] sumGlobalSize(long elements) {
+        return new long[] {ceilDiv(elements, SUM_GROUP) * SUM_GROUP};
+    }
+
+    /** The sum kernel's local size, {{@value #SUM_GROUP}}. */
+    public static long[] sumLocalSize() {
+        return new long[] {SUM_GROUP};
     }
 
     /** The sum kernel's name: one source for every shape, built once and shared through the program cache. */

@@ -176,11 +176,15 @@ final class CompositeCases {
         Gen<Double> eps = Gens.elements(-1.0, 1e-12, 1e-6, 1e-3);
         Gen<CosAddArgs> args = Gen.zip(Domains.arrays(Domains.cosines()), Gen.zip(margin, eps, Pair::new),
                 (c, p) -> new CosAddArgs(c, p.first(), p.second() < 0 ? null : p.second()));
-        return Gen.zip(args.filter("radicand off the clamp bound", CosAddArgs::offTheClamp), Gens.seeds(), (c, seed) ->
+        Gen<GradCase> constantMargin = Gen.zip(args.filter("radicand off the clamp bound", CosAddArgs::offTheClamp), Gens.seeds(), (c, seed) ->
                 c.eps() == null
                         ? of("cosAdd(c, m=" + c.m() + ") " + c.c().shape(), seed, a -> Functional.cosAdd(a[0], c.m()), c.c())
                         : of("cosAdd(c, m=" + c.m() + ", eps=" + c.eps() + ") " + c.c().shape(), seed,
                                 a -> Functional.cosAdd(a[0], c.m(), c.eps()), c.c()));
+        // a margin tensor of c's shape (MagFace's, ElasticFace's per-sample margins), differentiated too
+        Gen<GradCase> tensorMargin = Domains.arrays(Domains.cosines()).flatMap(c -> Gen.zip(Domains.array(c.shape(), margin), Gens.seeds(),
+                (mv, seed) -> of("cosAdd(c, m tensor) " + c.shape(), seed, a -> Functional.cosAdd(a[0], a[1]), c, mv)));
+        return Gens.oneOf(constantMargin, tensorMargin);
     }
 
     // ---- labels: oneHot, gather, crossEntropy ------------------------------------------------

@@ -1,0 +1,75 @@
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.arcface.nn.ParameterSpec;
+import org.arcgrad.arcface.optim.Hyper;
+import org.arcgrad.arcface.train.Network;
+import org.arcgrad.arcface.train.Recipe;
+import org.arcgrad.arcface.train.TrainingGraph;
+import org.arcgrad.arcface.train.TrainingStep;
+import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Devices;
+
+/**
+ * Where one training step's device time goes: the default recipe's step (ArcFace, 10 classes of
+ * 28×28 inputs, random data) for the MLP or the small ResNet, run a few times, then once with
+ * profiling events; device time per kernel kind and the slowest kernels. A measurement, not a
+ * test. From the repository root after {@code mvn install -DskipTests}:
+ *
+ * <pre>
+ * java -cp arcface/target/arcgrad-cli.jar tools/StepProfile.java resnet 256
+ * </pre>
+ */
+public class StepProfile {
+    public static void main(String[] args) {
+        Recipe.ModelKind model = Recipe.ModelKind.valueOf(args.length > 0 ? args[0] : "resnet");
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 256;
+        Recipe recipe = new Recipe().model(model).batch(batch);
+        Network network = recipe.network(784, new ArcFace(30, 0.5, false), 10, 1);
+        try (DeviceContext context = DeviceContext.open(Devices.choose())) {
+            TrainingGraph graph = new TrainingGraph(network, recipe.optimizer(), batch);
+            try (TrainingStep step = new TrainingStep(context, graph, recipe.optimizer())) {
+                Map<String, float[]> values = new LinkedHashMap<>();
+                for (ParameterSpec s : graph.specs()) {
+                    values.put(s.name(), s.initialValue(0));
+                }
+                step.load(values);
+                Random random = new Random(1);
+                float[] x = new float[batch * 784];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) random.nextGaussian();
+                }
+                int[] y = new int[batch];
+                for (int i = 0; i < batch; i++) {
+                    y[i] = i % 10;
+                }
+                Hyper hyper = new Hyper(0, 0.05, 0.9);
+                for (int i = 0; i < 3; i++) {
+                    step.run(x, y, hyper, 0); // warm-up: builds, first launches
+                }
+                List<Executable.KernelTiming> timings = new ArrayList<>(((Executable) step.executable()).runProfiled());
+                Map<String, long[]> byKind = new TreeMap<>();
+                long total = 0;
+                for (Executable.KernelTiming t : timings) {
+                    long[] k = byKind.computeIfAbsent(t.kind(), n -> new long[2]);
+                    k[0] += t.nanos();
+                    k[1]++;
+                    total += t.nanos();
+                }
+                System.out.printf("%s, %s, batch %d: %d kernels, %.1f ms device time%n", context.device().name(), model, batch,
+                        timings.size(), total / 1e6);
+                byKind.forEach((kind, k) -> System.out.printf("  %-14s %3d kernels %8.1f ms%n", kind, k[1], k[0] / 1e6));
+                timings.sort(Comparator.comparingLong(Executable.KernelTiming::nanos).reversed());
+                for (Executable.KernelTiming t : timings.subList(0, Math.min(20, timings.size()))) {
+                    System.out.printf("  %7.1f ms %-14s %s  %s%n", t.nanos() / 1e6, t.kind(), t.name(), t.writes());
+                }
+            }
+        }
+    }
+}

@@ -179,7 +179,7 @@ public final class TrainBenchmark implements Callable<Integer> {
     private void writePeerInputs(Network network, Recipe recipe, int samples) throws IOException {
         Map<String, float[]> initial = new LinkedHashMap<>();
         List<ParameterSpec> specs = new ArrayList<>(network.backbone().parameters());
-        specs.add(network.headWeight());
+        network.headWeight().ifPresent(specs::add);
         for (ParameterSpec s : specs) {
             initial.put(s.name(), s.initialValue(recipe.seed()));
         }

@@ -12,17 +12,51 @@ import org.arcgrad.arcface.heads.MagFace;
 import org.arcgrad.arcface.heads.MarginHead;
 import org.arcgrad.arcface.heads.SphereFace;
 import org.arcgrad.arcface.heads.SubCenterArcFace;
+import org.arcgrad.arcface.pairs.BatchHardTripletLoss;
+import org.arcgrad.arcface.pairs.CircleLoss;
+import org.arcgrad.arcface.pairs.ContrastiveLoss;
+import org.arcgrad.arcface.pairs.MultiSimilarityLoss;
+import org.arcgrad.arcface.train.Objective;
 
 /**
- * Turns the margin options of {@code arcgrad head} into a head. Each loss accepts only its own
+ * Turns the loss options of {@code arcgrad head} and {@code train} into a margin head or (train
+ * only) a pair loss. Each loss accepts only its own
  * options; one given to a loss that ignores it is refused rather than silently dropped, and a
  * value the head rejects is reported under the option's name. Options left out take the head's
  * defaults (listed in {@code --help}).
  */
 final class HeadChoice {
-    /** The losses {@code --loss} accepts, lower-case on the command line. */
+    /**
+     * The losses {@code --loss} accepts, lower-case on the command line (multi_similarity as
+     * multi-similarity): the margin heads, then the pair losses ({@link #pair}), which {@code train} takes.
+     */
     enum Loss {
-        arcface, cosface, sphereface, combined, subcenter, magface, curricularface, adaface, elasticface
+        arcface, cosface, sphereface, combined, subcenter, magface, curricularface, adaface, elasticface,
+        circle, triplet, contrastive, multi_similarity;
+
+        /** A loss over the pairs of a batch, with no class weights. */
+        boolean pair() {
+            return ordinal() >= circle.ordinal();
+        }
+
+        /** The name on the command line. */
+        String optionName() {
+            return name().replace('_', '-');
+        }
+
+        /** Converts {@code --loss} values, multi-similarity included; picocli reports an unknown name with this list. */
+        static final class Converter implements picocli.CommandLine.ITypeConverter<Loss> {
+            @Override
+            public Loss convert(String value) {
+                for (Loss l : values()) {
+                    if (l.optionName().equals(value)) {
+                        return l;
+                    }
+                }
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a loss; expected one of "
+                        + java.util.Arrays.stream(values()).map(Loss::optionName).collect(java.util.stream.Collectors.joining(", ")));
+            }
+        }
     }
 
     /** ElasticFace's margin form, lower-case on the command line. */
@@ -50,13 +84,48 @@ final class HeadChoice {
     ElasticForm elasticForm;
     Double sigma;
     boolean plus;
+    Double gamma;
+    boolean softMargin;
+    Double posMargin;
+    Double negMargin;
+    Double alpha;
+    Double beta;
+    Double lambda;
+    Double epsilon;
 
     /** Rows of W per class: K for sub-center ArcFace, else 1. */
     int rowsPerClass() {
         return loss == Loss.subcenter ? (k == null ? SubCenterArcFace.DEFAULT_K : k) : 1;
     }
 
+    /** What {@code train} trains the embeddings against: the margin head, or the pair loss. */
+    Objective objective() {
+        if (!loss.pair()) {
+            return new Objective.Head(build(), rowsPerClass());
+        }
+        refuseOthers();
+        try {
+            return new Objective.Pairs(switch (loss) {
+                case circle -> new CircleLoss(value(m, CircleLoss.DEFAULT_M), value(gamma, CircleLoss.DEFAULT_GAMMA));
+                case triplet -> new BatchHardTripletLoss(value(m, BatchHardTripletLoss.DEFAULT_MARGIN), softMargin);
+                case contrastive -> new ContrastiveLoss(value(posMargin, ContrastiveLoss.DEFAULT_POS_MARGIN),
+                        value(negMargin, ContrastiveLoss.DEFAULT_NEG_MARGIN));
+                case multi_similarity -> new MultiSimilarityLoss(value(alpha, MultiSimilarityLoss.DEFAULT_ALPHA),
+                        value(beta, MultiSimilarityLoss.DEFAULT_BETA), value(lambda, MultiSimilarityLoss.DEFAULT_LAMBDA),
+                        value(epsilon, MultiSimilarityLoss.DEFAULT_EPSILON));
+                default -> throw new IllegalStateException("not a pair loss: " + loss);
+            });
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException((loss == Loss.triplet ? "--m: " : optionOf(e.getMessage())) + e.getMessage());
+        }
+    }
+
+    /** The margin head; a pair loss is refused ({@code head} computes heads over class weights only). */
     MarginHead build() {
+        if (loss.pair()) {
+            throw new BadInputException("--loss " + loss.optionName() + ": a pair loss, over the embeddings of a batch with no class"
+                    + " weights; arcgrad head computes margin heads over W; train with it: arcgrad train --loss " + loss.optionName());
+        }
         refuseOthers();
         try {
             return switch (loss) {
@@ -75,6 +144,7 @@ final class HeadChoice {
                         value(sigma, ElasticFace.defaultSigma(form())), plus);
                 case adaface -> new AdaFace(value(m, AdaFace.DEFAULT_M), value(h, AdaFace.DEFAULT_H), positiveS(AdaFace.DEFAULT_S),
                         value(tAlpha, AdaFace.DEFAULT_ALPHA));
+                default -> throw new IllegalStateException("not a margin head: " + loss);
             };
         } catch (IllegalArgumentException e) {
             throw new BadInputException(optionOf(e.getMessage()) + e.getMessage());
@@ -101,14 +171,23 @@ final class HeadChoice {
                     + ", plus=" + plus + ")";
             case adaface -> "adaface(s=" + value(s, AdaFace.DEFAULT_S) + ", m=" + value(m, AdaFace.DEFAULT_M) + ", h=" + value(h, AdaFace.DEFAULT_H)
                     + ", t_alpha=" + value(tAlpha, AdaFace.DEFAULT_ALPHA) + ")";
+            case circle -> "circle(m=" + value(m, CircleLoss.DEFAULT_M) + ", gamma=" + value(gamma, CircleLoss.DEFAULT_GAMMA) + ")";
+            case triplet -> "triplet(batch_hard, " + (softMargin ? "soft_margin" : "margin=" + value(m, BatchHardTripletLoss.DEFAULT_MARGIN)) + ")";
+            case contrastive -> "contrastive(pos_margin=" + value(posMargin, ContrastiveLoss.DEFAULT_POS_MARGIN) + ", neg_margin="
+                    + value(negMargin, ContrastiveLoss.DEFAULT_NEG_MARGIN) + ")";
+            case multi_similarity -> "multi-similarity(alpha=" + value(alpha, MultiSimilarityLoss.DEFAULT_ALPHA) + ", beta="
+                    + value(beta, MultiSimilarityLoss.DEFAULT_BETA) + ", lambda=" + value(lambda, MultiSimilarityLoss.DEFAULT_LAMBDA)
+                    + ", epsilon=" + value(epsilon, MultiSimilarityLoss.DEFAULT_EPSILON) + ")";
         };
     }
 
     private void refuseOthers() {
         List<String> stray = new ArrayList<>();
         boolean margins = loss == Loss.arcface || loss == Loss.cosface || loss == Loss.sphereface || loss == Loss.subcenter
-                || loss == Loss.curricularface || loss == Loss.adaface || loss == Loss.elasticface;
+                || loss == Loss.curricularface || loss == Loss.adaface || loss == Loss.elasticface || loss == Loss.circle
+                || loss == Loss.triplet && !softMargin;
         add(stray, s != null && loss == Loss.sphereface, "--s (SphereFace scales by the feature norm)");
+        add(stray, s != null && loss.pair(), "--s (a pair loss has no scale of logits)");
         add(stray, m != null && !margins, "--m");
         add(stray, easyMargin != null && loss != Loss.arcface && loss != Loss.subcenter && loss != Loss.magface, "--easy-margin");
         add(stray, (lowerNorm != null || upperNorm != null || lowerMargin != null || upperMargin != null || lambdaG != null)
@@ -118,8 +197,14 @@ final class HeadChoice {
         add(stray, (h != null || tAlpha != null) && loss != Loss.adaface, "--h/--t-alpha");
         add(stray, (elasticForm != null || sigma != null || plus) && loss != Loss.elasticface, "--elastic-form/--sigma/--plus");
         add(stray, iter != null && loss != Loss.sphereface, "--iter");
+        add(stray, gamma != null && loss != Loss.circle, "--gamma");
+        add(stray, softMargin && loss != Loss.triplet, "--soft-margin");
+        add(stray, (posMargin != null || negMargin != null) && loss != Loss.contrastive, "--pos-margin/--neg-margin");
+        add(stray, (alpha != null || beta != null || lambda != null || epsilon != null) && loss != Loss.multi_similarity,
+                "--alpha/--beta/--lambda/--epsilon");
         if (!stray.isEmpty()) {
-            throw new BadInputException(String.join(", ", stray) + ": not an option of --loss " + loss);
+            throw new BadInputException(String.join(", ", stray) + ": not an option of --loss " + loss.optionName()
+                    + (loss == Loss.triplet && softMargin && m != null ? " --soft-margin (the soft margin takes no margin)" : ""));
         }
     }
 

@@ -4,15 +4,17 @@ import org.arcgrad.arcface.heads.MarginHead;
 import picocli.CommandLine.Option;
 
 /**
- * The margin-head options ({@code --loss} and each head's parameters), shared by every command
- * that builds a head ({@code arcgrad head}, {@code arcgrad train}) as a picocli mixin; the
- * checks live in {@link HeadChoice}.
+ * The loss options ({@code --loss} and each loss's parameters), shared by every command that
+ * builds a head ({@code arcgrad head}, {@code arcgrad train}; train also takes the pair losses) as
+ * a picocli mixin; the checks live in {@link HeadChoice}.
  */
 final class HeadOptions {
     private final HeadChoice choice = new HeadChoice();
 
-    @Option(names = "--loss", order = 5, paramLabel = "NAME", description = "arcface, cosface, sphereface, combined, subcenter, magface, curricularface, adaface or elasticface."
-            + " Default: arcface.")
+    @Option(names = "--loss", order = 5, paramLabel = "NAME", converter = HeadChoice.Loss.Converter.class,
+            description = "Default: arcface. A margin head: arcface, cosface, sphereface, combined, subcenter, magface, curricularface,"
+                    + " adaface or elasticface; train also takes a pair loss over the batch's embeddings (P×K batches): circle,"
+                    + " triplet (batch-hard), contrastive or multi-similarity.")
     private void loss(HeadChoice.Loss v) {
         choice.loss = v;
     }
@@ -25,8 +27,9 @@ final class HeadOptions {
     }
 
     @Option(names = "--m", order = 7, paramLabel = "M",
-            description = "Margin. Default: 0.5 (arcface, subcenter, curricularface, elasticface arc), 0.4 (cosface, adaface), 0.35"
-                    + " (elasticface cos), 4 (sphereface, an integer); elasticface's is the mean of its drawn margins.")
+            description = "Margin. Default: 0.5 (arcface, subcenter, curricularface, elasticface arc), 0.4 (cosface, adaface, circle's"
+                    + " relaxation), 0.35 (elasticface cos), 4 (sphereface, an integer), 0.05 (triplet); elasticface's is the mean of"
+                    + " its drawn margins.")
     private void m(double v) {
         choice.m = v;
     }
@@ -120,6 +123,11 @@ final class HeadOptions {
 
     HeadChoice choice() {
         return choice;
+    }
+
+    /** What the options describe for {@code train}: a margin head or a pair loss (a {@link BadInputException} as {@link #build}). */
+    org.arcgrad.arcface.train.Objective objective() {
+        return choice.objective();
     }
 
     /** The head the options describe; a bad combination or value is a {@link BadInputException} naming the option. */

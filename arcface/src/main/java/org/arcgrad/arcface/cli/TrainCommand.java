@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code arcgrad train}: trains an embedding model (an MLP or a small ResNet) with a margin head on the OpenCL device.
+ * {@code arcgrad train}: trains an embedding model (an MLP or a small ResNet) with a margin head or a pair loss on the OpenCL device.
  * The defaults are issue 5's recipe (see {@link Recipe}); every option's default is in --help.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an embedding model (an MLP, or a small ResNet) with a margin head (ArcFace by default) on the OpenCL device.",
+        description = {"Train an embedding model (an MLP, or a small ResNet) with a margin head (ArcFace by default) or a pair loss on the OpenCL device.",
                 "Defaults: Fashion-MNIST, 784-512-256-128 MLP with batch norm and ReLU, ArcFace s=30 m=0.5,"
                         + " SGD with Nesterov momentum 0.9 and weight decay 5e-4, one-cycle to lr 0.1, batch 256, 10 epochs.",
                 "Writes DIR/metrics.json, DIR/curves.png, DIR/cosines.png, DIR/weights/*.npy (with load_in_pytorch.py)"
@@ -34,6 +34,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     private HeadOptions head = new HeadOptions();
+
+    @Mixin
+    private PairLossOptions pairLoss = new PairLossOptions(head.choice());
 
     @Option(names = "--model", order = 19, paramLabel = "NAME",
             description = "mlp, or resnet (issue 11's small ResNet: a 3x3 stem of 16 channels, basic blocks of 16, 32 and 64"
@@ -63,8 +66,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", order = 24, paramLabel = "N", description = "Default: 10.")
     private int epochs = 10;
 
-    @Option(names = "--batch", order = 25, paramLabel = "B", description = "Default: 256.")
-    private int batch = 256;
+    @Option(names = "--batch", order = 25, paramLabel = "B", description = "Default: 256 (P·K with P×K batches).")
+    private Integer batch;
+
+    @Option(names = "--classes-per-batch", order = 25, paramLabel = "P",
+            description = "P×K batches: each batch takes K samples of each of P distinct classes (drawn per batch, seeded; each"
+                    + " class's samples shuffled per epoch), batch P·K, about one pass over the data an epoch. Default: 8 with a"
+                    + " pair loss, else shuffled batches.")
+    private Integer classesPerBatch;
+
+    @Option(names = "--samples-per-class", order = 25, paramLabel = "K",
+            description = "P×K batches: samples of each class in a batch. Default: 32 with a pair loss (batch 256), or --batch / P.")
+    private Integer samplesPerClass;
 
     @Option(names = "--lr", order = 26, paramLabel = "LR", description = "Peak learning rate (one-cycle's max). Default: 0.1.")
     private double lr = 0.1;
@@ -117,6 +130,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Continue from a checkpoint (DIR/checkpoint.npz) made with the same settings.")
     private Path resume;
 
+    /** The batch without P×K batches, and K·P's default with them. */
+    static final int DEFAULT_BATCH = 256;
+    /** Classes per P×K batch when a pair loss does not say. */
+    static final int DEFAULT_P = 8;
+
     enum Activation {
         relu, prelu
     }
@@ -137,7 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Recipe recipe() {
         require(epochs >= 1, "--epochs: must be ≥ 1, got " + epochs);
-        require(batch >= 2, "--batch: must be ≥ 2 (batch norm needs two samples), got " + batch);
+        require(batch == null || batch >= 2, "--batch: must be ≥ 2 (batch norm needs two samples), got " + batch);
         require(lr > 0 && Double.isFinite(lr), "--lr: must be a finite number > 0, got " + lr);
         require(momentum >= 0 && momentum < 1, "--momentum: must be in [0, 1), got " + momentum);
         require(weightDecay == null || weightDecay >= 0, "--weight-decay: must be ≥ 0, got " + weightDecay);
@@ -156,11 +174,31 @@ public final class TrainCommand implements Callable<Integer> {
         Recipe r = new Recipe().model(model).hidden(hidden).embedding(embedding)
                 .activation(activation == Activation.relu ? Mlp.Activation.RELU : Mlp.Activation.PRELU).dropout(dropout)
                 .optimizer(optimizer).lr(lr).momentum(momentum).nesterov(!noNesterov).schedule(schedule).warmupSteps(warmup)
-                .epochs(epochs).batch(batch).seed(seed).classChunk(ClassChunkOption.parse(classChunk)).sampleRate(sampleRate).augment(augment);
+                .epochs(epochs).batch(batch == null ? DEFAULT_BATCH : batch).seed(seed).classChunk(ClassChunkOption.parse(classChunk)).sampleRate(sampleRate).augment(augment);
         if (weightDecay != null) {
             r.weightDecay(weightDecay);
         }
+        classBalanced(r);
         return r;
+    }
+
+    /**
+     * P×K batches when asked for, or by default with a pair loss (P = {@value #DEFAULT_P}, K from
+     * --batch or {@value #DEFAULT_BATCH} / P); --batch, when given too, must be P·K.
+     */
+    private void classBalanced(Recipe r) {
+        if (classesPerBatch == null && samplesPerClass == null && !head.choice().loss.pair()) {
+            return;
+        }
+        int p = classesPerBatch != null ? classesPerBatch
+                : samplesPerClass != null && batch != null && batch % samplesPerClass == 0 ? batch / samplesPerClass : DEFAULT_P;
+        require(p >= 2, "--classes-per-batch: must be ≥ 2 (negatives come from other classes), got " + p);
+        int k = samplesPerClass != null ? samplesPerClass : (batch == null ? DEFAULT_BATCH : batch) / p;
+        require(k >= 2, "--samples-per-class: must be ≥ 2 (positives come from the same class), got " + k
+                + (samplesPerClass == null ? " (--batch / P)" : ""));
+        require(batch == null || batch == p * k, "--batch " + batch + " is not P·K = " + p + " × " + k
+                + "; leave --batch out with --classes-per-batch and --samples-per-class");
+        r.classBalanced(p, k);
     }
 
     private static void require(boolean ok, String message) {

@@ -11,9 +11,9 @@ import org.arcgrad.arcface.data.TrainTestSplit;
 import org.arcgrad.arcface.eval.ClosedSetResult;
 import org.arcgrad.arcface.eval.TrainingReport;
 import org.arcgrad.arcface.eval.VerificationResult;
-import org.arcgrad.arcface.heads.MarginHead;
-import org.arcgrad.arcface.train.NonFiniteLossException;
 import org.arcgrad.arcface.train.Network;
+import org.arcgrad.arcface.train.NonFiniteLossException;
+import org.arcgrad.arcface.train.Objective;
 import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.arcface.train.SettingsMismatchException;
 import org.arcgrad.arcface.train.Trainer;
@@ -42,7 +42,7 @@ final class TrainingRun {
         Trainer trainer = null;
         try (StopSignals stop = StopSignals.install(stderr)) {
             try {
-                MarginHead head = headOptions.build();
+                Objective objective = headOptions.objective();
                 recipe.loss(headOptions.describe()).dataset(data.describe(recipe.seed()));
                 OutputCheck.check("--out", out, List.of()); // the folder itself, before the data is read
                 if (resume != null && !Files.isRegularFile(resume)) {
@@ -55,9 +55,20 @@ final class TrainingRun {
                 }
                 Network network;
                 try {
-                    network = recipe.network(split.train().dim(), head, split.train().classes(), headOptions.choice().rowsPerClass());
+                    network = recipe.network(split.train().dim(), objective, split.train().classes());
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException(e.getMessage());
+                }
+                if (recipe.classChunk() != null && recipe.classChunk() > 0 && network.headWeight().isEmpty()) {
+                    throw new BadInputException("--class-chunk: computes a margin head's classes a chunk at a time, and a pair loss"
+                            + " has no classes in its graph (no W)");
+                }
+                if (recipe.classBalanced()) {
+                    try {
+                        recipe.batches(split.train());
+                    } catch (IllegalArgumentException e) {
+                        throw new BadInputException("--classes-per-batch/--samples-per-class: " + e.getMessage());
+                    }
                 }
                 try {
                     recipe.classSampler(network);
@@ -69,8 +80,9 @@ final class TrainingRun {
                     stdout.printf("arcgrad %s: %s on %s (%d train, %d test samples), %s, %s%n", command, network.backbone().describe(),
                             recipe.settings().get("dataset"), split.train().size(), split.test().size(), recipe.settings().get("loss"),
                             recipe.settings().get("optimizer"));
-                    stdout.printf("device: %s; %s, %d epochs of batch %d, seed %d%n", context.device().name(),
-                            recipe.settings().get("schedule"), recipe.epochs(), recipe.batch(), recipe.seed());
+                    stdout.printf("device: %s; %s, %d epochs of batch %d%s, seed %d%n", context.device().name(),
+                            recipe.settings().get("schedule"), recipe.epochs(), recipe.batch(),
+                            recipe.classBalanced() ? " (" + recipe.settings().get("sampler") + ")" : "", recipe.seed());
                     stdout.flush();
                     trainer = new Trainer(context, recipe, network, split, out, new ConsoleProgress(stdout, System.console() != null))
                             .stopWhen(stop::requested);
@@ -78,12 +90,16 @@ final class TrainingRun {
                     return 0;
                 } catch (DeviceOutOfMemoryException e) {
                     throw OutOfMemoryFailure.onDevice(e, "the training step keeps the batch x ("
-                            + OutOfMemoryFailure.size(recipe.batch(), network.inputs()) + "), the logits and their gradient (each "
-                            + OutOfMemoryFailure.size(recipe.batch(), network.classes()) + "), W and grad W (each "
-                            + OutOfMemoryFailure.size((long) network.classes() * network.rowsPerClass(), network.embedding())
-                            + ") and the layers' activations",
-                            "use " + (recipe.classChunk() != null && recipe.classChunk() > 0 ? "" : "--class-chunk K (no N×C buffers), ")
-                                    + (recipe.sampleRate() != null ? "" : "--sample-rate R (Partial FC: R·C classes a step), ")
+                            + OutOfMemoryFailure.size(recipe.batch(), network.inputs()) + "), " + (network.headWeight().isPresent()
+                            ? "the logits and their gradient (each " + OutOfMemoryFailure.size(recipe.batch(), network.classes())
+                                    + "), W and grad W (each " + OutOfMemoryFailure.size((long) network.classes() * network.rowsPerClass(),
+                                    network.embedding()) + ")"
+                            : "the pair loss's similarities (" + OutOfMemoryFailure.size(recipe.batch(), recipe.batch()) + " each)")
+                            + " and the layers' activations",
+                            "use " + (recipe.classChunk() != null && recipe.classChunk() > 0 || network.rowsPerClass() != 1 ? ""
+                                    : "--class-chunk K (no N×C buffers), ")
+                                    + (recipe.sampleRate() != null || network.headWeight().isEmpty() ? ""
+                                    : "--sample-rate R (Partial FC: R·C classes a step), ")
                                     + "a smaller --batch, a smaller model (--hidden, --embedding), or a device with more memory (--device)");
                 }
             } catch (TrainingInterruptedException e) {

@@ -4,9 +4,10 @@ import java.util.Objects;
 
 /**
  * Cuts {@link Samples} into batches, epoch by epoch. Training shuffles every epoch with
- * {@link EpochPermutation} (from the seed and the epoch number alone) and drops the last partial
- * batch, so every step sees exactly the batch size; evaluation visits the samples in order and
- * keeps the last partial batch, so every sample is scored once.
+ * {@link EpochPermutation} (from the seed and the epoch number alone), or draws P×K batches with
+ * {@link ClassBalancedOrder}, and drops the last partial batch, so every step sees exactly the
+ * batch size; evaluation visits the samples in order and keeps the last partial batch, so every
+ * sample is scored once.
  *
  * <pre>{@code
  * Batcher batches = Batcher.forTraining(train, 256, seed);
@@ -24,9 +25,9 @@ import java.util.Objects;
 public final class Batcher {
     private final Samples samples;
     private final int batchSize;
-    private final boolean shuffle;
+    /** The training epochs' order, or null to visit the samples in order (evaluation). */
+    private final EpochOrder epochOrder;
     private final boolean dropLast;
-    private final long seed;
     /** The current epoch's order, refilled in place each epoch. */
     private final int[] order;
     private int epoch = -1;
@@ -38,19 +39,23 @@ public final class Batcher {
      * @param seed     the shuffling seed (unused without shuffle)
      */
     public Batcher(Samples samples, int batchSize, boolean shuffle, boolean dropLast, long seed) {
+        this(samples, batchSize, shuffle ? EpochOrder.shuffled(samples.size(), seed) : null, dropLast);
+    }
+
+    private Batcher(Samples samples, int batchSize, EpochOrder epochOrder, boolean dropLast) {
         this.samples = Objects.requireNonNull(samples, "samples");
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
-        if (dropLast && samples.size() < batchSize) {
-            throw new IllegalArgumentException("batch size " + batchSize + " is more than the " + samples.size()
+        int length = epochOrder == null ? samples.size() : epochOrder.length();
+        if (dropLast && length < batchSize) {
+            throw new IllegalArgumentException("batch size " + batchSize + " is more than the " + length
                     + " samples, and the last partial batch is dropped: an epoch would have no batch");
         }
         this.batchSize = batchSize;
-        this.shuffle = shuffle;
+        this.epochOrder = epochOrder;
         this.dropLast = dropLast;
-        this.seed = seed;
-        this.order = new int[samples.size()];
+        this.order = new int[length];
     }
 
     /** Shuffled every epoch, last partial batch dropped. */
@@ -58,14 +63,19 @@ public final class Batcher {
         return new Batcher(samples, batchSize, true, true, seed);
     }
 
+    /** P×K batches ({@link ClassBalancedOrder}): each of P distinct classes with K samples, batch P·K. */
+    public static Batcher classBalanced(Samples samples, ClassBalancedOrder order) {
+        return new Batcher(samples, order.batchSize(), order, true);
+    }
+
     /** In order, last partial batch kept. */
     public static Batcher forEvaluation(Samples samples, int batchSize) {
-        return new Batcher(samples, batchSize, false, false, 0);
+        return new Batcher(samples, batchSize, null, false);
     }
 
     /** The number of batches {@link #next} gives in a whole epoch. */
     public int batchesPerEpoch() {
-        int n = samples.size();
+        int n = order.length;
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
@@ -98,8 +108,8 @@ public final class Batcher {
         if (firstBatch < 0 || firstBatch > batchesPerEpoch()) {
             throw new IllegalArgumentException("first batch " + firstBatch + " is outside 0.." + batchesPerEpoch());
         }
-        if (shuffle) {
-            EpochPermutation.fill(seed, epoch, order);
+        if (epochOrder != null) {
+            epochOrder.fill(epoch, order);
         } else if (this.epoch < 0) {
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;

@@ -21,13 +21,7 @@ public final class EpochPermutation {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        SplitMix64 random = new SplitMix64(SplitMix64.key(seed, SHUFFLE_PURPOSE, epoch));
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        new SplitMix64(SplitMix64.key(seed, SHUFFLE_PURPOSE, epoch)).shuffle(order);
     }
 
     /** The permutation of 0 .. n−1 for {@code (seed, epoch)}, in a new array. */

@@ -72,6 +72,16 @@ final class SplitMix64 {
         }
     }
 
+    /** Fisher–Yates from the end, in place: for i = n−1 down to 1, swap a[i] with a[nextInt(i + 1)]. */
+    void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
     /**
      * A standard normal by Marsaglia's polar method: u, v = 2·nextDouble() − 1 until
      * 0 < s = u² + v² < 1, then u·m and v·m with m = sqrt(−2·ln s / s), the second kept for the

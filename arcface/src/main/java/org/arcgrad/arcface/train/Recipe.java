@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.arcgrad.arcface.data.Batcher;
+import org.arcgrad.arcface.data.ClassBalancedOrder;
 import org.arcgrad.arcface.data.PartialFcSampler;
+import org.arcgrad.arcface.data.Samples;
 import org.arcgrad.arcface.heads.MarginHead;
 import org.arcgrad.arcface.nn.ImageShape;
 import org.arcgrad.arcface.nn.Mlp;
@@ -59,6 +62,38 @@ public final class Recipe {
     private Integer classChunk;
     private Double sampleRate;
     private boolean augment;
+    private Integer classesPerBatch;
+    private Integer samplesPerClass;
+
+    /**
+     * P×K batches ({@link ClassBalancedOrder}): each batch takes {@code samplesPerClass} samples of
+     * each of {@code classesPerBatch} distinct classes, and the batch becomes their product. What
+     * pair losses train with; any loss may. A setting.
+     */
+    public Recipe classBalanced(int classesPerBatch, int samplesPerClass) {
+        if (classesPerBatch < 2 || samplesPerClass < 2) {
+            throw new IllegalArgumentException("P×K batches need P ≥ 2 and K ≥ 2, got " + classesPerBatch + " × " + samplesPerClass);
+        }
+        this.classesPerBatch = classesPerBatch;
+        this.samplesPerClass = samplesPerClass;
+        this.batch = classesPerBatch * samplesPerClass;
+        return this;
+    }
+
+    /** Whether batches are P×K ({@link #classBalanced}) rather than shuffled. */
+    public boolean classBalanced() {
+        return classesPerBatch != null;
+    }
+
+    /**
+     * The training batches of every epoch: shuffled (last partial batch dropped), or P×K.
+     *
+     * @throws IllegalArgumentException when the training set cannot fill a P×K batch (too few classes, or a class with fewer than K samples)
+     */
+    public Batcher batches(Samples train) {
+        return classesPerBatch == null ? Batcher.forTraining(train, batch, seed)
+                : Batcher.classBalanced(train, new ClassBalancedOrder(train, classesPerBatch, samplesPerClass, seed));
+    }
 
     /**
      * Partial FC: each step computes the loss over the batch's classes and others drawn uniformly,
@@ -85,6 +120,9 @@ public final class Recipe {
     public PartialFcSampler classSampler(Network network) {
         if (sampleRate == null) {
             return null;
+        }
+        if (network.headWeight().isEmpty()) {
+            throw new IllegalArgumentException("not with a pair loss, which has no class weights to sample");
         }
         if (network.rowsPerClass() != 1) {
             throw new IllegalArgumentException("not with a sub-center head, whose W has " + network.rowsPerClass() + " rows per class");
@@ -188,8 +226,11 @@ public final class Recipe {
         return this;
     }
 
+    /** The batch size; it leaves P×K batches ({@link #classBalanced}), which set their own. */
     public Recipe batch(int n) {
         this.batch = n;
+        this.classesPerBatch = null;
+        this.samplesPerClass = null;
         return this;
     }
 
@@ -198,7 +239,7 @@ public final class Recipe {
         return this;
     }
 
-    /** How the margin head was chosen, as text (its parameters included): recorded and compared on resume. */
+    /** How the loss (margin head or pair loss) was chosen, as text (its parameters included): recorded and compared on resume. */
     public Recipe loss(String description) {
         this.loss = description;
         return this;
@@ -236,19 +277,24 @@ public final class Recipe {
      * @throws IllegalArgumentException when the ResNet is asked for inputs that are no square image
      */
     public Network network(int inputs, MarginHead head, int classes, int rowsPerClass) {
+        return network(inputs, new Objective.Head(head, rowsPerClass), classes);
+    }
+
+    /** The network for {@code inputs} features, trained against {@code objective} (a margin head or a pair loss). */
+    public Network network(int inputs, Objective objective, int classes) {
         if (model == ModelKind.resnet) {
             int side = (int) Math.round(Math.sqrt(inputs));
             if (side * side != inputs || side < 4) {
                 throw new IllegalArgumentException("--model resnet takes square single-channel images of at least 4×4 pixels; the data"
                         + " has " + inputs + " features per sample");
             }
-            return new Network(new ResNet(new ImageShape(1, side, side), embedding), inputs, head, classes, rowsPerClass);
+            return new Network(new ResNet(new ImageShape(1, side, side), embedding), inputs, objective, classes);
         }
         Mlp mlp = Mlp.builder(inputs).embedding(embedding).activation(activation).dropout(dropout);
         for (int w : hidden) {
             mlp.hidden(w);
         }
-        return new Network(mlp.build(), inputs, head, classes, rowsPerClass);
+        return new Network(mlp.build(), inputs, objective, classes);
     }
 
     public Optimizer optimizer() {
@@ -285,6 +331,9 @@ public final class Recipe {
         m.put("epochs", Integer.toString(epochs));
         m.put("batch", Integer.toString(batch));
         m.put("seed", Long.toString(seed));
+        if (classesPerBatch != null) { // absent when off, so checkpoints from before the option still match
+            m.put("sampler", "pk(classes_per_batch=" + classesPerBatch + ", samples_per_class=" + samplesPerClass + ")");
+        }
         if (sampleRate != null) {
             m.put("partial_fc", "sample_rate=" + sampleRate);
         }

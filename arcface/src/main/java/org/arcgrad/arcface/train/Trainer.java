@@ -114,7 +114,7 @@ public final class Trainer {
         lastCheckpoint = null;
         lastCheckpointEpoch = 0;
         Optimizer optimizer = recipe.optimizer();
-        Batcher batches = Batcher.forTraining(data.train(), recipe.batch(), recipe.seed());
+        Batcher batches = recipe.batches(data.train());
         ImageAugmentation augmentation = recipe.augment() ? new ImageAugmentation(data.train().images().orElseThrow(
                 () -> new IllegalArgumentException("augmentation needs images, and " + data.train() + " are not")), recipe.seed()) : null;
         int steps = batches.batchesPerEpoch();

@@ -16,9 +16,9 @@ import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 
 /**
- * One training step as one graph: forward (backbone, margin head, mean cross-entropy), the
- * symbolic backward pass, and the optimizer's update of every parameter, plus the new batch-norm
- * running statistics. Its outputs are the loss and the new value of every PARAM; compiled once,
+ * One training step as one graph: forward (backbone, then the margin head's mean cross-entropy or
+ * the pair loss: {@link Objective}), the symbolic backward pass, and the optimizer's update of
+ * every parameter, plus the new batch-norm running statistics. Its outputs are the loss and the new value of every PARAM; compiled once,
  * it runs the whole step on the device ({@link TrainingStep}).
  *
  * <p>With Partial FC the step computes a sample of the classes: the head's W and its optimizer
@@ -48,8 +48,11 @@ public final class TrainingGraph {
      * @param sampledRows the rows of the head's W a step computes (Partial FC), or 0 for all of them
      */
     public TrainingGraph(Network network, Optimizer optimizer, int batch, int sampledRows) {
-        ParameterSpec head = network.headWeight();
-        if (sampledRows < 0 || sampledRows > head.shape()[0]) {
+        ParameterSpec head = network.headWeight().orElse(null); // null: a pair loss, no class weights
+        if (head == null && sampledRows != 0) {
+            throw new IllegalArgumentException("Partial FC samples a head's class weights, and a pair loss has none");
+        }
+        if (sampledRows < 0 || head != null && sampledRows > head.shape()[0]) {
             throw new IllegalArgumentException("sampled rows must be in [0, " + head.shape()[0] + "], got " + sampledRows);
         }
         this.sampledRows = sampledRows;
@@ -57,9 +60,13 @@ public final class TrainingGraph {
         labels = tape.labels("labels", batch);
         Pass pass = new Pass(tape, Mode.TRAIN);
         Tensor embedding = network.backbone().forward(x, pass);
-        ParameterSpec headInGraph = sampledRows == 0 ? head : withRows(head, sampledRows);
-        Tensor w = pass.param(headInGraph);
-        loss = network.head().loss(network.head().logits(embedding, w, labels, pass), embedding, labels);
+        ParameterSpec headInGraph = head == null || sampledRows == 0 ? head : withRows(head, sampledRows);
+        if (network.objective() instanceof Objective.Head h) {
+            Tensor w = pass.param(headInGraph);
+            loss = h.head().loss(h.head().logits(embedding, w, labels, pass), embedding, labels);
+        } else {
+            loss = ((Objective.Pairs) network.objective()).loss().loss(embedding, labels);
+        }
 
         List<ParameterSpec> trained = new ArrayList<>();
         for (ParameterSpec s : pass.specs()) {

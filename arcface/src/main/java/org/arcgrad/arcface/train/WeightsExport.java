@@ -25,7 +25,8 @@ import org.arcgrad.arcface.npy.NpyWriter;
 /**
  * The trained weights as .npy files a PyTorch user loads by name: one file per entry of the
  * backbone's state_dict (NAME.npy, float32; BN's num_batches_tracked as int64, so a strict
- * {@code load_state_dict} accepts them), the head's class weights as head.weight.npy, and
+ * {@code load_state_dict} accepts them), the head's class weights as head.weight.npy (when a margin
+ * head trained them; a pair loss has none), and
  * {@value #LOADER}, a script that builds the matching {@code torch.nn.Sequential} and loads them.
  * Optimizer state stays in the checkpoint. All files are replaced together, atomically.
  */
@@ -52,7 +53,7 @@ public final class WeightsExport {
     private static Map<Path, AtomicFiles.Content> files(Path folder, Network network, Map<String, float[]> values, long steps) {
         Map<Path, AtomicFiles.Content> files = new LinkedHashMap<>();
         List<ParameterSpec> specs = new java.util.ArrayList<>(network.backbone().parameters());
-        specs.add(network.headWeight());
+        network.headWeight().ifPresent(specs::add);
         for (ParameterSpec s : specs) {
             files.put(folder.resolve(s.name() + ".npy"),
                     ch -> NpyWriter.content(NpyArray.ofFloat32(s.shape(), values.get(s.name()))).writeTo(ch));
@@ -100,14 +101,13 @@ public final class WeightsExport {
             }
             modules.append("    (\"").append(name).append("\", ").append(module).append("),\n");
         }
-        int[] head = network.headWeight().shape();
         return """
                 #!/usr/bin/env python3
                 \"\"\"Loads the weights arcgrad trained into PyTorch: run from any folder,
                     python3 load_in_pytorch.py
                 or import load() from it. The backbone maps inputs [N, %d] to embeddings [N, %d];
-                head.weight [%d, %d] holds the margin head's class weights (cosine with
-                normalized embeddings; call .eval() so batch norm uses its running statistics).\"\"\"
+                %s
+                (call .eval() so batch norm uses its running statistics).\"\"\"
                 import collections
                 import os
 
@@ -117,8 +117,8 @@ public final class WeightsExport {
 
                 HERE = os.path.dirname(os.path.abspath(__file__))
 
-                """.formatted(network.inputs(), network.embedding(), head[0], head[1])
-                + loadAndPrint("nn.Sequential(collections.OrderedDict([\n" + modules + "    ]))");
+                """.formatted(network.inputs(), network.embedding(), headDoc(network))
+                + loadAndPrint("nn.Sequential(collections.OrderedDict([\n" + modules + "    ]))", network);
     }
 
     /**
@@ -129,15 +129,14 @@ public final class WeightsExport {
      */
     private static String resNetLoader(Network network, ImageShape image) {
         int side = image.height();
-        int[] head = network.headWeight().shape();
         return """
                 #!/usr/bin/env python3
                 \"\"\"Loads the weights arcgrad trained into PyTorch: run from any folder,
                     python3 load_in_pytorch.py
                 or import load() from it. The backbone (arcgrad's small ResNet) maps inputs [N, %d]
-                (%dx%d single-channel images, flattened) to embeddings [N, %d]; head.weight [%d, %d]
-                holds the margin head's class weights (cosine with normalized embeddings; call
-                .eval() so batch norm uses its running statistics).\"\"\"
+                (%dx%d single-channel images, flattened) to embeddings [N, %d];
+                %s
+                (call .eval() so batch norm uses its running statistics).\"\"\"
                 import collections
                 import os
 
@@ -187,27 +186,39 @@ public final class WeightsExport {
                         x = torch.relu(self.stem(x.reshape(-1, 1, self.side, self.side)))
                         return self.out(self.block3(self.block2(self.block1(x))))
 
-                """.formatted(network.inputs(), side, side, network.embedding(), head[0], head[1])
-                + loadAndPrint("ResNet(" + side + ", " + network.embedding() + ")");
+                """.formatted(network.inputs(), side, side, network.embedding(), headDoc(network))
+                + loadAndPrint("ResNet(" + side + ", " + network.embedding() + ")", network);
     }
 
-    /** The loader's load() and main, for a backbone the Python expression {@code model} builds. */
-    private static String loadAndPrint(String model) {
+    /** The docstring's line on the class weights: their shape, or that a pair loss trained without them. */
+    private static String headDoc(Network network) {
+        return network.headWeight().map(w -> "head.weight [" + w.shape()[0] + ", " + w.shape()[1]
+                + "] holds the margin head's class weights (cosine with normalized embeddings)")
+                .orElse("a pair loss trained them, so there are no class weights (load() returns None for them)");
+    }
+
+    /**
+     * The loader's load() and main, for a backbone the Python expression {@code model} builds;
+     * load() returns the model and the head's class weights (None without a margin head).
+     */
+    private static String loadAndPrint(String model, Network network) {
+        boolean head = network.headWeight().isPresent();
         return """
 
                 def load(folder=HERE):
                     model = %s
                     state = {k: torch.from_numpy(np.load(os.path.join(folder, k + ".npy"))) for k in model.state_dict()}
                     model.load_state_dict(state)
-                    head = torch.from_numpy(np.load(os.path.join(folder, "head.weight.npy")))
+                    head = %s
                     return model.eval(), head
 
 
                 if __name__ == "__main__":
                     model, head = load()
                     print(model)
-                    print("head.weight", tuple(head.shape))
-                """.formatted(model);
+                    print("head.weight", %s)
+                """.formatted(model, head ? "torch.from_numpy(np.load(os.path.join(folder, \"head.weight.npy\")))" : "None",
+                head ? "tuple(head.shape)" : "\"none (trained with a pair loss)\"");
     }
 
     private static String prefix(Layer l) {

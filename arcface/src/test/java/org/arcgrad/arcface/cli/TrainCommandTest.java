@@ -93,6 +93,53 @@ class TrainCommandTest {
         expectBadInput(run(small("--sample-rate", "0", "--out", dir.resolve("z").toString())), "--sample-rate: must be in (0, 1]");
     }
 
+    /**
+     * A pair loss from the command line trains on P×K batches (the batch becomes P·K, the sampler a
+     * setting), writes no class weights, and refuses what it cannot use, naming the option: another
+     * loss's option, a scale, Partial FC, class chunks, a P×K the data cannot fill or a --batch other
+     * than P·K; {@code head} refuses a pair loss (it computes heads over W).
+     */
+    @Test
+    void pairLossesTrainOnPkBatchesAndRefuseWhatTheyCannotUse() throws IOException {
+        Path out = dir.resolve("pairs");
+        CliRun r = run(noBatch("--loss", "multi-similarity", "--batch", "40", "--classes-per-batch", "5", "--epochs", "1", "--out", out.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("of batch 40 (pk(classes_per_batch=5, samples_per_class=8))"), r.out());
+        var settings = org.arcgrad.arcface.eval.Json.parse(Files.readString(out.resolve("metrics.json"))).get("settings");
+        assertEquals("pk(classes_per_batch=5, samples_per_class=8)", settings.get("sampler").asText());
+        assertEquals("40", settings.get("batch").asText());
+        assertEquals("multi-similarity(alpha=2.0, beta=40.0, lambda=0.5, epsilon=0.1)", settings.get("loss").asText());
+        assertFalse(Files.exists(out.resolve("weights/head.weight.npy")), "a pair loss has no class weights");
+
+        expectBadInput(run(small("--loss", "triplet", "--gamma", "3", "--out", dir.toString())), "--gamma: not an option of --loss triplet");
+        expectBadInput(run(small("--loss", "triplet", "--soft-margin", "--m", "0.1", "--out", dir.toString())), "the soft margin takes no margin");
+        expectBadInput(run(small("--loss", "triplet", "--m", "-1", "--out", dir.toString())), "--m: triplet loss: the margin must be");
+        expectBadInput(run(small("--loss", "circle", "--gamma", "0", "--out", dir.toString())), "--gamma: Circle loss: gamma must be");
+        expectBadInput(run(small("--loss", "contrastive", "--s", "30", "--out", dir.toString())), "--s (a pair loss has no scale of logits)");
+        expectBadInput(run(small("--loss", "circle", "--sample-rate", "1", "--out", dir.toString())),
+                "--sample-rate: not with a pair loss, which has no class weights to sample");
+        expectBadInput(run(small("--loss", "circle", "--class-chunk", "3", "--out", dir.toString())), "--class-chunk: computes a margin head's");
+        expectBadInput(run(noBatch("--loss", "circle", "--samples-per-class", "4", "--classes-per-batch", "11", "--out", dir.toString())),
+                "--classes-per-batch/--samples-per-class: a P×K batch takes 11 classes, and the training set has 10");
+        expectBadInput(run(small("--loss", "circle", "--classes-per-batch", "5", "--samples-per-class", "8", "--out", dir.toString())),
+                "--batch 64 is not P·K = 5 × 8");
+        expectBadInput(run(small("--loss", "circle", "--classes-per-batch", "1", "--out", dir.toString())), "--classes-per-batch: must be ≥ 2");
+        CliRun unknown = run(small("--loss", "no-such-loss", "--out", dir.toString())); // picocli's parse error: the line, then where help is
+        assertEquals(Main.BAD_INPUT, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("'no-such-loss' is not a loss; expected one of arcface, cosface, sphereface, combined, subcenter,"
+                + " magface, curricularface, adaface, elasticface, circle, triplet, contrastive, multi-similarity"), unknown.err());
+        expectBadInput(run("head", "--x", "x.npy", "--w", "w.npy", "--labels", "y.npy", "--out", dir.toString(), "--loss", "circle"),
+                "--loss circle: a pair loss");
+    }
+
+    /** {@code train} with the small problem but no --batch, and {@code extra}. */
+    private static String[] noBatch(String... extra) {
+        List<String> a = new java.util.ArrayList<>(Arrays.asList(small(extra)));
+        int at = a.indexOf("--batch");
+        a.subList(at, at + 2).clear();
+        return a.toArray(new String[0]);
+    }
+
     /** Synthetic identities are feature vectors, not images: nothing to crop or flip. */
     @Test
     void augmentOnSyntheticDataIsBadInputNamingTheDataSet() {

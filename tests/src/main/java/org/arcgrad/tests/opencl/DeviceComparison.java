@@ -44,6 +44,19 @@ public final class DeviceComparison {
         return feeds;
     }
 
+    /**
+     * The outputs computed on the device under {@code plan} from fp32-rounded copies of the feeds
+     * (the feeds themselves stay as they are): to hold the device to fixtures directly.
+     */
+    public static NDArray[] deviceValues(List<Tensor> outputs, Map<Tensor, NDArray> feeds, PlanChoice plan) {
+        Map<Tensor, NDArray> rounded = new java.util.HashMap<>();
+        feeds.forEach((t, v) -> rounded.put(t, v.copy()));
+        roundToFloat(rounded);
+        try (Executable e = under(plan).apply(outputs.toArray(new Tensor[0]))) {
+            return e.run(rounded);
+        }
+    }
+
     /** The first disagreement between the device (executables from {@code compile}) and the interpreter, if any. */
     public static Optional<InterpreterAgreement.Disagreement> compare(List<Tensor> outputs, Map<Tensor, NDArray> feeds, Random random,
                                                                       Function<Tensor[], Executable> compile) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (tools/make_adaface_fixtures.py; the running mean and std of the norms carried as state
  * parameters of the training pass; the authors' α and a fast one): logits, loss, both gradients
  * and the new statistics at fp64 rounding; the gradient against central differences with the
- * detached norms and statistics held; the device against the interpreter under both plans.
+ * detached norms and statistics held; the device against the interpreter and the fixture (fp32
+ * tolerance) under both plans.
  */
 class AdaFaceTest {
     private static final FixtureFiles FILES = new FixtureFiles("/fixtures/adaface/", "tools/make_adaface_fixtures.py");

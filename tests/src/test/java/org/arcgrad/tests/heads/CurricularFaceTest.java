@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * CurricularFace against a float64 transcription of the authors' head over two consecutive steps
  * (tools/make_curricularface_fixtures.py), the running t carried as the training pass's state
  * parameter: logits, loss, both gradients and the new t at fp64 rounding in the interpreter; the
- * gradient against central differences with t held; the device against the interpreter under both
- * plans. (That a trainer carries, checkpoints and resumes t: ResumeTest.)
+ * gradient against central differences with t held; the device against the interpreter and the
+ * fixture (fp32 tolerance) under both plans. (That a trainer carries, checkpoints and resumes t: ResumeTest.)
  */
 class CurricularFaceTest {
     private static final FixtureFiles FILES = new FixtureFiles("/fixtures/curricularface/", "tools/make_curricularface_fixtures.py");

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ElasticFace, arc and cos forms, plain and "+", against a float64 transcription of the authors'
  * heads with the same standard normal draws z (tools/make_elasticface_fixtures.py): logits, loss
  * and both gradients at fp64 rounding; the gradient against central differences (the margins
- * held); the device against the interpreter under both plans.
+ * held); the device against the interpreter and the fixture (fp32 tolerance) under both plans.
  */
 class ElasticFaceTest {
     private static final FixtureFiles FILES = new FixtureFiles("/fixtures/elasticface/", "tools/make_elasticface_fixtures.py");
@@ -94,5 +94,8 @@ class ElasticFaceTest {
         Graph g = Graph.of(head(c), c);
         DeviceAgreement.assertDeviceMatchesInterpreter(List.of(g.logits(), g.loss(), g.grads()[0], g.grads()[1]), g.feeds(c), plan,
                 new Random(8), k -> List.of("logits", "loss", "grad x", "grad W").get(k), g.tape().dump());
+        StatefulHeadFixture.assertDeviceMatchesFixture(List.of(g.logits(), g.loss(), g.grads()[0], g.grads()[1]), g.feeds(c), plan,
+                Stream.of("logits", "loss", "grad_x", "grad_w").map(f -> FILES.array(c, f + ".npy")).toList(),
+                c + ", " + plan + " plan: logits, loss, grad x, grad W");
     }
 }

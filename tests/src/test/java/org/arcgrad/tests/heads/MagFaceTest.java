@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (tools/make_magface_fixtures.py: their settings with norms on both sides of the clamp, the hard
  * margin, bounds for batch-normalised embeddings): logits, loss (cross-entropy plus λ_g times the
  * norm regulariser) and both gradients at fp64 rounding in the interpreter; the gradient against
- * central differences; and the device against the interpreter under both kernel plans.
+ * central differences; and the device against the interpreter and the fixture (fp32 tolerance)
+ * under both kernel plans.
  */
 class MagFaceTest {
     private static final FixtureFiles FILES = new FixtureFiles("/fixtures/magface/", "tools/make_magface_fixtures.py");
@@ -100,6 +101,9 @@ class MagFaceTest {
         DeviceAgreement.assertDeviceMatchesInterpreter(List.of(g.logits(), g.loss(), g.grads()[0], g.grads()[1]),
                 Map.of(g.x(), x, g.w(), w, g.y(), labels(c)), plan, new Random(4), k -> List.of("logits", "loss", "grad x", "grad W").get(k),
                 g.tape().dump());
+        StatefulHeadFixture.assertDeviceMatchesFixture(List.of(g.logits(), g.loss(), g.grads()[0], g.grads()[1]),
+                Map.of(g.x(), x, g.w(), w, g.y(), labels(c)), plan, Stream.of("logits", "loss", "grad_x", "grad_w")
+                        .map(f -> array(c, f + ".npy")).toList(), c + ", " + plan + " plan: logits, loss, grad x, grad W");
     }
 
     /** The chunked path (3 classes at a time, no N×C buffer): the norm-dependent margin and the regulariser are per-row values. */

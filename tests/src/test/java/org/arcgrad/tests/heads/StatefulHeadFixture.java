@@ -17,6 +17,7 @@ import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.tests.fixtures.FixtureFiles;
 import org.arcgrad.tests.opencl.DeviceAgreement;
+import org.arcgrad.tests.opencl.DeviceComparison;
 
 /**
  * The fixtures of a head with training state over consecutive steps (k = 1, 2): per step
@@ -76,10 +77,33 @@ record StatefulHeadFixture(FixtureFiles files, Map<String, String> states) {
         }
     }
 
-    /** The device under {@code plan} against the interpreter on step 2 (the state carried from step 1). */
+    /**
+     * The device under {@code plan} on step 2 (the state carried from step 1): against the
+     * interpreter by the rounding-noise rule, and against the fixture at {@link #FP32}.
+     */
     void assertDeviceAgrees(MarginHead head, String c, PlanChoice plan) {
         Step s = step(head, c, 2);
         DeviceAgreement.assertDeviceMatchesInterpreter(s.outputs(), feeds(s, c, 2), plan, new Random(6), k -> "output " + k, s.tape().dump());
+        List<String> files = new ArrayList<>(List.of("logits2.npy", "loss2.npy", "grad_x2.npy", "grad_w2.npy"));
+        states.values().forEach(stem -> files.add(stem + "2.npy"));
+        assertDeviceMatchesFixture(s.outputs(), feeds(s, c, 2), plan, files.stream().map(f -> this.files.array(c, f)).toList(),
+                c + " step 2, " + plan + " plan: " + files);
+    }
+
+    /**
+     * fp32 tolerance of the device against a head's fixture (the authors' code in float64): every
+     * element within this fraction of its output's largest |value|. Measured worst with PoCL, both
+     * plans, over every MagFace, CurricularFace, AdaFace and ElasticFace fixture: 5.7e-7 (a grad W).
+     */
+    static final double FP32 = 1e-5;
+
+    /** {@code outputs} computed on the device under {@code plan}, each within {@link #FP32} of the matching fixture array. */
+    static void assertDeviceMatchesFixture(List<Tensor> outputs, Map<Tensor, NDArray> feeds, PlanChoice plan, List<NDArray> want,
+                                           String what) {
+        NDArray[] got = DeviceComparison.deviceValues(outputs, feeds, plan);
+        for (int i = 0; i < want.size(); i++) {
+            assertClose(want.get(i), got[i], FP32, what + ", output " + i + " on the device");
+        }
     }
 
     /** Every element within {@code relative} of the largest |want|. */

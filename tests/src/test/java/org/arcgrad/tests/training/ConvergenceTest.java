@@ -14,13 +14,23 @@ import org.arcgrad.arcface.data.TrainTestSplit;
 import org.arcgrad.arcface.eval.EpochRecord;
 import org.arcgrad.arcface.eval.TrainingReport;
 import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.arcface.pairs.BatchHardTripletLoss;
+import org.arcgrad.arcface.pairs.CircleLoss;
+import org.arcgrad.arcface.pairs.ContrastiveLoss;
+import org.arcgrad.arcface.pairs.MultiSimilarityLoss;
+import org.arcgrad.arcface.pairs.PairLoss;
+import org.arcgrad.arcface.train.Network;
+import org.arcgrad.arcface.train.Objective;
 import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.arcface.train.Trainer;
 import org.arcgrad.arcface.train.TrainingListener;
+import org.arcgrad.arcface.train.WeightsExport;
 import org.arcgrad.tests.opencl.SharedDevice;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Short training runs on the OpenCL device converge. The bars are far below what the runs reach
@@ -47,6 +57,35 @@ class ConvergenceTest {
         }
         assertTrue(Files.exists(out.resolve(Trainer.WEIGHTS).resolve("fc1.weight.npy")));
         assertTrue(Files.readString(out.resolve(TrainingReport.METRICS)).contains("\"samples_per_second\""));
+    }
+
+    /**
+     * Each pair loss, with P×K batches (5 classes × 8 samples), 6 epochs on the synthetic
+     * identities: the loss falls, and test accuracy ≥ 0.6 and verification ≥ 0.67 (measured: test
+     * 0.665 circle, 0.7375 triplet, 0.745 contrastive, 0.74 multi-similarity; verification 0.710,
+     * 0.766, 0.770, 0.770; the untrained network scores 0.42 and 0.59). The run has no class
+     * weights: nothing named head.* is kept, and no head.weight is exported.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"circle", "triplet", "contrastive", "multi-similarity"})
+    void pairLossesOnSyntheticIdentities(String name) throws IOException {
+        PairLoss loss = switch (name) {
+            case "circle" -> new CircleLoss();
+            case "triplet" -> new BatchHardTripletLoss();
+            case "contrastive" -> new ContrastiveLoss();
+            default -> new MultiSimilarityLoss();
+        };
+        Recipe recipe = SmallRun.recipe(6).classBalanced(5, 8);
+        Network network = recipe.network(SmallRun.DATA.dim(), new Objective.Pairs(loss), SmallRun.DATA.classes());
+        Trainer.Outcome o = new Trainer(SharedDevice.context(), recipe, network, SmallRun.data(), out, TrainingListener.QUIET).run(null);
+        double[] losses = o.history().losses();
+        assertTrue(losses[5] < losses[0], name + ": the loss falls: " + Arrays.toString(losses));
+        assertTrue(o.evaluation().closedSet().accuracy() >= 0.6, name + ": test accuracy " + o.evaluation().closedSet().accuracy());
+        assertTrue(o.evaluation().verification().accuracy() >= 0.67, name + ": verification " + o.evaluation().verification().accuracy());
+        assertTrue(o.values().keySet().stream().noneMatch(k -> k.startsWith("head.")), "no class weights: " + o.values().keySet());
+        assertTrue(Files.exists(out.resolve(Trainer.WEIGHTS).resolve("fc1.weight.npy")));
+        assertTrue(Files.notExists(out.resolve(Trainer.WEIGHTS).resolve(Network.HEAD_WEIGHT + ".npy")));
+        assertTrue(Files.readString(out.resolve(Trainer.WEIGHTS).resolve(WeightsExport.LOADER)).contains("head = None"));
     }
 
     /**

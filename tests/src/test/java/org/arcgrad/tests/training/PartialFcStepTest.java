@@ -143,8 +143,8 @@ class PartialFcStepTest {
             classes = tape.labels("classes", sampled);
             Pass pass = new Pass(tape, Mode.TRAIN);
             Tensor embedding = network.backbone().forward(x, pass);
-            Tensor w = pass.param(network.headWeight());
-            loss = Functional.crossEntropy(network.head().logits(embedding, Functional.gatherRows(w, classes), labels), labels);
+            Tensor w = pass.param(network.headWeight().orElseThrow());
+            loss = Functional.crossEntropy(network.head().orElseThrow().logits(embedding, Functional.gatherRows(w, classes), labels), labels);
             for (ParameterSpec s : pass.specs()) {
                 params.put(s.name(), pass.node(s.name()));
             }

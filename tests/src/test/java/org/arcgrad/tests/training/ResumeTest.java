@@ -15,7 +15,9 @@ import org.arcgrad.arcface.data.TrainTestSplit;
 import org.arcgrad.arcface.eval.EpochRecord;
 import org.arcgrad.arcface.heads.CurricularFace;
 import org.arcgrad.arcface.heads.ElasticFace;
+import org.arcgrad.arcface.pairs.MultiSimilarityLoss;
 import org.arcgrad.arcface.train.Network;
+import org.arcgrad.arcface.train.Objective;
 import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.arcface.train.SettingsMismatchException;
 import org.arcgrad.arcface.train.Trainer;
@@ -62,6 +64,14 @@ class ResumeTest {
         ElasticFace head = new ElasticFace(ElasticFace.Form.ARC, 30, 0.5, 0.1, true);
         assertResumingIsBitwise(recipe, recipe.network(SmallRun.network(recipe).inputs(), head, SmallRun.network(recipe).classes(), 1),
                 SmallRun.data(), 2);
+    }
+
+    /** A pair loss with mining (multi-similarity) on P×K batches: the batches come from (seed, epoch) alone, as the shuffled ones. */
+    @Test
+    void aPairLossOnPkBatchesResumesExactly() throws IOException {
+        Recipe recipe = SmallRun.recipe(2).classBalanced(5, 8);
+        assertResumingIsBitwise(recipe, recipe.network(SmallRun.DATA.dim(), new Objective.Pairs(new MultiSimilarityLoss()),
+                SmallRun.DATA.classes()), SmallRun.data(), 2);
     }
 
     /** The ResNet (convolutions, batch norm over images, residual sums, max of its running statistics) on 28×28 synthetic images. */

@@ -16,6 +16,10 @@ import org.arcgrad.arcface.heads.MarginHead;
 import org.arcgrad.arcface.heads.SphereFace;
 import org.arcgrad.arcface.heads.SubCenterArcFace;
 import org.arcgrad.arcface.optim.Hyper;
+import org.arcgrad.arcface.pairs.BatchHardTripletLoss;
+import org.arcgrad.arcface.pairs.CircleLoss;
+import org.arcgrad.arcface.pairs.ContrastiveLoss;
+import org.arcgrad.arcface.pairs.MultiSimilarityLoss;
 import org.arcgrad.arcface.train.Network;
 import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.autodiff.Conv2d;
@@ -76,6 +80,8 @@ public final class OclgrindRun {
                         + " summed, with its gradients", c -> checkSplitProduct(c, options));
                 run(log, options.plan() + " plan, a pairwise loss with the custom-loss ops (label equality, triu, random draws, "
                         + "gatherRows, softplus, abs, maximum), forward and backward", c -> checkCustomLossOps(c, options));
+                run(log, options.plan() + " plan, the pair losses (circle, multi-similarity, contrastive, batch-hard triplet) on a"
+                        + " 3x4 batch with a singleton label, forward and backward", c -> checkPairLosses(c, options));
                 run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
                         + " (max, average, overlapping), with their gradients", c -> checkConvolutions(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
@@ -236,6 +242,30 @@ public final class OclgrindRun {
         feeds.put(seed, NDArray.scalar(2026));
         List<String> names = List.of("loss", "grad x", "grad w");
         DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1]), feeds, random, names::get, tape.dump(),
+                outs -> Executable.compile(context, options, outs));
+    }
+
+    /**
+     * The pair losses' masked row reductions (maxima, minima and log-sum-exps over the positives or
+     * negatives of each row) and their gradients, on 13 samples: three labels of four and one alone.
+     */
+    private static void checkPairLosses(DeviceContext context, CompileOptions options) {
+        int n = 13;
+        Tape tape = new Tape();
+        Tensor x = tape.param("x", n, 9);
+        Tensor y = tape.labels("y", n);
+        Tensor loss = new CircleLoss().loss(x, y).add(new MultiSimilarityLoss().loss(x, y)).add(new ContrastiveLoss().loss(x, y))
+                .add(new BatchHardTripletLoss().loss(x, y));
+        Tensor grad = tape.grad(loss, x)[0];
+        Random random = new Random(13);
+        double[] labels = new double[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i < 12 ? i % 3 : 3;
+        }
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        feeds.put(x, NDArray.gaussian(x.shape(), random));
+        feeds.put(y, NDArray.of(Shape.of(n), labels));
+        DeviceAgreement.assertAgrees(List.of(loss, grad), feeds, random, k -> k == 0 ? "pair losses" : "their grad x", tape.dump(),
                 outs -> Executable.compile(context, options, outs));
     }
 

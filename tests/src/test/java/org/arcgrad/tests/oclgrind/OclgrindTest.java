@@ -40,8 +40,9 @@ class OclgrindTest {
         Run r = run("checks", "CPU", "GPU");
         assertEquals(0, r.exit(), r.output());
         long ok = r.output().lines().filter(l -> l.startsWith("ok ")).count();
-        // per plan: every head at every size, the reductions, the custom-loss ops, the convolutions, the training steps
-        assertEquals(2 * (OclgrindRun.SIZES.length * OclgrindRun.heads().size() + 5), ok, r.output());
+        // per plan: every head at every size, the reductions, the split product, the custom-loss ops, the pair losses, the
+        // convolutions, the training steps
+        assertEquals(2 * (OclgrindRun.SIZES.length * OclgrindRun.heads().size() + 6), ok, r.output());
     }
 
     @Test

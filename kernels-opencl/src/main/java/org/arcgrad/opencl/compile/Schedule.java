@@ -30,8 +30,10 @@ import org.arcgrad.autodiff.Tensor;
  * launch instead of a dozen for a layer's small vectors). Within such a group an output that
  * another one uses (the momentum buffer in the parameter's update) is computed inline, not read
  * back from memory. Likewise, one-pass reductions of the same kind over the same input shape and
- * axis that do not depend on each other share a kernel, each with its own accumulator: the
- * sibling sums of a batch norm's backward pass read their inputs once instead of three times.
+ * axis that do not depend on each other share a kernel, each with its own accumulator, launched
+ * after everything they read and before anything that reads them, wherever they stand in tape
+ * order: the sibling sums of a batch norm's backward pass read their inputs once instead of three
+ * times.
  */
 final class Schedule {
     final Graph graph;
@@ -138,13 +140,19 @@ final class Schedule {
                 }
             }
         }
-        groupReductions(readers, groupOf);
+        java.util.Map<List<Tensor>, Integer> reductionsAt = groupReductions(readers, groupOf);
         List<List<Tensor>> launches = new ArrayList<>();
-        for (Tensor n : computed) {
+        for (int i = 0; i < computed.size(); i++) {
+            for (java.util.Map.Entry<List<Tensor>, Integer> g : reductionsAt.entrySet()) {
+                if (g.getValue() == i) {
+                    launches.add(List.copyOf(g.getKey()));
+                }
+            }
+            Tensor n = computed.get(i);
             List<Tensor> group = groupOf.get(n);
             if (group == null) {
                 launches.add(List.of(n));
-            } else if (group.get(group.size() - 1) == n) {
+            } else if (!reductionsAt.containsKey(group) && group.get(group.size() - 1) == n) {
                 launches.add(List.copyOf(group));
             }
         }
@@ -154,9 +162,16 @@ final class Schedule {
     /**
      * Groups one-pass reductions (see {@link KernelRenderer#isSerial}) with the same op, input
      * shape and axis, greedily in tape order: a reduction joins the open group of its kind when it
-     * depends on no member (not even through other kernels) and no member is read before it.
+     * depends on no member (not even through other kernels) and the group can still launch at one
+     * place, after every kernel whose result a member reads and before every kernel that reads a
+     * member. (A batch norm's backward sums one after the other in tape order, the first already
+     * read by the kernels that finish its mean: they launch together where the last input is ready.)
+     *
+     * @return each group of two or more, with the position in {@link #computed} it launches before
+     *     (just after the last kernel any member reads)
      */
-    private void groupReductions(java.util.Map<Tensor, Set<Tensor>> readers, java.util.Map<Tensor, List<Tensor>> groupOf) {
+    private java.util.Map<List<Tensor>, Integer> groupReductions(java.util.Map<Tensor, Set<Tensor>> readers,
+                                                                 java.util.Map<Tensor, List<Tensor>> groupOf) {
         java.util.Map<Tensor, Integer> position = new java.util.HashMap<>();
         java.util.Map<Tensor, Set<Tensor>> dependsOn = new java.util.HashMap<>();
         for (int i = 0; i < computed.size(); i++) {
@@ -171,38 +186,55 @@ final class Schedule {
             }
             dependsOn.put(n, deps);
         }
-        java.util.Map<String, List<Tensor>> open = new java.util.HashMap<>();
-        List<List<Tensor>> groups = new ArrayList<>();
+        /** Members, the last position any of them reads and the first position that reads any of them. */
+        final class Group {
+            final List<Tensor> members = new ArrayList<>();
+            int lastRead;
+            int firstReader;
+        }
+        java.util.Map<String, Group> open = new java.util.HashMap<>();
+        List<Group> groups = new ArrayList<>();
         for (Tensor n : computed) {
             if (n.op().kind() != Op.Kind.REDUCE || !KernelRenderer.isSerial(n)
                     || (n.op() == Op.SUM && Gather.match(n.input(0), n.attrs().integer(0)) != null)) {
                 continue;
             }
-            String key = n.op() + " " + n.input(0).shape() + " axis " + n.attrs().integer(0);
-            List<Tensor> group = open.get(key);
-            boolean joins = group != null;
-            for (Tensor m : joins ? group : List.<Tensor>of()) {
-                int firstReader = Integer.MAX_VALUE;
-                for (Tensor r : readers.getOrDefault(m, Set.of())) {
-                    firstReader = Math.min(firstReader, position.get(r));
-                }
-                joins &= !dependsOn.get(n).contains(m) && firstReader > position.get(n);
+            int lastRead = -1;
+            for (Tensor r : bufferReads(n)) {
+                lastRead = Math.max(lastRead, position.getOrDefault(r, -1)); // sources are ready before any kernel
             }
-            if (joins) {
-                group.add(n);
-            } else {
-                group = new ArrayList<>(List.of(n));
+            int firstReader = Integer.MAX_VALUE;
+            for (Tensor r : readers.getOrDefault(n, Set.of())) {
+                firstReader = Math.min(firstReader, position.get(r));
+            }
+            String key = n.op() + " " + n.input(0).shape() + " axis " + n.attrs().integer(0);
+            Group group = open.get(key);
+            boolean joins = group != null && Math.max(group.lastRead, lastRead) < Math.min(group.firstReader, firstReader);
+            for (Tensor m : joins ? group.members : List.<Tensor>of()) {
+                joins &= !dependsOn.get(n).contains(m);
+            }
+            if (!joins) {
+                group = new Group();
+                group.lastRead = lastRead;
+                group.firstReader = firstReader;
                 open.put(key, group);
                 groups.add(group);
             }
+            group.members.add(n);
+            group.lastRead = Math.max(group.lastRead, lastRead);
+            group.firstReader = Math.min(group.firstReader, firstReader);
         }
-        for (List<Tensor> g : groups) {
-            if (g.size() > 1) {
-                for (Tensor n : g) {
-                    groupOf.put(n, g);
+        java.util.Map<List<Tensor>, Integer> at = new java.util.LinkedHashMap<>();
+        for (Group g : groups) {
+            if (g.members.size() > 1) {
+                List<Tensor> members = List.copyOf(g.members);
+                for (Tensor n : members) {
+                    groupOf.put(n, members);
                 }
+                at.put(members, g.lastRead + 1);
             }
         }
+        return at;
     }
 
     /** Rendered by the elementwise kernel: not a reduction, a product or an index. */

@@ -33,6 +33,7 @@ class GemmCorrectnessTest {
     static List<GemmParams> paramSets(GemmVariant variant) {
         return List.of(
             GemmDefaults.cpu(variant),
+            variant == GemmVariant.NT ? GemmDefaults.cpu(variant) : GemmDefaults.cpuShortK(), // CPU, NN/TT with a short K: rows first
             GemmDefaults.gpu(variant),
             GemmDefaults.gpuLarge(),                                  // GPU, many tiles: 128×128 of 16×16 work-items
             GemmDefaults.gpuSmall(),                                  // GPU, few tiles: 32×32, K 32 at a time

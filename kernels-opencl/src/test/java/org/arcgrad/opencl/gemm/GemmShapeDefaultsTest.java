@@ -15,8 +15,8 @@ class GemmShapeDefaultsTest {
 
     @Test
     void shortKOnACpuTakesTheDirectForm() {
-        assertEquals(GemmDefaults.cpu(GemmVariant.TN), GemmDefaults.forShape(CPU, GemmVariant.NN, 256, 512, 256));
-        assertEquals(GemmDefaults.cpu(GemmVariant.TN), GemmDefaults.forShape(CPU, GemmVariant.TT, 256, 512, GemmDefaults.CPU_SHORT_K));
+        assertEquals(GemmDefaults.cpuShortK(), GemmDefaults.forShape(CPU, GemmVariant.NN, 256, 512, 256));
+        assertEquals(GemmDefaults.cpuShortK(), GemmDefaults.forShape(CPU, GemmVariant.TT, 256, 512, GemmDefaults.CPU_SHORT_K));
         assertEquals(GemmDefaults.cpu(GemmVariant.NN), GemmDefaults.forShape(CPU, GemmVariant.NN, 256, 512, GemmDefaults.CPU_SHORT_K + 1));
     }
 

@@ -33,6 +33,19 @@ class SplitKSlicesTest {
     }
 
     @Test
+    void aSmallNtProductOnACpuIsSplitIntoSlicesThatStayInCache() {
+        // the weight gradients as the compiler runs them (NT), 96 to 1 536 tiles of 4×6: split by depth, not by groups
+        assertEquals(SplitK.MAX_SLICES, slices(CPU, GemmVariant.NT, 16, 144, 200_704));
+        assertEquals(9, slices(CPU, GemmVariant.NT, 32, 288, 50_176));
+        assertEquals(3, slices(CPU, GemmVariant.NT, 64, 576, 12_544));
+        assertTrue(SplitK.sliceLength(12_544, 3) <= SplitK.CPU_NT_SLICE);
+        // a larger output, a short K, or another variant: not by depth
+        assertEquals(1, slices(CPU, GemmVariant.NT, 256, 512, 8_192));
+        assertEquals(1, slices(CPU, GemmVariant.NT, 16, 144, SplitK.MIN_DEPTH - 1));
+        assertEquals(1, slices(CPU, GemmVariant.TN, 64, 576, 12_544));
+    }
+
+    @Test
     void shortKOrSlicesBelowTheMinimumDepthAreNotSplit() {
         assertEquals(1, slices(CPU, GemmVariant.NN, 7, 5, SplitK.MIN_DEPTH - 1));
         assertEquals(SplitK.MIN_DEPTH / SplitK.MIN_SLICE, slices(CPU, GemmVariant.NN, 7, 5, SplitK.MIN_DEPTH));

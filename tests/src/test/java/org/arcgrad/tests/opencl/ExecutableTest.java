@@ -17,6 +17,7 @@ import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.compile.KernelPlan;
+import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceOutOfMemoryException;
 import org.junit.jupiter.api.Assumptions;
@@ -294,6 +295,31 @@ class ExecutableTest {
                     assertEquals(state.get(p).data()[i], got.data()[i], 1e-4 * (1 + Math.abs(state.get(p).data()[i])), p.name() + "[" + i + "]");
                 }
             }
+        }
+    }
+
+    /**
+     * Sibling sums that tape order keeps apart: the first is read (by a kernel after it) before the
+     * second appears, and the second reads a row maximum computed between them. They still share a
+     * kernel, launched after the maximum and before the first sum's reader, and every value
+     * matches the interpreter under both plans.
+     */
+    @Test
+    void siblingSumsApartInTapeOrderShareAKernelLaunchedWhereBothCan() {
+        for (PlanChoice plan : List.of(PlanChoice.CPU, PlanChoice.GPU)) {
+            Tape tape = new Tape();
+            Tensor x = tape.input("x", 16, 40);
+            Tensor first = x.sum(0, false);                     // column sums of x
+            Tensor rowMax = x.max(1, true);                     // another kernel, after the first sum
+            Tensor firstRead = first.square().sum();            // reads the first sum: the group must launch before it
+            Tensor second = x.sub(rowMax).exp().sum(0, false);  // a column sum of x that reads the row maximum
+            Tensor out = firstRead.add(second.sum());
+            KernelPlan kernels = KernelPlan.of(org.arcgrad.autodiff.Graph.of(out, first));
+            List<Tensor> both = List.of(KernelPlan.storage(first), KernelPlan.storage(second)); // the [1, 40] sums under the reshapes
+            assertTrue(kernels.kernels().stream().anyMatch(k -> k.outputs().containsAll(both)), kernels.summary());
+            NDArray xv = NDArray.uniform(x.shape(), -1, 1, random);
+            DeviceAgreement.assertDeviceMatchesInterpreter(List.of(out, first), new HashMap<>(Map.of(x, xv)), plan, random,
+                    k -> plan + " plan, output " + k, tape.dump());
         }
     }
 }

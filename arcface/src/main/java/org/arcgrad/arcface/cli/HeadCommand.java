@@ -109,6 +109,9 @@ public final class HeadCommand implements Callable<Integer> {
             throw new BadInputException("--k: " + w + " has " + in.wRows() + " rows, not a multiple of K = " + perClass);
         }
         in.checkLabels(labels, in.wRows() / perClass);
+        if (backend == Backend.opencl) {
+            in.checkFp32Norms(x, w);
+        }
         List<String> outputs = new ArrayList<>(OUTPUTS);
         if (sampleRate != null) {
             outputs.add(SAMPLED);

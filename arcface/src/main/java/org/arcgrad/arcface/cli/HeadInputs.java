@@ -45,6 +45,33 @@ record HeadInputs(float[] x, float[] w, int[] labels, int n, int d, int wRows) {
         return new HeadInputs(xs, ws, labels, x.dim(0), x.dim(1), w.dim(0));
     }
 
+    /**
+     * The largest row norm an fp32 device takes: a head normalises rows by the square root of their
+     * sum of squares, which fp32 holds up to 3.4e38 (a norm of 1.8e19); beyond, the sum is infinite
+     * and every cosine of the row would be 0, silently. 1e19 leaves room for rounding.
+     */
+    static final double FP32_MOST_NORM = 1e19;
+
+    /** Refuses a row of X or W whose norm fp32 cannot square and sum ({@link #FP32_MOST_NORM}), naming the file and row. */
+    void checkFp32Norms(Path xFile, Path wFile) {
+        checkNorms("--x", xFile, x, d);
+        checkNorms("--w", wFile, w, d);
+    }
+
+    private static void checkNorms(String option, Path file, float[] values, int cols) {
+        for (int row = 0; row < values.length / cols; row++) {
+            double sumSquares = 0;
+            for (int k = row * cols; k < (row + 1) * cols; k++) {
+                sumSquares += (double) values[k] * values[k];
+            }
+            if (Math.sqrt(sumSquares) > FP32_MOST_NORM) {
+                throw new BadInputException(String.format(java.util.Locale.ROOT, "%s: %s row %d has norm %.3g; the device squares"
+                        + " and sums it in fp32, which overflows above %.0e (its cosines would all be 0): scale the rows down or use"
+                        + " --backend interpreter (fp64)", option, file, row, Math.sqrt(sumSquares), FP32_MOST_NORM));
+            }
+        }
+    }
+
     /** Checks every label against the head's class count C. */
     void checkLabels(Path labelsFile, int classes) {
         for (int i = 0; i < labels.length; i++) {

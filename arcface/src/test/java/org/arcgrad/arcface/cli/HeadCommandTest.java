@@ -255,6 +255,31 @@ class HeadCommandTest {
         assertRefused(run(args(extra)), option);
     }
 
+    /**
+     * A row of X whose norm fp32 cannot square and sum (1e20 here: its sum of squares is infinite in
+     * fp32, and every cosine of it would come out 0) is refused on the device, naming the file and
+     * the row; the fp64 interpreter computes it.
+     */
+    @Test
+    void aRowTooLargeForFp32IsRefusedOnTheDeviceAndComputedByTheInterpreter() throws IOException {
+        float[] values = gaussian(N * D, new Random(7));
+        for (int k = 2 * D; k < 3 * D; k++) {
+            values[k] *= 1e20f;
+        }
+        x = write("x-large.npy", NpyArray.ofFloat32(new int[] {N, D}, values));
+        CliRun device = run(args());
+        assertRefused(device, "--x: " + x + " row 2 has norm");
+        assertTrue(device.err().contains("overflows above 1e+19") && device.err().contains("--backend interpreter"), device.err());
+        CliRun interpreter = run(args("--backend", "interpreter"));
+        assertEquals(0, interpreter.code(), interpreter.err());
+        float[] logits = NpyReader.read(out.resolve("logits.npy")).float32Data();
+        double rowNorm = 0;
+        for (int c = 0; c < C; c++) {
+            rowNorm = Math.max(rowNorm, Math.abs(logits[2 * C + c]));
+        }
+        assertTrue(rowNorm > 0.1, "the interpreter's cosines of row 2 are not 0: " + rowNorm);
+    }
+
     @Test
     void outputPathThatIsAFileIsRefused() throws IOException {
         out = Files.writeString(dir.resolve("a-file"), "x");

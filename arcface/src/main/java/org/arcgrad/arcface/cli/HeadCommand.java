@@ -146,6 +146,10 @@ public final class HeadCommand implements Callable<Integer> {
             }
             r = new HeadResult(r.logits(), r.loss(), r.gradX(), full);
         }
+        r.firstNonFinite(r.logits().length / in.n(), in.d()).ifPresent(v -> {
+            throw new IllegalStateException("the " + backend + " backend computed " + v + " from finite inputs; nothing was written"
+                    + " (a fault: compare --backend " + (backend == Backend.opencl ? "interpreter" : "opencl") + " on these inputs)");
+        });
         write(r, in, computation.classes(), sampled);
         spec.commandLine().getOut().printf("loss %.6f; wrote %s to %s%n", r.loss(), String.join(", ", outputs), out);
     }

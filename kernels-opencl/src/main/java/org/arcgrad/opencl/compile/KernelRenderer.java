@@ -42,6 +42,9 @@ final class KernelRenderer {
             throw new IllegalArgumentException("a matrix product renders through GemmKernels (one kernel, or split K's two): "
                     + node.describe());
         }
+        if ((node.op() == Op.IM2COL || node.op() == Op.COL2IM) && device.type() == DeviceType.CPU) {
+            return ConvKernels.byRows(node, name);
+        }
         if (node.op().kind() == Op.Kind.WINDOW) {
             return node.op() == Op.MAX_POOL2D_SELECT || node.op() == Op.MAX_POOL2D_SCATTER
                     ? PoolKernels.render(node, name) : ConvKernels.render(node, name);

@@ -6,7 +6,7 @@ import org.arcgrad.autodiff.Tensor;
 
 /**
  * The frame the window ops' direct kernels share ({@link ConvKernels}, {@link PoolKernels}): one
- * work-item per output element, gid its flat index, the operands in buffers named a, b, ... in
+ * work-item per output element (or per output row, for the CPU forms of im2col and col2im), gid its flat index, the operands in buffers named a, b, ... in
  * order (each read as the row-major buffer behind its reshapes), groups of {@link KernelRenderer#GROUP}.
  */
 final class WindowKernels {
@@ -18,7 +18,13 @@ final class WindowKernels {
      * functions in {@code helpers} (empty when none).
      */
     static KernelSpec perOutputElement(Tensor node, String name, String kind, String helpers, String body) {
-        long total = KernelRenderer.checkedSize(node.shape());
+        return perWorkItem(node, name, kind, helpers, body, KernelRenderer.checkedSize(node.shape()));
+    }
+
+    /** As {@link #perOutputElement}, with {@code items} work-items (gid below it), each writing what {@code body} says. */
+    static KernelSpec perWorkItem(Tensor node, String name, String kind, String helpers, String body, long items) {
+        KernelRenderer.checkedSize(node.shape());
+        long total = items;
         List<Tensor> reads = new ArrayList<>();
         StringBuilder params = new StringBuilder("__global float* restrict out");
         for (int k = 0; k < node.arity(); k++) {

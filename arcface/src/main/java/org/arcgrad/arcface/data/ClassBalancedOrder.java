@@ -1,8 +1,5 @@
 package org.arcgrad.arcface.data;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The P×K sampler of pair losses: every batch holds K samples of each of P distinct classes, so
  * every sample in it has K − 1 positives and (P − 1)·K negatives. An epoch is ⌊n / (P·K)⌋ such
@@ -22,9 +19,14 @@ public final class ClassBalancedOrder implements EpochOrder {
     private final int classesPerBatch;
     private final int samplesPerClass;
     private final long seed;
-    private final int[] labels;      // the labels that have samples, ascending
-    private final int[][] members;   // members[k]: the sample indices of labels[k], ascending
+    /** The sample indices grouped by label, ascending within each: label l's are byLabel[start[l] .. start[l + 1]). */
+    private final int[] byLabel;
+    private final int[] start;
+    /** The labels that have samples, ascending. */
+    private final int[] labels;
     private final int batches;
+    /** byLabel's copy that an epoch shuffles class by class (kept: the data may have millions of samples). */
+    private final int[] shuffled;
 
     /**
      * @throws IllegalArgumentException when P or K is below 2, the samples have fewer than P labels, or a
@@ -39,39 +41,40 @@ public final class ClassBalancedOrder implements EpochOrder {
         this.samplesPerClass = samplesPerClass;
         this.seed = seed;
         int n = samples.size();
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) {
-            all[i] = i;
-        }
         int[] sampleLabels = new int[n];
-        samples.labels(all, sampleLabels);
-        List<List<Integer>> byLabel = new ArrayList<>();
-        for (int c = 0; c < samples.classes(); c++) {
-            byLabel.add(new ArrayList<>());
-        }
         for (int i = 0; i < n; i++) {
-            byLabel.get(sampleLabels[i]).add(i);
+            sampleLabels[i] = i;
         }
-        List<Integer> present = new ArrayList<>();
-        for (int c = 0; c < byLabel.size(); c++) {
-            int size = byLabel.get(c).size();
+        samples.labels(sampleLabels.clone(), sampleLabels);
+        start = new int[samples.classes() + 1];
+        for (int l : sampleLabels) {
+            start[l + 1]++;
+        }
+        int present = 0;
+        for (int c = 0; c < samples.classes(); c++) {
+            int size = start[c + 1];
             if (size > 0 && size < samplesPerClass) {
                 throw new IllegalArgumentException("class " + c + " (" + samples.className(c) + ") has " + size
                         + " training samples, fewer than the " + samplesPerClass + " a P×K batch takes of each class");
             }
-            if (size > 0) {
-                present.add(c);
+            present += size > 0 ? 1 : 0;
+            start[c + 1] += start[c];
+        }
+        if (present < classesPerBatch) {
+            throw new IllegalArgumentException("a P×K batch takes " + classesPerBatch + " classes, and the training set has " + present);
+        }
+        labels = new int[present];
+        for (int c = 0, k = 0; c < samples.classes(); c++) {
+            if (start[c + 1] > start[c]) {
+                labels[k++] = c;
             }
         }
-        if (present.size() < classesPerBatch) {
-            throw new IllegalArgumentException("a P×K batch takes " + classesPerBatch + " classes, and the training set has "
-                    + present.size());
+        byLabel = new int[n];
+        int[] next = java.util.Arrays.copyOf(start, samples.classes());
+        for (int i = 0; i < n; i++) {
+            byLabel[next[sampleLabels[i]]++] = i;
         }
-        labels = present.stream().mapToInt(Integer::intValue).toArray();
-        members = new int[labels.length][];
-        for (int k = 0; k < labels.length; k++) {
-            members[k] = byLabel.get(labels[k]).stream().mapToInt(Integer::intValue).toArray();
-        }
+        shuffled = new int[n];
         batches = n / batchSize(); // ≥ 1: P classes of ≥ K samples each
     }
 
@@ -91,11 +94,10 @@ public final class ClassBalancedOrder implements EpochOrder {
             throw new IllegalArgumentException("order holds " + order.length + " positions, an epoch " + length());
         }
         SplitMix64 random = new SplitMix64(SplitMix64.key(seed, PURPOSE, epoch));
-        int[][] shuffled = new int[members.length][];
-        int[] next = new int[members.length];
-        for (int k = 0; k < members.length; k++) {
-            shuffled[k] = members[k].clone();
-            random.shuffle(shuffled[k]);
+        System.arraycopy(byLabel, 0, shuffled, 0, byLabel.length);
+        int[] next = new int[labels.length]; // how many of its shuffled samples each class has given
+        for (int label : labels) {
+            shuffleClass(label, random);
         }
         int[] classes = new int[labels.length]; // positions into labels, permuted in place batch by batch
         for (int k = 0; k < classes.length; k++) {
@@ -109,14 +111,20 @@ public final class ClassBalancedOrder implements EpochOrder {
                 classes[j] = classes[r];
                 classes[r] = t;
                 int k = classes[j];
-                if (shuffled[k].length - next[k] < samplesPerClass) {
-                    random.shuffle(shuffled[k]);
+                int label = labels[k];
+                if (start[label + 1] - start[label] - next[k] < samplesPerClass) {
+                    shuffleClass(label, random);
                     next[k] = 0;
                 }
-                System.arraycopy(shuffled[k], next[k], order, at, samplesPerClass);
+                System.arraycopy(shuffled, start[label] + next[k], order, at, samplesPerClass);
                 next[k] += samplesPerClass;
                 at += samplesPerClass;
             }
         }
+    }
+
+    /** Fisher–Yates from the end over one class's samples in {@link #shuffled}. */
+    private void shuffleClass(int label, SplitMix64 random) {
+        random.shuffle(shuffled, start[label], start[label + 1]);
     }
 }

@@ -74,8 +74,13 @@ final class SplitMix64 {
 
     /** Fisher–Yates from the end, in place: for i = n−1 down to 1, swap a[i] with a[nextInt(i + 1)]. */
     void shuffle(int[] a) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = nextInt(i + 1);
+        shuffle(a, 0, a.length);
+    }
+
+    /** {@link #shuffle(int[])} of the range a[from .. to) alone: i from to−1 down to from+1 swaps with from + nextInt(i − from + 1). */
+    void shuffle(int[] a, int from, int to) {
+        for (int i = to - 1; i > from; i--) {
+            int j = from + nextInt(i - from + 1);
             int t = a[i];
             a[i] = a[j];
             a[j] = t;

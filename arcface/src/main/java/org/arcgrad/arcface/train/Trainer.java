@@ -234,8 +234,14 @@ public final class Trainer {
                 seconds, samples, context.peakAllocatedBytes());
     }
 
+    /**
+     * The evaluation batch: the training batch (at most 1000, at most the data): the inference
+     * graph then needs no more memory than the training step's forward part. An image model's
+     * patch matrices grow with the batch: the ResNet's embedder at 1000 held 984 MiB beside its
+     * training step's 520, at 256 it holds 252. (Measured: the MLP's evaluation takes no longer.)
+     */
     private int evalBatch() {
-        return Math.max(1, Math.min(1000, Math.max(data.train().size(), data.test().size())));
+        return Math.max(1, Math.min(Math.min(1000, recipe.batch()), Math.max(data.train().size(), data.test().size())));
     }
 
     private static Map<String, int[]> shapes(TrainingGraph graph) {

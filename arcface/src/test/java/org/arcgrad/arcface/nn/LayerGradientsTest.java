@@ -32,6 +32,16 @@ class LayerGradientsTest {
         assertTrue(r.passed(), r.toString());
     }
 
+    /** BatchNorm2d: statistics per channel over the batch and both spatial axes, its variance reading the mean detached. */
+    @Test
+    void batchNormOverImagesInTrainingModeThroughTheBatchStatistics() {
+        GradCheck.Report r = GradCheck.of((tape, a) -> BatchNorm.forImages("bn", 2)
+                        .forward(a[0], new Pass(tape, Mode.TRAIN).use("bn.weight", a[1]).use("bn.bias", a[2])
+                                .use("bn.running_mean", tape.full(Shape.of(2), 0)).use("bn.running_var", tape.full(Shape.of(2), 1))))
+                .check(gaussian(3, 2, 3, 2), gaussian(2), gaussian(2));
+        assertTrue(r.passed(), r.toString());
+    }
+
     @Test
     void batchNormInInferenceMode() {
         GradCheck.Report r = GradCheck.of((tape, a) -> new BatchNorm("bn", 3)

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Every margin head + mean cross-entropy under the core's gradient properties: random heads
  * (random valid s, margins, easy_margin, K, SphereFace's m and iteration), random shapes from 1
- * up, random embeddings and class weights, labels with 0 and C − 1 mixed in. Analytic gradients
+ * up (D from 2: at D = 1 every cosine is exactly ±1, where acos, in the combined margin with a
+ * non-integer m1, has an infinite slope, so central differences measure the rounding of
+ * x / ‖x‖ there, not the gradient, which is 0: seed 5861042998790246118 found it, analytic −4e-9
+ * against "numeric" −0.036), random embeddings and class weights, labels with 0 and C − 1 mixed in. Analytic gradients
  * equal central differences (a step straddling a head's switch, th or SphereFace's k, is
  * discarded, as for random expressions), and a zero upstream gradient gives exactly zero.
  */
@@ -40,7 +43,7 @@ class HeadGradientPropertiesTest {
             Gen.zip(Gens.ints(1, 3), Gens.booleans(0.3), (k, e) -> new HeadCase("SubCenter K=" + k + " easy=" + e,
                     new SubCenterArcFace(30, 0.5, e, k), k))));
 
-    private static final Gen<GradCase> CASES = HEADS.flatMap(h -> Gen.zip(Gens.intsSized(1, 6), Gens.intsSized(1, 6),
+    private static final Gen<GradCase> CASES = HEADS.flatMap(h -> Gen.zip(Gens.intsSized(1, 6), Gens.intsSized(2, 6),
             (n, d) -> new int[] {n, d}).flatMap(nd -> Gens.intsSized(1, 6).flatMap(c -> {
                 int n = nd[0];
                 int d = nd[1];

@@ -47,32 +47,10 @@ final class ConvKernels {
      * touch neighbouring elements. col2im sums each element's taps in the same order either way.
      */
     static KernelSpec byRows(Tensor node, String name) {
-        if (node.op() == Op.COL2IM) {
-            Problem p = problem(node);
-            return WindowKernels.perWorkItem(node, name, "conv", "", p.patchSumRows(), (long) p.n() * p.c() * p.h());
-        }
-        Conv2d g = Conv2d.of(node.attrs());
-        int[] e = Conv2d.extents(node.attrs());
-        Shape x = node.input(0).shape();
-        int n = x.dim(0);
-        int c = x.dim(1);
-        int oh = g.outputHeight(e[0], e[2]);
-        int ow = g.outputWidth(e[1], e[3]);
-        long rows = (long) c * e[2] * e[3];
-        String body = "    const int oy = gid % " + oh + ", bn = (gid / " + oh + ") % " + n + ", r = gid / " + ((long) oh * n) + ";\n"
-                + "    const int ic = r / " + e[2] * e[3] + ", ky = (r % " + e[2] * e[3] + ") / " + e[3] + ", kx = r % " + e[3] + ";\n"
-                + "    const int iy = oy * " + g.strideH() + " - " + g.padH() + " + ky * " + g.dilationH() + ";\n"
-                + "    __global float* o = out + r * " + ((long) n * oh * ow) + " + (bn * " + oh + " + oy) * " + ow + ";\n"
-                + "    if (iy < 0 || iy >= " + e[0] + ") {\n"
-                + "        for (int ox = 0; ox < " + ow + "; ox++) o[ox] = 0.0f;\n"
-                + "        return;\n"
-                + "    }\n"
-                + "    __global const float* in = a + ((bn * " + c + " + ic) * " + e[0] + " + iy) * " + e[1] + ";\n"
-                + "    for (int ox = 0; ox < " + ow + "; ox++) {\n"
-                + "        const int ix = ox * " + g.strideW() + " - " + g.padW() + " + kx * " + g.dilationW() + ";\n"
-                + "        o[ox] = (ix >= 0 && ix < " + e[1] + ") ? in[ix] : 0.0f;\n"
-                + "    }\n";
-        return WindowKernels.perWorkItem(node, name, "elementwise", "", body, rows * n * oh);
+        Problem p = problem(node);
+        return node.op() == Op.COL2IM
+                ? WindowKernels.perWorkItem(node, name, "conv", "", p.patchSumRows(), (long) p.n() * p.c() * p.h())
+                : WindowKernels.perWorkItem(node, name, "elementwise", "", p.patchRows(), (long) p.c() * p.kh() * p.kw() * p.n() * p.oh());
     }
 
     private static Problem problem(Tensor node) {
@@ -83,7 +61,7 @@ final class ConvKernels {
             case CONV2D -> node.shape().dim(1);
             case CONV2D_INPUT_GRAD -> node.input(0).shape().dim(1);
             case CONV2D_WEIGHT_GRAD -> node.input(1).shape().dim(1);
-            case COL2IM -> 1; // a patch matrix has no output channels
+            case COL2IM, IM2COL -> 1; // a patch matrix has no output channels
             default -> throw new IllegalArgumentException(node.describe() + " is no convolution");
         };
         return new Problem(g, input.dim(0), input.dim(1), e[0], e[1], outputChannels, e[2], e[3], g.outputHeight(e[0], e[2]),
@@ -174,6 +152,23 @@ final class ConvKernels {
          * out = x [n, c, h, w]; a = the patch matrix [c·kh·kw, n·oh·ow] (one group): each element
          * the sum of its copies, found as the input gradient finds its taps.
          */
+        /** IM2COL a row per work-item (gid = (patch row · n + bn) · oh + oy): out = the patches; a = x [n, c, h, w]. */
+        String patchRows() {
+            return "    const int oy = gid % " + oh + ", bn = (gid / " + oh + ") % " + n + ", r = gid / " + ((long) oh * n) + ";\n"
+                    + "    const int ic = r / " + kh * kw + ", ky = (r % " + kh * kw + ") / " + kw + ", kx = r % " + kw + ";\n"
+                    + "    const int iy = oy * " + g.strideH() + " - " + g.padH() + " + ky * " + g.dilationH() + ";\n"
+                    + "    __global float* o = out + r * " + ((long) n * oh * ow) + " + (bn * " + oh + " + oy) * " + ow + ";\n"
+                    + "    if (iy < 0 || iy >= " + h + ") {\n"
+                    + "        for (int ox = 0; ox < " + ow + "; ox++) o[ox] = 0.0f;\n"
+                    + "        return;\n"
+                    + "    }\n"
+                    + "    __global const float* in = a + ((bn * " + c + " + ic) * " + h + " + iy) * " + w + ";\n"
+                    + "    for (int ox = 0; ox < " + ow + "; ox++) {\n"
+                    + "        const int ix = ox * " + g.strideW() + " - " + g.padW() + " + kx * " + g.dilationW() + ";\n"
+                    + "        o[ox] = (ix >= 0 && ix < " + w + ") ? in[ix] : 0.0f;\n"
+                    + "    }\n";
+        }
+
         /** COL2IM a row per work-item (gid = (bn · c + channel) · h + iy): out = dx [n, c, h, w]; a = the patch gradients. */
         String patchSumRows() {
             return "    const int iy = gid % " + h + ", channel = (gid / " + h + ") % " + c + ", bn = gid / " + ((long) h * c) + ";\n"

@@ -140,20 +140,16 @@ final class Schedule {
                 }
             }
         }
-        java.util.Map<List<Tensor>, Integer> reductionsAt = groupReductions(readers, groupOf);
+        java.util.Map<Integer, List<List<Tensor>>> reductionsAt = groupReductions(readers, groupOf);
         List<List<Tensor>> launches = new ArrayList<>();
         for (int i = 0; i < computed.size(); i++) {
-            for (java.util.Map.Entry<List<Tensor>, Integer> g : reductionsAt.entrySet()) {
-                if (g.getValue() == i) {
-                    launches.add(List.copyOf(g.getKey()));
-                }
-            }
+            launches.addAll(reductionsAt.getOrDefault(i, List.of()));
             Tensor n = computed.get(i);
             List<Tensor> group = groupOf.get(n);
             if (group == null) {
                 launches.add(List.of(n));
-            } else if (!reductionsAt.containsKey(group) && group.get(group.size() - 1) == n) {
-                launches.add(List.copyOf(group));
+            } else if (n.op().kind() != Op.Kind.REDUCE && group.get(group.size() - 1) == n) {
+                launches.add(List.copyOf(group)); // elementwise outputs, where the last stands; reduction groups launch above
             }
         }
         return launches;
@@ -167,10 +163,10 @@ final class Schedule {
      * member. (A batch norm's backward sums one after the other in tape order, the first already
      * read by the kernels that finish its mean: they launch together where the last input is ready.)
      *
-     * @return each group of two or more, with the position in {@link #computed} it launches before
+     * @return by position in {@link #computed}, the groups of two or more that launch just before it
      *     (just after the last kernel any member reads)
      */
-    private java.util.Map<List<Tensor>, Integer> groupReductions(java.util.Map<Tensor, Set<Tensor>> readers,
+    private java.util.Map<Integer, List<List<Tensor>>> groupReductions(java.util.Map<Tensor, Set<Tensor>> readers,
                                                                  java.util.Map<Tensor, List<Tensor>> groupOf) {
         java.util.Map<Tensor, Integer> position = new java.util.HashMap<>();
         java.util.Map<Tensor, Set<Tensor>> dependsOn = new java.util.HashMap<>();
@@ -224,14 +220,14 @@ final class Schedule {
             group.lastRead = Math.max(group.lastRead, lastRead);
             group.firstReader = Math.min(group.firstReader, firstReader);
         }
-        java.util.Map<List<Tensor>, Integer> at = new java.util.LinkedHashMap<>();
+        java.util.Map<Integer, List<List<Tensor>>> at = new java.util.HashMap<>();
         for (Group g : groups) {
             if (g.members.size() > 1) {
                 List<Tensor> members = List.copyOf(g.members);
                 for (Tensor n : members) {
                     groupOf.put(n, members);
                 }
-                at.put(members, g.lastRead + 1);
+                at.computeIfAbsent(g.lastRead + 1, k -> new ArrayList<>()).add(members);
             }
         }
         return at;

@@ -31,9 +31,8 @@ class GemmCorrectnessTest {
      * sizes still cross tile edges (direct outer/dot product, K-blocked groups, local memory).
      */
     static List<GemmParams> paramSets(GemmVariant variant) {
-        return List.of(
+        List<GemmParams> sets = new ArrayList<>(List.of(
             GemmDefaults.cpu(variant),
-            variant == GemmVariant.NT ? GemmDefaults.cpu(variant) : GemmDefaults.cpuShortK(), // CPU, NN/TT with a short K: rows first
             GemmDefaults.gpu(variant),
             GemmDefaults.gpuLarge(),                                  // GPU, many tiles: 128×128 of 16×16 work-items
             GemmDefaults.gpuSmall(),                                  // GPU, few tiles: 32×32, K 32 at a time
@@ -41,7 +40,11 @@ class GemmCorrectnessTest {
             new GemmParams(6, 12, 8, 2, 3, 2, 2, 3, false, true),    // direct, K-blocked group of 6, odd unroll
             new GemmParams(3, 5, 8, 1, 1, 1, 1, 1, false, false),    // scalar everything
             new GemmParams(16, 16, 8, 4, 4, 4, 4, 4, true, false),   // local memory, vectors of 4
-            new GemmParams(8, 12, 5, 2, 3, 1, 1, 5, true, true));    // local memory, scalar, odd KWG
+            new GemmParams(8, 12, 5, 2, 3, 1, 1, 5, true, true)));   // local memory, scalar, odd KWG
+        if (variant != GemmVariant.NT) {
+            sets.add(GemmDefaults.cpuShortK()); // CPU, NN/TT with a short K: the outer-product form, rows first
+        }
+        return sets;
     }
 
     static int[][] shapes() {

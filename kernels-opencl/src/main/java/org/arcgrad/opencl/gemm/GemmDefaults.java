@@ -100,7 +100,9 @@ public final class GemmDefaults {
      * batch × positions, B the patch matrix of 10-100 MB) ran 2-2.4× slower. Measured on 2 PoCL
      * cores, GFLOP/s rows first vs columns first: 16×200704×144 67 vs 40, 32×50176×288 135 vs 56,
      * 64×12544×576 220 vs 100, 32×50176×16 91 vs 71, 256×784×512 129 vs 98; an MLP's 256×512×256
-     * 144 vs 147 and 256×256×128 153 vs 155 (noise).
+     * 144 vs 147 and 256×256×128 153 vs 155 (noise). Rerun with {@link GemmTuner}, e.g.
+     * {@code java -cp arcface/target/arcgrad-cli.jar org.arcgrad.opencl.gemm.GemmTuner NN 32 50176 288 7
+     * 8,32,16,1,1,16,16,2,0,1 8,32,16,1,1,16,16,2,0,0}.
      */
     public static GemmParams cpuShortK() {
         return new GemmParams(8, 32, 16, 1, 1, 16, 16, 2, false, true);

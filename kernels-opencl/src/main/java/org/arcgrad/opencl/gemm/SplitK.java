@@ -30,7 +30,8 @@ public final class SplitK {
      * PoCL cores, a convolution's weight gradients, unsplit vs this deep: 16×144×200 704 14.4 vs 7.5
      * ms, 32×288×50 176 9.3 vs 5.0, 64×576×12 544 5.9 vs 4.7, 32×16×50 176 0.77 vs 0.61, and
      * 128×256×50 176 27.4 vs 23.9; only for outputs of at most {@value #CPU_NT_SMALL_OUTPUT}
-     * elements: 256×512×8 192 ran 12.8 ms unsplit and 15.6 in two slices.
+     * elements: 256×512×8 192 ran 12.8 ms unsplit and 15.6 in two slices. Rerun with
+     * {@code java -cp arcface/target/arcgrad-cli.jar tools/SplitKTiming.java NT 16 144 200704 1 32}.
      */
     public static final int CPU_NT_SLICE = 6144;
     /** The most elements M·N an NT product split by depth ({@link #CPU_NT_SLICE}) has. */

@@ -70,7 +70,7 @@ public final class HeadComputation {
         }
     }
 
-    /** Whether the head's loss and gradients can be computed a chunk of classes at a time (every head but sub-center). */
+    /** Whether the head's loss and gradients can be computed a chunk of classes at a time (every margin head can). */
     public boolean splitsByClasses() {
         return ClassRegionFinder.find(Graph.of(outputs[1], outputs[2], outputs[3])).region().isPresent();
     }

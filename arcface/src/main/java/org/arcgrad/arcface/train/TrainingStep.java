@@ -52,7 +52,7 @@ public final class TrainingStep implements AutoCloseable {
 
     /**
      * @param classChunk classes per chunk for the chunked path, or null for the whole graph
-     * @throws IllegalArgumentException with a chunk width, when the graph has no class region (a sub-center head)
+     * @throws IllegalArgumentException with a chunk width, when the graph has no class region (a pair loss, which has no W)
      */
     public TrainingStep(DeviceContext context, TrainingGraph graph, Optimizer optimizer, CompileOptions options, Integer classChunk) {
         this(context, graph, optimizer, options, classChunk, null);

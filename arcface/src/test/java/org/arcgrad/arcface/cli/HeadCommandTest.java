@@ -88,16 +88,28 @@ class HeadCommandTest {
         }
     }
 
+    /** For ArcFace and for a sub-center head (W [3·C, D]): chunks of 2 classes and auto give the whole graph's outputs. */
     @Test
     void byClassChunksTheOutputsAgreeWithTheWholeGraph() throws IOException {
-        CliRun whole = run(args("--class-chunk", "off"));
+        assertChunksAgreeWithTheWholeGraph();
+        w = write("w15c.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));
+        out = dir.resolve("subcenter");
+        assertChunksAgreeWithTheWholeGraph("--loss", "subcenter", "--k", "3");
+        out = dir.resolve("refused");
+        assertRefused(run(args("--class-chunk", "0")), "--class-chunk: must be a number ≥ 1, auto or off, got 0");
+        assertRefused(run(args("--class-chunk", "many")), "--class-chunk: must be a number ≥ 1, auto or off, got many");
+        assertRefused(run(args("--class-chunk", "2", "--backend", "interpreter")), "--class-chunk: applies to --backend opencl only");
+    }
+
+    private void assertChunksAgreeWithTheWholeGraph(String... head) throws IOException {
+        CliRun whole = run(args(concat(head, "--class-chunk", "off")));
         assertEquals(0, whole.code(), whole.err());
         List<float[]> expected = new java.util.ArrayList<>();
         for (String f : List.of("logits.npy", "loss.npy", "grad_x.npy", "grad_w.npy")) {
             expected.add(NpyReader.read(out.resolve(f)).float32Data());
         }
         for (String[] chunks : List.of(new String[] {"--class-chunk", "2"}, new String[0])) { // K = 2, and auto (the default)
-            CliRun chunked = run(args(chunks));
+            CliRun chunked = run(args(concat(head, chunks)));
             assertEquals(0, chunked.code(), chunked.err());
             int k = 0;
             for (String f : List.of("logits.npy", "loss.npy", "grad_x.npy", "grad_w.npy")) {
@@ -105,20 +117,15 @@ class HeadCommandTest {
                 float[] want = expected.get(k++);
                 assertEquals(want.length, got.length, f);
                 for (int i = 0; i < want.length; i++) {
-                    assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])), List.of(chunks) + ", " + f + " [" + i + "]");
+                    assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])),
+                            List.of(head) + " " + List.of(chunks) + ", " + f + " [" + i + "]");
                 }
             }
         }
-        out = dir.resolve("refused");
-        assertRefused(run(args("--class-chunk", "0")), "--class-chunk: must be a number ≥ 1, auto or off, got 0");
-        assertRefused(run(args("--class-chunk", "many")), "--class-chunk: must be a number ≥ 1, auto or off, got many");
-        assertRefused(run(args("--class-chunk", "2", "--backend", "interpreter")), "--class-chunk: applies to --backend opencl only");
-        Path w15 = write("w15c.npy", NpyArray.ofFloat32(new int[] {3 * C, D}, gaussian(3 * C * D, new Random(2))));
-        w = w15;
-        assertRefused(run(args("--loss", "subcenter", "--k", "3", "--class-chunk", "2")), "--class-chunk: no class region");
-        out = dir.resolve("subcenter");
-        CliRun auto = run(args("--loss", "subcenter", "--k", "3")); // auto: a sub-center head runs whole
-        assertEquals(0, auto.code(), auto.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return java.util.stream.Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new);
     }
 
     /**

@@ -130,7 +130,10 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
                 return labelsInput(m.input(0)).sub(firstColumn).eq(tape.arange(width));
             }
             if (m.op() == Op.EXPAND) {
-                return operand(m.input(0)).expand(region.rows(), width);
+                return operand(m.input(0)).expand(region.axis().chunkOfMember(m.shape(), width));
+            }
+            if (m.op() == Op.RESHAPE) { // between [N, C·K] and [N, C, K]: the chunk's classes are the same run of a row
+                return operand(m.input(0)).reshape(region.axis().chunkOfMember(m.shape(), width));
             }
             Tensor[] in = new Tensor[m.arity()];
             for (int k = 0; k < in.length; k++) {
@@ -147,7 +150,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             if (t.op() == Op.CONST) {
                 return tape.full(t.shape(), t.attrs().scalar(0));
             }
-            return ClassRegionFinder.isColumnValue(t, region.classes()) ? slicedInput(t) : wholeInput(t);
+            return region.axis().isColumnValue(t) ? slicedInput(t) : wholeInput(t);
         }
 
         private Tensor partial(ClassRegion.Consumer c) {
@@ -218,13 +221,13 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             if (PerClassValues.isConstantScalar(t)) {
                 rows = t.op() == Op.CONST ? tape.full(t.shape(), t.attrs().scalar(0)) : wholeInput(t);
             } else if (t.op() == Op.CONST) {
-                rows = tape.full(Shape.of(width, t.shape().dim(1)), t.attrs().scalar(0));
+                rows = tape.full(region.axis().chunkOfClassIndexed(t.shape(), width), t.attrs().scalar(0));
             } else if (classRows != null) {
                 rows = copies.get(classRows.member()).transpose().matmul(wholeInput(t.input(1)));
             } else if (t.op() == Op.INPUT || t.op() == Op.PARAM || !region.isPerClass(t)) {
                 rows = slice(t); // a source, or class rows an earlier pass put together whole
             } else if (t.op() == Op.EXPAND) {
-                rows = perClassRows(t.input(0)).expand(width, t.shape().dim(1));
+                rows = perClassRows(t.input(0)).expand(region.axis().chunkOfClassIndexed(t.shape(), width));
             } else {
                 Tensor[] in = new Tensor[t.arity()];
                 for (int k = 0; k < in.length; k++) {
@@ -237,12 +240,13 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
         }
 
 
-        /** An input that takes the chunk of a class-indexed value: [C, D] → [width, D], [C] → [width], [1, C] → [1, width]. */
+        /**
+         * An input that takes the chunk of a class-indexed value: [C, D] → [width, D], [C] → [width],
+         * [1, C] → [1, width] ([C·K, D] → [width·K, D] with K centres per class).
+         */
         private Tensor slice(Tensor t) {
             return slicedOf.computeIfAbsent(t, x -> {
-                int[] dims = x.shape().dims().clone();
-                dims[dims.length == 2 && dims[0] == 1 && dims[1] == region.classes() ? 1 : 0] = width;
-                Tensor in = tape.input("chunk of %" + x.id(), dims);
+                Tensor in = tape.input("chunk of %" + x.id(), region.axis().chunkOfClassIndexed(x.shape(), width).dims());
                 sliced.put(in, x);
                 return in;
             });

@@ -341,7 +341,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         chunk.whole().forEach((in, node) -> piece.bind(in, as(DType.FLOAT, node, values)));
         chunk.sliced().forEach((in, node) -> {
             DeviceBuffer whole = as(DType.FLOAT, node, values);
-            long from = (long) c0 * ChunkedPlan.elementsPerClass(node.shape());
+            long from = c0 * plan.region().axis().elementsPerClass(node.shape());
             long count = in.shape().numel();
             Optional<DeviceBuffer> view = whole.view("chunk of %" + node.id() + " from class " + c0, from, count);
             if (view.isPresent()) {
@@ -363,7 +363,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         for (Map.Entry<ClassRegion.Consumer, Tensor> p : chunk.partials().entrySet()) {
             ClassRegion.Consumer c = p.getKey();
             DeviceBuffer part = piece.buffer(p.getValue());
-            long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : (long) c0 * ChunkedPlan.elementsPerClass(c.node().shape());
+            long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : c0 * plan.region().axis().elementsPerClass(c.node().shape());
             part.copyTo(results.get(c), 0, to, p.getValue().shape().numel()); // a slot may be larger than the value it holds
         }
     }

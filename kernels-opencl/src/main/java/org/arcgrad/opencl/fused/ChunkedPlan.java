@@ -160,7 +160,8 @@ public final class ChunkedPlan {
                     if (ChunkGraphs.isRunningTotal(c.kind())) {
                         results.put(c, part);
                     } else {
-                        System.arraycopy(part.data(), 0, results.get(c).data(), c0 * elementsPerClass(c.node().shape()), part.data().length);
+                        System.arraycopy(part.data(), 0, results.get(c).data(),
+                                (int) (c0 * region.axis().elementsPerClass(c.node().shape())), part.data().length);
                     }
                 }
             }
@@ -190,10 +191,10 @@ public final class ChunkedPlan {
         return backend.run(g.graph(), feeds); // a target that is a source of the rebuilt graph comes back as fed
     }
 
-    private static Map<Tensor, NDArray> chunkFeeds(ChunkGraphs chunk, Map<Tensor, NDArray> values, int c0) {
+    private Map<Tensor, NDArray> chunkFeeds(ChunkGraphs chunk, Map<Tensor, NDArray> values, int c0) {
         Map<Tensor, NDArray> f = new HashMap<>();
         chunk.whole().forEach((in, node) -> f.put(in, values.get(node)));
-        chunk.sliced().forEach((in, node) -> f.put(in, slice(values.get(node), in.shape(), c0)));
+        chunk.sliced().forEach((in, node) -> f.put(in, slice(values.get(node), in.shape(), c0 * region.axis().elementsPerClass(node.shape()))));
         chunk.labels().forEach((in, node) -> f.put(in, NDArray.of(in.shape(), values.get(node).data())));
         if (chunk.firstColumn() != null) {
             f.put(chunk.firstColumn(), NDArray.of(chunk.firstColumn().shape(), c0));
@@ -201,15 +202,10 @@ public final class ChunkedPlan {
         return f;
     }
 
-    /** Rows c0.. of a [C, D] matrix, or elements c0.. of a [C] / [1, C] vector: {@code chunk} elements in row-major order. */
-    private static NDArray slice(NDArray value, Shape chunk, int c0) {
+    /** {@code chunk}'s elements of a class-indexed value from element {@code from} (its classes are contiguous: {@link ClassAxis}). */
+    private static NDArray slice(NDArray value, Shape chunk, long from) {
         double[] out = new double[(int) chunk.numel()];
-        System.arraycopy(value.data(), c0 * elementsPerClass(value.shape()), out, 0, out.length);
+        System.arraycopy(value.data(), (int) from, out, 0, out.length);
         return NDArray.of(chunk, out);
-    }
-
-    /** Elements per class of a class-indexed value in row-major order: D of a [C, D] matrix, 1 of a [C] or [1, C] vector. */
-    static int elementsPerClass(Shape s) {
-        return s.rank() == 2 && s.dim(0) != 1 ? s.dim(1) : 1;
     }
 }

@@ -7,14 +7,15 @@ import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Tensor;
 
 /**
- * The N×C part of a graph that can be computed a chunk of columns at a time: every node of shape
+ * The N×C part of a graph that can be computed a chunk of classes at a time: every node of shape
  * [rows, classes] that is a product x·Wᵀ or is computed elementwise from such nodes, from row
  * values ([rows, 1]), column values ([classes] or [1, classes]), scalars and one-hot labels, and
- * whose every use outside the part is a reduction or a product that combines across chunks.
+ * whose every use outside the part is a reduction or a product that combines across chunks. With
+ * K centres per class (sub-center heads) the part also holds the [N, C·K] product, its view as
+ * [N, C, K] and the reductions over the centres that lead back to [N, C] ({@link ClassAxis}).
  *
- * @param rows      N
- * @param classes   C, the axis that is chunked
- * @param products  the [N, C] matrix products x·Wᵀ (input 1 the transpose of a [C, D] value)
+ * @param axis      N, C and K: the shapes the part's values take
+ * @param products  the [N, C] or [N, C·K] matrix products x·Wᵀ (input 1 the transpose of a [C, D] or [C·K, D] value)
  * @param members   every node of the part, products included, in graph order
  * @param consumers the uses outside the part, each with the pass that computes it
  * @param passes    how many passes over the columns the consumers need (1 + the longest chain of
@@ -27,7 +28,7 @@ import org.arcgrad.autodiff.Tensor;
  *                  never put together whole
  * @see PerClassValues
  */
-public record ClassRegion(int rows, int classes, List<Tensor> products, List<Tensor> members, List<Consumer> consumers,
+public record ClassRegion(ClassAxis axis, List<Tensor> products, List<Tensor> members, List<Consumer> consumers,
                           int passes, Set<Tensor> recomputed, List<Tensor> afterRows, Set<Tensor> chunkOnly) {
 
     /** How a consumer's per-chunk results make the whole. */
@@ -73,6 +74,16 @@ public record ClassRegion(int rows, int classes, List<Tensor> products, List<Ten
         recomputed = Set.copyOf(recomputed);
         afterRows = List.copyOf(afterRows);
         chunkOnly = Set.copyOf(chunkOnly);
+    }
+
+    /** N. */
+    public int rows() {
+        return axis.rows();
+    }
+
+    /** C, the axis that is chunked. */
+    public int classes() {
+        return axis.classes();
     }
 
     /** Whether chunks compute {@code t}'s rows themselves, class by class (a recomputed value or one after the rows). */

@@ -22,6 +22,11 @@ import org.arcgrad.autodiff.Tensor;
  * column, products that sum over the classes or give one row per class). Anything else, an N×C
  * value that is an output of the graph included, means no region, and the graph compiles as
  * before; {@link Finding#refusal()} says why.
+ *
+ * <p>A product [N, P] that the graph views as [N, P / K, K] (a sub-center head's K centres per
+ * class) gives a region of C = P / K classes with K centres each: the view, the reductions over
+ * the centres and what leads back from them (the backward's broadcast and view to [N, P]) are
+ * members too, and every value keeps its classes in contiguous runs ({@link ClassAxis}).
  */
 public final class ClassRegionFinder {
     /** A region, or why the graph has none. */
@@ -54,8 +59,8 @@ public final class ClassRegionFinder {
         ClassRegionFinder f = new ClassRegionFinder(graph);
         String why = "no matrix product of the form x·Wᵀ";
         for (Tensor n : graph.nodes()) {
-            if (isProduct(n, n.shape().rank() == 2 ? n.shape().dim(0) : -1, n.shape().rank() == 2 ? n.shape().dim(1) : -1)) {
-                Finding r = f.grow(n);
+            if (n.op() == Op.MATMUL && n.input(1).op() == Op.TRANSPOSE) {
+                Finding r = f.grow(n, f.axisOf(n));
                 if (r.region().isPresent()) {
                     return r;
                 }
@@ -65,21 +70,50 @@ public final class ClassRegionFinder {
         return Finding.none(why);
     }
 
-    /** x [N, D] · transpose(W [C, D]) → [N, C] (the product's shape rule makes W [C, D]). */
-    private static boolean isProduct(Tensor t, int n, int c) {
-        return t.op() == Op.MATMUL && t.shape().equals(Shape.of(n, c)) && t.input(1).op() == Op.TRANSPOSE;
+    /**
+     * The class axis of a product [N, P]: C = P / K classes of K centres when the graph views the
+     * product as [N, P / K, K] with K &gt; 1, else P classes of one column.
+     */
+    private ClassAxis axisOf(Tensor product) {
+        int n = product.shape().dim(0);
+        int p = product.shape().dim(1);
+        for (Tensor u : users.getOrDefault(product, List.of())) {
+            Shape s = u.shape();
+            if (u.op() == Op.RESHAPE && s.rank() == 3 && s.dim(0) == n && s.dim(2) > 1 && s.dim(1) * s.dim(2) == p) {
+                return new ClassAxis(n, s.dim(1), s.dim(2));
+            }
+        }
+        return new ClassAxis(n, p, 1);
     }
 
-    private boolean memberKind(Tensor t, int n, int c) {
-        if (!t.shape().equals(Shape.of(n, c))) {
+    /** x [N, D] · transpose(W [C, D]) → [N, C], or [N, C·K] from W [C·K, D] (the product's shape rule makes W so). */
+    private static boolean isProduct(Tensor t, ClassAxis axis) {
+        return t.op() == Op.MATMUL && axis.isMatrixMemberShape(t.shape()) && t.input(1).op() == Op.TRANSPOSE;
+    }
+
+    /**
+     * Whether {@code t} belongs to the part, by its shape and op: elementwise ops, broadcasts and
+     * products of member shapes; one-hot labels of C classes; views between [N, C·K] and
+     * [N, C, K] (or [N, C] and [N, C, 1]); reductions over the centres ([N, C, K] → [N, C, 1]).
+     */
+    private static boolean memberKind(Tensor t, ClassAxis axis) {
+        Shape s = t.shape();
+        if (!axis.isMemberShape(s)) {
             return false;
         }
-        return t.op().kind() == Op.Kind.ELEMENTWISE || t.op() == Op.ONE_HOT || t.op() == Op.EXPAND || isProduct(t, n, c);
+        return switch (t.op().kind()) {
+            case ELEMENTWISE -> true;
+            case VIEW -> t.op() == Op.EXPAND || (t.op() == Op.RESHAPE && axis.isMemberShape(t.input(0).shape()));
+            case REDUCE -> s.rank() == 3 && t.attrs().integer(0) == 2 && t.input(0).shape().rank() == 3;
+            case INDEX -> t.op() == Op.ONE_HOT && s.equals(Shape.of(axis.rows(), axis.classes()));
+            case MATMUL -> isProduct(t, axis);
+            default -> false;
+        };
     }
 
-    private Finding grow(Tensor seed) {
-        int n = seed.shape().dim(0);
-        int c = seed.shape().dim(1);
+    private Finding grow(Tensor seed, ClassAxis axis) {
+        int n = axis.rows();
+        int c = axis.classes();
         if (n < 2 || c < 2) {
             // one row: a row value [1, 1] and a column value [1, C] look like members; nothing to split anyway
             return Finding.none(seed.describe() + " has a single row or column; nothing to split");
@@ -94,7 +128,7 @@ public final class ClassRegionFinder {
                 next.add(m.input(k)); // a product's operands stay outside, even when D = C makes x look [N, C]
             }
             for (Tensor t : next) {
-                if (!members.contains(t) && memberKind(t, n, c)) {
+                if (!members.contains(t) && memberKind(t, axis)) {
                     members.add(t);
                     todo.push(t);
                 }
@@ -105,7 +139,7 @@ public final class ClassRegionFinder {
             if (outputs.contains(m)) {
                 return Finding.none(m.describe() + " is an N×C output of the graph; it must be written whole");
             }
-            String bad = badInput(m, members, n, c);
+            String bad = badInput(m, members, axis);
             if (bad != null) {
                 return Finding.none(bad);
             }
@@ -116,7 +150,7 @@ public final class ClassRegionFinder {
                 if (members.contains(u)) {
                     continue;
                 }
-                ClassRegion.Kind kind = useKind(u, m, n, c);
+                ClassRegion.Kind kind = useKind(u, m, axis);
                 if (kind == null) {
                     return Finding.none(u.describe() + " reads the N×C value " + m.describe()
                             + " in a way that does not split by columns");
@@ -130,11 +164,15 @@ public final class ClassRegionFinder {
                 }
             }
         }
-        return Finding.of(withPasses(n, c, ordered, uses));
+        return Finding.of(withPasses(axis, ordered, uses));
     }
 
-    /** Null when every input of member {@code m} is one the chunks can have; else why not. */
-    private String badInput(Tensor m, Set<Tensor> members, int n, int c) {
+    /**
+     * Null when every input of member {@code m} is one the chunks can have; else why not. A member
+     * of rank 3 (the view over the centres) reads members and scalars only.
+     */
+    private String badInput(Tensor m, Set<Tensor> members, ClassAxis axis) {
+        int n = axis.rows();
         for (int k = 0; k < m.arity(); k++) {
             Tensor in = m.input(k);
             if (members.contains(in)) {
@@ -146,33 +184,32 @@ public final class ClassRegionFinder {
             if (m.op() == Op.ONE_HOT && in.shape().equals(Shape.of(n))) {
                 continue;
             }
-            if (isRowValue(in, n) || isColumnValue(in, c) || in.shape().numel() == 1) {
+            if (in.shape().numel() == 1 || (m.shape().rank() == 2 && (axis.isRowValue(in) || axis.isColumnValue(in)))) {
                 continue;
             }
             return m.describe() + " reads " + in.describe() + ", which is neither a row value [" + n + ", 1], a column value ["
-                    + c + "] nor a scalar";
+                    + axis.classes() + "] nor a scalar";
         }
         return null;
     }
 
-    static boolean isRowValue(Tensor t, int n) {
-        return t.shape().equals(Shape.of(n, 1));
-    }
-
-    static boolean isColumnValue(Tensor t, int c) {
-        return t.shape().equals(Shape.of(c)) || t.shape().equals(Shape.of(1, c));
-    }
-
-    /** How the outside node {@code u} uses member {@code m}, or null if chunks cannot make it. */
-    private ClassRegion.Kind useKind(Tensor u, Tensor m, int n, int c) {
+    /**
+     * How the outside node {@code u} uses member {@code m}, or null if chunks cannot make it. Only
+     * the matrices [N, C] and [N, C·K] are read outside; the view over the centres stays inside.
+     */
+    private ClassRegion.Kind useKind(Tensor u, Tensor m, ClassAxis axis) {
+        int n = axis.rows();
+        if (!axis.isMatrixMemberShape(m.shape())) {
+            return null;
+        }
         if (u.op() == Op.SUM || u.op() == Op.MAX) {
-            int axis = u.attrs().integer(0);
+            int along = u.attrs().integer(0);
             boolean sum = u.op() == Op.SUM;
-            return axis == 1 ? (sum ? ClassRegion.Kind.ROW_SUM : ClassRegion.Kind.ROW_MAX)
-                    : axis == 0 ? (sum ? ClassRegion.Kind.COLUMN_SUM : ClassRegion.Kind.COLUMN_MAX) : null;
+            return along == 1 ? (sum ? ClassRegion.Kind.ROW_SUM : ClassRegion.Kind.ROW_MAX)
+                    : along == 0 ? (sum ? ClassRegion.Kind.COLUMN_SUM : ClassRegion.Kind.COLUMN_MAX) : null;
         }
         if (u.op() == Op.MATMUL && u.input(0) == m && u.input(1) != m && u.input(1).shape().rank() == 2
-                && u.input(1).shape().dim(0) == c) {
+                && u.input(1).shape().dim(0) == m.shape().dim(1)) {
             return ClassRegion.Kind.CONTRACT_CLASSES;
         }
         if (u.op() == Op.TRANSPOSE && !outputs.contains(u)) {
@@ -205,7 +242,7 @@ public final class ClassRegionFinder {
      * consumers it depends on (a member through its outside inputs, an outside node through
      * anything), and a consumer is computed in the pass after what it needs.
      */
-    private ClassRegion withPasses(int n, int c, List<Tensor> members, List<Use> uses) {
+    private ClassRegion withPasses(ClassAxis axis, List<Tensor> members, List<Use> uses) {
         Map<Tensor, Use> useOf = new HashMap<>();
         for (Use use : uses) {
             useOf.put(use.node(), use);
@@ -235,7 +272,7 @@ public final class ClassRegionFinder {
                 passes = Math.max(passes, pass.get(t));
             }
         }
-        PerClassValues perClass = PerClassValues.of(graph, users, new HashSet<>(members), consumers, c);
+        PerClassValues perClass = PerClassValues.of(graph, users, new HashSet<>(members), consumers, axis);
         for (Tensor t : perClass.readOutside(graph, users)) {
             ClassRegion.Consumer rows = perClass.rowsOf.get(t);
             consumers.add(new ClassRegion.Consumer(t, rows.member(), ClassRegion.Kind.PER_CLASS, rows.pass()));
@@ -243,7 +280,7 @@ public final class ClassRegionFinder {
         List<Tensor> order = graph.nodes();
         consumers.sort(java.util.Comparator.comparingInt(x -> order.indexOf(x.node())));
         List<Tensor> products = members.stream().filter(t -> t.op() == Op.MATMUL).toList();
-        return new ClassRegion(n, c, products, members, consumers, passes, perClass.recomputed, perClass.afterRows,
+        return new ClassRegion(axis, products, members, consumers, passes, perClass.recomputed, perClass.afterRows,
                 perClass.chunkOnly);
     }
 }

@@ -16,7 +16,7 @@ import org.arcgrad.autodiff.Tensor;
  * product, and backward's way from grad Ŵ back to grad W) would otherwise be held whole on the
  * device beside W and grad W, twice what the issue allows.
  *
- * <p>A value is per-class when it has shape [C, k] and its row c depends only on row c of what it
+ * <p>A value is per-class when it has shape [C, k] (or [C·K, k], one row per centre) and its row c depends only on row c of what it
  * reads: an elementwise op, a broadcast of [C, 1] to [C, k], or a sum or maximum along axis 1, over
  * per-class values, constants and scalar sources. Two kinds:
  * <ul>
@@ -44,7 +44,7 @@ final class PerClassValues {
     }
 
     static PerClassValues of(Graph graph, Map<Tensor, List<Tensor>> users, Set<Tensor> members, List<ClassRegion.Consumer> consumers,
-                             int classes) {
+                             ClassAxis axis) {
         PerClassValues v = new PerClassValues();
         Map<Tensor, ClassRegion.Consumer> classRows = new HashMap<>();
         for (ClassRegion.Consumer c : consumers) {
@@ -53,7 +53,7 @@ final class PerClassValues {
             }
         }
         for (Tensor t : graph.nodes()) {
-            if (!perClassShape(t, classes) || members.contains(t) || classRows.containsKey(t) || !perClassOp(t)) {
+            if (!axis.isPerClassShape(t.shape()) || members.contains(t) || classRows.containsKey(t) || !perClassOp(t)) {
                 continue;
             }
             if (t.op().kind() == Op.Kind.SOURCE) {
@@ -111,11 +111,6 @@ final class PerClassValues {
             }
         }
         return read;
-    }
-
-    /** [C, k]: one row per class. */
-    static boolean perClassShape(Tensor t, int classes) {
-        return t.shape().rank() == 2 && t.shape().dim(0) == classes;
     }
 
     private static boolean perClassOp(Tensor t) {

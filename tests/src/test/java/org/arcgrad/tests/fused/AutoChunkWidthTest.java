@@ -52,7 +52,8 @@ class AutoChunkWidthTest {
         int past = 2100;
         assertEquals(16_384, ChunkedExecutable.autoChunkWidth(context, options, headStep(new ArcFace(30, 0.5, false), past, 4, classes, classes)));
 
-        // a sub-center head has no class region: it is compiled whole even then (and refused, naming the tensor)
-        assertNull(ChunkedExecutable.autoChunkWidth(context, options, headStep(new SubCenterArcFace(30, 0.5, false, 3), past, 4, 3 * classes, classes)));
+        // a sub-center head splits by classes too: chunks of its C classes (each chunk 3 × 16 384 rows of W)
+        assertEquals(16_384, ChunkedExecutable.autoChunkWidth(context, options,
+                headStep(new SubCenterArcFace(30, 0.5, false, 3), past, 4, 3 * classes, classes)));
     }
 }

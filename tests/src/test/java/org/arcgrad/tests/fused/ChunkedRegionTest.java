@@ -56,8 +56,8 @@ class ChunkedRegionTest {
     private static final int D = 5;
     private static final int C = 13;
 
-    /** A margin head or any other way to make logits from x, W and labels. */
-    private record Head(String name, Function<Tensor[], Tensor> logits) {
+    /** A margin head or any other way to make logits from x, W ([C·centres, D]) and labels. */
+    private record Head(String name, int centres, Function<Tensor[], Tensor> logits) {
         @Override
         public String toString() {
             return name;
@@ -65,7 +65,7 @@ class ChunkedRegionTest {
     }
 
     private static Head of(String name, MarginHead h) {
-        return new Head(name, a -> h.logits(a[0], a[1], a[2]));
+        return new Head(name, h instanceof SubCenterArcFace sub ? sub.k() : 1, a -> h.logits(a[0], a[1], a[2]));
     }
 
     static Stream<Arguments> heads() {
@@ -75,8 +75,9 @@ class ChunkedRegionTest {
                 Arguments.of(of("cosface", new CosFace(30, 0.35))),
                 Arguments.of(of("sphereface", new SphereFace())),
                 Arguments.of(of("combined", new CombinedMargin(30, 1.0, 0.3, 0.2))),
+                Arguments.of(of("subcenter K=3", new SubCenterArcFace(30, 0.5, false, 3))),
                 // a user's own margin from primitives: CosFace with a per-sample scale (the feature norm, a row value)
-                Arguments.of(new Head("own: norm-scaled cosface", a -> {
+                Arguments.of(new Head("own: norm-scaled cosface", 1, a -> {
                     Tensor norm = a[0].square().sum(1, true).sqrt();
                     Tensor cos = Functional.normalize(a[0]).matmul(Functional.normalize(a[1]).transpose());
                     Tensor oneHot = Functional.oneHot(a[2], C);
@@ -90,7 +91,7 @@ class ChunkedRegionTest {
     private static Problem problem(Head head, long seed) {
         Tape t = new Tape();
         Tensor x = t.param("x", N, D);
-        Tensor w = t.param("w", C, D);
+        Tensor w = t.param("w", C * head.centres(), D);
         Tensor y = t.labels("y", N);
         Tensor logits = head.logits().apply(new Tensor[] {x, w, y});
         Tensor loss = Functional.crossEntropy(logits, y);
@@ -98,7 +99,7 @@ class ChunkedRegionTest {
         Random r = new Random(seed);
         Map<Tensor, NDArray> feeds = new HashMap<>();
         feeds.put(x, NDArray.gaussian(Shape.of(N, D), r));
-        feeds.put(w, NDArray.gaussian(Shape.of(C, D), r));
+        feeds.put(w, NDArray.gaussian(Shape.of(C * head.centres(), D), r));
         feeds.put(y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
         return new Problem(loss, g[0], g[1], logits, feeds);
     }
@@ -110,6 +111,7 @@ class ChunkedRegionTest {
         ClassRegion r = ClassRegionFinder.find(Graph.of(p.loss(), p.gx(), p.gw())).region().orElseThrow();
         assertEquals(N, r.rows());
         assertEquals(C, r.classes());
+        assertEquals(head.centres(), r.axis().centres());
         assertEquals(1, r.products().size());
         // forward: the row max with the sum of exp(logit − max) beside it (online log-sum-exp) and the
         // label's logit; backward: the two products
@@ -158,7 +160,8 @@ class ChunkedRegionTest {
         Graph g = Graph.of(p.loss(), p.gx(), p.gw());
         try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
                 p.loss(), p.gx(), p.gw())) {
-            long bound = Math.max(N * 4L, Math.max((long) N * D, 4L * D));
+            long wide = 4L * head.centres(); // a chunk's columns of the product [N, C·K]
+            long bound = Math.max(N * wide, Math.max((long) N * D, wide * D));
             assertTrue(e.largestChunkBufferElements() <= bound && bound < (long) N * C,
                     "largest chunk buffer " + e.largestChunkBufferElements() + " elements");
             assertTrue(e.largestChunkBufferElements() >= N * 4L, "a chunk's values take N × 4: " + e.largestChunkBufferElements());
@@ -180,13 +183,13 @@ class ChunkedRegionTest {
         int d = (int) Math.max(8, SharedDevice.context().baseAddressAlignBytes() / 16);
         Tape t = new Tape();
         Tensor x = t.param("x", N, d);
-        Tensor w = t.param("w", C, d);
+        Tensor w = t.param("w", C * head.centres(), d);
         Tensor y = t.labels("y", N);
         Tensor loss = Functional.crossEntropy(head.logits().apply(new Tensor[] {x, w, y}), y);
         Tensor[] g = t.grad(loss, x, w);
         Random r = new Random(5);
         Map<Tensor, NDArray> feeds = DeviceComparison.roundToFloat(Map.of(x, NDArray.gaussian(Shape.of(N, d), r),
-                w, NDArray.gaussian(Shape.of(C, d), r), y, NDArray.of(Shape.of(N), 0, 12, 3, 4, 12, 7)));
+                w, NDArray.gaussian(Shape.of(C * head.centres(), d), r), y, NDArray.of(Shape.of(N), 0, 12, 3, 4, 12, 7)));
         try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), 4, loss, g[0], g[1])) {
             NDArray[] device = e.run(feeds);
             assertEquals(0, e.slicesCopied(), head + ": chunks of W at " + 16 * d + "-byte offsets are views");
@@ -292,7 +295,7 @@ class ChunkedRegionTest {
         assertEquals(1, r.chunkOnly().size(), "grad Ŵ stays in the chunks: " + r.consumers());
         assertEquals(1L, r.consumerKinds().get(ClassRegion.Kind.PER_CLASS), "grad W, rows per chunk: " + r.consumers());
         assertTrue(r.recomputed().contains(p.gw().tape().nodes().stream().filter(t -> t.name().equals("w")).findFirst().orElseThrow()));
-        Shape wShape = Shape.of(C, D);
+        Shape wShape = Shape.of(C * head.centres(), D);
         for (Graph piece : plan.graphs()) {
             boolean chunk = plan.chunkGraphs().contains(piece);
             for (Tensor t : piece.nodes()) {
@@ -435,23 +438,22 @@ class ChunkedRegionTest {
     }
 
     @Test
-    void noRegionWhenTheLogitsAreAnOutputOrTheHeadReshapesThem() {
+    void noRegionWhenTheLogitsAreAnOutputOrAClassIsNotOneRunOfColumns() {
         Problem p = problem(of("arcface", new ArcFace()), 1);
         var finding = ClassRegionFinder.find(Graph.of(p.loss(), p.gx(), p.gw(), p.logits()));
         assertTrue(finding.region().isEmpty());
         assertTrue(finding.refusal().contains("is an N×C output of the graph"), finding.refusal());
 
-        // sub-center ArcFace takes the max over K centers of a class: [N, C·K] reshaped to [N, C, K], which
-        // this finder does not split; such a graph compiles as before
+        // centres in centre-major order (row k·C + c of W), the product viewed as [N, K, C] and reduced over
+        // the centres (axis 1): a class's columns are not one run of a row, so no chunk of classes exists
         Tape t = new Tape();
         Tensor x = t.param("x", N, D);
         Tensor w = t.param("w", C * 3, D);
         Tensor y = t.labels("y", N);
-        Tensor loss = Functional.crossEntropy(new SubCenterArcFace(30, 0.5, false, 3).logits(x, w, y), y);
-        Tensor[] g = t.grad(loss, x, w);
-        var sub = ClassRegionFinder.find(Graph.of(loss, g[0], g[1]));
+        Tensor centreMajor = Functional.normalize(x).matmul(Functional.normalize(w).transpose()).reshape(N, 3, C).max(1, false);
+        var sub = ClassRegionFinder.find(Graph.of(Functional.crossEntropy(centreMajor.mul(30.0), y)));
         assertTrue(sub.region().isEmpty());
-        assertTrue(sub.refusal().startsWith("%") && sub.refusal().contains("reshape [6, 13, 3]")
+        assertTrue(sub.refusal().startsWith("%") && sub.refusal().contains("max [6, 1, 13]")
                 && sub.refusal().contains("does not split by columns"), sub.refusal());
 
         // one row: a row value [1, 1] and a column value [1, C] would look like members; the graph stays whole

@@ -127,12 +127,11 @@ public final class HeadCommand implements Callable<Integer> {
             if (!(sampleRate > 0 && sampleRate <= 1)) {
                 throw new BadInputException("--sample-rate: must be in (0, 1], got " + sampleRate);
             }
-            if (perClass != 1) {
-                throw new BadInputException("--sample-rate: not with --loss subcenter, whose W has " + perClass + " rows per class");
-            }
-            PartialFcSampler.Sample sample = new PartialFcSampler(in.wRows(), sampleRate, seed).sample(in.labels(), 0);
+            PartialFcSampler.Sample sample = new PartialFcSampler(in.wRows() / perClass, sampleRate, seed).sample(in.labels(), 0);
             sampled = sample.classes();
-            used = new HeadInputs(in.x(), rowsOf(in.w(), in.d(), sampled), sample.labels(), in.n(), in.d(), sampled.length);
+            // a class's rows are contiguous (K of them for subcenter, class-major): one block of K·D values
+            used = new HeadInputs(in.x(), rowsOf(in.w(), perClass * in.d(), sampled), sample.labels(), in.n(), in.d(),
+                    sampled.length * perClass);
         }
         HeadComputation computation = new HeadComputation(head, used.n(), used.d(), used.wRows());
         HeadResult r = backend == Backend.interpreter
@@ -141,8 +140,9 @@ public final class HeadCommand implements Callable<Integer> {
         if (sampled != null) {
             // W's gradient has the shape of W: the sampled rows' gradients in place, zero elsewhere (as autograd through weight[index])
             float[] full = new float[in.wRows() * in.d()];
+            int block = perClass * in.d();
             for (int k = 0; k < sampled.length; k++) {
-                System.arraycopy(r.gradW(), k * in.d(), full, sampled[k] * in.d(), in.d());
+                System.arraycopy(r.gradW(), k * block, full, sampled[k] * block, block);
             }
             r = new HeadResult(r.logits(), r.loss(), r.gradX(), full);
         }
@@ -154,7 +154,7 @@ public final class HeadCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("loss %.6f; wrote %s to %s%n", r.loss(), String.join(", ", outputs), out);
     }
 
-    /** The rows {@code index} of a row-major matrix with {@code d} columns. */
+    /** The rows {@code index} of a row-major matrix with {@code d} columns (a class's block of rows, for {@code d} = K·D). */
     private static float[] rowsOf(float[] matrix, int d, int[] index) {
         float[] rows = new float[index.length * d];
         for (int k = 0; k < index.length; k++) {

@@ -115,7 +115,7 @@ public final class Recipe {
     /**
      * The class sampler of Partial FC for {@code network}, or null without it.
      *
-     * @throws IllegalArgumentException for a head with several rows per class, or a sample smaller than a batch's classes may be
+     * @throws IllegalArgumentException for a pair loss, or a sample smaller than a batch's classes may be
      */
     public PartialFcSampler classSampler(Network network) {
         if (sampleRate == null) {
@@ -123,9 +123,6 @@ public final class Recipe {
         }
         if (network.headWeight().isEmpty()) {
             throw new IllegalArgumentException("not with a pair loss, which has no class weights to sample");
-        }
-        if (network.rowsPerClass() != 1) {
-            throw new IllegalArgumentException("not with a sub-center head, whose W has " + network.rowsPerClass() + " rows per class");
         }
         PartialFcSampler sampler = new PartialFcSampler(network.classes(), sampleRate, seed);
         int mostInBatch = Math.min(batch, network.classes());

@@ -22,7 +22,8 @@ import org.arcgrad.autodiff.Tensor;
  * it runs the whole step on the device ({@link TrainingStep}).
  *
  * <p>With Partial FC the step computes a sample of the classes: the head's W and its optimizer
- * state enter the graph as PARAMs of the sampled rows only, and the labels are positions in the
+ * state enter the graph as PARAMs of the sampled classes' rows only (K rows a class for a
+ * sub-center head, contiguous in W's class-major order), and the labels are positions in the
  * sample. {@link #specs()} still names the kept tensors with all their rows (what a checkpoint
  * holds); {@link #sampled} says which of them the graph sees a sample of.
  */
@@ -38,29 +39,30 @@ public final class TrainingGraph {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Tensor> updates = new LinkedHashMap<>();
     private final Set<String> sampled = new HashSet<>();
-    private final int sampledRows;
+    private final int sampledClasses;
 
     public TrainingGraph(Network network, Optimizer optimizer, int batch) {
         this(network, optimizer, batch, 0);
     }
 
     /**
-     * @param sampledRows the rows of the head's W a step computes (Partial FC), or 0 for all of them
+     * @param sampledClasses the classes whose rows of the head's W a step computes (Partial FC), or 0 for all of them
      */
-    public TrainingGraph(Network network, Optimizer optimizer, int batch, int sampledRows) {
+    public TrainingGraph(Network network, Optimizer optimizer, int batch, int sampledClasses) {
         ParameterSpec head = network.headWeight().orElse(null); // null: a pair loss, no class weights
-        if (head == null && sampledRows != 0) {
+        if (head == null && sampledClasses != 0) {
             throw new IllegalArgumentException("Partial FC samples a head's class weights, and a pair loss has none");
         }
-        if (sampledRows < 0 || head != null && sampledRows > head.shape()[0]) {
-            throw new IllegalArgumentException("sampled rows must be in [0, " + head.shape()[0] + "], got " + sampledRows);
+        if (sampledClasses < 0 || head != null && sampledClasses > network.classes()) {
+            throw new IllegalArgumentException("sampled classes must be in [0, " + network.classes() + "], got " + sampledClasses);
         }
-        this.sampledRows = sampledRows;
+        this.sampledClasses = sampledClasses;
         x = tape.input("x", batch, network.inputs());
         labels = tape.labels("labels", batch);
         Pass pass = new Pass(tape, Mode.TRAIN);
         Tensor embedding = network.backbone().forward(x, pass);
-        ParameterSpec headInGraph = head == null || sampledRows == 0 ? head : withRows(head, sampledRows);
+        ParameterSpec headInGraph = head == null || sampledClasses == 0 ? head
+                : withRows(head, sampledClasses * network.rowsPerClass());
         if (network.objective() instanceof Objective.Head h) {
             Tensor w = pass.param(headInGraph);
             loss = h.head().loss(h.head().logits(embedding, w, labels, pass), embedding, labels);
@@ -86,7 +88,7 @@ public final class TrainingGraph {
             for (int k = 0; k < kept.size(); k++) {
                 ParameterSpec s = inGraph.get(k);
                 specs.add(kept.get(k));
-                if (p == headInGraph && sampledRows > 0) {
+                if (p == headInGraph && sampledClasses > 0) {
                     sampled.add(s.name());
                 }
                 Tensor node = tape.param(s.name(), s.shape());
@@ -98,7 +100,7 @@ public final class TrainingGraph {
         updates.putAll(pass.stateUpdates());
         masks = pass.dropoutMasks();
         normals = pass.normalDraws();
-        if (sampledRows > 0) {
+        if (sampledClasses > 0) {
             sampled.add(head.name());
         }
     }
@@ -109,12 +111,12 @@ public final class TrainingGraph {
         return new ParameterSpec(spec.name(), shape, spec.trainable(), spec.init());
     }
 
-    /** Rows of the head's W a step computes (Partial FC), or 0 when it computes all. */
-    public int sampledRows() {
-        return sampledRows;
+    /** Classes whose rows of the head's W a step computes (Partial FC), or 0 when it computes all. */
+    public int sampledClasses() {
+        return sampledClasses;
     }
 
-    /** Whether the graph's PARAM for kept tensor {@code name} holds only the sampled rows (Partial FC). */
+    /** Whether the graph's PARAM for kept tensor {@code name} holds only the sampled classes' rows (Partial FC). */
     public boolean sampled(String name) {
         return sampled.contains(name);
     }

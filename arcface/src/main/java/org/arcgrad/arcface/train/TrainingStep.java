@@ -24,7 +24,7 @@ import org.arcgrad.opencl.runtime.RowCopy;
  * batch, the labels, the step's scalars and any dropout masks go up, and only the loss (4 bytes)
  * comes back.
  *
- * <p>With Partial FC ({@link TrainingGraph#sampledRows}) the head's W and its optimizer state
+ * <p>With Partial FC ({@link TrainingGraph#sampledClasses}) the head's W and its optimizer state
  * stay whole in buffers of this step's own; each step draws its classes ({@link PartialFcSampler}),
  * gathers their rows into the graph's parameters, runs, and scatters the new rows back, all on the
  * device. Rows not drawn keep their weights and optimizer state as they were: momentum and weight
@@ -59,13 +59,13 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /**
-     * @param sampler Partial FC's class sampler, drawing {@link TrainingGraph#sampledRows} classes per step,
+     * @param sampler Partial FC's class sampler, drawing {@link TrainingGraph#sampledClasses} classes per step,
      *                or null when the graph computes every class
      */
     public TrainingStep(DeviceContext context, TrainingGraph graph, Optimizer optimizer, CompileOptions options, Integer classChunk,
                         PartialFcSampler sampler) {
-        if ((sampler == null) != (graph.sampledRows() == 0) || sampler != null && sampler.perStep() != graph.sampledRows()) {
-            throw new IllegalArgumentException("the graph computes " + graph.sampledRows() + " sampled rows, the sampler draws "
+        if ((sampler == null) != (graph.sampledClasses() == 0) || sampler != null && sampler.perStep() != graph.sampledClasses()) {
+            throw new IllegalArgumentException("the graph computes " + graph.sampledClasses() + " sampled classes, the sampler draws "
                     + (sampler == null ? "none" : sampler.perStep()));
         }
         this.graph = graph;
@@ -86,7 +86,7 @@ public final class TrainingStep implements AutoCloseable {
                     }
                 }
                 rowCopy = new RowCopy(context);
-                sampledClasses = context.intBuffer("sampled classes", graph.sampledRows());
+                sampledClasses = context.intBuffer("sampled classes", graph.sampledClasses());
             } else {
                 rowCopy = null;
                 sampledClasses = null;
@@ -155,10 +155,10 @@ public final class TrainingStep implements AutoCloseable {
     /** Partial FC: draws this step's classes, gathers their rows into the graph's parameters; returns the labels as positions in the sample. */
     private int[] drawClasses(int[] labels, long step) {
         PartialFcSampler.Sample sample = sampler.sample(labels, step);
-        if (sample.classes().length != graph.sampledRows()) {
+        if (sample.classes().length != graph.sampledClasses()) {
             // only when the batch holds more classes than a step samples, which Trainer rules out (rate · C ≥ batch)
             throw new IllegalStateException("step " + step + ": the batch holds " + sample.classes().length + " classes, more than the "
-                    + graph.sampledRows() + " a step computes");
+                    + graph.sampledClasses() + " a step computes");
         }
         sampledClasses.upload(sample.classes());
         for (Map.Entry<String, DeviceBuffer> w : whole.entrySet()) {
@@ -167,8 +167,9 @@ public final class TrainingStep implements AutoCloseable {
         return sample.labels();
     }
 
+    /** Elements of one class's rows: D, or K·D for a sub-center head (its K rows are contiguous). */
     private int rowWidth(String name) {
-        return (int) (graph.params().get(name).shape().numel() / graph.sampledRows());
+        return (int) (graph.params().get(name).shape().numel() / graph.sampledClasses());
     }
 
     /**

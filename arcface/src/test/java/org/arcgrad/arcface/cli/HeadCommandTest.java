@@ -144,10 +144,21 @@ class HeadCommandTest {
         assertArrayEquals(plainLoss, NpyReader.read(out.resolve("loss.npy")).float32Data());
         assertArrayEquals(new long[] {0, 1, 2, 3, 4}, NpyReader.read(out.resolve("sampled_classes.npy")).int64Data());
 
+        assertSampledRunIsTheHeadOnTheSampledRows();
+        out = dir.resolve("subcenter");
+        assertSampledRunIsTheHeadOnTheSampledRows("--loss", "subcenter", "--k", "2"); // a class's 2 rows are drawn together
+        out = dir.resolve("refused");
+        assertRefused(run(args("--sample-rate", "0")), "--sample-rate: must be in (0, 1]");
+    }
+
+    /** 40 classes, a quarter drawn: the outputs are the head's on the drawn classes' rows of W, grad W zero elsewhere. */
+    private void assertSampledRunIsTheHeadOnTheSampledRows(String... head) throws IOException {
         int classes = 40;
-        float[] wAll = gaussian(classes * D, new Random(4));
-        w = write("w40.npy", NpyArray.ofFloat32(new int[] {classes, D}, wAll));
-        CliRun sampledRun = run(args("--backend", "interpreter", "--sample-rate", "0.25", "--seed", "9"));
+        int centres = head.length == 0 ? 1 : Integer.parseInt(head[head.length - 1]);
+        int block = centres * D; // a class's rows, contiguous in W
+        float[] wAll = gaussian(classes * block, new Random(4));
+        w = write("w40x" + centres + ".npy", NpyArray.ofFloat32(new int[] {classes * centres, D}, wAll));
+        CliRun sampledRun = run(args(concat(head, "--backend", "interpreter", "--sample-rate", "0.25", "--seed", "9")));
         assertEquals(0, sampledRun.code(), sampledRun.err());
         long[] sample = NpyReader.read(out.resolve("sampled_classes.npy")).int64Data();
         assertEquals(10, sample.length);
@@ -157,9 +168,9 @@ class HeadCommandTest {
         assertArrayEquals(new int[] {N, 10}, NpyReader.read(out.resolve("logits.npy")).shape());
 
         // the same head on exactly the sampled rows, labels as positions in the sample
-        float[] wSample = new float[sample.length * D];
+        float[] wSample = new float[sample.length * block];
         for (int k = 0; k < sample.length; k++) {
-            System.arraycopy(wAll, (int) sample[k] * D, wSample, k * D, D);
+            System.arraycopy(wAll, (int) sample[k] * block, wSample, k * block, block);
         }
         long[] original = {0, 4, 1, 2, 3, 4};
         long[] renumbered = new long[N];
@@ -167,23 +178,25 @@ class HeadCommandTest {
             renumbered[i] = Arrays.binarySearch(sample, original[i]);
             assertTrue(renumbered[i] >= 0, "label " + original[i] + " is in the sample");
         }
-        w = write("wSample.npy", NpyArray.ofFloat32(new int[] {sample.length, D}, wSample));
+        Path sampled = out;
+        Path labels = y;
+        w = write("wSample" + centres + ".npy", NpyArray.ofFloat32(new int[] {sample.length * centres, D}, wSample));
         y = write("ySample.npy", NpyArray.ofInt64(new int[] {N}, renumbered));
-        out = dir.resolve("reference");
-        CliRun reference = run(args("--backend", "interpreter"));
+        out = sampled.resolveSibling(sampled.getFileName() + "-reference");
+        CliRun reference = run(args(concat(head, "--backend", "interpreter")));
         assertEquals(0, reference.code(), reference.err());
         assertArrayEquals(NpyReader.read(out.resolve("loss.npy")).float32Data(), loss);
         assertArrayEquals(NpyReader.read(out.resolve("grad_x.npy")).float32Data(), gx);
         float[] gwSample = NpyReader.read(out.resolve("grad_w.npy")).float32Data();
         for (int c = 0, k = 0; c < classes; c++) {
             boolean in = k < sample.length && sample[k] == c;
-            for (int j = 0; j < D; j++) {
-                assertEquals(in ? gwSample[k * D + j] : 0f, gw[c * D + j], "grad W row " + c);
+            for (int j = 0; j < block; j++) {
+                assertEquals(in ? gwSample[k * block + j] : 0f, gw[c * block + j], List.of(head) + ": grad W of class " + c);
             }
             k += in ? 1 : 0;
         }
-        out = dir.resolve("refused");
-        assertRefused(run(args("--sample-rate", "0")), "--sample-rate: must be in (0, 1]");
+        y = labels;
+        out = sampled;
     }
 
     @Test

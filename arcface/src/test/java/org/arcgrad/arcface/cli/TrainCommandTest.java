@@ -76,8 +76,8 @@ class TrainCommandTest {
     /**
      * Partial FC from the command line (100 classes, half of them a step, batch 32): it trains (the
      * loss falls, test accuracy well above chance), records the rate among the settings (a resume
-     * without it is refused) and writes W whole; a rate that cannot hold a batch's classes, a
-     * sub-center head and a rate outside (0, 1] are refused naming the option. (Bitwise resume with
+     * without it is refused) and writes W whole, for a sub-center head too; a rate that cannot hold a
+     * batch's classes and a rate outside (0, 1] are refused naming the option. (Bitwise resume with
      * Partial FC: ResumeTest; the step against a dense reference: PartialFcStepTest.)
      */
     @Test
@@ -99,8 +99,12 @@ class TrainCommandTest {
         expectBadInput(other, "partial_fc: checkpoint has sample_rate=0.5, this run none");
         expectBadInput(run(small("--sample-rate", "0.5", "--out", dir.resolve("x").toString())),
                 "--sample-rate: 0.5 of 10 classes is 5 per step, fewer than the 10 classes a batch of 64 may hold");
-        expectBadInput(run(small("--sample-rate", "1", "--loss", "subcenter", "--out", dir.resolve("y").toString())),
-                "--sample-rate: not with a sub-center head");
+        Path sub = dir.resolve("sub");
+        CliRun subCenter = run(partialFc(options, "--epochs", "1", "--loss", "subcenter", "--k", "2", "--out", sub.toString()));
+        assertEquals(0, subCenter.code(), subCenter.err());
+        assertEquals(List.of(200, 16), Arrays.stream(NpyReader.read(sub.resolve("weights/head.weight.npy")).shape()).boxed().toList());
+        assertTrue(org.arcgrad.arcface.eval.Json.parse(Files.readString(sub.resolve("metrics.json"))).get("test_accuracy").asDouble() > 0.1,
+                "a sub-center head learns with Partial FC");
         expectBadInput(run(small("--sample-rate", "0", "--out", dir.resolve("z").toString())), "--sample-rate: must be in (0, 1]");
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import org.arcgrad.arcface.data.PartialFcSampler;
 import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.arcface.heads.SubCenterArcFace;
 import org.arcgrad.arcface.nn.Mode;
 import org.arcgrad.arcface.nn.ParameterSpec;
 import org.arcgrad.arcface.nn.Pass;
@@ -42,6 +43,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * trained tensor's and momentum buffer's change (1e-3 of its largest change, {@link StepAgreement}'s
  * bar), and must leave the rows of W and of its momentum that were not drawn bitwise as they were.
  * Two steps, each from the state the device had before it, with nonzero momentum to start with.
+ * With a sub-center head (K rows of W a class) the sample draws a class's K rows together.
  */
 class PartialFcStepTest {
     private static final int CLASSES = 40;
@@ -51,15 +53,17 @@ class PartialFcStepTest {
     private static final double WEIGHT_DECAY = 5e-3;
     private static final long SEED = 17;
 
-    @ParameterizedTest(name = "{0} plan, class chunk {1}")
-    @CsvSource({"CPU, 0", "GPU, 0", "CPU, 3"})
-    void theSampledStepIsTheDenseStepOverTheSampledClasses(PlanChoice plan, int chunk) {
+    @ParameterizedTest(name = "{0} plan, class chunk {1}, {2} centres")
+    @CsvSource({"CPU, 0, 1", "GPU, 0, 1", "CPU, 3, 1", "GPU, 0, 2", "CPU, 3, 2"})
+    void theSampledStepIsTheDenseStepOverTheSampledClasses(PlanChoice plan, int chunk, int centres) {
         Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
-        Network network = recipe.network(12, new ArcFace(30, 0.5, false), CLASSES, 1);
+        Network network = recipe.network(12, centres == 1 ? new ArcFace(30, 0.5, false) : new SubCenterArcFace(30, 0.5, false, centres),
+                CLASSES, centres);
+        int block = centres * 8; // a class's rows of W, contiguous
         Sgd sgd = new Sgd(MOMENTUM, true, WEIGHT_DECAY);
         PartialFcSampler sampler = new PartialFcSampler(CLASSES, RATE, SEED);
         TrainingGraph graph = new TrainingGraph(network, sgd, BATCH, sampler.perStep());
-        Reference reference = new Reference(network, sampler.perStep());
+        Reference reference = new Reference(network, sampler.perStep() * centres);
         Random random = new Random(4);
 
         Map<String, float[]> state = new LinkedHashMap<>();
@@ -77,7 +81,7 @@ class PartialFcStepTest {
                 chunk == 0 ? null : chunk, sampler)) {
             step.load(state);
             // the whole W and momentum (kept by the step, not the graph) are what buffer(name) and values() show
-            assertEquals(4L * CLASSES * 8, step.buffer(Network.HEAD_WEIGHT).bytes());
+            assertEquals(4L * CLASSES * block, step.buffer(Network.HEAD_WEIGHT).bytes());
             for (int k = 0; k < 2; k++) {
                 float[] x = new float[BATCH * 12];
                 int[] labels = new int[BATCH];
@@ -91,10 +95,11 @@ class PartialFcStepTest {
                 labels[1] = CLASSES - 1;
                 Hyper hyper = new Hyper(5 + k, 0.05, MOMENTUM);
                 PartialFcSampler.Sample sample = new PartialFcSampler(CLASSES, RATE, SEED).sample(labels, hyper.step());
-                String at = plan + " plan, chunk " + chunk + ", step " + (k + 1) + ", classes " + Arrays.toString(sample.classes()) + ": ";
+                String at = plan + " plan, chunk " + chunk + ", " + centres + " centres, step " + (k + 1) + ", classes "
+                        + Arrays.toString(sample.classes()) + ": ";
 
                 Map<String, double[]> want = new HashMap<>();
-                double wantLoss = reference.step(state, x, sample, hyper.lr(), want);
+                double wantLoss = reference.step(state, x, sample, centres, hyper.lr(), want);
                 float loss = step.run(x, labels, hyper, SEED);
                 assertEquals(wantLoss, loss, 1e-5 * Math.abs(wantLoss), at + "loss");
 
@@ -115,8 +120,8 @@ class PartialFcStepTest {
                 for (String name : List.of(Network.HEAD_WEIGHT, Network.HEAD_WEIGHT + ".momentum_buffer")) {
                     for (int c = 0; c < CLASSES; c++) {
                         if (Arrays.binarySearch(sample.classes(), c) < 0) {
-                            assertArrayEquals(Arrays.copyOfRange(state.get(name), c * 8, c * 8 + 8),
-                                    Arrays.copyOfRange(got.get(name), c * 8, c * 8 + 8), at + name + " row " + c + " was not drawn");
+                            assertArrayEquals(Arrays.copyOfRange(state.get(name), c * block, c * block + block),
+                                    Arrays.copyOfRange(got.get(name), c * block, c * block + block), at + name + " class " + c + " was not drawn");
                         }
                     }
                 }
@@ -126,25 +131,25 @@ class PartialFcStepTest {
         assertEquals(allocatedBefore, SharedDevice.context().allocatedBytes(), "closing the step gives back every buffer it took");
     }
 
-    /** The head on gatherRows(W, classes), differentiated on the interpreter with respect to every trained tensor. */
+    /** The head on gatherRows(W, rows of the sampled classes), differentiated on the interpreter with respect to every trained tensor. */
     private static final class Reference {
         private final Tensor x;
         private final Tensor labels;
-        private final Tensor classes;
+        private final Tensor rows;
         private final Tensor loss;
         private final Map<String, Tensor> params = new LinkedHashMap<>();
         private final List<String> trained;
         private final Tensor[] grads;
 
-        Reference(Network network, int sampled) {
+        Reference(Network network, int sampledRows) {
             Tape tape = new Tape();
             x = tape.input("x", BATCH, network.inputs());
             labels = tape.labels("labels", BATCH);
-            classes = tape.labels("classes", sampled);
+            rows = tape.labels("rows", sampledRows);
             Pass pass = new Pass(tape, Mode.TRAIN);
             Tensor embedding = network.backbone().forward(x, pass);
             Tensor w = pass.param(network.headWeight().orElseThrow());
-            loss = Functional.crossEntropy(network.head().orElseThrow().logits(embedding, Functional.gatherRows(w, classes), labels), labels);
+            loss = Functional.crossEntropy(network.head().orElseThrow().logits(embedding, Functional.gatherRows(w, rows), labels), labels);
             for (ParameterSpec s : pass.specs()) {
                 params.put(s.name(), pass.node(s.name()));
             }
@@ -153,11 +158,13 @@ class PartialFcStepTest {
         }
 
         /** The loss, and in {@code next} each trained tensor and momentum buffer after SGD with Nesterov momentum. */
-        double step(Map<String, float[]> state, float[] xValues, PartialFcSampler.Sample sample, double lr, Map<String, double[]> next) {
+        double step(Map<String, float[]> state, float[] xValues, PartialFcSampler.Sample sample, int centres, double lr,
+                    Map<String, double[]> next) {
             Map<Tensor, NDArray> feeds = new HashMap<>();
             feeds.put(x, NDArray.of(x.shape(), doubles(xValues)));
             feeds.put(labels, NDArray.of(labels.shape(), Arrays.stream(sample.labels()).asDoubleStream().toArray()));
-            feeds.put(classes, NDArray.of(classes.shape(), Arrays.stream(sample.classes()).asDoubleStream().toArray()));
+            feeds.put(rows, NDArray.of(rows.shape(), Arrays.stream(sample.classes())
+                    .flatMap(c -> java.util.stream.IntStream.range(c * centres, (c + 1) * centres)).asDoubleStream().toArray()));
             params.forEach((name, node) -> feeds.put(node, NDArray.of(node.shape(), doubles(state.get(name)))));
             Tensor[] outputs = new Tensor[grads.length + 1];
             outputs[0] = loss;

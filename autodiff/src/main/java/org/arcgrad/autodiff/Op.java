@@ -175,9 +175,15 @@ public enum Op {
             }),
 
     // ---- matrix product ------------------------------------------------------------------
-    /** [n, k] · [k, m] → [n, m]. */
+    /**
+     * [n, k] · [k, m] → [n, m]. When the right operand is a patch matrix (a convolution's), the
+     * left operand's gradient g · patchesᵀ reads the patches recorded again from the image, so
+     * that backward keeps the image (C·H·W a sample) and not the patches (KH·KW times as many
+     * values): the memory of a convolution's backward is then its activations', as torch's, for one
+     * more im2col pass.
+     */
     MATMUL(Kind.MATMUL, 2, ShapeRules::matmul, Reference::matmul,
-            (n, g) -> grads(g.matmul(n.input(1).transpose()), n.input(0).transpose().matmul(g))),
+            (n, g) -> grads(g.matmul(recomputedPatches(n.input(1)).transpose()), n.input(0).transpose().matmul(g))),
 
     // ---- convolutions (see Conv2d; attrs: the geometry, then H, W, KH, KW) ---------------
     /**
@@ -380,6 +386,11 @@ public enum Op {
 
     private static Tensor weightGradOf(Tensor like, Tensor x, Tensor g) {
         return like.tape().record(CONV2D_WEIGHT_GRAD, like.attrs(), x, g);
+    }
+
+    /** A patch matrix recorded again from its image (see {@link #MATMUL}); any other operand as it is. */
+    private static Tensor recomputedPatches(Tensor t) {
+        return t.op() == IM2COL ? patchesOf(t, t.input(0)) : t;
     }
 
     private static Tensor patchesOf(Tensor like, Tensor x) {

@@ -14,7 +14,8 @@ import org.arcgrad.opencl.compile.KernelSpec;
 /**
  * The buffer planner as it was before the fix, planted by tests: a kernel that reads one buffer
  * twice (the GEMM of e·eᵀ) frees its slot twice, so two later values can share one buffer.
- * Otherwise the same algorithm as {@link BufferAssignment#of}.
+ * Otherwise the planner of that time: values placed in launch order, each in the smallest free
+ * slot large enough ({@link BufferAssignment#of} now places them largest first).
  */
 final class DoubleFreePlanner implements BufferPlanner {
     @Override

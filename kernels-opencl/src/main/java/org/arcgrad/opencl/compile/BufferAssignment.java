@@ -1,21 +1,25 @@
 package org.arcgrad.opencl.compile;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.arcgrad.autodiff.Tensor;
 
 /**
- * Gives every kernel output a device buffer slot, reusing the slot of an intermediate as soon as
- * its last reader has run: peak memory follows the live set, not the whole graph. Outputs keep
- * their slots (they are read back after the run). A slot is reused by the smallest free slot
- * that is large enough; a kernel's output never shares a slot with one of its own inputs. Every
- * kernel output is read by a later kernel or kept (the schedule materializes only what a kernel
- * reads or an output needs), so a slot comes free after its value's last read.
+ * Gives every kernel output a device buffer slot, reusing the slot of an intermediate once its
+ * last reader has run: peak memory follows the live set, not the whole graph. Each value lives
+ * from the kernel that writes it to the last kernel that reads it (outputs to the end of the run:
+ * they are read back after it); two values share a slot only when their lives do not meet, so a
+ * kernel's output never shares a slot with one of its own inputs, nor with another output. The
+ * values are placed largest first, each in the first slot free for its whole life, else a new
+ * slot of its size ("greedy by size", as TFLite plans its tensors): large values share slots
+ * among themselves and small ones fill the gaps. Placed in launch order instead, small values
+ * took the slots of dead large ones and each later large value needed a slot of its own (the
+ * ResNet step: 502 MiB against 454). Every kernel output is read by a later kernel or kept (the
+ * schedule materializes only what a kernel reads or an output needs).
  */
 public final class BufferAssignment {
     private final Map<Tensor, Integer> slotOf;
@@ -29,43 +33,45 @@ public final class BufferAssignment {
     }
 
     public static BufferAssignment of(List<KernelSpec> kernels, Set<Tensor> kept) {
+        Map<Tensor, Integer> written = new HashMap<>();
         Map<Tensor, Integer> lastRead = new HashMap<>();
+        List<Tensor> values = new ArrayList<>();
         for (int i = 0; i < kernels.size(); i++) {
             for (Tensor t : kernels.get(i).inputs()) {
                 lastRead.put(t, i);
             }
+            for (Tensor output : kernels.get(i).outputs()) {
+                written.put(output, i);
+                values.add(output);
+            }
         }
+        // largest first (ties in launch order): a slot is made for a large value and smaller ones fill
+        // the time it is free; placed in launch order, small values took the slots of large ones that
+        // had died, and every later large value needed a new slot
+        values.sort(Comparator.comparingLong((Tensor t) -> t.shape().numel()).reversed().thenComparingInt(written::get));
         Map<Tensor, Integer> slotOf = new HashMap<>();
         List<Long> sizes = new ArrayList<>();
         List<Tensor> first = new ArrayList<>();
-        TreeMap<Long, List<Integer>> free = new TreeMap<>();
-        for (int i = 0; i < kernels.size(); i++) {
-            KernelSpec k = kernels.get(i);
-            // all outputs get their slots before the kernel's dead inputs are freed: a kernel never
-            // writes a buffer it reads, nor two outputs into one buffer
-            for (Tensor output : k.outputs()) {
-                long need = output.shape().numel();
-                Map.Entry<Long, List<Integer>> fit = free.ceilingEntry(need);
-                int slot;
-                if (fit != null) {
-                    slot = fit.getValue().remove(fit.getValue().size() - 1);
-                    if (fit.getValue().isEmpty()) {
-                        free.remove(fit.getKey());
-                    }
-                } else {
-                    slot = sizes.size();
-                    sizes.add(need);
-                    first.add(output);
-                }
-                slotOf.put(output, slot);
-            }
-            // a kernel may read one buffer twice (the GEMM of e·eᵀ): its slot is freed once
-            for (Tensor t : new LinkedHashSet<>(k.inputs())) {
-                Integer s = slotOf.get(t);
-                if (s != null && lastRead.get(t) == i && !kept.contains(t)) {
-                    free.computeIfAbsent(sizes.get(s), x -> new ArrayList<>()).add(s);
+        List<List<int[]>> busy = new ArrayList<>(); // per slot, the launch intervals [written, last read] of its values
+        for (Tensor t : values) {
+            int from = written.get(t);
+            int to = kept.contains(t) ? Integer.MAX_VALUE : lastRead.getOrDefault(t, from);
+            int slot = -1;
+            for (int s = 0; s < sizes.size() && slot < 0; s++) {
+                // both ends inclusive: a kernel never writes a buffer it reads, nor two outputs into one
+                boolean free = busy.get(s).stream().noneMatch(iv -> iv[0] <= to && from <= iv[1]);
+                if (free) {
+                    slot = s;
                 }
             }
+            if (slot < 0) {
+                slot = sizes.size();
+                sizes.add(t.shape().numel());
+                first.add(t);
+                busy.add(new ArrayList<>());
+            }
+            busy.get(slot).add(new int[] {from, to});
+            slotOf.put(t, slot);
         }
         return new BufferAssignment(slotOf, sizes, first);
     }

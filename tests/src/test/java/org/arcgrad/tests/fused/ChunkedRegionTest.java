@@ -517,6 +517,80 @@ class ChunkedRegionTest {
         assertTrue(plan.graphs().containsAll(plan.chunkGraphs()) && plan.graphs().size() > plan.chunkGraphs().size());
     }
 
+    /**
+     * What users write beside one head: two cross-entropies over the same cosines at two scales (two
+     * online log-sum-exps in one pass, each sum with its own max), plus the mean of each row's
+     * largest cos − 2, a row max used as a value and below zero everywhere (its running total must
+     * start at −∞, not 0); and logits from two weight matrices, x̂·Ŵ1ᵀ + x̂·Ŵ2ᵀ (two products in the
+     * region). Chunks of 1, 4 and 13 give the whole graph's loss and gradients.
+     */
+    @Test
+    void twoLogSumExpsARowMaxAsAValueAndTwoProductsSplitToo() {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w1 = t.param("w1", C, D);
+        Tensor w2 = t.param("w2", C, D);
+        Tensor y = t.labels("y", N);
+        Tensor xn = Functional.normalize(x);
+        Tensor cos = xn.matmul(Functional.normalize(w1).transpose()).add(xn.matmul(Functional.normalize(w2).transpose())).scale(0.5);
+        Tensor loss = Functional.crossEntropy(cos.mul(8.0), y).add(Functional.crossEntropy(cos.mul(30.0), y))
+                .add(cos.sub(2.0).max(1, true).mean());
+        Tensor[] g = t.grad(loss, x, w1, w2);
+        Graph graph = Graph.of(loss, g[0], g[1], g[2]);
+        ClassRegion r = ClassRegionFinder.find(graph).region().orElseThrow();
+        assertEquals(2, r.products().size(), r.members().toString());
+        assertEquals(2L, r.consumerKinds().get(ClassRegion.Kind.ROW_SUM_EXP), r.consumerKinds().toString());
+        assertEquals(3L, r.consumerKinds().get(ClassRegion.Kind.ROW_MAX), r.consumerKinds().toString());
+        Random random = new Random(12);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w1, NDArray.gaussian(Shape.of(C, D), random),
+                w2, NDArray.gaussian(Shape.of(C, D), random), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
+        NDArray[] whole = Interpreter.run(graph, feeds);
+        for (int width : new int[] {1, 4, C}) {
+            NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, width);
+            for (int k = 0; k < whole.length; k++) {
+                assertClose(whole[k], chunked[k], "chunks of " + width + ", output " + k);
+            }
+        }
+    }
+
+    /**
+     * Values the chunks must not take for class-by-class ones: a product x·V with V [D, C] (not a
+     * transpose of class rows) beside the cosines is refused by name; Ŵ = normalize(W·M) with M a
+     * shared [D, D] matrix is computed whole outside the region (row c of W·M needs all of M), and
+     * chunks still give the whole graph's loss and gradients, M's included.
+     */
+    @Test
+    void aProductThatIsNotByClassRowsStaysOutOfTheChunks() {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w = t.param("w", C, D);
+        Tensor v = t.param("v", D, C);
+        Tensor y = t.labels("y", N);
+        Tensor cos = Functional.normalize(x).matmul(Functional.normalize(w).transpose());
+        var byColumns = ClassRegionFinder.find(Graph.of(Functional.crossEntropy(cos.add(x.matmul(v)).mul(8.0), y)));
+        assertTrue(byColumns.region().isEmpty());
+        assertTrue(byColumns.refusal().contains("matmul [6, 13]") && byColumns.refusal().contains("neither a row value"),
+                byColumns.refusal());
+
+        Tensor m = t.param("m", D, D);
+        Tensor projected = Functional.normalize(x).matmul(Functional.normalize(w.matmul(m)).transpose());
+        Tensor loss = Functional.crossEntropy(projected.mul(8.0), y);
+        Tensor[] g = t.grad(loss, x, w, m);
+        Graph graph = Graph.of(loss, g[0], g[1], g[2]);
+        ClassRegion r = ClassRegionFinder.find(graph).region().orElseThrow();
+        assertTrue(r.recomputed().stream().noneMatch(n -> n.op() == Op.MATMUL), r.recomputed().toString());
+        Random random = new Random(13);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w, NDArray.gaussian(Shape.of(C, D), random),
+                m, NDArray.gaussian(Shape.of(D, D), random), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
+        NDArray[] whole = Interpreter.run(graph, feeds);
+        for (int width : new int[] {1, 4, C}) {
+            NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, width);
+            for (int k = 0; k < whole.length; k++) {
+                assertClose(whole[k], chunked[k], "W·M, chunks of " + width + ", output " + k);
+            }
+        }
+    }
+
     private static void assertClose(NDArray expected, NDArray actual, String what) {
         assertEquals(expected.shape(), actual.shape(), what);
         double[] e = expected.data();

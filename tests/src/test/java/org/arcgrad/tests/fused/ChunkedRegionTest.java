@@ -134,13 +134,7 @@ class ChunkedRegionTest {
         for (long seed = 1; seed <= 3; seed++) {
             Problem p = problem(head, seed);
             Graph g = Graph.of(p.loss(), p.gx(), p.gw());
-            NDArray[] whole = Interpreter.run(g, p.feeds());
-            for (int width : new int[] {1, 4, C}) {
-                NDArray[] chunked = ChunkedInterpreter.run(g, p.feeds(), width);
-                for (int k = 0; k < whole.length; k++) {
-                    assertClose(whole[k], chunked[k], head + ", seed " + seed + ", chunks of " + width + ", output " + k);
-                }
-            }
+            assertChunksGiveTheWholeGraph(g, p.feeds(), head + ", seed " + seed, 1, 4, C);
         }
     }
 
@@ -263,13 +257,7 @@ class ChunkedRegionTest {
         assertEquals(1L, r.consumerKinds().get(ClassRegion.Kind.CLASS_ROWS));
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(n, D), new Random(1)),
                 y, NDArray.of(Shape.of(n), 0, 1, 0, 2, 1, 2, 0));
-        NDArray[] whole = Interpreter.run(graph, feeds);
-        for (int width : new int[] {1, 3, n}) {
-            NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, width);
-            for (int k = 0; k < whole.length; k++) {
-                assertClose(whole[k], chunked[k], "pair loss, chunks of " + width + ", output " + k);
-            }
-        }
+        assertChunksGiveTheWholeGraph(graph, feeds, "pair loss", 1, 3, n);
         // on the device the int labels are read as floats by the chunks (row and column values alike)
         DeviceComparison.roundToFloat(feeds);
         try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), 3, loss, g[0])) {
@@ -329,10 +317,7 @@ class ChunkedRegionTest {
         Random r = new Random(4);
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), r), w, NDArray.gaussian(Shape.of(C, D), r),
                 y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
-        NDArray whole = Interpreter.run(g, feeds)[0];
-        for (int width : new int[] {1, 4, C}) {
-            assertClose(whole, ChunkedInterpreter.run(g, feeds, width)[0], "penalised loss, chunks of " + width);
-        }
+        assertChunksGiveTheWholeGraph(g, feeds, "penalised loss", 1, 4, C);
     }
 
     /**
@@ -360,13 +345,7 @@ class ChunkedRegionTest {
         }
         Map<Tensor, NDArray> feeds = DeviceComparison.roundToFloat(new HashMap<>(Map.of(x, xs, w, ws,
                 y, NDArray.of(Shape.of(N), C - 1, 0, 3, 3, 7, 12))));
-        NDArray[] whole = Interpreter.run(graph, feeds);
-        for (int width : new int[] {1, 4, C}) {
-            NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, width);
-            for (int k = 0; k < whole.length; k++) {
-                assertClose(whole[k], chunked[k], "s = 1000, chunks of " + width + ", output " + k);
-            }
-        }
+        assertChunksGiveTheWholeGraph(graph, feeds, "s = 1000", 1, 4, C);
         try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
                 loss, g[0], g[1])) {
             NDArray[] device = e.run(feeds);
@@ -504,11 +483,7 @@ class ChunkedRegionTest {
         Random random = new Random(8);
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w, NDArray.gaussian(Shape.of(C, D), random),
                 bias, NDArray.gaussian(Shape.of(C), random), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
-        NDArray[] whole = Interpreter.run(graph, feeds);
-        NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, 5);
-        for (int k = 0; k < whole.length; k++) {
-            assertClose(whole[k], chunked[k], "with a bias, output " + k);
-        }
+        assertChunksGiveTheWholeGraph(graph, feeds, "with a bias", 5);
         // the plan's pieces: per pass a stage when it reads something new, and chunk graphs for 5 and for the last 3 columns
         ChunkedPlan plan = ChunkedPlan.of(graph, 5).orElseThrow();
         assertEquals(4, plan.chunkGraphs().size()); // two passes (the max and the sum of exp together, then backward)
@@ -544,13 +519,7 @@ class ChunkedRegionTest {
         Random random = new Random(12);
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w1, NDArray.gaussian(Shape.of(C, D), random),
                 w2, NDArray.gaussian(Shape.of(C, D), random), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
-        NDArray[] whole = Interpreter.run(graph, feeds);
-        for (int width : new int[] {1, 4, C}) {
-            NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, width);
-            for (int k = 0; k < whole.length; k++) {
-                assertClose(whole[k], chunked[k], "chunks of " + width + ", output " + k);
-            }
-        }
+        assertChunksGiveTheWholeGraph(graph, feeds, "two log-sum-exps", 1, 4, C);
     }
 
     /**
@@ -582,11 +551,16 @@ class ChunkedRegionTest {
         Random random = new Random(13);
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w, NDArray.gaussian(Shape.of(C, D), random),
                 m, NDArray.gaussian(Shape.of(D, D), random), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
+        assertChunksGiveTheWholeGraph(graph, feeds, "W·M", 1, 4, C);
+    }
+
+    /** The chunked plan in fp64 gives the whole graph's outputs, to fp64 rounding, for each chunk width. */
+    private static void assertChunksGiveTheWholeGraph(Graph graph, Map<Tensor, NDArray> feeds, String what, int... widths) {
         NDArray[] whole = Interpreter.run(graph, feeds);
-        for (int width : new int[] {1, 4, C}) {
+        for (int width : widths) {
             NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, width);
             for (int k = 0; k < whole.length; k++) {
-                assertClose(whole[k], chunked[k], "W·M, chunks of " + width + ", output " + k);
+                assertClose(whole[k], chunked[k], what + ", chunks of " + width + ", output " + k);
             }
         }
     }

@@ -86,9 +86,19 @@ public final class BatchNorm implements Layer {
         return normalized.mul(perFeature(pass.param(gamma))).add(perFeature(pass.param(beta)));
     }
 
-    /** The mean of each feature over the batch (and, for images, both spatial axes), kept as [1, C] or [1, C, 1, 1]. */
+    /**
+     * The mean of each feature over the batch (and, for images, both spatial axes), kept as [1, C] or
+     * [1, C, 1, 1]. An image's planes are summed as rows of H·W contiguous values, then over the
+     * batch: summed a row of W at a time, 7×7 planes read 7 values per work-item (a 64-channel
+     * layer's first sum took 2.4 ms for 3 MB on 2 PoCL cores), and a third kernel summed H.
+     */
     private Tensor perFeatureMean(Tensor x) {
-        return images ? x.mean(3, true).mean(2, true).mean(0, true) : x.mean(0, true);
+        if (!images) {
+            return x.mean(0, true);
+        }
+        int n = x.shape().dim(0);
+        int plane = x.shape().dim(2) * x.shape().dim(3);
+        return x.reshape(n, features, plane).mean(2, true).mean(0, true).reshape(1, features, 1, 1);
     }
 
     /** A [C] parameter shaped to broadcast along the feature axis: [C] itself, or [1, C, 1, 1] for images. */

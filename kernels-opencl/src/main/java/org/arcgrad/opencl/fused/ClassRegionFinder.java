@@ -60,30 +60,39 @@ public final class ClassRegionFinder {
         String why = "no matrix product of the form x·Wᵀ";
         for (Tensor n : graph.nodes()) {
             if (n.op() == Op.MATMUL && n.input(1).op() == Op.TRANSPOSE) {
-                Finding r = f.grow(n, f.axisOf(n));
-                if (r.region().isPresent()) {
-                    return r;
+                String first = null;
+                for (ClassAxis axis : f.axesOf(n)) {
+                    Finding r = f.grow(n, axis);
+                    if (r.region().isPresent()) {
+                        return r;
+                    }
+                    first = first == null ? r.refusal() : first;
                 }
-                why = r.refusal();
+                why = first;
             }
         }
         return Finding.none(why);
     }
 
     /**
-     * The class axis of a product [N, P]: C = P / K classes of K centres when the graph views the
-     * product as [N, P / K, K] with K &gt; 1, else P classes of one column.
+     * The class axes a product [N, P] may have, to be tried in order: C = P / K classes of K
+     * centres for each K &gt; 1 by which the graph views some [N, P] value as [N, P / K, K] (the
+     * product itself, or a value computed from it elementwise), then P classes of one column. A
+     * view of another value of that shape only costs a try that fails.
      */
-    private ClassAxis axisOf(Tensor product) {
+    private List<ClassAxis> axesOf(Tensor product) {
         int n = product.shape().dim(0);
         int p = product.shape().dim(1);
-        for (Tensor u : users.getOrDefault(product, List.of())) {
-            Shape s = u.shape();
-            if (u.op() == Op.RESHAPE && s.rank() == 3 && s.dim(0) == n && s.dim(2) > 1 && s.dim(1) * s.dim(2) == p) {
-                return new ClassAxis(n, s.dim(1), s.dim(2));
+        Set<ClassAxis> axes = new java.util.LinkedHashSet<>();
+        for (Tensor t : graph.nodes()) {
+            Shape s = t.shape();
+            if (t.op() == Op.RESHAPE && t.input(0).shape().equals(product.shape()) && s.rank() == 3 && s.dim(0) == n
+                    && s.dim(2) > 1 && s.dim(1) * s.dim(2) == p) {
+                axes.add(new ClassAxis(n, s.dim(1), s.dim(2)));
             }
         }
-        return new ClassAxis(n, p, 1);
+        axes.add(new ClassAxis(n, p, 1));
+        return List.copyOf(axes);
     }
 
     /** x [N, D] · transpose(W [C, D]) → [N, C], or [N, C·K] from W [C·K, D] (the product's shape rule makes W so). */

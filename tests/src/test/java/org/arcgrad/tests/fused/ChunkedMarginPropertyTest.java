@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * labels, a row value (the feature norm, differentiated), a learned per-class bias and constants,
  * under cross-entropy, with gradients for x, W and the bias (so row sums, column sums and both
  * backward products all appear). With K &gt; 1 centres per class, W is [C·K, D] in class-major order
- * and the cosine of a class is the largest (sub-center ArcFace) or the mean of its centres'. The finder must find the class region in every one, and the
+ * and the cosine of a class is the largest (sub-center ArcFace) or the mean of its centres', the
+ * view over the centres taken of the product or of a multiple of it. The finder must find the class region in every one, and the
  * chunked evaluation must give the whole graph's loss and gradients, for any chunk width
  * ({@link ChunkedMarginDevicePropertyTest} holds the device to the same margins).
  */
@@ -65,7 +66,8 @@ class ChunkedMarginPropertyTest {
             Tensor y = t.labels("y", n);
             Tensor cos = Functional.normalize(x).matmul(Functional.normalize(w).transpose());
             if (centres > 1) {
-                Tensor byClass = cos.reshape(n, c, centres);
+                // the view of the product itself, or of a value computed from it (the finder looks for both)
+                Tensor byClass = (r.nextBoolean() ? cos : cos.mul(0.9)).reshape(n, c, centres);
                 cos = r.nextBoolean() ? byClass.max(2, false) : byClass.sum(2, false).scale(1.0 / centres);
             }
             Leaves leaves = new Leaves(cos, Functional.oneHot(y, c), x.square().sum(1, true).sqrt(), bias);

@@ -84,6 +84,8 @@ public final class OclgrindRun {
                         + " 3x4 batch with a singleton label, forward and backward", c -> checkPairLosses(c, options));
                 run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
                         + " (max, average, overlapping), with their gradients", c -> checkConvolutions(c, options));
+                run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
+                        + " (the view over the centres in the chunks), forward and backward", c -> checkChunkedSubCenter(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
                 Network tiny = recipe.network(12, new ArcFace(30, 0.5, false), 5, 1);
                 run(log, options.plan() + " plan, 2 training steps of a 12-16-8 MLP with batch norm, ArcFace, SGD",
@@ -190,6 +192,31 @@ public final class OclgrindRun {
         List<String> names = List.of("logits", "loss", "grad x", "grad w");
         DeviceAgreement.assertAgrees(outputs, feeds, random, k -> head.getClass().getSimpleName() + " " + names.get(k), tape.dump(),
                 outs -> Executable.compile(context, options, outs));
+    }
+
+    /** The class-chunked path's pieces on a sub-center head: chunk graphs over [N, 2·K] columns, the last one short. */
+    private static void checkChunkedSubCenter(DeviceContext context, CompileOptions options) {
+        Tape tape = new Tape();
+        Tensor x = tape.param("x", 5, 4);
+        Tensor w = tape.param("w", 10, 4);
+        Tensor y = tape.labels("y", 5);
+        Tensor loss = crossEntropy(new SubCenterArcFace(30, 0.5, false, 2).logits(x, w, y), y);
+        Tensor[] grads = tape.grad(loss, x, w);
+        Random random = new Random(21);
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        feeds.put(x, NDArray.gaussian(x.shape(), random));
+        feeds.put(w, NDArray.gaussian(w.shape(), random));
+        feeds.put(y, NDArray.of(Shape.of(5), 0, 4, 2, 2, 3));
+        org.arcgrad.tests.opencl.DeviceComparison.roundToFloat(feeds);
+        try (org.arcgrad.opencl.fused.ChunkedExecutable e = org.arcgrad.opencl.fused.ChunkedExecutable.compile(context, options, 2,
+                loss, grads[0], grads[1])) {
+            NDArray[] device = e.run(feeds);
+            var disagreement = org.arcgrad.opencl.InterpreterAgreement.check(org.arcgrad.autodiff.Graph.of(loss, grads[0], grads[1]),
+                    feeds, device, random);
+            if (disagreement.isPresent()) {
+                throw new AssertionError("chunked sub-center: " + disagreement.get());
+            }
+        }
     }
 
     /** Reductions in every form the plans have: lanes over 16 or 4 columns, several output rows, lockstep rows. */

@@ -108,7 +108,8 @@ public final class HeadCommand implements Callable<Integer> {
         if (in.wRows() % perClass != 0) {
             throw new BadInputException("--k: " + w + " has " + in.wRows() + " rows, not a multiple of K = " + perClass);
         }
-        in.checkLabels(labels, in.wRows() / perClass);
+        int classes = in.wRows() / perClass;
+        in.checkLabels(labels, classes);
         if (backend == Backend.opencl) {
             in.checkFp32Norms(x, w);
         }
@@ -127,7 +128,7 @@ public final class HeadCommand implements Callable<Integer> {
             if (!(sampleRate > 0 && sampleRate <= 1)) {
                 throw new BadInputException("--sample-rate: must be in (0, 1], got " + sampleRate);
             }
-            PartialFcSampler.Sample sample = new PartialFcSampler(in.wRows() / perClass, sampleRate, seed).sample(in.labels(), 0);
+            PartialFcSampler.Sample sample = new PartialFcSampler(classes, sampleRate, seed).sample(in.labels(), 0);
             sampled = sample.classes();
             // a class's rows are contiguous (K of them for subcenter, class-major): one block of K·D values
             used = new HeadInputs(in.x(), rowsOf(in.w(), perClass * in.d(), sampled), sample.labels(), in.n(), in.d(),

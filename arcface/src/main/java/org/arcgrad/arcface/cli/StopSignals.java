@@ -33,6 +33,7 @@ final class StopSignals implements AutoCloseable {
             try {
                 Signal signal = new Signal(name);
                 SignalHandler old = Signal.handle(signal, s::handle);
+                // JDK 17 never reports null (see close); a JDK that did would have it installed as a handler of nothing
                 s.previous.put(signal, old == null ? SignalHandler.SIG_DFL : old);
             } catch (IllegalArgumentException notCatchable) {
                 // -Xrs, or a platform without this signal: the default (exit at once) stays

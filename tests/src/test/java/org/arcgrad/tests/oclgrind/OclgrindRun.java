@@ -24,6 +24,7 @@ import org.arcgrad.arcface.train.Network;
 import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.autodiff.Conv2d;
 import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Pool2d;
 import org.arcgrad.autodiff.Shape;
@@ -31,13 +32,16 @@ import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.InterpreterAgreement;
 import org.arcgrad.opencl.compile.PlanChoice;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.runtime.CacheSettings;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
 import org.arcgrad.opencl.runtime.Devices;
 import org.arcgrad.opencl.runtime.Kernel;
 import org.arcgrad.tests.opencl.DeviceAgreement;
+import org.arcgrad.tests.opencl.DeviceComparison;
 import org.arcgrad.tests.training.StepAgreement;
 
 /**
@@ -207,12 +211,10 @@ public final class OclgrindRun {
         feeds.put(x, NDArray.gaussian(x.shape(), random));
         feeds.put(w, NDArray.gaussian(w.shape(), random));
         feeds.put(y, NDArray.of(Shape.of(5), 0, 4, 2, 2, 3));
-        org.arcgrad.tests.opencl.DeviceComparison.roundToFloat(feeds);
-        try (org.arcgrad.opencl.fused.ChunkedExecutable e = org.arcgrad.opencl.fused.ChunkedExecutable.compile(context, options, 2,
-                loss, grads[0], grads[1])) {
+        DeviceComparison.roundToFloat(feeds);
+        try (ChunkedExecutable e = ChunkedExecutable.compile(context, options, 2, loss, grads[0], grads[1])) {
             NDArray[] device = e.run(feeds);
-            var disagreement = org.arcgrad.opencl.InterpreterAgreement.check(org.arcgrad.autodiff.Graph.of(loss, grads[0], grads[1]),
-                    feeds, device, random);
+            var disagreement = InterpreterAgreement.check(Graph.of(loss, grads[0], grads[1]), feeds, device, random);
             if (disagreement.isPresent()) {
                 throw new AssertionError("chunked sub-center: " + disagreement.get());
             }

@@ -1,0 +1,72 @@
+import java.util.List;
+import java.util.Random;
+import org.arcgrad.arcface.heads.ArcFace;
+import org.arcgrad.autodiff.DType;
+import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.fused.ChunkedPlan;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.Devices;
+
+/**
+ * Where one chunk of the class-chunked ArcFace step spends its device time: each chunk graph of
+ * the plan (pass 1: the forward product with the online log-sum-exp; pass 2: backward), compiled
+ * alone, fed random values, run twice, then once with profiling events; its kernels and times.
+ * A measurement, not a test: the README's per-chunk figures (the recomputed x·Ŵᵀ against the GEMM
+ * floor) came from it. From the repository root after {@code mvn install -DskipTests}
+ * (N = 256, D = 512, then C and the chunk width):
+ *
+ * <pre>
+ * java -cp arcface/target/arcgrad-cli.jar tools/ChunkProfile.java 100000 2000
+ * </pre>
+ */
+public class ChunkProfile {
+    public static void main(String[] args) {
+        int n = 256;
+        int d = 512;
+        int classes = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int width = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        Tape t = new Tape();
+        Tensor x = t.param("x", n, d);
+        Tensor w = t.param("w", classes, d);
+        Tensor y = t.labels("y", n);
+        Tensor loss = Functional.crossEntropy(new ArcFace(30, 0.5, false).logits(x, w, y), y);
+        Tensor[] g = t.grad(loss, x, w);
+        ChunkedPlan plan = ChunkedPlan.of(Graph.of(loss, g[0], g[1]), width).orElseThrow();
+        Random random = new Random(1);
+        try (DeviceContext context = DeviceContext.open(Devices.choose())) {
+            List<Graph> chunks = plan.chunkGraphs(); // per pass: full chunks, then the short last one where C % width > 0
+            for (int c = 0; c < chunks.size(); c++) {
+                Graph chunk = chunks.get(c);
+                try (Executable e = Executable.compile(context, chunk.outputs().toArray(new Tensor[0]))) {
+                    for (Tensor s : chunk.sources()) {
+                        if (s.dtype() == DType.INT) {
+                            e.feed(s, new int[(int) s.shape().numel()]);
+                            continue;
+                        }
+                        float[] v = new float[(int) s.shape().numel()];
+                        for (int i = 0; i < v.length; i++) {
+                            // labels read as floats must lie in the chunk; totals start at 0; the rest Gaussian
+                            v[i] = s.name().startsWith("labels") ? random.nextInt(width)
+                                    : s.name().startsWith("total") ? 0f : (float) random.nextGaussian();
+                        }
+                        e.feed(s, v);
+                    }
+                    e.run();
+                    e.run();
+                    List<Executable.KernelTiming> timings = e.runProfiled();
+                    long total = timings.stream().mapToLong(Executable.KernelTiming::nanos).sum();
+                    System.out.printf("chunk graph %d of %d (%d outputs): %d kernels, %.2f ms%n", c + 1, chunks.size(),
+                            chunk.outputs().size(), timings.size(), total / 1e6);
+                    for (Executable.KernelTiming k : timings) {
+                        String writes = k.writes().length() > 100 ? k.writes().substring(0, 100) : k.writes();
+                        System.out.printf("  %7.3f ms %-12s %s%n", k.nanos() / 1e6, k.kind(), writes);
+                    }
+                }
+            }
+        }
+    }
+}

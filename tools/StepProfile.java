@@ -66,7 +66,7 @@ public class StepProfile {
                         timings.size(), total / 1e6);
                 byKind.forEach((kind, k) -> System.out.printf("  %-14s %3d kernels %8.1f ms%n", kind, k[1], k[0] / 1e6));
                 timings.sort(Comparator.comparingLong(Executable.KernelTiming::nanos).reversed());
-                for (Executable.KernelTiming t : timings.subList(0, Math.min(20, timings.size()))) {
+                for (Executable.KernelTiming t : timings.subList(0, Math.min(Integer.getInteger("top", 20), timings.size()))) {
                     System.out.printf("  %7.1f ms %-14s %s  %s%n", t.nanos() / 1e6, t.kind(), t.name(), t.writes());
                 }
             }

@@ -1,5 +1,8 @@
 package org.arcgrad.autodiff;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import java.util.Arrays;
 
 /**
@@ -387,17 +390,34 @@ public final class Tensor {
     /**
      * Sums over the axes along which this tensor is larger than {@code target}, where
      * {@code target} broadcasts to this shape: the inverse of broadcasting, used by backward.
+     *
+     * <p>Neighbouring axes that are both summed, or both kept, are first merged by a view, and the
+     * merged runs are summed innermost first. A per-channel gradient of an image batch, [N, C, H, W]
+     * to [1, C, 1, 1], is then a sum along rows of H·W contiguous values followed by a small sum over
+     * N, rather than a sum over N with a stride of C·H·W per step (five times slower on a CPU, where
+     * it was most of a batch norm's backward) and two more passes over H and W.
      */
     public Tensor sumTo(Shape target) {
         if (!target.broadcastsTo(shape)) {
             throw tape.shapeError(Op.SUM.label(), "cannot sum " + shape + " back to " + target, this);
         }
-        Tensor t = this;
         int extra = shape.rank() - target.rank();
+        List<Integer> runs = new ArrayList<>();
+        List<Boolean> summed = new ArrayList<>();
         for (int ax = 0; ax < shape.rank(); ax++) {
             int want = ax < extra ? 1 : target.dim(ax - extra);
-            if (shape.dim(ax) != want) {
-                t = t.sum(ax, true);
+            boolean sums = shape.dim(ax) != want;
+            if (!runs.isEmpty() && summed.get(summed.size() - 1) == sums) {
+                runs.set(runs.size() - 1, runs.get(runs.size() - 1) * shape.dim(ax));
+            } else {
+                runs.add(shape.dim(ax));
+                summed.add(sums);
+            }
+        }
+        Tensor t = reshape(runs.stream().mapToInt(Integer::intValue).toArray());
+        for (int run = runs.size() - 1; run >= 0; run--) {
+            if (summed.get(run)) {
+                t = t.sum(run, true);
             }
         }
         return t.reshape(target);

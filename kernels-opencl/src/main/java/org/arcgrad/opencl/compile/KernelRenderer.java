@@ -415,8 +415,10 @@ final class KernelRenderer {
      * CPU: each work-item computes one output and reads its row {@code width} elements at a time,
      * so the loop runs on full SIMD registers. PoCL runs the sum of exp over [256, 8192] in 0.4 ns
      * an element this way against 8 ns with a work-group tree (whose strided loop it does not
-     * vectorize) and the lockstep loop (whose work-items read rows apart). Null when another axis is
-     * reduced or the length is no multiple of 4 (the other forms then).
+     * vectorize) and the lockstep loop (whose work-items read rows apart). A length that no width
+     * divides takes the widest that fits and leaves the rest to a scalar tail: an image plane of
+     * 7×7 = 49 is three vectors of 16 and one element. Null when another axis is reduced or the row
+     * is shorter than 8 (the other forms then).
      */
     private Lanes rowLanesFor(Tensor reduction) {
         Shape in = reduction.input(0).shape();
@@ -426,6 +428,11 @@ final class KernelRenderer {
         int len = in.dim(in.rank() - 1);
         for (int width : new int[] {16, 8, 4}) {
             if (len % width == 0) {
+                return new Lanes(width, "l");
+            }
+        }
+        for (int width : new int[] {16, 8}) {
+            if (len >= width) {
                 return new Lanes(width, "l");
             }
         }
@@ -462,16 +469,37 @@ final class KernelRenderer {
         } catch (VectorizeException e) {
             return null;
         }
+        // Elements past the last whole vector, one at a time (none when the width divides the row).
+        long whole = len - len % lanes.width();
+        StringBuilder tailBody = new StringBuilder();
+        List<String> tailValues = new ArrayList<>();
+        if (whole < len) {
+            ExpressionWriter tw = new ExpressionWriter(schedule.buffers, args, tailBody, "        ", "u");
+            for (Tensor m : members) {
+                tailValues.add(tw.value(m.input(0), at));
+            }
+        }
         String f = lanes.floats();
         StringBuilder src = new StringBuilder("__kernel void " + name + "(" + groupParams(members.size(), args) + ") {\n")
                 .append("    const int gid = get_global_id(0);\n")
                 .append(accumulators(members.size(), sum, f, lanes.splat("0.0f"), lanes.splat("-INFINITY")))
-                .append("    for (int l = 0; l < ").append(len).append("; l += ").append(lanes.width()).append(") {\n").append(body)
+                .append("    for (int l = 0; l < ").append(whole).append("; l += ").append(lanes.width()).append(") {\n").append(body)
                 .append(accumulate(values, sum, f))
                 .append("    }\n");
+        if (!tailValues.isEmpty()) {
+            src.append(accumulators("tail_", members.size(), sum, "float", "0.0f", "-INFINITY"))
+                    .append("    for (int l = ").append(whole).append("; l < ").append(len).append("; l++) {\n").append(tailBody)
+                    .append(accumulate("tail_", tailValues, sum, "float"))
+                    .append("    }\n");
+        }
         for (int i = 0; i < members.size(); i++) {
-            src.append(horizontal("acc" + i, lanes.width(), sum, "h" + i))
-                    .append("    out").append(i).append("[gid] = h").append(i).append(";\n");
+            String h = "h" + i;
+            src.append(horizontal("acc" + i, lanes.width(), sum, h));
+            if (!tailValues.isEmpty()) {
+                String t = "tail_acc" + i;
+                src.append("    ").append(h).append(" = ").append(sum ? h + " + " + t : maxOf(h, t)).append(";\n");
+            }
+            src.append("    out").append(i).append("[gid] = ").append(h).append(";\n");
         }
         src.append("}\n");
         return new KernelSpec(name, "reduce", src.toString(), members, KernelSpec.outputsThenReads(members.size(), inputs(args)),
@@ -495,11 +523,17 @@ final class KernelRenderer {
 
     /** Declarations of one accumulator per member (and a Kahan carry per member for sums). */
     private static String accumulators(int count, boolean sum, String type, String zero, String minusInfinity) {
+        return accumulators("", count, sum, type, zero, minusInfinity);
+    }
+
+    /** Same, named {@code <prefix>acc<i>} and {@code <prefix>carry<i>}. */
+    private static String accumulators(String prefix, int count, boolean sum, String type, String zero, String minusInfinity) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            b.append("    ").append(type).append(" acc").append(i).append(" = ").append(sum ? zero : minusInfinity).append(";\n");
+            b.append("    ").append(type).append(" ").append(prefix).append("acc").append(i).append(" = ")
+                    .append(sum ? zero : minusInfinity).append(";\n");
             if (sum) {
-                b.append("    ").append(type).append(" carry").append(i).append(" = ").append(zero).append(";\n");
+                b.append("    ").append(type).append(" ").append(prefix).append("carry").append(i).append(" = ").append(zero).append(";\n");
             }
         }
         return b.toString();
@@ -510,14 +544,20 @@ final class KernelRenderer {
      * digits the interpreter keeps. Max keeps NaN. Written for scalar or vector types alike.
      */
     private static String accumulate(List<String> values, boolean sum, String type) {
+        return accumulate("", values, sum, type);
+    }
+
+    /** Same, into the accumulators named with {@code prefix}. */
+    private static String accumulate(String prefix, List<String> values, boolean sum, String type) {
         StringBuilder b = new StringBuilder();
         boolean vector = !type.equals("float");
         for (int i = 0; i < values.size(); i++) {
-            String acc = "acc" + i;
+            String acc = prefix + "acc" + i;
+            String carry = prefix + "carry" + i;
             if (sum) {
-                b.append("        { const ").append(type).append(" y = ").append(values.get(i)).append(" - carry").append(i).append(";\n")
+                b.append("        { const ").append(type).append(" y = ").append(values.get(i)).append(" - ").append(carry).append(";\n")
                         .append("          const ").append(type).append(" s = ").append(acc).append(" + y;\n")
-                        .append("          carry").append(i).append(" = (s - ").append(acc).append(") - y;\n")
+                        .append("          ").append(carry).append(" = (s - ").append(acc).append(") - y;\n")
                         .append("          ").append(acc).append(" = s; }\n");
             } else if (vector) {
                 b.append("        ").append(acc).append(" = select(").append(values.get(i)).append(", ").append(acc).append(", (")

@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * divides 15: one element a work-item on both plans) and over a flat [80] vector (CPU plan:
  * sixteen lanes of the flat index), inside a sum over columns (on the CPU plan: sixteen lanes at a time), inside
  * a sum along rows (CPU plan: lanes along the row), over a transposed read (strided across lanes: the scalar form on both plans), inside a max over rows
- * of 300 (CPU plan: four lanes along the row; GPU plan: a work-group reduction) and of 301 (a
- * work-group reduction on both), and inside sums along rows of 15 (one work-item per row); and
+ * of 300 (CPU plan: four lanes along the row; GPU plan: a work-group reduction) and of 301 (CPU
+ * plan: sixteen lanes and a scalar tail of thirteen; GPU plan: a work-group reduction), and inside
+ * sums along rows of 15 (CPU plan: eight lanes and a tail of seven; GPU plan: one work-item per row); and
  * one-hot masks inside a column sum (lanes of consecutive classes). The random
  * graphs reach these paths by chance; this reaches each on purpose, on values in every op's domain.
  */
@@ -94,25 +95,33 @@ class RenderingPathsTest {
      * Row maxima and sums with lanes along the row (CPU plan) keep the reference's edge cases: a NaN
      * anywhere in a row makes its max and sum NaN, −∞ everywhere gives a max of −∞, +∞ wins the max,
      * and lanes that see only −∞ do not hide a larger value in another lane (rows of 32: two vectors
-     * of sixteen, then the halves combined).
+     * of sixteen, then the halves combined). Rows of 35 put each case in the scalar tail after two
+     * vectors, where it must survive being combined with the vectors' result.
      */
     @ParameterizedTest(name = "{0} plan")
     @MethodSource("plans")
     void rowReductionsKeepNaNAndInfinities(PlanChoice plan) {
         Tape tape = new Tape();
         Tensor x = tape.input("x", 5, 32);
-        double[] v = new double[5 * 32];
-        java.util.Arrays.fill(v, Double.NEGATIVE_INFINITY);
-        v[0 * 32 + 17] = Double.NaN;                  // row 0: NaN in the second vector
-        v[1 * 32 + 31] = 2.5;                         // row 1: one finite value in the last lane
-        // row 2: all −∞
-        v[3 * 32 + 3] = Double.POSITIVE_INFINITY;     // row 3: +∞
-        for (int k = 0; k < 32; k++) {
-            v[4 * 32 + k] = k % 2 == 0 ? -k : Double.NaN; // row 4: NaN in every other lane
-        }
-        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.of(x.shape(), v));
-        List<Tensor> outputs = List.of(x.max(1, false), x.exp().sum(1, false));
+        Tensor tail = tape.input("tail", 5, 35);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.of(x.shape(), edgeRows(32, 17, 31, 3)),
+                tail, NDArray.of(tail.shape(), edgeRows(35, 33, 34, 32)));
+        List<Tensor> outputs = List.of(x.max(1, false), x.exp().sum(1, false), tail.max(1, false), tail.exp().sum(1, false));
         DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, new Random(3), k -> "edge output " + k, tape.dump());
+    }
+
+    /** Five rows of {@code width}: a NaN at {@code nan}, one finite value at {@code finite}, all −∞, +∞ at {@code infinity}, NaN in every other element. */
+    private static double[] edgeRows(int width, int nan, int finite, int infinity) {
+        double[] v = new double[5 * width];
+        java.util.Arrays.fill(v, Double.NEGATIVE_INFINITY);
+        v[nan] = Double.NaN;                              // row 0: NaN
+        v[width + finite] = 2.5;                          // row 1: one finite value
+        // row 2: all −∞
+        v[3 * width + infinity] = Double.POSITIVE_INFINITY; // row 3: +∞
+        for (int k = 0; k < width; k++) {
+            v[4 * width + k] = k % 2 == 0 ? -k : Double.NaN; // row 4: NaN in every other element
+        }
+        return v;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.arcgrad.opencl.compile;
 
 import java.util.List;
+import org.arcgrad.autodiff.Conv2d;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.gemm.Epilogue;
@@ -9,7 +10,9 @@ import org.arcgrad.opencl.gemm.GemmKernel;
 import org.arcgrad.opencl.gemm.GemmParams;
 import org.arcgrad.opencl.gemm.GemmTemplate;
 import org.arcgrad.opencl.gemm.GemmVariant;
+import org.arcgrad.opencl.gemm.PatchGemm;
 import org.arcgrad.opencl.gemm.SplitK;
+import org.arcgrad.opencl.runtime.DeviceType;
 
 /**
  * Matrix-product kernels for scheduled MATMUL nodes, from the tuned {@link GemmTemplate} with the
@@ -30,6 +33,10 @@ final class GemmKernels {
      * into the node's buffer (both standalone programs: sizes are arguments).
      */
     static List<KernelSpec> render(Tensor node, DeviceLimits device) {
+        Tensor patches = Schedule.implicitPatches(node, device.type() == DeviceType.CPU);
+        if (patches != null) {
+            return List.of(patchProduct(node, patches));
+        }
         Schedule.GemmOperand a = Schedule.GemmOperand.of(node.input(0));
         Schedule.GemmOperand b = Schedule.GemmOperand.of(node.input(1));
         int m = node.shape().dim(0);
@@ -68,5 +75,27 @@ final class GemmKernels {
                         new KernelArg.Int(slices)),
                 SplitK.sumGlobalSize(elements), SplitK.sumLocalSize(), true);
         return List.of(partial, sum);
+    }
+
+    /** W · IM2COL(x) with the patches read from x in place ({@link PatchGemm}). */
+    private static KernelSpec patchProduct(Tensor node, Tensor patches) {
+        Tensor image = patches.input(0);
+        Conv2d g = Conv2d.of(patches.attrs());
+        int[] extents = Conv2d.extents(patches.attrs()); // H, W, KH, KW
+        int m = node.shape().dim(0);
+        int n = node.shape().dim(1);
+        int k = node.input(0).shape().dim(1);
+        KernelRenderer.checkedSize(node.shape());
+        KernelRenderer.checkedSize(image.shape());
+        int oh = g.outputHeight(extents[0], extents[2]);
+        int ow = g.outputWidth(extents[1], extents[3]);
+        // the kernel's argument order: see PatchGemm
+        List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Read(Schedule.GemmOperand.of(node.input(0)).matrix),
+                new KernelArg.Int(k), new KernelArg.Read(Schedule.storage(image)), new KernelArg.Int(image.shape().dim(1)),
+                new KernelArg.Int(extents[0]), new KernelArg.Int(extents[1]), new KernelArg.Int(oh), new KernelArg.Int(ow),
+                new KernelArg.Int(extents[2]), new KernelArg.Int(extents[3]), new KernelArg.Int(g.strideH()), new KernelArg.Int(g.strideW()),
+                new KernelArg.Int(g.padH()), new KernelArg.Int(g.padW()), new KernelArg.Int(g.dilationH()), new KernelArg.Int(g.dilationW()),
+                new KernelArg.Output(), new KernelArg.Int(n));
+        return new KernelSpec(PatchGemm.NAME, "gemm", PatchGemm.source(), node, args, PatchGemm.globalSize(m, n), PatchGemm.localSize(), true);
     }
 }

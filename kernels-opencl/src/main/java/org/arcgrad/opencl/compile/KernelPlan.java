@@ -27,7 +27,7 @@ public final class KernelPlan {
     }
 
     public static KernelPlan of(Graph graph, DeviceLimits device) {
-        Schedule schedule = Schedule.of(graph);
+        Schedule schedule = Schedule.of(graph, device.type() == DeviceType.CPU);
         KernelRenderer renderer = new KernelRenderer(schedule, device);
         List<KernelSpec> kernels = new ArrayList<>();
         for (List<Tensor> group : schedule.launches()) {

@@ -16,7 +16,9 @@ import org.arcgrad.autodiff.Tensor;
  *   <li>a reduction (a reduction ends a kernel), a matrix product (the GEMM template) or a
  *       window op ({@link ConvKernels}, {@link PoolKernels}),</li>
  *   <li>an operand of a matrix product (the template reads buffers; a transpose of a buffer is
- *       not copied but becomes the template's transposed variant) or of a window op,</li>
+ *       not copied but becomes the template's transposed variant; on the CPU plan a patch matrix
+ *       right operand is read from its image instead, see {@link #implicitPatches}) or of a
+ *       window op,</li>
  *   <li>a graph output.</li>
  * </ul>
  * Reshapes and detaches never move data, so a reshape of a materialized node shares its buffer.
@@ -48,7 +50,12 @@ final class Schedule {
         this.buffers = buffers;
     }
 
-    static Schedule of(Graph graph) {
+    /**
+     * The schedule of {@code graph}; with {@code implicitPatches}, a product of a matrix and a
+     * patch matrix reads the patches from the image ({@link #implicitPatches(Tensor, boolean)}),
+     * so the patch matrix is not materialized for it.
+     */
+    static Schedule of(Graph graph, boolean implicitPatches) {
         Set<Tensor> marked = new LinkedHashSet<>();
         for (Tensor n : graph.nodes()) {
             if (n.op() == Op.INPUT || n.op() == Op.PARAM) {
@@ -58,7 +65,8 @@ final class Schedule {
             }
             if (n.op() == Op.MATMUL) {
                 marked.add(GemmOperand.of(n.input(0)).matrix);
-                marked.add(GemmOperand.of(n.input(1)).matrix);
+                Tensor patches = implicitPatches(n, implicitPatches);
+                marked.add(patches != null ? storage(patches.input(0)) : GemmOperand.of(n.input(1)).matrix);
             }
             if (n.op().kind() == Op.Kind.WINDOW) {
                 marked.add(n); // a convolution or pooling kernel reads its operands from buffers, row-major
@@ -140,7 +148,17 @@ final class Schedule {
                 }
             }
         }
-        java.util.Map<Integer, List<List<Tensor>>> reductionsAt = groupReductions(readers, groupOf);
+        java.util.Map<Tensor, List<Tensor>> outputGroups = new java.util.HashMap<>(groupOf);
+        List<List<Tensor>> launches = inOrder(groupReductions(readers, groupOf), groupOf);
+        List<List<Tensor>> ordered = dependencyOrder(launches);
+        // Reduction groups placed where their own inputs are ready can still end up before a group
+        // they read from, when that group moved later (or read each other both ways): then in
+        // dependency order, or, with no such order, without reduction groups.
+        return ordered != null ? ordered : inOrder(java.util.Map.of(), outputGroups);
+    }
+
+    /** The launches with reduction groups at {@code reductionsAt} and the other groups of {@code groupOf} where their last member stands. */
+    private List<List<Tensor>> inOrder(java.util.Map<Integer, List<List<Tensor>>> reductionsAt, java.util.Map<Tensor, List<Tensor>> groupOf) {
         List<List<Tensor>> launches = new ArrayList<>();
         for (int i = 0; i < computed.size(); i++) {
             launches.addAll(reductionsAt.getOrDefault(i, List.of()));
@@ -153,6 +171,56 @@ final class Schedule {
             }
         }
         return launches;
+    }
+
+    /**
+     * The launches reordered so that each comes after every launch that writes a buffer it reads,
+     * otherwise keeping their order (the earliest ready launch first); null when they read each
+     * other in a cycle.
+     */
+    private List<List<Tensor>> dependencyOrder(List<List<Tensor>> launches) {
+        java.util.Map<Tensor, Integer> writer = new java.util.HashMap<>();
+        for (int i = 0; i < launches.size(); i++) {
+            for (Tensor n : launches.get(i)) {
+                writer.put(n, i);
+            }
+        }
+        List<Set<Integer>> waitsFor = new ArrayList<>();
+        List<List<Integer>> unblocks = new ArrayList<>();
+        for (int i = 0; i < launches.size(); i++) {
+            unblocks.add(new ArrayList<>());
+        }
+        for (int i = 0; i < launches.size(); i++) {
+            Set<Integer> deps = new java.util.HashSet<>();
+            for (Tensor n : launches.get(i)) {
+                for (Tensor r : bufferReads(n)) {
+                    Integer w = writer.get(storage(r));
+                    if (w != null && w != i && deps.add(w)) {
+                        unblocks.get(w).add(i);
+                    }
+                }
+            }
+            waitsFor.add(deps);
+        }
+        java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+        for (int i = 0; i < launches.size(); i++) {
+            if (waitsFor.get(i).isEmpty()) {
+                ready.add(i);
+            }
+        }
+        List<List<Tensor>> ordered = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            ordered.add(launches.get(i));
+            for (int j : unblocks.get(i)) {
+                Set<Integer> deps = waitsFor.get(j);
+                deps.remove(i);
+                if (deps.isEmpty()) {
+                    ready.add(j);
+                }
+            }
+        }
+        return ordered.size() == launches.size() ? ordered : null;
     }
 
     /**
@@ -271,6 +339,17 @@ final class Schedule {
     }
 
     /** A matrix-product operand as the template sees it: a buffer and whether it is read transposed. */
+    /**
+     * The patch matrix a product reads as its right operand, untransposed, with an untransposed
+     * left operand (a one-group convolution's forward product, W · IM2COL(x)), when such products
+     * read the image in place ({@link org.arcgrad.opencl.gemm.PatchGemm}: {@code enabled} on CPU
+     * plans); else null.
+     */
+    static Tensor implicitPatches(Tensor matmul, boolean enabled) {
+        Tensor right = matmul.input(1);
+        return enabled && right.op() == Op.IM2COL && !GemmOperand.of(matmul.input(0)).transposed ? right : null;
+    }
+
     static final class GemmOperand {
         final Tensor matrix;
         final boolean transposed;

@@ -88,6 +88,8 @@ public final class OclgrindRun {
                         + " 3x4 batch with a singleton label, forward and backward", c -> checkPairLosses(c, options));
                 run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
                         + " (max, average, overlapping), with their gradients", c -> checkConvolutions(c, options));
+                run(log, options.plan() + " plan, a 3x3 convolution over 8x8 planes (the CPU plan's implicit GEMM: whole vectors"
+                        + " and padding lanes) with its gradients", c -> checkImplicitConvolution(c, options));
                 run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
                         + " (the view over the centres in the chunks), forward and backward", c -> checkChunkedSubCenter(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
@@ -321,6 +323,28 @@ public final class OclgrindRun {
         }
         List<String> names = List.of("loss", "grad x", "grad w1", "grad w2", "grad w3");
         DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3]), feeds, random, names::get, tape.dump(),
+                outs -> Executable.compile(context, options, outs));
+    }
+
+    /**
+     * A convolution whose forward product the CPU plan runs as {@link org.arcgrad.opencl.gemm.PatchGemm}
+     * on its vector path: planes of 64 positions, so each vector of sixteen lies in one image and
+     * reads consecutive addresses, with the padding's lanes masked (and the first taps' vectors
+     * starting before the image, read lane by lane). Five output channels: a partial row tile.
+     */
+    private static void checkImplicitConvolution(DeviceContext context, CompileOptions options) {
+        Tape tape = new Tape();
+        Tensor x = tape.param("x", 2, 3, 8, 8);
+        Tensor w = tape.param("w", 5, 3, 3, 3);
+        Tensor loss = x.conv2d(w, Conv2d.of(1, 1, 1, 1)).square().sum();
+        Tensor[] grads = tape.grad(loss, x, w);
+        Random random = new Random(29);
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        for (Tensor p : List.of(x, w)) {
+            feeds.put(p, NDArray.uniform(p.shape(), -0.5, 0.5, random));
+        }
+        List<String> names = List.of("loss", "grad x", "grad w");
+        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1]), feeds, random, names::get, tape.dump(),
                 outs -> Executable.compile(context, options, outs));
     }
 

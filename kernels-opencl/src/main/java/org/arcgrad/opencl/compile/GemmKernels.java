@@ -2,6 +2,7 @@ package org.arcgrad.opencl.compile;
 
 import java.util.List;
 import org.arcgrad.autodiff.Conv2d;
+import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.gemm.Epilogue;
@@ -77,25 +78,65 @@ final class GemmKernels {
         return List.of(partial, sum);
     }
 
-    /** W · IM2COL(x) with the patches read from x in place ({@link PatchGemm}). */
+    /** W · IM2COL(x) with the patches read from x in place ({@link PatchGemm}), stored as the [O, N·H'·W'] product. */
     private static KernelSpec patchProduct(Tensor node, Tensor patches) {
         Tensor image = patches.input(0);
         Conv2d g = Conv2d.of(patches.attrs());
-        int[] extents = Conv2d.extents(patches.attrs()); // H, W, KH, KW
+        int[] e = Conv2d.extents(patches.attrs()); // H, W, KH, KW
         int m = node.shape().dim(0);
         int n = node.shape().dim(1);
-        int k = node.input(0).shape().dim(1);
+        int c = image.shape().dim(1);
+        int taps = e[2] * e[3];
         KernelRenderer.checkedSize(node.shape());
         KernelRenderer.checkedSize(image.shape());
-        int oh = g.outputHeight(extents[0], extents[2]);
-        int ow = g.outputWidth(extents[1], extents[3]);
-        // the kernel's argument order: see PatchGemm
-        List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Read(Schedule.GemmOperand.of(node.input(0)).matrix),
-                new KernelArg.Int(k), new KernelArg.Read(Schedule.storage(image)), new KernelArg.Int(image.shape().dim(1)),
-                new KernelArg.Int(extents[0]), new KernelArg.Int(extents[1]), new KernelArg.Int(oh), new KernelArg.Int(ow),
-                new KernelArg.Int(extents[2]), new KernelArg.Int(extents[3]), new KernelArg.Int(g.strideH()), new KernelArg.Int(g.strideW()),
-                new KernelArg.Int(g.padH()), new KernelArg.Int(g.padW()), new KernelArg.Int(g.dilationH()), new KernelArg.Int(g.dilationW()),
-                new KernelArg.Output(), new KernelArg.Int(n));
-        return new KernelSpec(PatchGemm.NAME, "gemm", PatchGemm.source(), node, args, PatchGemm.globalSize(m, n), PatchGemm.localSize(), true);
+        int[] geometry = {c, e[0], e[1], g.outputHeight(e[0], e[2]), g.outputWidth(e[1], e[3]), e[2], e[3], g.strideH(), g.strideW(),
+            g.padH(), g.padW(), g.dilationH(), g.dilationW()};
+        return patchKernel(node, m, n, Schedule.GemmOperand.of(node.input(0)).matrix, new int[] {c * taps, taps, 1, 0},
+                Schedule.storage(image), new int[] {c * e[0] * e[1], e[0] * e[1]}, geometry, false);
+    }
+
+    /**
+     * COL2IM(Wᵀ · G) of a stride-1 convolution (its input gradient, G the output gradient as
+     * [O, N·H'·W']) as the convolution of G with W transposed and flipped ({@link PatchGemm}),
+     * written straight into the [N, C, H, W] image: no patch-gradient matrix, no col2im pass.
+     */
+    static KernelSpec transposedPatchProduct(Tensor col2im, Tensor product) {
+        Conv2d g = Conv2d.of(col2im.attrs());
+        int[] e = Conv2d.extents(col2im.attrs()); // H, W, KH, KW of the image
+        Shape image = col2im.shape();
+        int c = image.dim(1);
+        int o = product.input(1).shape().dim(0);
+        int taps = e[2] * e[3];
+        int oh = g.outputHeight(e[0], e[2]);
+        int ow = g.outputWidth(e[1], e[3]);
+        KernelRenderer.checkedSize(image);
+        KernelRenderer.checkedSize(product.input(1).shape());
+        int positions = image.dim(0) * e[0] * e[1];
+        int imagePositions = oh * ow;
+        // the output gradient's planes are [H', W'], read at padding DH·(KH − 1) − PH, the taps reversed
+        int[] geometry = {o, oh, ow, e[0], e[1], e[2], e[3], 1, 1, g.dilationH() * (e[2] - 1) - g.padH(),
+            g.dilationW() * (e[3] - 1) - g.padW(), g.dilationH(), g.dilationW()};
+        return patchKernel(col2im, c, positions, Schedule.GemmOperand.of(product.input(0)).matrix,
+                new int[] {taps, c * taps, -1, taps - 1}, Schedule.GemmOperand.of(product.input(1)).matrix,
+                new int[] {imagePositions, image.dim(0) * imagePositions}, geometry, true);
+    }
+
+    /** The kernel spec of {@link PatchGemm} with its arguments in order. */
+    private static KernelSpec patchKernel(Tensor node, int m, int n, Tensor a, int[] aStrides, Tensor x, int[] xStrides, int[] geometry,
+                                          boolean planes) {
+        List<KernelArg> args = new java.util.ArrayList<>(List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Read(a)));
+        for (int s : aStrides) {
+            args.add(new KernelArg.Int(s));
+        }
+        args.add(new KernelArg.Read(x));
+        for (int s : xStrides) {
+            args.add(new KernelArg.Int(s));
+        }
+        for (int v : geometry) {
+            args.add(new KernelArg.Int(v));
+        }
+        args.addAll(List.of(new KernelArg.Output(), new KernelArg.Int(n), new KernelArg.Int(planes ? 1 : 0)));
+        return new KernelSpec(PatchGemm.NAME, "gemm", PatchGemm.source(), node, List.copyOf(args), PatchGemm.globalSize(m, n),
+                PatchGemm.localSize(), true);
     }
 }

@@ -3,13 +3,22 @@ package org.arcgrad.opencl.gemm;
 import java.util.List;
 
 /**
- * A convolution's product C[M×N] = A[M×K] · patches(X) with the patch matrix never stored (an
- * implicit GEMM, CPU form): each patch element is read from the image X [images, C, H, W] where
- * the product needs it. Row (c, ky, kx) of the patch matrix is a tap of the kernel, column
- * (n, oy, ox) an output position, the element X[n, c, oy·SH − PH + ky·DH, ox·SW − PW + kx·DW] or 0
- * in the padding (what {@code IM2COL} computes). One work-group of one work-item computes an
- * {@value #ROWS} × {@value #COLUMNS} tile of C, the columns as {@value #SLOTS} vectors of
- * {@value #LANES} positions, as {@link DirectOuterProduct} does.
+ * A convolution's product C[M×N] = A · patches(X) with the patch matrix never stored (an implicit
+ * GEMM, CPU form): each patch element is read from the source X where the product needs it. Row
+ * (c, ky, kx) of the patch matrix is a tap of the kernel, column (n, oy, ox) an output position,
+ * the element X[n, c, oy·SH − PH + ky·DH, ox·SW − PW + kx·DW] or 0 in the padding (what
+ * {@code IM2COL} computes). One work-group of one work-item computes an {@value #ROWS} ×
+ * {@value #COLUMNS} tile of C, the columns as {@value #SLOTS} vectors of {@value #LANES}
+ * positions, as {@link DirectOuterProduct} does.
+ *
+ * <p>Both of a convolution's products over positions take this form. The forward product reads
+ * the weights [O, C·KH·KW] as A and the image as X, and stores C row-major. A stride-1
+ * convolution's input gradient is the convolution of the output gradient g with the weights
+ * transposed and flipped, padding DH·(KH − 1) − PH: A is the weights read with the tap order
+ * reversed and the roles of O and C swapped (the strides {@code aRow, aChannel, aTap, aBase}:
+ * A(p, c, tap) = A[p·aRow + c·aChannel + tap·aTap + aBase]), X is g (any layout with planes of
+ * contiguous rows: {@code xImage, xChannel}), and C is stored as the [images, M, OH, OW] image
+ * it is ({@code planes}), which col2im would otherwise assemble from a patch-gradient matrix.
  *
  * <p>Why: the patch matrix is KH·KW times larger than the image. Writing it (im2col) and reading it
  * back (the GEMM) took 24 ms for a 3×3 convolution of 256 × 16 × 28 × 28 on this project's 2-core
@@ -17,15 +26,14 @@ import java.util.List;
  *
  * <p>How: the loop over K runs over the taps, then over the channels. A tap fixes which lanes of
  * each column vector fall in the padding (a mask) and where each lane reads (an offset); a channel
- * only moves the offsets by H·W. Where a vector's lanes read consecutive addresses (stride 1 along
- * a row, or rows that follow each other when the output is as wide as the input, all within one
- * image) it is one vector load, masked; otherwise (stride 2, vectors across images, the last
- * partial vector) each lane is read on its own. Summing over taps first orders the additions
- * differently from a plain GEMM: the same value up to fp32 rounding.
+ * only moves the offsets by {@code xChannel}. Where a vector's lanes read consecutive addresses
+ * (stride 1 along a row, or rows that follow each other when the output is as wide as the input,
+ * all within one image) it is one vector load, masked; otherwise (stride 2, vectors across images,
+ * the last partial vector) each lane is read on its own. Summing over taps first orders the
+ * additions differently from a plain GEMM: the same value up to fp32 rounding.
  *
- * <p>Geometry and sizes are kernel arguments, so one program serves every convolution.
- * Arguments: {@code M, N, A, lda, X, C, H, W, OH, OW, KH, KW, SH, SW, PH, PW, DH, DW, C, ldc};
- * launch {@link #globalSize} with {@link #localSize}.
+ * <p>Geometry, strides and sizes are kernel arguments, so one program serves every convolution.
+ * Arguments: {@link #argumentNames()}; launch {@link #globalSize} with {@link #localSize}.
  */
 public final class PatchGemm {
     /** Rows of C per work-group (output channels). */
@@ -53,7 +61,8 @@ public final class PatchGemm {
 
     /** The argument names, in order. */
     public static List<String> argumentNames() {
-        return List.of("M", "N", "A", "lda", "X", "C", "H", "W", "OH", "OW", "KH", "KW", "SH", "SW", "PH", "PW", "DH", "DW", "Cout", "ldc");
+        return List.of("M", "N", "A", "aRow", "aChannel", "aTap", "aBase", "X", "xImage", "xChannel", "C", "H", "W", "OH", "OW",
+                "KH", "KW", "SH", "SW", "PH", "PW", "DH", "DW", "Cout", "ldc", "planes");
     }
 
     /** OpenCL C for the kernel. */
@@ -64,10 +73,12 @@ public final class PatchGemm {
         SourceWriter w = new SourceWriter();
         w.line("// arcgrad implicit GEMM: C = A * patches(X), the patch matrix read from the image where needed");
         w.line("__kernel __attribute__((reqd_work_group_size(1, 1, 1)))");
-        w.open("void " + NAME + "(const int M, const int N, const __global float* restrict A, const int lda, "
-                + "const __global float* restrict X, const int C, const int H, const int W, const int OH, const int OW, "
+        w.open("void " + NAME + "(const int M, const int N, "
+                + "const __global float* restrict A, const int aRow, const int aChannel, const int aTap, const int aBase, "
+                + "const __global float* restrict X, const int xImage, const int xChannel, "
+                + "const int C, const int H, const int W, const int OH, const int OW, "
                 + "const int KH, const int KW, const int SH, const int SW, const int PH, const int PW, const int DH, const int DW, "
-                + "__global float* restrict Cout, const int ldc)");
+                + "__global float* restrict Cout, const int ldc, const int planes)");
         w.line("// Row tiles first: consecutive work-groups share a column tile, whose part of X stays in cache.");
         w.line("const int group = get_group_id(0) + get_group_id(1) * get_num_groups(0);");
         w.line("const int tileP = (group % get_num_groups(1)) * " + ROWS + ";");
@@ -76,7 +87,7 @@ public final class PatchGemm {
             w.line("const int p" + i + " = tileP + " + i + ", pc" + i + " = min(p" + i + ", M - 1);");
         }
         w.line("const int HW = H * W, OHW = OH * OW, taps = KH * KW;");
-        w.line("const long imageEnd = (long) ((N + OHW - 1) / OHW) * C * HW; // X's length");
+        w.line("const long xEnd = (long) (C - 1) * xChannel + (long) (N / OHW - 1) * xImage + HW; // past X's last element");
         StringBuilder laneOffsets = new StringBuilder("(" + ints + ")(");
         for (int v = 0; v < LANES; v++) {
             laneOffsets.append(v == 0 ? "" : ", ").append(v);
@@ -90,7 +101,7 @@ public final class PatchGemm {
             w.line("const " + ints + " n" + j + " = pos" + j + " / OHW, r" + j + " = pos" + j + " - n" + j + " * OHW;");
             w.line("const " + ints + " oy" + j + " = r" + j + " / OW, ox" + j + " = r" + j + " - oy" + j + " * OW;");
             w.line("const " + ints + " top" + j + " = oy" + j + " * SH - PH, left" + j + " = ox" + j + " * SW - PW, image" + j
-                    + " = n" + j + " * (C * HW);");
+                    + " = n" + j + " * xImage;");
         }
         for (int i = 0; i < ROWS; i++) {
             StringBuilder s = new StringBuilder(f).append(' ');
@@ -107,13 +118,13 @@ public final class PatchGemm {
             w.line("const " + ints + " at" + j + " = image" + j + " + iy" + j + " * W + ix" + j + "; // channel 0");
             w.line("// One vector load when the lanes read consecutive addresses inside X for every channel.");
             w.line("const bool run" + j + " = at" + j + "." + last + " - at" + j + ".s0 == " + (LANES - 1) + " && at" + j
-                    + ".s0 >= 0 && (long) at" + j + "." + last + " + (long) (C - 1) * HW < imageEnd;");
+                    + ".s0 >= 0 && (long) at" + j + "." + last + " + (long) (C - 1) * xChannel < xEnd;");
             w.line("const " + ints + " safe" + j + " = select((" + ints + ")(0), at" + j + ", inside" + j + "); // padding lanes read X[0]");
         }
         w.open("for (int c = 0; c < C; ++c)");
-        w.line("const int k = c * taps + tap, plane = c * HW;");
+        w.line("const int k = c * aChannel + tap * aTap + aBase, plane = c * xChannel;");
         for (int i = 0; i < ROWS; i++) {
-            w.line("const float a" + i + " = A[(size_t) pc" + i + " * lda + k];");
+            w.line("const float a" + i + " = A[(size_t) pc" + i + " * aRow + k];");
         }
         for (int j = 0; j < SLOTS; j++) {
             w.line(f + " b" + j + ";");
@@ -136,16 +147,26 @@ public final class PatchGemm {
         }
         w.close();
         w.close();
+        w.line("// Planes: element (p, q) of C goes to Cout[n, p, r] for q = (n, r), an [images, M, OH, OW] tensor.");
+        for (int j = 0; j < SLOTS; j++) {
+            w.line("const bool whole" + j + " = q" + j + " + " + LANES + " <= N && (!planes || n" + j + ".s0 == n" + j + "." + last + ");");
+            w.line("const size_t first" + j + " = planes ? (size_t) n" + j + ".s0 * M * OHW + r" + j + ".s0 : (size_t) q" + j + ";");
+        }
+        w.line("const size_t rowStride = planes ? (size_t) OHW : (size_t) ldc;");
         for (int i = 0; i < ROWS; i++) {
             w.open("if (p" + i + " < M)");
             for (int j = 0; j < SLOTS; j++) {
-                String target = "Cout + (size_t) p" + i + " * ldc + q" + j;
-                w.open("if (q" + j + " + " + LANES + " <= N)");
-                w.line("vstore" + LANES + "(acc" + i + "_" + j + ", 0, " + target + ");");
+                String acc = "acc" + i + "_" + j;
+                w.open("if (whole" + j + ")");
+                w.line("vstore" + LANES + "(" + acc + ", 0, Cout + first" + j + " + p" + i + " * rowStride);");
                 w.reopen("else");
                 w.line("float lanes[" + LANES + "];");
-                w.line("vstore" + LANES + "(acc" + i + "_" + j + ", 0, lanes);");
-                w.line("for (int v = 0; v < " + LANES + " && q" + j + " + v < N; ++v) (" + target + ")[v] = lanes[v];");
+                w.line("vstore" + LANES + "(" + acc + ", 0, lanes);");
+                w.open("for (int v = 0; v < " + LANES + " && q" + j + " + v < N; ++v)");
+                w.line("const int q = q" + j + " + v;");
+                w.line("Cout[planes ? (size_t) (q / OHW) * M * OHW + (size_t) p" + i + " * OHW + q % OHW : (size_t) p" + i
+                        + " * ldc + q] = lanes[v];");
+                w.close();
                 w.close();
             }
             w.close();

@@ -88,8 +88,8 @@ public final class OclgrindRun {
                         + " 3x4 batch with a singleton label, forward and backward", c -> checkPairLosses(c, options));
                 run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
                         + " (max, average, overlapping), with their gradients", c -> checkConvolutions(c, options));
-                run(log, options.plan() + " plan, a 3x3 convolution over 8x8 planes (the CPU plan's implicit GEMM: whole vectors"
-                        + " and padding lanes) with its gradients", c -> checkImplicitConvolution(c, options));
+                run(log, options.plan() + " plan, a 3x3 convolution over 8x8 planes with its gradients (the CPU plan's implicit"
+                        + " GEMMs: whole vectors and padding lanes)", c -> checkImplicitConvolution(c, options));
                 run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
                         + " (the view over the centres in the chunks), forward and backward", c -> checkChunkedSubCenter(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
@@ -327,10 +327,11 @@ public final class OclgrindRun {
     }
 
     /**
-     * A convolution whose forward product the CPU plan runs as {@link org.arcgrad.opencl.gemm.PatchGemm}
-     * on its vector path: planes of 64 positions, so each vector of sixteen lies in one image and
-     * reads consecutive addresses, with the padding's lanes masked (and the first taps' vectors
-     * starting before the image, read lane by lane). Five output channels: a partial row tile.
+     * A convolution whose forward product and input gradient the CPU plan runs as implicit GEMMs
+     * ({@link org.arcgrad.opencl.gemm.PatchGemm}) on their vector paths: planes of 64 positions,
+     * so each vector of sixteen lies in one image and reads consecutive addresses, with the
+     * padding's lanes masked (and the first taps' vectors starting before the image, read lane by
+     * lane). Five output channels: a partial row tile.
      */
     private static void checkImplicitConvolution(DeviceContext context, CompileOptions options) {
         Tape tape = new Tape();

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a sum along rows (CPU plan: lanes along the row), over a transposed read (strided across lanes: the scalar form on both plans), inside a max over rows
  * of 300 (CPU plan: four lanes along the row; GPU plan: a work-group reduction) and of 301 (CPU
  * plan: sixteen lanes and a scalar tail of thirteen; GPU plan: a work-group reduction), and inside
- * sums along rows of 15 (CPU plan: eight lanes and a tail of seven; GPU plan: one work-item per row); and
+ * sums along rows of 15 (one work-item per row); and
  * one-hot masks inside a column sum (lanes of consecutive classes). The random
  * graphs reach these paths by chance; this reaches each on purpose, on values in every op's domain.
  */

@@ -1,9 +1,8 @@
 package org.arcgrad.autodiff;
 
 import java.util.ArrayList;
-import java.util.List;
-
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A node on a {@link Tape}, and the handle users write expressions with. Every method records one
@@ -415,6 +414,9 @@ public final class Tensor {
                 runs.add(shape.dim(ax));
                 summed.add(sums);
             }
+        }
+        if (!summed.contains(true)) {
+            return reshape(target);
         }
         Tensor t = reshape(runs.stream().mapToInt(Integer::intValue).toArray());
         for (int run = runs.size() - 1; run >= 0; run--) {

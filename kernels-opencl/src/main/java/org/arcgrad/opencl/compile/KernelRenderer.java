@@ -420,8 +420,9 @@ final class KernelRenderer {
      * vectorize) and the lockstep loop (whose work-items read rows apart). A length of at least
      * {@value #TAIL_ROWS} that no width divides takes vectors of 16 and leaves the rest to a scalar
      * tail: an image plane of 7×7 = 49 is three vectors and one element. Shorter rows of such
-     * lengths (a head's 10 classes) keep the other forms, as every figure measured on them was.
-     * Null when another axis is reduced or no form of lanes applies.
+     * lengths (a head's 10 classes) keep the lockstep form, neighbouring rows side by side in the
+     * SIMD lanes, which also keeps the MLP recipe's results bit for bit. Null when another axis is
+     * reduced or no form of lanes applies.
      */
     private Lanes rowLanesFor(Tensor reduction) {
         Shape in = reduction.input(0).shape();

@@ -389,7 +389,6 @@ final class Schedule {
         return t;
     }
 
-    /** A matrix-product operand as the template sees it: a buffer and whether it is read transposed. */
     /**
      * The patch matrix a product reads as its right operand, untransposed, with an untransposed
      * left operand (a one-group convolution's forward product, W · IM2COL(x)), when such products
@@ -403,6 +402,7 @@ final class Schedule {
         return enabled && right.op() == Op.IM2COL && !GemmOperand.of(matmul.input(0)).transposed ? right : null;
     }
 
+    /** A matrix-product operand as the template sees it: a buffer and whether it is read transposed. */
     static final class GemmOperand {
         final Tensor matrix;
         final boolean transposed;

@@ -1,7 +1,5 @@
 package org.arcgrad.opencl.gemm;
 
-import java.util.List;
-
 /**
  * A convolution's product C[M×N] = A · patches(X) with the patch matrix never stored (an implicit
  * GEMM, CPU form): each patch element is read from the source X where the product needs it. Row
@@ -33,7 +31,8 @@ import java.util.List;
  * additions differently from a plain GEMM: the same value up to fp32 rounding.
  *
  * <p>Geometry, strides and sizes are kernel arguments, so one program serves every convolution.
- * Arguments: {@link #argumentNames()}; launch {@link #globalSize} with {@link #localSize}.
+ * Arguments: those of the kernel's signature in {@link #source()}, in that order; launch
+ * {@link #globalSize} with {@link #localSize}.
  */
 public final class PatchGemm {
     /** Rows of C per work-group (output channels). */
@@ -57,12 +56,6 @@ public final class PatchGemm {
 
     public static long[] localSize() {
         return new long[] {1, 1};
-    }
-
-    /** The argument names, in order. */
-    public static List<String> argumentNames() {
-        return List.of("M", "N", "A", "aRow", "aChannel", "aTap", "aBase", "X", "xImage", "xChannel", "C", "H", "W", "OH", "OW",
-                "KH", "KW", "SH", "SW", "PH", "PW", "DH", "DW", "Cout", "ldc", "planes");
     }
 
     /** OpenCL C for the kernel. */

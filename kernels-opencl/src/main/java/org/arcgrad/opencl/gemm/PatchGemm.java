@@ -62,7 +62,6 @@ public final class PatchGemm {
     public static String source() {
         String f = Vectors.type(LANES);
         String ints = "int" + LANES;
-        String last = Vectors.lane(LANES, "", LANES - 1).substring(1);
         SourceWriter w = new SourceWriter();
         w.line("// arcgrad implicit GEMM: C = A * patches(X), the patch matrix read from the image where needed");
         w.line("__kernel __attribute__((reqd_work_group_size(1, 1, 1)))");
@@ -110,8 +109,10 @@ public final class PatchGemm {
             w.line("const " + ints + " inside" + j + " = (iy" + j + " >= 0) & (iy" + j + " < H) & (ix" + j + " >= 0) & (ix" + j + " < W);");
             w.line("const " + ints + " at" + j + " = image" + j + " + iy" + j + " * W + ix" + j + "; // channel 0");
             w.line("// One vector load when the lanes read consecutive addresses inside X for every channel.");
-            w.line("const bool run" + j + " = at" + j + "." + last + " - at" + j + ".s0 == " + (LANES - 1) + " && at" + j
-                    + ".s0 >= 0 && (long) at" + j + "." + last + " + (long) (C - 1) * xChannel < xEnd;");
+            String first = Vectors.lane(LANES, "at" + j, 0);
+            String last = Vectors.lane(LANES, "at" + j, LANES - 1);
+            w.line("const bool run" + j + " = " + last + " - " + first + " == " + (LANES - 1) + " && " + first + " >= 0 && (long) "
+                    + last + " + (long) (C - 1) * xChannel < xEnd;");
             w.line("const " + ints + " safe" + j + " = select((" + ints + ")(0), at" + j + ", inside" + j + "); // padding lanes read X[0]");
         }
         w.open("for (int c = 0; c < C; ++c)");
@@ -122,7 +123,7 @@ public final class PatchGemm {
         for (int j = 0; j < SLOTS; j++) {
             w.line(f + " b" + j + ";");
             w.open("if (run" + j + ")");
-            w.line("b" + j + " = " + Vectors.load(LANES, "X + at" + j + ".s0 + plane") + ";");
+            w.line("b" + j + " = " + Vectors.load(LANES, "X + " + Vectors.lane(LANES, "at" + j, 0) + " + plane") + ";");
             w.reopen("else");
             String[] lanes = new String[LANES];
             for (int v = 0; v < LANES; v++) {
@@ -142,8 +143,10 @@ public final class PatchGemm {
         w.close();
         w.line("// Planes: element (p, q) of C goes to Cout[n, p, r] for q = (n, r), an [images, M, OH, OW] tensor.");
         for (int j = 0; j < SLOTS; j++) {
-            w.line("const bool whole" + j + " = q" + j + " + " + LANES + " <= N && (!planes || n" + j + ".s0 == n" + j + "." + last + ");");
-            w.line("const size_t first" + j + " = planes ? (size_t) n" + j + ".s0 * M * OHW + r" + j + ".s0 : (size_t) q" + j + ";");
+            w.line("const bool whole" + j + " = q" + j + " + " + LANES + " <= N && (!planes || " + Vectors.lane(LANES, "n" + j, 0) + " == "
+                    + Vectors.lane(LANES, "n" + j, LANES - 1) + ");");
+            w.line("const size_t first" + j + " = planes ? (size_t) " + Vectors.lane(LANES, "n" + j, 0) + " * M * OHW + "
+                    + Vectors.lane(LANES, "r" + j, 0) + " : (size_t) q" + j + ";");
         }
         w.line("const size_t rowStride = planes ? (size_t) OHW : (size_t) ldc;");
         for (int i = 0; i < ROWS; i++) {

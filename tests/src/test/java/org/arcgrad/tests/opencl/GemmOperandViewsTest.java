@@ -3,13 +3,12 @@ package org.arcgrad.tests.opencl;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Matrix-product operands that are views of a transpose. The GEMM template reads a transpose of a
@@ -21,12 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * either operand, with the reshape that keeps the shape (still a transposed read) beside them.
  */
 class GemmOperandViewsTest {
-    static Stream<PlanChoice> plans() {
-        return Stream.of(PlanChoice.CPU, PlanChoice.GPU);
-    }
-
     @ParameterizedTest(name = "{0} plan")
-    @MethodSource("plans")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void transposesReshapedBeforeAProductAreReadAsTheirElementsInOrder(PlanChoice plan) {
         Tape tape = new Tape();
         Tensor row = tape.param("row", 1, 6);

@@ -5,14 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Sibling reductions grouped into one kernel launch where their inputs are ready; a group must
@@ -22,12 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in the wrong order: the buffer plan check stopped it as a compiler bug.
  */
 class ReductionGroupOrderTest {
-    static Stream<PlanChoice> plans() {
-        return Stream.of(PlanChoice.CPU, PlanChoice.GPU);
-    }
-
     @ParameterizedTest(name = "{0} plan")
-    @MethodSource("plans")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void aGroupThatReadsAnotherGroupLaunchesAfterIt(PlanChoice plan) {
         Tape tape = new Tape();
         Tensor a = tape.param("a", 3);
@@ -54,7 +49,7 @@ class ReductionGroupOrderTest {
      * sums launch one by one, in tape order.
      */
     @ParameterizedTest(name = "{0} plan")
-    @MethodSource("plans")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void groupsThatReadEachOtherLaunchUngrouped(PlanChoice plan) {
         Tape tape = new Tape();
         Tensor x = tape.input("x", 2, 4);

@@ -14,6 +14,7 @@ import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -74,12 +75,8 @@ class RenderingPathsTest {
         DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random, k -> name + ", " + names.get(k), tape.dump());
     }
 
-    static Stream<PlanChoice> plans() {
-        return Stream.of(PlanChoice.CPU, PlanChoice.GPU);
-    }
-
     @ParameterizedTest(name = "{0} plan")
-    @MethodSource("plans")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void oneHotMasksInsideColumnSums(PlanChoice plan) {
         Tape tape = new Tape();
         Tensor x = tape.input("x", 5, 16);
@@ -99,7 +96,7 @@ class RenderingPathsTest {
      * vectors, where it must survive being combined with the vectors' result.
      */
     @ParameterizedTest(name = "{0} plan")
-    @MethodSource("plans")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void rowReductionsKeepNaNAndInfinities(PlanChoice plan) {
         Tape tape = new Tape();
         Tensor x = tape.input("x", 5, 32);
@@ -130,7 +127,7 @@ class RenderingPathsTest {
      * buffer while the kernel writes it.
      */
     @ParameterizedTest(name = "{0} plan")
-    @MethodSource("plans")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void aGroupedOutputReadTransposedByItsSibling(PlanChoice plan) {
         Tape tape = new Tape();
         Tensor x = tape.input("x", 16, 16);
@@ -148,7 +145,7 @@ class RenderingPathsTest {
      * whose label changes from lane to lane (likewise): each must fall back or index right.
      */
     @ParameterizedTest(name = "{0} plan")
-    @MethodSource("plans")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void reductionsWhoseReadsTheLanesMustFollowOrRefuse(PlanChoice plan) {
         Tape tape = new Tape();
         Tensor x = tape.input("x", 3, 4, 16);
@@ -169,7 +166,7 @@ class RenderingPathsTest {
 
     /** Outputs of one shape that nothing else reads, one of them a reduction: only elementwise ones share a kernel. */
     @ParameterizedTest(name = "{0} plan")
-    @MethodSource("plans")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void independentOutputsOfOneShapeOneOfThemAReduction(PlanChoice plan) {
         Tape tape = new Tape();
         Tensor x = tape.input("x", 4, 16);

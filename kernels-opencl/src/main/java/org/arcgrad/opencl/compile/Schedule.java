@@ -394,8 +394,8 @@ final class Schedule {
      * left operand (a one-group convolution's forward product, W · IM2COL(x)), when such products
      * read the image in place ({@link org.arcgrad.opencl.gemm.PatchGemm}: {@code enabled} on CPU
      * plans); else null. (A weight gradient, G · IM2COL(x)ᵀ, keeps its recorded patch matrix: an
-     * implicit form that sums over positions took 17–22 ms against 21 ms for im2col and the
-     * split-K product on a 16-channel 28 × 28 layer.)
+     * implicit form that sums over positions was tried and was no faster than im2col and the
+     * split-K product; see issue 11's note.)
      */
     static Tensor implicitPatches(Tensor matmul, boolean enabled) {
         Tensor right = matmul.input(1);

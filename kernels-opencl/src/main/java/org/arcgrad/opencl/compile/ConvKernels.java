@@ -169,14 +169,31 @@ final class ConvKernels {
                     + "    }\n";
         }
 
-        /** COL2IM a row per work-item (gid = (bn · c + channel) · h + iy): out = dx [n, c, h, w]; a = the patch gradients. */
+        /**
+         * COL2IM a row per work-item (gid = (bn · c + channel) · h + iy): out = dx [n, c, h, w]; a =
+         * the patch gradients. The row is cleared, then each tap whose output row is whole and inside
+         * adds its run of the patch row to every element it reaches, (ky, kx) in increasing order:
+         * each element sums its taps in the same order as {@link #patchSums}, so the values are the
+         * same bit for bit, but with no test per element and tap (a stride-2 layer's [256, 16, 28, 28]
+         * gradient took 14 ms on 2 PoCL cores when every element tried each of the 9 taps).
+         */
         String patchSumRows() {
+            long positions = (long) n * oh * ow;
             return "    const int iy = gid % " + h + ", channel = (gid / " + h + ") % " + c + ", bn = gid / " + ((long) h * c) + ";\n"
                     + "    __global float* o = out + gid * " + w + ";\n"
-                    + "    for (int ix = 0; ix < " + w + "; ix++) {\n"
-                    + "        float acc = 0.0f;\n"
-                    + tapsReachingTheElement("        ", patchTerm())
-                    + "        o[ix] = acc;\n"
+                    + "    for (int ix = 0; ix < " + w + "; ix++) o[ix] = 0.0f;\n"
+                    + "    for (int ky = 0; ky < " + kh + "; ky++) {\n"
+                    + "        const int ty = iy + " + g.padH() + " - ky * " + g.dilationH() + ";\n"
+                    + "        if (ty < 0 || ty % " + g.strideH() + " != 0 || ty / " + g.strideH() + " >= " + oh + ") continue;\n"
+                    + "        for (int kx = 0; kx < " + kw + "; kx++) {\n"
+                    + "            __global const float* row = a + ((channel * " + kh + " + ky) * " + kw + " + kx) * " + positions
+                    + " + (bn * " + oh + " + ty / " + g.strideH() + ") * " + ow + ";\n"
+                    + "            const int shift = kx * " + g.dilationW() + " - " + g.padW() + "; // ix = ox * stride + shift\n"
+                    + "            const int first = shift >= 0 ? 0 : (-shift + " + (g.strideW() - 1) + ") / " + g.strideW() + ";\n"
+                    + "            const int end = shift > " + (w - 1) + " ? 0 : min(" + ow + ", (" + (w - 1) + " - shift) / " + g.strideW()
+                    + " + 1);\n"
+                    + "            for (int ox = first; ox < end; ox++) o[ox * " + g.strideW() + " + shift] += row[ox];\n"
+                    + "        }\n"
                     + "    }\n";
         }
 

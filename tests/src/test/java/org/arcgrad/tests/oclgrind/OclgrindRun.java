@@ -89,7 +89,8 @@ public final class OclgrindRun {
                 run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
                         + " (max, average, overlapping), with their gradients", c -> checkConvolutions(c, options));
                 run(log, options.plan() + " plan, a 3x3 convolution over 8x8 planes with its gradients (the CPU plan's implicit"
-                        + " GEMMs: whole vectors and padding lanes)", c -> checkImplicitConvolution(c, options));
+                        + " GEMMs: whole vectors and padding lanes), and two at stride 2 (col2im), one over 1x1 images",
+                        c -> checkImplicitConvolution(c, options));
                 run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
                         + " (the view over the centres in the chunks), forward and backward", c -> checkChunkedSubCenter(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
@@ -331,21 +332,28 @@ public final class OclgrindRun {
      * ({@link org.arcgrad.opencl.gemm.PatchGemm}) on their vector paths: planes of 64 positions,
      * so each vector of sixteen lies in one image and reads consecutive addresses, with the
      * padding's lanes masked (and the first taps' vectors starting before the image, read lane by
-     * lane). Five output channels: a partial row tile.
+     * lane). Five output channels: a partial row tile. Beside it, two stride-2 convolutions, whose
+     * input gradients keep col2im (its CPU form walks each row's taps with computed bounds): one
+     * over the same planes, one over 1×1 images, where the last tap of a row lies wholly in the
+     * padding and must write nothing.
      */
     private static void checkImplicitConvolution(DeviceContext context, CompileOptions options) {
         Tape tape = new Tape();
         Tensor x = tape.param("x", 2, 3, 8, 8);
         Tensor w = tape.param("w", 5, 3, 3, 3);
-        Tensor loss = x.conv2d(w, Conv2d.of(1, 1, 1, 1)).square().sum();
-        Tensor[] grads = tape.grad(loss, x, w);
+        Tensor tiny = tape.param("tiny", 2, 2, 1, 1);
+        Tensor w2 = tape.param("w2", 3, 2, 3, 3);
+        Tensor loss = x.conv2d(w, Conv2d.of(1, 1, 1, 1)).square().sum()
+                .add(x.conv2d(w, Conv2d.of(2, 1, 1, 1)).square().sum())
+                .add(tiny.conv2d(w2, Conv2d.of(2, 1, 1, 1)).square().sum());
+        Tensor[] grads = tape.grad(loss, x, w, tiny, w2);
         Random random = new Random(29);
         Map<Tensor, NDArray> feeds = new HashMap<>();
-        for (Tensor p : List.of(x, w)) {
+        for (Tensor p : List.of(x, w, tiny, w2)) {
             feeds.put(p, NDArray.uniform(p.shape(), -0.5, 0.5, random));
         }
-        List<String> names = List.of("loss", "grad x", "grad w");
-        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1]), feeds, random, names::get, tape.dump(),
+        List<String> names = List.of("loss", "grad x", "grad w", "grad tiny", "grad w2");
+        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3]), feeds, random, names::get, tape.dump(),
                 outs -> Executable.compile(context, options, outs));
     }
 

@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * start before X or cross a row edge (padding), lanes read one by one (stride 2, dilation 2,
  * planes of 5×7 whose vectors cross images), a last partial column tile, output channels no
  * multiple of the tile's eight, one input channel, a 1×1 kernel, outputs of 1×1 (each vector
- * spans sixteen images) and 4 232 positions. Values and gradients against the interpreter, under
- * both plans.
+ * spans sixteen images) and 4 232 positions; at stride 2 (col2im on either plan), dilation 2 and a
+ * 1×1 image whose last tap lies wholly in the padding. Values and gradients against the
+ * interpreter, under both plans.
  */
 class PatchGemmTest {
     /** N, C, H, W, O, KH, KW, stride, padding, dilation. */
@@ -49,7 +50,9 @@ class PatchGemmTest {
                 new int[] {2, 5, 4, 4, 7, 1, 1, 1, 0, 1},
                 new int[] {2, 3, 6, 5, 4, 2, 3, 2, 0, 1},
                 new int[] {40, 2, 3, 3, 3, 3, 3, 1, 0, 1},
-                new int[] {8, 2, 23, 23, 3, 3, 3, 1, 1, 1});
+                new int[] {8, 2, 23, 23, 3, 3, 3, 1, 1, 1},
+                new int[] {2, 3, 7, 6, 4, 3, 3, 2, 2, 2},
+                new int[] {2, 2, 1, 1, 3, 3, 3, 2, 1, 1});
         List<Arguments> cases = new ArrayList<>();
         for (int[] geometry : g) {
             for (PlanChoice plan : List.of(PlanChoice.CPU, PlanChoice.GPU)) {

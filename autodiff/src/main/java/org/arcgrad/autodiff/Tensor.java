@@ -344,8 +344,8 @@ public final class Tensor {
      * [C·KH·KW, N·H'·W']), [O, N·H'·W'], read as [N, O, H'·W'] through a {@link Op#PERMUTE} view:
      * each output plane stays contiguous, so the batch norm and activations that read it run on
      * full vectors. Its gradients are then products too, the input's through {@link Op#COL2IM}.
-     * (The compiler's CPU plan runs the forward product without storing the patch matrix, reading
-     * the image where the product needs it.)
+     * (The compiler's CPU plan runs the forward product, and at stride 1 the two gradients,
+     * without storing a patch matrix, reading the image where the product needs it.)
      * Grouped convolutions (and operands whose shapes do not fit, for the op's own message) take
      * {@link Op#CONV2D}.
      */

@@ -12,6 +12,7 @@ import org.arcgrad.opencl.gemm.GemmParams;
 import org.arcgrad.opencl.gemm.GemmTemplate;
 import org.arcgrad.opencl.gemm.GemmVariant;
 import org.arcgrad.opencl.gemm.PatchGemm;
+import org.arcgrad.opencl.gemm.PatchWeightGradient;
 import org.arcgrad.opencl.gemm.SplitK;
 import org.arcgrad.opencl.runtime.DeviceType;
 
@@ -33,10 +34,10 @@ final class GemmKernels {
      * two kernels: the partial products over slices of K into the scratch buffer, then their sum
      * into the node's buffer (both standalone programs: sizes are arguments).
      */
-    static List<KernelSpec> render(Tensor node, DeviceLimits device) {
+    static List<KernelSpec> render(Tensor node, DeviceLimits device, String name) {
         Tensor patches = Schedule.implicitPatches(node, device.type() == DeviceType.CPU);
         if (patches != null) {
-            return List.of(patchProduct(node, patches));
+            return node.input(1) == patches ? List.of(patchProduct(node, patches)) : patchWeightGradient(node, patches, name);
         }
         Schedule.GemmOperand a = Schedule.GemmOperand.of(node.input(0));
         Schedule.GemmOperand b = Schedule.GemmOperand.of(node.input(1));
@@ -93,6 +94,44 @@ final class GemmKernels {
             g.padH(), g.padW(), g.dilationH(), g.dilationW()};
         return patchKernel(node, m, n, Schedule.GemmOperand.of(node.input(0)).matrix, new int[] {c * taps, taps, 1, 0},
                 Schedule.storage(image), new int[] {c * e[0] * e[1], e[0] * e[1]}, geometry, false);
+    }
+
+    /**
+     * G · IM2COL(x)ᵀ, a stride-1 convolution's weight gradient, with x read in place and G [O,
+     * N·H·W] as it is ({@link PatchWeightGradient}): the partial sums of each block of images into
+     * the scratch buffer, then their sum into the node's buffer; one kernel when there is one block.
+     * Sizes are compiled in, so the first kernel is part of the graph's program, under its own name.
+     */
+    private static List<KernelSpec> patchWeightGradient(Tensor node, Tensor patches, String name) {
+        Tensor image = patches.input(0);
+        Conv2d g = Conv2d.of(patches.attrs());
+        int[] e = Conv2d.extents(patches.attrs()); // H, W, KH, KW
+        Shape x = image.shape();
+        int o = node.shape().dim(0);
+        int plane = e[0] * e[1];
+        KernelRenderer.checkedSize(node.shape());
+        KernelRenderer.checkedSize(x);
+        PatchWeightGradient kernel = new PatchWeightGradient(x.dim(0), x.dim(1), o, e[0], e[1], e[2], e[3], g.padH(), g.padW(),
+                g.dilationH(), g.dilationW(), plane, (long) x.dim(0) * plane);
+        List<KernelArg> reads = List.of(new KernelArg.Read(Schedule.GemmOperand.of(node.input(0)).matrix),
+                new KernelArg.Read(Schedule.storage(image)));
+        long elements = (long) node.shape().numel();
+        if (kernel.blocks() == 1) {
+            List<KernelArg> args = new java.util.ArrayList<>(List.of(new KernelArg.Output()));
+            args.addAll(reads);
+            return List.of(new KernelSpec(name, "gemm", kernel.source(name), node, List.copyOf(args), kernel.globalSize(), kernel.localSize(),
+                    false));
+        }
+        long partials = elements * kernel.blocks();
+        List<KernelArg> args = new java.util.ArrayList<>(List.of(new KernelArg.Scratch(partials, true)));
+        args.addAll(reads);
+        KernelSpec partial = new KernelSpec(name, "gemm-partial", kernel.source(name), List.of(), List.copyOf(args), kernel.globalSize(),
+                kernel.localSize(), false);
+        KernelSpec sum = new KernelSpec(SplitK.SUM_KERNEL, "split-k-sum", SplitK.sumSource(), node,
+                List.of(new KernelArg.Output(), new KernelArg.Scratch(partials, false), new KernelArg.Int((int) elements),
+                        new KernelArg.Int(kernel.blocks())),
+                SplitK.sumGlobalSize(elements), SplitK.sumLocalSize(), true);
+        return List.of(partial, sum);
     }
 
     /**

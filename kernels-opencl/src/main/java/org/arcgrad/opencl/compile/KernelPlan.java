@@ -38,7 +38,7 @@ public final class KernelPlan {
                 continue;
             }
             if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.MATMUL) {
-                kernels.addAll(GemmKernels.render(last, device)); // one kernel, or split K's two
+                kernels.addAll(GemmKernels.render(last, device, name)); // one kernel, or two: partial sums, then their sum
                 continue;
             }
             kernels.add(group.size() == 1 ? renderer.render(last, name)

@@ -16,8 +16,9 @@ import org.arcgrad.autodiff.Tensor;
  *   <li>a reduction (a reduction ends a kernel), a matrix product (the GEMM template) or a
  *       window op ({@link ConvKernels}, {@link PoolKernels}),</li>
  *   <li>an operand of a matrix product (the template reads buffers; a transpose of a buffer is
- *       not copied but becomes the template's transposed variant; on the CPU plan a patch matrix
- *       right operand is read from its image instead, see {@link #implicitPatches}) or of a
+ *       not copied but becomes the template's transposed variant; on the CPU plan the patch
+ *       matrix of a forward product, or of a stride-1 weight gradient that keeps the planes' size,
+ *       is read from its image instead, see {@link #implicitPatches}) or of a
  *       window op,</li>
  *   <li>a graph output.</li>
  * </ul>
@@ -390,16 +391,32 @@ final class Schedule {
     }
 
     /**
-     * The patch matrix a product reads as its right operand, untransposed, with an untransposed
-     * left operand (a one-group convolution's forward product, W · IM2COL(x)), when such products
-     * read the image in place ({@link org.arcgrad.opencl.gemm.PatchGemm}: {@code enabled} on CPU
-     * plans); else null. (A weight gradient, G · IM2COL(x)ᵀ, keeps its recorded patch matrix: an
-     * implicit form that sums over positions was tried and was no faster than im2col and the
-     * split-K product; see issue 11's note.)
+     * The patch matrix of a product that reads it from the image in place instead, on CPU plans
+     * ({@code enabled}); else null. Two products do: a one-group convolution's forward product,
+     * W · IM2COL(x), the patch matrix its untransposed right operand
+     * ({@link org.arcgrad.opencl.gemm.PatchGemm}); and the weight gradient of a stride-1
+     * convolution that keeps its planes' size, G · IM2COL(x)ᵀ ({@link
+     * org.arcgrad.opencl.gemm.PatchWeightGradient}). Both with an untransposed left operand. Other
+     * weight gradients keep their recorded patch matrix.
      */
     static Tensor implicitPatches(Tensor matmul, boolean enabled) {
+        if (!enabled || GemmOperand.of(matmul.input(0)).transposed) {
+            return null;
+        }
         Tensor right = matmul.input(1);
-        return enabled && right.op() == Op.IM2COL && !GemmOperand.of(matmul.input(0)).transposed ? right : null;
+        if (right.op() == Op.IM2COL) {
+            return right;
+        }
+        GemmOperand patches = GemmOperand.of(right);
+        return patches.transposed && patches.matrix.op() == Op.IM2COL && weightGradientInPlace(patches.matrix) ? patches.matrix : null;
+    }
+
+    /** Whether the weight gradient over this patch matrix can read the image in place: stride 1, planes kept. */
+    private static boolean weightGradientInPlace(Tensor im2col) {
+        org.arcgrad.autodiff.Conv2d g = org.arcgrad.autodiff.Conv2d.of(im2col.attrs());
+        int[] e = org.arcgrad.autodiff.Conv2d.extents(im2col.attrs()); // H, W, KH, KW
+        return g.groups() == 1 && org.arcgrad.opencl.gemm.PatchWeightGradient.fits(e[0], e[1], e[2], e[3], g.strideH(), g.strideW(),
+                g.padH(), g.padW(), g.dilationH(), g.dilationW());
     }
 
     /** A matrix-product operand as the template sees it: a buffer and whether it is read transposed. */

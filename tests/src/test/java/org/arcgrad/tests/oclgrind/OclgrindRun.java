@@ -89,7 +89,7 @@ public final class OclgrindRun {
                 run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
                         + " (max, average, overlapping), with their gradients", c -> checkConvolutions(c, options));
                 run(log, options.plan() + " plan, a 3x3 convolution over 8x8 planes with its gradients (the CPU plan's implicit"
-                        + " GEMMs: whole vectors and padding lanes), and two at stride 2 (col2im), one over 1x1 images",
+                        + " GEMMs: whole vectors and padding lanes), one over 14 images of 30x30 (CPU plan), and two at stride 2 (col2im), one over 1x1 images",
                         c -> checkImplicitConvolution(c, options));
                 run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
                         + " (the view over the centres in the chunks), forward and backward", c -> checkChunkedSubCenter(c, options));
@@ -332,10 +332,13 @@ public final class OclgrindRun {
      * ({@link org.arcgrad.opencl.gemm.PatchGemm}) on their vector paths: planes of 64 positions,
      * so each vector of sixteen lies in one image and reads consecutive addresses, with the
      * padding's lanes masked (and the first taps' vectors starting before the image, read lane by
-     * lane). Five output channels: a partial row tile. Beside it, two stride-2 convolutions, whose
-     * input gradients keep col2im (its CPU form walks each row's taps with computed bounds): one
-     * over the same planes, one over 1×1 images, where the last tap of a row lies wholly in the
-     * padding and must write nothing.
+     * lane). Five output channels: a partial row tile. Its weight gradient reads the image in place
+     * too ({@link org.arcgrad.opencl.gemm.PatchWeightGradient}), as does that of a convolution over
+     * 14 images of 30×30 (two blocks of images, a last chunk that overlaps the one before; on the
+     * CPU plan only, whose kernel it is for). Beside
+     * them, two stride-2 convolutions, whose input gradients keep col2im (its CPU form walks each
+     * row's taps with computed bounds): one over the 8×8 planes, one over 1×1 images, where the last
+     * tap of a row lies wholly in the padding and must write nothing.
      */
     private static void checkImplicitConvolution(DeviceContext context, CompileOptions options) {
         Tape tape = new Tape();
@@ -343,18 +346,24 @@ public final class OclgrindRun {
         Tensor w = tape.param("w", 5, 3, 3, 3);
         Tensor tiny = tape.param("tiny", 2, 2, 1, 1);
         Tensor w2 = tape.param("w2", 3, 2, 3, 3);
+        Tensor many = tape.input("many", 14, 1, 30, 30); // an input: no input gradient, Oclgrind's time goes to the weights
+        Tensor w3 = tape.param("w3", 1, 1, 3, 3);
         Tensor loss = x.conv2d(w, Conv2d.of(1, 1, 1, 1)).square().sum()
                 .add(x.conv2d(w, Conv2d.of(2, 1, 1, 1)).square().sum())
                 .add(tiny.conv2d(w2, Conv2d.of(2, 1, 1, 1)).square().sum());
-        Tensor[] grads = tape.grad(loss, x, w, tiny, w2);
+        if (options.plan() == PlanChoice.CPU) {
+            // the CPU plan's kernel alone; the GPU plan's product over K = 12 600 would take Oclgrind a minute
+            loss = loss.add(many.conv2d(w3, Conv2d.of(1, 1, 1, 1)).square().sum());
+        }
+        Tensor[] grads = tape.grad(loss, x, w, tiny, w2, w3);
         Random random = new Random(29);
         Map<Tensor, NDArray> feeds = new HashMap<>();
-        for (Tensor p : List.of(x, w, tiny, w2)) {
+        for (Tensor p : List.of(x, w, tiny, w2, many, w3)) {
             feeds.put(p, NDArray.uniform(p.shape(), -0.5, 0.5, random));
         }
-        List<String> names = List.of("loss", "grad x", "grad w", "grad tiny", "grad w2");
-        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3]), feeds, random, names::get, tape.dump(),
-                outs -> Executable.compile(context, options, outs));
+        List<String> names = List.of("loss", "grad x", "grad w", "grad tiny", "grad w2", "grad w3");
+        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3], grads[4]), feeds, random, names::get,
+                tape.dump(), outs -> Executable.compile(context, options, outs));
     }
 
     /** A write-write race between the work-items of one group, and a read one element past a buffer's end. */

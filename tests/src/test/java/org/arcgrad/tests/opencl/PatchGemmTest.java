@@ -11,19 +11,23 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.arcgrad.autodiff.Conv2d;
 import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.Interpreter;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.compile.KernelPlan;
 import org.arcgrad.opencl.compile.KernelSpec;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.gemm.PatchGemm;
+import org.arcgrad.opencl.gemm.PatchWeightGradient;
 import org.arcgrad.opencl.runtime.DeviceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -35,8 +39,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * planes of 5×7 whose vectors cross images), a last partial column tile, output channels no
  * multiple of the tile's eight, one input channel, a 1×1 kernel, outputs of 1×1 (each vector
  * spans sixteen images) and 4 232 positions; at stride 2 (col2im on either plan), dilation 2 and a
- * 1×1 image whose last tap lies wholly in the padding. Values and gradients against the
- * interpreter, under both plans.
+ * 1×1 image whose last tap lies wholly in the padding. The weight gradient of a stride-1
+ * convolution that keeps its planes' size reads the image in place on the CPU plan: whole
+ * chunks of 16 positions (8×8), a last chunk that overlaps the one before (5×7, 7×7, 23×23),
+ * planes of fewer than 16 positions (3×3), 20 images of 28×28 in two blocks of partial sums, output
+ * channels past a block of 8. Values and gradients against the interpreter, under both plans.
  */
 class PatchGemmTest {
     /** N, C, H, W, O, KH, KW, stride, padding, dilation. */
@@ -52,7 +59,9 @@ class PatchGemmTest {
                 new int[] {40, 2, 3, 3, 3, 3, 3, 1, 0, 1},
                 new int[] {8, 2, 23, 23, 3, 3, 3, 1, 1, 1},
                 new int[] {2, 3, 7, 6, 4, 3, 3, 2, 2, 2},
-                new int[] {2, 2, 1, 1, 3, 3, 3, 2, 1, 1});
+                new int[] {2, 2, 1, 1, 3, 3, 3, 2, 1, 1},
+                new int[] {20, 2, 28, 28, 9, 3, 3, 1, 1, 1},
+                new int[] {3, 2, 3, 3, 4, 3, 3, 1, 1, 1});
         List<Arguments> cases = new ArrayList<>();
         for (int[] geometry : g) {
             for (PlanChoice plan : List.of(PlanChoice.CPU, PlanChoice.GPU)) {
@@ -81,12 +90,70 @@ class PatchGemmTest {
     }
 
     /**
+     * The implicit weight gradient reads a plane of 35 positions as two chunks of 16 and then the
+     * last 16 positions (19 to 34), whose first 13 were counted already: those lanes must add
+     * exactly nothing, so both their g and their x are set to 0 (a product with one of them left
+     * would be 0 · ∞ = NaN). An infinite x at position 20 and an infinite g at position 31 must
+     * each give ±∞ in the weights whose taps read them, as in the interpreter (and NaN where g meets
+     * the padding's zero, as the patch matrix gives).
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void infinitiesInTheOverlappingLastChunkCountOnce(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor x1 = tape.input("x1", 1, 1, 5, 7);
+        Tensor x2 = tape.input("x2", 1, 1, 5, 7);
+        Tensor g1 = tape.input("g1", 1, 2, 5, 7);
+        Tensor g2 = tape.input("g2", 1, 2, 5, 7);
+        Tensor w1 = tape.param("w1", 2, 1, 3, 3);
+        Tensor w2 = tape.param("w2", 2, 1, 3, 3);
+        Conv2d same = Conv2d.of(1, 1, 1, 1);
+        Tensor loss = x1.conv2d(w1, same).mul(g1).sum().add(x2.conv2d(w2, same).mul(g2).sum());
+        Tensor[] grads = tape.grad(loss, w1, w2);
+        Random random = new Random(35);
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        for (Tensor t : List.of(x1, x2, g1, g2, w1, w2)) {
+            double[] v = NDArray.uniform(t.shape(), -1, 1, random).data();
+            if (t == x1) {
+                v[20] = Double.POSITIVE_INFINITY;
+            } else if (t == g2) {
+                v[31] = Double.POSITIVE_INFINITY;
+            }
+            feeds.put(t, NDArray.of(t.shape(), v));
+        }
+        // the interpreter's agreement rule skips elements that are not finite in the reference: compare those here
+        DeviceComparison.roundToFloat(feeds);
+        NDArray[] expected = Interpreter.run(Graph.of(grads), feeds);
+        NDArray[] device;
+        try (Executable e = DeviceComparison.under(plan).apply(grads)) {
+            device = e.run(feeds);
+        }
+        int infinite = 0;
+        for (int k = 0; k < 2; k++) {
+            double[] want = expected[k].data();
+            double[] got = device[k].data();
+            for (int i = 0; i < want.length; i++) {
+                String where = "grad w" + (k + 1) + "[" + i + "]";
+                if (Double.isNaN(want[i]) || Double.isInfinite(want[i])) {
+                    assertEquals(want[i], got[i], where); // NaN equals NaN here, +inf only +inf
+                    infinite += Double.isInfinite(want[i]) ? 1 : 0;
+                } else {
+                    assertEquals(want[i], got[i], 1e-4 * (1 + Math.abs(want[i])), where);
+                }
+            }
+        }
+        assertTrue(infinite >= 12, "the infinities reach the weights whose taps read them: " + infinite);
+    }
+
+    /**
      * The forward product is the implicit kernel on the CPU plan and no patch matrix is stored for
      * it; im2col and the GEMM on the GPU plan. A stride-1 convolution's input gradient is the
-     * implicit kernel too (no col2im); a stride-2 one keeps the product and col2im.
+     * implicit kernel too (no col2im), and its weight gradient reads the image in place
+     * ({@link PatchWeightGradient}: no im2col); a stride-2 one keeps the product and col2im, and
+     * im2col for its weight gradient.
      */
     @Test
-    void theCpuPlanStoresNoPatchMatrixForTheForwardProductNorTheInputGradient() {
+    void theCpuPlanStoresNoPatchMatrixForTheForwardProductNorTheGradientsAtStrideOne() {
         Tape tape = new Tape();
         Tensor x = tape.param("x", 2, 3, 8, 8);
         Tensor w = tape.param("w", 4, 3, 3, 3);
@@ -99,12 +166,13 @@ class PatchGemmTest {
         Tensor[] grads = tape.grad(y.square().sum(), x, w);
         List<String> backward = kernelNames(KernelPlan.of(Graph.of(grads), DeviceLimits.typical(DeviceType.CPU)));
         assertEquals(2, backward.stream().filter(PatchGemm.NAME::equals).count(), backward.toString());
-        assertTrue(backward.stream().noneMatch(k -> k.contains(Op.COL2IM.label())), backward.toString());
+        assertTrue(backward.stream().noneMatch(k -> k.contains(Op.COL2IM.label()) || k.contains(Op.IM2COL.label())), backward.toString());
 
         Tensor strided = x.conv2d(w, Conv2d.of(2, 1, 1, 1));
-        Tensor gradStrided = tape.grad(strided.square().sum(), x)[0];
+        Tensor[] gradStrided = tape.grad(strided.square().sum(), x, w);
         List<String> stride2 = kernelNames(KernelPlan.of(Graph.of(gradStrided), DeviceLimits.typical(DeviceType.CPU)));
         assertTrue(stride2.stream().anyMatch(k -> k.contains(Op.COL2IM.label())), stride2.toString());
+        assertTrue(stride2.stream().anyMatch(k -> k.contains(Op.IM2COL.label())), stride2.toString());
     }
 
     private static List<String> kernelNames(KernelPlan plan) {

@@ -13,6 +13,7 @@ import org.arcgrad.opencl.gemm.GemmTemplate;
 import org.arcgrad.opencl.gemm.GemmVariant;
 import org.arcgrad.opencl.gemm.PatchGemm;
 import org.arcgrad.opencl.gemm.PatchWeightGradient;
+import org.arcgrad.opencl.gemm.PlaneConvolution;
 import org.arcgrad.opencl.gemm.SplitK;
 import org.arcgrad.opencl.runtime.DeviceType;
 
@@ -37,7 +38,7 @@ final class GemmKernels {
     static List<KernelSpec> render(Tensor node, DeviceLimits device, String name) {
         Tensor patches = Schedule.implicitPatches(node, device.type() == DeviceType.CPU);
         if (patches != null) {
-            return node.input(1) == patches ? List.of(patchProduct(node, patches)) : patchWeightGradient(node, patches, name);
+            return node.input(1) == patches ? List.of(patchProduct(node, patches, name)) : patchWeightGradient(node, patches, name);
         }
         Schedule.GemmOperand a = Schedule.GemmOperand.of(node.input(0));
         Schedule.GemmOperand b = Schedule.GemmOperand.of(node.input(1));
@@ -80,7 +81,7 @@ final class GemmKernels {
     }
 
     /** W · IM2COL(x) with the patches read from x in place ({@link PatchGemm}), stored as the [O, N·H'·W'] product. */
-    private static KernelSpec patchProduct(Tensor node, Tensor patches) {
+    private static KernelSpec patchProduct(Tensor node, Tensor patches, String name) {
         Tensor image = patches.input(0);
         Conv2d g = Conv2d.of(patches.attrs());
         int[] e = Conv2d.extents(patches.attrs()); // H, W, KH, KW
@@ -92,7 +93,7 @@ final class GemmKernels {
         KernelRenderer.checkedSize(image.shape());
         int[] geometry = {c, e[0], e[1], g.outputHeight(e[0], e[2]), g.outputWidth(e[1], e[3]), e[2], e[3], g.strideH(), g.strideW(),
             g.padH(), g.padW(), g.dilationH(), g.dilationW()};
-        return patchKernel(node, m, n, Schedule.GemmOperand.of(node.input(0)).matrix, new int[] {c * taps, taps, 1, 0},
+        return patchKernel(node, name, m, n, Schedule.GemmOperand.of(node.input(0)).matrix, new int[] {c * taps, taps, 1, 0},
                 Schedule.storage(image), new int[] {c * e[0] * e[1], e[0] * e[1]}, geometry, false);
     }
 
@@ -139,7 +140,7 @@ final class GemmKernels {
      * [O, N·H'·W']) as the convolution of G with W transposed and flipped ({@link PatchGemm}),
      * written straight into the [N, C, H, W] image: no patch-gradient matrix, no col2im pass.
      */
-    static KernelSpec transposedPatchProduct(Tensor col2im, Tensor product) {
+    static KernelSpec transposedPatchProduct(Tensor col2im, Tensor product, String name) {
         Conv2d g = Conv2d.of(col2im.attrs());
         int[] e = Conv2d.extents(col2im.attrs()); // H, W, KH, KW of the image
         Shape image = col2im.shape();
@@ -155,14 +156,29 @@ final class GemmKernels {
         // the output gradient's planes are [H', W'], read at padding DH·(KH − 1) − PH, the taps reversed
         int[] geometry = {o, oh, ow, e[0], e[1], e[2], e[3], 1, 1, g.dilationH() * (e[2] - 1) - g.padH(),
             g.dilationW() * (e[3] - 1) - g.padW(), g.dilationH(), g.dilationW()};
-        return patchKernel(col2im, c, positions, Schedule.GemmOperand.of(product.input(0)).matrix,
+        return patchKernel(col2im, name, c, positions, Schedule.GemmOperand.of(product.input(0)).matrix,
                 new int[] {taps, c * taps, -1, taps - 1}, Schedule.GemmOperand.of(product.input(1)).matrix,
                 new int[] {imagePositions, image.dim(0) * imagePositions}, geometry, true);
     }
 
-    /** The kernel spec of {@link PatchGemm} with its arguments in order. */
-    private static KernelSpec patchKernel(Tensor node, int m, int n, Tensor a, int[] aStrides, Tensor x, int[] xStrides, int[] geometry,
-                                          boolean planes) {
+    /**
+     * The kernel spec of a product over positions that reads its patches in place: a
+     * {@link PlaneConvolution} (sizes compiled in, named {@code name}) where the geometry fits it,
+     * else {@link PatchGemm} with its arguments in order. geometry: C, H, W, OH, OW, KH, KW, SH, SW,
+     * PH, PW, DH, DW.
+     */
+    private static KernelSpec patchKernel(Tensor node, String name, int m, int n, Tensor a, int[] aStrides, Tensor x, int[] xStrides,
+                                          int[] geometry, boolean planes) {
+        int[] e = geometry;
+        if (PlaneConvolution.fits(e[1], e[2], e[5], e[6], e[7], e[8], e[9], e[10], e[11], e[12])) {
+            int plane = e[3] * e[4];
+            long[] outStrides = planes ? new long[] {(long) m * plane, plane} : new long[] {plane, n};
+            PlaneConvolution kernel = new PlaneConvolution(n / plane, e[0], m, e[1], e[2], e[5], e[6], e[9], e[10], e[11], e[12], aStrides,
+                    new long[] {xStrides[0], xStrides[1]}, outStrides);
+            return new KernelSpec(name, "gemm", kernel.source(name), node,
+                    List.of(new KernelArg.Output(), new KernelArg.Read(a), new KernelArg.Read(x)), kernel.globalSize(), kernel.localSize(),
+                    false);
+        }
         List<KernelArg> args = new java.util.ArrayList<>(List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Read(a)));
         for (int s : aStrides) {
             args.add(new KernelArg.Int(s));

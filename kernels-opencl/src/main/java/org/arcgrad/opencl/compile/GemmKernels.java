@@ -20,7 +20,10 @@ import org.arcgrad.opencl.runtime.DeviceType;
 /**
  * Matrix-product kernels for scheduled MATMUL nodes, from the tuned {@link GemmTemplate} with the
  * device's parameters for its shape ({@link GemmDefaults#forShape}). Operands are buffers, each possibly read transposed (see
- * {@link Schedule.GemmOperand}), so backward's products need no transpose copies.
+ * {@link Schedule.GemmOperand}), so backward's products need no transpose copies. On the CPU plan,
+ * a convolution's products that read a patch matrix read its image in place instead
+ * ({@link Schedule#implicitPatches}): {@link PatchGemm}, {@link PlaneConvolution} and
+ * {@link PatchWeightGradient}.
  */
 final class GemmKernels {
     private GemmKernels() {
@@ -29,7 +32,8 @@ final class GemmKernels {
     /**
      * Sizes and strides are kernel arguments, so one source serves every product of a variant:
      * it is named by the variant alone and built as a program of its own, which the program cache
-     * then shares across graphs (a GEMM costs PoCL seconds to compile).
+     * then shares across graphs (a GEMM costs PoCL seconds to compile). The plane kernels of a
+     * convolution compile their sizes in: they are part of the graph's program, named {@code name}.
      *
      * <p>A product with few output tiles and a long K ({@link SplitK#slices} above 1) renders as
      * two kernels: the partial products over slices of K into the scratch buffer, then their sum

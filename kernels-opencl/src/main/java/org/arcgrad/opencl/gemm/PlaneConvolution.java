@@ -101,7 +101,6 @@ public final class PlaneConvolution {
     /** OpenCL C of kernel {@code name}(out, A, X). */
     public String source(String name) {
         int plane = h * w;
-        int taps = kh * kw;
         int span = SLOTS * LANES;
         String f = Vectors.type(LANES);
         String ints = "int" + LANES;
@@ -150,9 +149,9 @@ public final class PlaneConvolution {
         s.line("const bool whole = at0 >= 0 && at" + (SLOTS - 1) + " + " + LANES + " + " + (long) (channels - 1) * xStrides[1] + " <= " + xTotal
                 + ";");
         s.open("if (whole)");
-        channelLoop(s, taps, xTotal, true);
+        channelLoop(s, xTotal, true);
         s.reopen("else");
-        channelLoop(s, taps, xTotal, false);
+        channelLoop(s, xTotal, false);
         s.close();
         s.close();
         s.close();
@@ -177,7 +176,7 @@ public final class PlaneConvolution {
     }
 
     /** The loop over channels at one tap; {@code whole}: vector loads of X, else lane by lane. */
-    private void channelLoop(SourceWriter s, int taps, long xTotal, boolean whole) {
+    private void channelLoop(SourceWriter s, long xTotal, boolean whole) {
         String f = Vectors.type(LANES);
         String ints = "int" + LANES;
         s.open("for (int c = 0; c < " + channels + "; ++c)");

@@ -42,8 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 1×1 image whose last tap lies wholly in the padding. The weight gradient of a stride-1
  * convolution that keeps its planes' size reads the image in place on the CPU plan: whole
  * chunks of 16 positions (8×8), a last chunk that overlaps the one before (5×7, 7×7, 23×23),
- * planes of fewer than 16 positions (3×3), 20 images of 28×28 in two blocks of partial sums, output
- * channels past a block of 8. Values and gradients against the interpreter, under both plans.
+ * planes of fewer than 16 positions (3×3), 20 images of 28×28 in two blocks of partial sums (16
+ * output channels: two blocks of 8), output channels past a block of 8. Values and gradients against the interpreter, under both plans.
  */
 class PatchGemmTest {
     /** N, C, H, W, O, KH, KW, stride, padding, dilation. */
@@ -60,7 +60,7 @@ class PatchGemmTest {
                 new int[] {8, 2, 23, 23, 3, 3, 3, 1, 1, 1},
                 new int[] {2, 3, 7, 6, 4, 3, 3, 2, 2, 2},
                 new int[] {2, 2, 1, 1, 3, 3, 3, 2, 1, 1},
-                new int[] {20, 2, 28, 28, 9, 3, 3, 1, 1, 1},
+                new int[] {20, 2, 28, 28, 16, 3, 3, 1, 1, 1},
                 new int[] {3, 2, 3, 3, 4, 3, 3, 1, 1, 1});
         List<Arguments> cases = new ArrayList<>();
         for (int[] geometry : g) {

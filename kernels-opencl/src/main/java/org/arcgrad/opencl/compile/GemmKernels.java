@@ -14,6 +14,7 @@ import org.arcgrad.opencl.gemm.GemmVariant;
 import org.arcgrad.opencl.gemm.PatchGemm;
 import org.arcgrad.opencl.gemm.PatchWeightGradient;
 import org.arcgrad.opencl.gemm.PlaneConvolution;
+import org.arcgrad.opencl.gemm.SamePlanes;
 import org.arcgrad.opencl.gemm.SplitK;
 import org.arcgrad.opencl.runtime.DeviceType;
 
@@ -116,8 +117,9 @@ final class GemmKernels {
         int plane = e[0] * e[1];
         KernelRenderer.checkedSize(node.shape());
         KernelRenderer.checkedSize(x);
-        PatchWeightGradient kernel = new PatchWeightGradient(x.dim(0), x.dim(1), o, e[0], e[1], e[2], e[3], g.padH(), g.padW(),
-                g.dilationH(), g.dilationW(), plane, (long) x.dim(0) * plane);
+        SamePlanes planes = SamePlanes.of(e[0], e[1], e[2], e[3], g.strideH(), g.strideW(), g.padH(), g.padW(), g.dilationH(),
+                g.dilationW()).orElseThrow();
+        PatchWeightGradient kernel = new PatchWeightGradient(x.dim(0), x.dim(1), o, planes, plane, (long) x.dim(0) * plane);
         List<KernelArg> reads = List.of(new KernelArg.Read(Schedule.GemmOperand.of(node.input(0)).matrix),
                 new KernelArg.Read(Schedule.storage(image)));
         long elements = (long) node.shape().numel();
@@ -174,11 +176,13 @@ final class GemmKernels {
     private static KernelSpec patchKernel(Tensor node, String name, int m, int n, Tensor a, int[] aStrides, Tensor x, int[] xStrides,
                                           int[] geometry, boolean planes) {
         int[] e = geometry;
-        if (PlaneConvolution.fits(e[1], e[2], e[5], e[6], e[7], e[8], e[9], e[10], e[11], e[12])) {
+        java.util.Optional<SamePlanes> same = SamePlanes.of(e[1], e[2], e[5], e[6], e[7], e[8], e[9], e[10], e[11], e[12])
+                .filter(PlaneConvolution::fits);
+        if (same.isPresent()) {
             int plane = e[3] * e[4];
             long[] outStrides = planes ? new long[] {(long) m * plane, plane} : new long[] {plane, n};
-            PlaneConvolution kernel = new PlaneConvolution(n / plane, e[0], m, e[1], e[2], e[5], e[6], e[9], e[10], e[11], e[12], aStrides,
-                    new long[] {xStrides[0], xStrides[1]}, outStrides);
+            PlaneConvolution kernel = new PlaneConvolution(n / plane, e[0], m, same.get(), aStrides, new long[] {xStrides[0], xStrides[1]},
+                    outStrides);
             return new KernelSpec(name, "gemm", kernel.source(name), node,
                     List.of(new KernelArg.Output(), new KernelArg.Read(a), new KernelArg.Read(x)), kernel.globalSize(), kernel.localSize(),
                     false);

@@ -415,8 +415,8 @@ final class Schedule {
     private static boolean weightGradientInPlace(Tensor im2col) {
         org.arcgrad.autodiff.Conv2d g = org.arcgrad.autodiff.Conv2d.of(im2col.attrs());
         int[] e = org.arcgrad.autodiff.Conv2d.extents(im2col.attrs()); // H, W, KH, KW
-        return g.groups() == 1 && org.arcgrad.opencl.gemm.PatchWeightGradient.fits(e[0], e[1], e[2], e[3], g.strideH(), g.strideW(),
-                g.padH(), g.padW(), g.dilationH(), g.dilationW());
+        return g.groups() == 1 && org.arcgrad.opencl.gemm.SamePlanes.of(e[0], e[1], e[2], e[3], g.strideH(), g.strideW(), g.padH(),
+                g.padW(), g.dilationH(), g.dilationW()).isPresent();
     }
 
     /** A matrix-product operand as the template sees it: a buffer and whether it is read transposed. */

@@ -81,11 +81,7 @@ public final class PatchGemm {
         }
         w.line("const int HW = H * W, OHW = OH * OW, taps = KH * KW;");
         w.line("const long xEnd = (long) (C - 1) * xChannel + (long) (N / OHW - 1) * xImage + HW; // past X's last element");
-        StringBuilder laneOffsets = new StringBuilder("(" + ints + ")(");
-        for (int v = 0; v < LANES; v++) {
-            laneOffsets.append(v == 0 ? "" : ", ").append(v);
-        }
-        laneOffsets.append(")");
+        String laneOffsets = Vectors.laneIndices(LANES);
         w.line("// Per lane of each column vector: its image and the input corner of its window (past N: the last column, never stored).");
         for (int j = 0; j < SLOTS; j++) {
             w.line("const int q" + j + " = tileQ + " + j * LANES + ";");

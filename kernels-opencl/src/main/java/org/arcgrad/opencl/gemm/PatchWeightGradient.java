@@ -44,14 +44,7 @@ public final class PatchWeightGradient {
     private final int n;
     private final int c;
     private final int o;
-    private final int h;
-    private final int w;
-    private final int kh;
-    private final int kw;
-    private final int padH;
-    private final int padW;
-    private final int dilationH;
-    private final int dilationW;
+    private final SamePlanes planes;
     private final int imagesPerBlock;
     private final long gImage;
     private final long gChannel;
@@ -59,38 +52,21 @@ public final class PatchWeightGradient {
     /**
      * x [n, c, h, w], g [n, o, h, w] (plane (image, channel) of g at image · {@code gImage} +
      * channel · {@code gChannel}: o·h·w and h·w as stored, h·w and n·h·w for the [O, N·H·W]
-     * matrix a product reads), dW [o, c, kh, kw]; stride 1, padding and dilation as given.
+     * matrix a product reads), dW [o, c, kh, kw]; the geometry of {@code planes}.
      */
-    public PatchWeightGradient(int n, int c, int o, int h, int w, int kh, int kw, int padH, int padW, int dilationH, int dilationW,
-                               long gImage, long gChannel) {
-        if (!fits(h, w, kh, kw, 1, 1, padH, padW, dilationH, dilationW)) {
-            throw new IllegalArgumentException("the implicit weight gradient needs stride 1 and output planes as large as the input's");
-        }
+    public PatchWeightGradient(int n, int c, int o, SamePlanes planes, long gImage, long gChannel) {
         this.n = n;
         this.c = c;
         this.o = o;
-        this.h = h;
-        this.w = w;
-        this.kh = kh;
-        this.kw = kw;
-        this.padH = padH;
-        this.padW = padW;
-        this.dilationH = dilationH;
-        this.dilationW = dilationW;
-        this.imagesPerBlock = Math.max(1, POSITIONS_PER_BLOCK / (h * w));
+        this.planes = planes;
+        this.imagesPerBlock = Math.max(1, POSITIONS_PER_BLOCK / planes.positions());
         this.gImage = gImage;
         this.gChannel = gChannel;
     }
 
-    /** Whether a convolution of this geometry keeps its planes' size at stride 1, the form this kernel computes. */
-    public static boolean fits(int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH,
-                               int dilationW) {
-        return strideH == 1 && strideW == 1 && 2 * padH == dilationH * (kh - 1) && 2 * padW == dilationW * (kw - 1) && h > 0 && w > 0;
-    }
-
     /** Work-items, one per block of output channels, input channel and kernel row; work-groups of one. */
     public long[] globalSize() {
-        return new long[] {(long) blocks() * ((o + OUTPUTS - 1) / OUTPUTS) * c * kh};
+        return new long[] {(long) blocks() * ((o + OUTPUTS - 1) / OUTPUTS) * c * planes.kh()};
     }
 
     /** Blocks of images, each summed into a partial dW of its own: the first blocks' partials, then the rest. */
@@ -104,6 +80,8 @@ public final class PatchWeightGradient {
 
     /** OpenCL C of kernel {@code name}(out = dW, g, x). */
     public String source(String name) {
+        int h = planes.h(), w = planes.w(), kh = planes.kh(), kw = planes.kw();
+        int padH = planes.padH(), padW = planes.padW(), dilationH = planes.dilationH(), dilationW = planes.dilationW();
         int plane = h * w;
         int chunks = (plane + LANES - 1) / LANES;
         String f = Vectors.type(LANES);
@@ -118,11 +96,7 @@ public final class PatchWeightGradient {
         s.line("const int ky = gid % " + kh + ", c = (gid / " + kh + ") % " + c + ", o0 = (gid / " + (kh * c) + ") % " + outputBlocks + " * "
                 + OUTPUTS + ";");
         s.line("const int block = gid / " + (kh * c * outputBlocks) + ";");
-        StringBuilder laneIndex = new StringBuilder("(" + ints + ")(");
-        for (int v = 0; v < LANES; v++) {
-            laneIndex.append(v == 0 ? "" : ", ").append(v);
-        }
-        s.line("const " + ints + " lane = " + laneIndex + ");");
+        s.line("const " + ints + " lane = " + Vectors.laneIndices(LANES) + ";");
         s.line("// Which lanes of each chunk of the plane read x inside the image, for each kx (this work-item's ky).");
         s.line(ints + " masks[" + chunks * kw + "];");
         s.open("for (int chunk = 0; chunk < " + chunks + "; ++chunk)");

@@ -37,52 +37,37 @@ public final class PlaneConvolution {
     private final int n;
     private final int channels;
     private final int m;
-    private final int h;
-    private final int w;
-    private final int kh;
-    private final int kw;
-    private final int padH;
-    private final int padW;
-    private final int dilationH;
-    private final int dilationW;
+    private final SamePlanes planes;
     private final int[] aStrides;
     private final long[] xStrides;
     private final long[] outStrides;
 
     /**
-     * {@code n} images of {@code channels} planes of h × w in X, out's {@code m} rows; A(p, c, tap)
-     * at p·aRow + c·aChannel + tap·aTap + aBase ({@code aStrides}); plane (image, channel) of X at
-     * image·xStrides[0] + channel·xStrides[1], plane (image, row) of out at image·outStrides[0] +
-     * row·outStrides[1].
+     * {@code n} images of {@code channels} planes in X, out's {@code m} rows, the geometry of
+     * {@code planes}; A(p, c, tap) at p·aRow + c·aChannel + tap·aTap + aBase ({@code aStrides});
+     * plane (image, channel) of X at image·xStrides[0] + channel·xStrides[1], plane (image, row) of
+     * out at image·outStrides[0] + row·outStrides[1].
      */
-    public PlaneConvolution(int n, int channels, int m, int h, int w, int kh, int kw, int padH, int padW, int dilationH, int dilationW,
-                            int[] aStrides, long[] xStrides, long[] outStrides) {
-        if (!fits(h, w, kh, kw, 1, 1, padH, padW, dilationH, dilationW)) {
-            throw new IllegalArgumentException("a plane convolution needs stride 1, output planes as large as the input's, and 16 positions");
+    public PlaneConvolution(int n, int channels, int m, SamePlanes planes, int[] aStrides, long[] xStrides, long[] outStrides) {
+        if (!fits(planes)) {
+            throw new IllegalArgumentException("a plane convolution needs planes of at least " + LANES + " positions");
         }
         this.n = n;
         this.channels = channels;
         this.m = m;
-        this.h = h;
-        this.w = w;
-        this.kh = kh;
-        this.kw = kw;
-        this.padH = padH;
-        this.padW = padW;
-        this.dilationH = dilationH;
-        this.dilationW = dilationW;
+        this.planes = planes;
         this.aStrides = aStrides.clone();
         this.xStrides = xStrides.clone();
         this.outStrides = outStrides.clone();
     }
 
-    /** Whether a convolution of this geometry takes this form: stride 1, planes kept, at least {@value #LANES} positions. */
-    public static boolean fits(int h, int w, int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW) {
-        return PatchWeightGradient.fits(h, w, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW) && h * w >= LANES;
+    /** Whether a convolution that keeps its planes takes this form: planes of at least {@value #LANES} positions. */
+    public static boolean fits(SamePlanes planes) {
+        return planes.positions() >= LANES;
     }
 
     private int groupsOfPositions() {
-        return (h * w + SLOTS * LANES - 1) / (SLOTS * LANES);
+        return (planes.positions() + SLOTS * LANES - 1) / (SLOTS * LANES);
     }
 
     private int rowBlocks() {
@@ -100,6 +85,8 @@ public final class PlaneConvolution {
 
     /** OpenCL C of kernel {@code name}(out, A, X). */
     public String source(String name) {
+        int h = planes.h(), w = planes.w(), kh = planes.kh(), kw = planes.kw();
+        int padH = planes.padH(), padW = planes.padW(), dilationH = planes.dilationH(), dilationW = planes.dilationW();
         int plane = h * w;
         int span = SLOTS * LANES;
         String f = Vectors.type(LANES);
@@ -113,11 +100,7 @@ public final class PlaneConvolution {
         s.line("// Neighbouring work-items read the same positions of X for other rows of out.");
         s.line("const int rows = gid % " + rowBlocks() + " * " + ROWS + ", first = (gid / " + rowBlocks() + ") % " + groupsOfPositions() + " * "
                 + span + ", image = gid / " + rowBlocks() * groupsOfPositions() + ";");
-        StringBuilder laneIndex = new StringBuilder("(" + ints + ")(");
-        for (int v = 0; v < LANES; v++) {
-            laneIndex.append(v == 0 ? "" : ", ").append(v);
-        }
-        s.line("const " + ints + " lane = " + laneIndex + ");");
+        s.line("const " + ints + " lane = " + Vectors.laneIndices(LANES) + ";");
         s.line("// A plane's last vector holds its last " + LANES + " positions; each vector stores the positions from its own start on.");
         for (int j = 0; j < SLOTS; j++) {
             s.line("const int q0_" + j + " = min(first + " + j * LANES + ", " + (plane - LANES) + ");");

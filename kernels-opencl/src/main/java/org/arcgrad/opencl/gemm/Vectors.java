@@ -29,6 +29,15 @@ final class Vectors {
     }
 
     /** A vector with every lane equal to scalar expression {@code scalar}. */
+    /** The int vector (0, 1, …, width − 1): each lane's index. */
+    static String laneIndices(int width) {
+        StringBuilder b = new StringBuilder("(int" + width + ")(");
+        for (int v = 0; v < width; v++) {
+            b.append(v == 0 ? "" : ", ").append(v);
+        }
+        return b.append(')').toString();
+    }
+
     static String broadcast(int width, String scalar) {
         return width == 1 ? scalar : "(" + type(width) + ")(" + scalar + ")";
     }

@@ -85,7 +85,10 @@ final class GemmKernels {
         return List.of(partial, sum);
     }
 
-    /** W · IM2COL(x) with the patches read from x in place ({@link PatchGemm}), stored as the [O, N·H'·W'] product. */
+    /**
+     * W · IM2COL(x) with the patches read from x in place ({@link PlaneConvolution} where the
+     * planes keep their size, else {@link PatchGemm}), stored as the [O, N·H'·W'] product.
+     */
     private static KernelSpec patchProduct(Tensor node, Tensor patches, String name) {
         Tensor image = patches.input(0);
         Conv2d g = Conv2d.of(patches.attrs());
@@ -143,8 +146,9 @@ final class GemmKernels {
 
     /**
      * COL2IM(Wᵀ · G) of a stride-1 convolution (its input gradient, G the output gradient as
-     * [O, N·H'·W']) as the convolution of G with W transposed and flipped ({@link PatchGemm}),
-     * written straight into the [N, C, H, W] image: no patch-gradient matrix, no col2im pass.
+     * [O, N·H'·W']) as the convolution of G with W transposed and flipped ({@link PlaneConvolution}
+     * where the planes keep their size, else {@link PatchGemm}), written straight into the
+     * [N, C, H, W] image: no patch-gradient matrix, no col2im pass.
      */
     static KernelSpec transposedPatchProduct(Tensor col2im, Tensor product, String name) {
         Conv2d g = Conv2d.of(col2im.attrs());

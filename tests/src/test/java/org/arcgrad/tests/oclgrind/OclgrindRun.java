@@ -88,9 +88,9 @@ public final class OclgrindRun {
                         + " 3x4 batch with a singleton label, forward and backward", c -> checkPairLosses(c, options));
                 run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
                         + " (max, average, overlapping), with their gradients", c -> checkConvolutions(c, options));
-                run(log, options.plan() + " plan, a 3x3 convolution over 8x8 planes with its gradients (the CPU plan's implicit"
-                        + " GEMMs: whole vectors and padding lanes), one over 14 images of 30x30 (CPU plan), and two at stride 2 (col2im), one over 1x1 images",
-                        c -> checkImplicitConvolution(c, options));
+                run(log, options.plan() + " plan, a 3x3 convolution over 8x8 planes with its gradients (the CPU plan's plane"
+                        + " kernels), one over 14 images of 30x30 (CPU plan), and two at stride 2 (PatchGemm, col2im), one over 1x1"
+                        + " images", c -> checkImplicitConvolution(c, options));
                 run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
                         + " (the view over the centres in the chunks), forward and backward", c -> checkChunkedSubCenter(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
@@ -328,17 +328,18 @@ public final class OclgrindRun {
     }
 
     /**
-     * A convolution whose forward product and input gradient the CPU plan runs as implicit GEMMs
-     * ({@link org.arcgrad.opencl.gemm.PatchGemm}) on their vector paths: planes of 64 positions,
-     * so each vector of sixteen lies in one image and reads consecutive addresses, with the
-     * padding's lanes masked (and the first taps' vectors starting before the image, read lane by
-     * lane). Five output channels: a partial row tile. Its weight gradient reads the image in place
-     * too ({@link org.arcgrad.opencl.gemm.PatchWeightGradient}), as does that of a convolution over
-     * 14 images of 30×30 (two blocks of images, a last chunk that overlaps the one before; on the
-     * CPU plan only, whose kernel it is for). Beside
-     * them, two stride-2 convolutions, whose input gradients keep col2im (its CPU form walks each
-     * row's taps with computed bounds): one over the 8×8 planes, one over 1×1 images, where the last
-     * tap of a row lies wholly in the padding and must write nothing.
+     * The CPU plan's kernels that read an image in place. A 3×3 convolution over 8×8 planes keeps
+     * its planes, so its forward product and input gradient are
+     * {@link org.arcgrad.opencl.gemm.PlaneConvolution}s (vectors of sixteen positions of one image,
+     * the padding's lanes masked, the first and last images' vectors read lane by lane where they
+     * could reach past the buffer; five output channels: a partial block of rows) and its weight
+     * gradient a {@link org.arcgrad.opencl.gemm.PatchWeightGradient}, as is that of a convolution
+     * over 14 images of 30×30 (two blocks of images, a last chunk that overlaps the one before; on
+     * the CPU plan only, whose kernel it is for). Two stride-2 convolutions take
+     * {@link org.arcgrad.opencl.gemm.PatchGemm} forward, lanes read one by one, and keep col2im for
+     * their input gradients (its CPU form walks each row's taps with computed bounds): one over the
+     * 8×8 planes, one over 1×1 images, where the last tap of a row lies wholly in the padding and
+     * must write nothing.
      */
     private static void checkImplicitConvolution(DeviceContext context, CompileOptions options) {
         Tape tape = new Tape();

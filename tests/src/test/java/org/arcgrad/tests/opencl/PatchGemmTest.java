@@ -31,19 +31,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A one-group convolution's forward product on the CPU plan reads the image in place
- * ({@link PatchGemm}) instead of a stored patch matrix, and so does its input gradient at stride
- * 1 (no patch-gradient matrix, no col2im); the GPU plan keeps im2col, col2im and the tuned GEMM.
- * Each geometry takes its own paths through the kernel: whole vectors of consecutive addresses (stride 1, planes of 8×8 = 64 positions: four vectors an image), taps whose vectors
- * start before X or cross a row edge (padding), lanes read one by one (stride 2, dilation 2,
- * planes of 5×7 whose vectors cross images), a last partial column tile, output channels no
- * multiple of the tile's eight, one input channel, a 1×1 kernel, outputs of 1×1 (each vector
- * spans sixteen images) and 4 232 positions; at stride 2 (col2im on either plan), dilation 2 and a
- * 1×1 image whose last tap lies wholly in the padding. The weight gradient of a stride-1
- * convolution that keeps its planes' size reads the image in place on the CPU plan: whole
- * chunks of 16 positions (8×8), a last chunk that overlaps the one before (5×7, 7×7, 23×23),
- * planes of fewer than 16 positions (3×3), 20 images of 28×28 in two blocks of partial sums (16
- * output channels: two blocks of 8), output channels past a block of 8. Values and gradients against the interpreter, under both plans.
+ * A one-group convolution's products on the CPU plan read the image in place instead of a stored
+ * patch matrix; the GPU plan keeps im2col, col2im and the tuned GEMM. Where a stride-1
+ * convolution keeps its planes' size, its forward product and input gradient are
+ * {@link PlaneConvolution}s and its weight gradient a {@link PatchWeightGradient}; other
+ * geometries take {@link PatchGemm} forward (and at stride 1 for the input gradient), col2im at
+ * stride 2, and im2col for the weight gradient. Each geometry takes its own paths: whole vectors
+ * of one image (8×8), a plane's last vector overlapping the one before (5×7, 7×7, 23×23), planes
+ * of fewer than 16 positions (3×3, read lane by lane), stride 2 and dilation 2 (lanes read one by
+ * one), padding 0 (outputs smaller than the input), output channels past a block of eight, one
+ * input channel, a 1×1 kernel, outputs of 1×1, 4 232 positions, 20 images of 28×28 (two blocks
+ * of the weight gradient's partial sums, 16 output channels in two blocks of 8) and a 1×1 image
+ * at stride 2 whose last tap lies wholly in the padding (col2im's bounds). Values and gradients
+ * against the interpreter, under both plans.
  */
 class PatchGemmTest {
     /** N, C, H, W, O, KH, KW, stride, padding, dilation. */

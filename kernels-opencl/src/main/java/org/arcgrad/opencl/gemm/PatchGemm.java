@@ -105,10 +105,11 @@ public final class PatchGemm {
             w.line("const " + ints + " iy" + j + " = top" + j + " + ky * DH, ix" + j + " = left" + j + " + kx * DW;");
             w.line("const " + ints + " inside" + j + " = (iy" + j + " >= 0) & (iy" + j + " < H) & (ix" + j + " >= 0) & (ix" + j + " < W);");
             w.line("const " + ints + " at" + j + " = image" + j + " + iy" + j + " * W + ix" + j + "; // channel 0");
-            w.line("// One vector load when the lanes read consecutive addresses inside X for every channel.");
+            w.line("// One vector load when the lanes read consecutive addresses inside X for every channel. Every lane is compared:");
+            w.line("// lanes clamped to the last column, or rows that jump, can put the last lane 15 past the first with gaps between.");
             String first = Vectors.lane(LANES, "at" + j, 0);
             String last = Vectors.lane(LANES, "at" + j, LANES - 1);
-            w.line("const bool run" + j + " = " + last + " - " + first + " == " + (LANES - 1) + " && " + first + " >= 0 && (long) "
+            w.line("const bool run" + j + " = all(at" + j + " == " + first + " + " + laneOffsets + ") && " + first + " >= 0 && (long) "
                     + last + " + (long) (C - 1) * xChannel < xEnd;");
             w.line("const " + ints + " safe" + j + " = select((" + ints + ")(0), at" + j + ", inside" + j + "); // padding lanes read X[0]");
         }

@@ -42,8 +42,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one), padding 0 (outputs smaller than the input), output channels past a block of eight, one
  * input channel, a 1×1 kernel, outputs of 1×1, 4 232 positions, 20 images of 28×28 (two blocks
  * of the weight gradient's partial sums, 16 output channels in two blocks of 8) and a 1×1 image
- * at stride 2 whose last tap lies wholly in the padding (col2im's bounds). Values and gradients
- * against the interpreter, under both plans.
+ * at stride 2 whose last tap lies wholly in the padding (col2im's bounds), and 2 images of 2×1
+ * with padding 2, whose input gradient's vector of 4 positions (two images of two rows, then
+ * clamped) put its last lane 15 addresses past its first with gaps between: it must be read lane
+ * by lane (ConvGeometryPropertiesTest found it; PatchGemm took it for one vector load). Values
+ * and gradients against the interpreter, under both plans.
  */
 class PatchGemmTest {
     /** N, C, H, W, O, KH, KW, stride, padding, dilation. */
@@ -61,7 +64,8 @@ class PatchGemmTest {
                 new int[] {2, 3, 7, 6, 4, 3, 3, 2, 2, 2},
                 new int[] {2, 2, 1, 1, 3, 3, 3, 2, 1, 1},
                 new int[] {20, 2, 28, 28, 16, 3, 3, 1, 1, 1},
-                new int[] {3, 2, 3, 3, 4, 3, 3, 1, 1, 1});
+                new int[] {3, 2, 3, 3, 4, 3, 3, 1, 1, 1},
+                new int[] {2, 1, 2, 1, 1, 3, 3, 1, 2, 1});
         List<Arguments> cases = new ArrayList<>();
         for (int[] geometry : g) {
             for (PlanChoice plan : List.of(PlanChoice.CPU, PlanChoice.GPU)) {

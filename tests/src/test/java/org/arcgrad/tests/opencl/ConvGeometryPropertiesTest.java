@@ -1,13 +1,6 @@
 package org.arcgrad.tests.opencl;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.arcgrad.autodiff.Conv2d;
-import org.arcgrad.autodiff.NDArray;
-import org.arcgrad.autodiff.Tape;
-import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.tests.property.Gen;
 import org.arcgrad.tests.property.Gens;
@@ -71,18 +64,7 @@ class ConvGeometryPropertiesTest {
     private static void check(Geometry g, PlanChoice plan) {
         int reach = g.dilation() * (g.kernel() - 1) + 1;
         Property.assume(g.h() + 2 * g.pad() >= reach && g.w() + 2 * g.pad() >= reach, "an empty output");
-        Tape tape = new Tape();
-        Tensor x = tape.param("x", g.n(), g.c(), g.h(), g.w());
-        Tensor w = tape.param("w", g.o(), g.c(), g.kernel(), g.kernel());
-        Tensor y = x.conv2d(w, Conv2d.of(g.outputStride(), g.pad(), g.dilation(), 1));
-        Tensor cotangent = tape.input("cotangent", y.shape().dims());
-        Tensor[] grads = tape.grad(y.mul(cotangent).sum(), x, w);
-        Random random = new Random(g.seed());
-        Map<Tensor, NDArray> feeds = new HashMap<>();
-        for (Tensor t : List.of(x, w, cotangent)) {
-            feeds.put(t, NDArray.uniform(t.shape(), -1, 1, random));
-        }
-        DeviceAgreement.assertDeviceMatchesInterpreter(List.of(y, grads[0], grads[1]), feeds, plan, random,
-                List.of("conv2d " + g, "grad x " + g, "grad w " + g)::get, tape.dump());
+        PatchGemmTest.assertConvolutionAgrees(new int[] {g.n(), g.c(), g.h(), g.w(), g.o(), g.kernel(), g.kernel(), g.outputStride(),
+            g.pad(), g.dilation()}, plan, new Random(g.seed()), " " + g);
     }
 }

@@ -78,19 +78,27 @@ class PatchGemmTest {
     @ParameterizedTest(name = "N,C,H,W,O,KH,KW,stride,padding,dilation = {0}, {2} plan")
     @MethodSource("geometries")
     void convolutionValuesAndGradientsAgreeWithTheInterpreter(String name, int[] g, PlanChoice plan) {
+        assertConvolutionAgrees(g, plan, new Random(name.hashCode()), "");
+    }
+
+    /**
+     * conv2d of geometry {@code g} (N, C, H, W, O, KH, KW, stride, padding, dilation; one group),
+     * its value and the gradients of sum(y · cotangent) for x and w, all from {@code random}, on the
+     * device under {@code plan} against the interpreter; {@code label} follows each output's name.
+     */
+    static void assertConvolutionAgrees(int[] g, PlanChoice plan, Random random, String label) {
         Tape tape = new Tape();
         Tensor x = tape.param("x", g[0], g[1], g[2], g[3]);
         Tensor w = tape.param("w", g[4], g[1], g[5], g[6]);
         Tensor y = x.conv2d(w, Conv2d.of(g[7], g[8], g[9], 1));
         Tensor cotangent = tape.input("cotangent", y.shape().dims());
         Tensor[] grads = tape.grad(y.mul(cotangent).sum(), x, w);
-        Random random = new Random(name.hashCode());
         Map<Tensor, NDArray> feeds = new HashMap<>();
         for (Tensor t : List.of(x, w, cotangent)) {
             feeds.put(t, NDArray.uniform(t.shape(), -1, 1, random));
         }
         DeviceAgreement.assertDeviceMatchesInterpreter(List.of(y, grads[0], grads[1]), feeds, plan, random,
-                List.of("conv2d", "grad x", "grad w")::get, tape.dump());
+                List.of("conv2d" + label, "grad x" + label, "grad w" + label)::get, tape.dump());
     }
 
     /**

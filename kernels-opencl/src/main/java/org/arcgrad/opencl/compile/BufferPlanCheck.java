@@ -107,24 +107,42 @@ public final class BufferPlanCheck {
     }
 
     /**
-     * The scratch buffer is one for all kernels: what a kernel writes there must be read by the
-     * very next kernel, before anything else may write it, and must be as large as that read.
+     * The scratch buffer is one for all kernels: each region a kernel reads there must lie in one
+     * that the very next kernel before it wrote, before anything else may write it; a kernel that
+     * reads and writes scratch writes beside what it reads.
      */
     private static void checkScratch(List<KernelSpec> kernels) {
-        long written = 0; // elements the previous kernel wrote to scratch, 0 when it wrote none
+        List<KernelArg.Scratch> written = List.of(); // the regions the previous kernel wrote
         for (KernelSpec k : kernels) {
-            long writes = 0;
+            List<KernelArg.Scratch> writes = new java.util.ArrayList<>();
+            List<KernelArg.Scratch> reads = new java.util.ArrayList<>();
             for (KernelArg a : k.args()) {
-                if (a instanceof KernelArg.Scratch s && !s.written() && s.elements() > written) {
-                    throw new BufferPlanViolation(k.name() + " reads " + s.elements() + " elements of scratch, but the kernel before it "
-                            + (written == 0 ? "wrote none" : "wrote only " + written));
+                if (a instanceof KernelArg.Scratch s) {
+                    (s.written() ? writes : reads).add(s);
                 }
-                if (a instanceof KernelArg.Scratch s && s.written()) {
-                    writes = s.elements();
+            }
+            for (KernelArg.Scratch r : reads) {
+                if (written.stream().noneMatch(w -> w.offset() <= r.offset() && r.end() <= w.end())) {
+                    throw new BufferPlanViolation(k.name() + " reads scratch elements " + r.offset() + " to " + r.end()
+                            + ", but the kernel before it " + (written.isEmpty() ? "wrote none" : "wrote only " + regions(written)));
+                }
+                for (KernelArg.Scratch w : writes) {
+                    if (w.offset() < r.end() && r.offset() < w.end()) {
+                        throw new BufferPlanViolation(k.name() + " writes scratch elements " + w.offset() + " to " + w.end()
+                                + ", which it reads");
+                    }
                 }
             }
             written = writes;
         }
+    }
+
+    private static String regions(List<KernelArg.Scratch> regions) {
+        StringBuilder b = new StringBuilder();
+        for (KernelArg.Scratch r : regions) {
+            b.append(b.length() == 0 ? "" : ", ").append(r.offset()).append(" to ").append(r.end());
+        }
+        return b.toString();
     }
 
     private static String describe(Tensor t) {

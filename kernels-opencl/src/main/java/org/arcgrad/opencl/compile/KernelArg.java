@@ -21,11 +21,22 @@ public sealed interface KernelArg {
     }
 
     /**
-     * The executable's scratch buffer, of at least {@code elements} floats, which holds values
-     * that live from one kernel to the next only (split K's partial products, {@link
-     * org.arcgrad.opencl.gemm.SplitK}): a kernel that writes it is followed by the one kernel that
-     * reads it ({@link BufferPlanCheck} holds plans to that), so one buffer serves them all.
+     * The executable's scratch buffer, of at least {@code offset + elements} floats, which holds
+     * values that live from one kernel to the next only (split K's partial products, {@link
+     * org.arcgrad.opencl.gemm.SplitK}; a strided convolution's phase planes, {@link
+     * org.arcgrad.opencl.gemm.PhaseSplit}): what a kernel writes there is read by the very next
+     * kernel ({@link BufferPlanCheck} holds plans to that), so one buffer serves them all. The
+     * kernel is given the whole buffer and its region starts {@code offset} floats in, an offset
+     * its source compiles in: a kernel may read one region and write another.
      */
-    record Scratch(long elements, boolean written) implements KernelArg {
+    record Scratch(long offset, long elements, boolean written) implements KernelArg {
+        /** The region at the start of the buffer. */
+        public Scratch(long elements, boolean written) {
+            this(0, elements, written);
+        }
+
+        long end() {
+            return offset + elements;
+        }
     }
 }

@@ -34,7 +34,7 @@ public final class KernelPlan {
             Tensor last = group.get(group.size() - 1);
             String name = "k" + kernels.size() + "_" + last.op().label() + "_" + last.id() + (group.size() > 1 ? "_and_" + (group.size() - 1) : "");
             if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.COL2IM && schedule.productsInCol2im.contains(last.input(0))) {
-                kernels.add(GemmKernels.transposedPatchProduct(last, last.input(0), name));
+                kernels.addAll(GemmKernels.transposedPatchProduct(last, last.input(0), name));
                 continue;
             }
             if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.MATMUL) {

@@ -10,7 +10,7 @@ import org.arcgrad.autodiff.Tensor;
  * K's partial products, which go to the scratch buffer), its arguments in order, and its launch
  * sizes.
  *
- * @param kind   "elementwise", "reduce", "gather", "gemm", "gemm-partial", "split-k-sum", "conv" or "pool", for dumps and kernel-count tests
+ * @param kind   "elementwise", "reduce", "gather", "gemm", "gemm-partial", "split-k-sum", "phase-split", "conv" or "pool", for dumps and kernel-count tests
  * @param local  work-group size per dimension; null lets the driver choose
  * @param standalone the source is a program of its own, independent of this graph's shapes and
  *                   shared through the program cache (GEMMs); the other kernels of a plan are
@@ -64,7 +64,7 @@ public record KernelSpec(String name, String kind, String source, List<Tensor> o
         long most = 0;
         for (KernelArg a : args) {
             if (a instanceof KernelArg.Scratch s) {
-                most = Math.max(most, s.elements());
+                most = Math.max(most, s.end());
             }
         }
         return most;

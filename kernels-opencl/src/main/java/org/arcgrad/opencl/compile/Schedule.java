@@ -130,7 +130,8 @@ final class Schedule {
     }
 
     /**
-     * For COL2IM(Wᵀ · G) of a stride-1 convolution (its input gradient: the weights read
+     * For COL2IM(Wᵀ · G) of a stride-1 convolution, or of a strided one whose output planes are its
+     * image's phase planes (of 16 positions or more), (its input gradient: the weights read
      * transposed, the output gradient G as it is), the product; else null. The CPU plan computes
      * the two as one implicit GEMM ({@link GemmKernels#transposedPatchProduct}).
      */
@@ -138,11 +139,15 @@ final class Schedule {
         if (col2im.op() != Op.COL2IM || col2im.input(0).op() != Op.MATMUL) {
             return null;
         }
-        org.arcgrad.autodiff.Conv2d g = org.arcgrad.autodiff.Conv2d.of(col2im.attrs());
         Tensor product = col2im.input(0);
-        boolean fits = g.strideH() == 1 && g.strideW() == 1 && GemmOperand.of(product.input(0)).transposed
-                && !GemmOperand.of(product.input(1)).transposed;
+        boolean fits = (strideOne(col2im) || GemmKernels.stridedPlanes(col2im).isPresent())
+                && GemmOperand.of(product.input(0)).transposed && !GemmOperand.of(product.input(1)).transposed;
         return fits ? product : null;
+    }
+
+    private static boolean strideOne(Tensor col2im) {
+        org.arcgrad.autodiff.Conv2d g = org.arcgrad.autodiff.Conv2d.of(col2im.attrs());
+        return g.strideH() == 1 && g.strideW() == 1;
     }
 
     /**
@@ -394,10 +399,12 @@ final class Schedule {
      * The patch matrix of a product that reads it from the image in place instead, on CPU plans
      * ({@code enabled}); else null. Two products do: a one-group convolution's forward product,
      * W · IM2COL(x), the patch matrix its untransposed right operand
-     * ({@link org.arcgrad.opencl.gemm.PatchGemm}); and the weight gradient of a stride-1
-     * convolution that keeps its planes' size, G · IM2COL(x)ᵀ ({@link
-     * org.arcgrad.opencl.gemm.PatchWeightGradient}). Both with an untransposed left operand. Other
-     * weight gradients keep their recorded patch matrix.
+     * ({@link org.arcgrad.opencl.gemm.PatchGemm}, {@link org.arcgrad.opencl.gemm.PlaneConvolution});
+     * and the weight gradient of a convolution whose output planes are its image's phase planes
+     * (at stride 1: that keeps its planes' size), G · IM2COL(x)ᵀ ({@link
+     * org.arcgrad.opencl.gemm.PatchWeightGradient}), at a stride above 1 where that measured faster.
+     * Both with an untransposed left operand. Other weight gradients keep their recorded patch
+     * matrix.
      */
     static Tensor implicitPatches(Tensor matmul, boolean enabled) {
         if (!enabled || GemmOperand.of(matmul.input(0)).transposed) {
@@ -411,12 +418,16 @@ final class Schedule {
         return patches.transposed && patches.matrix.op() == Op.IM2COL && weightGradientInPlace(patches.matrix) ? patches.matrix : null;
     }
 
-    /** Whether the weight gradient over this patch matrix can read the image in place: stride 1, planes kept. */
+    /**
+     * Whether the weight gradient over this patch matrix reads the image in place: one group, output
+     * planes as large as the image's phase planes, and at a stride above 1 a geometry where that
+     * measured faster than the patch matrix ({@link org.arcgrad.opencl.gemm.PatchWeightGradient#fits}).
+     */
     private static boolean weightGradientInPlace(Tensor im2col) {
         org.arcgrad.autodiff.Conv2d g = org.arcgrad.autodiff.Conv2d.of(im2col.attrs());
         int[] e = org.arcgrad.autodiff.Conv2d.extents(im2col.attrs()); // H, W, KH, KW
         return g.groups() == 1 && org.arcgrad.opencl.gemm.SamePlanes.of(e[0], e[1], e[2], e[3], g.strideH(), g.strideW(), g.padH(),
-                g.padW(), g.dilationH(), g.dilationW()).isPresent();
+                g.padW(), g.dilationH(), g.dilationW()).filter(org.arcgrad.opencl.gemm.PatchWeightGradient::fits).isPresent();
     }
 
     /** A matrix-product operand as the template sees it: a buffer and whether it is read transposed. */

@@ -1,11 +1,13 @@
 package org.arcgrad.opencl.gemm;
 
 /**
- * The weight gradient of a stride-1 convolution whose output planes are as large as its input
- * planes ("same" padding: 2·PH = DH·(KH − 1), likewise along W), with no patch matrix (CPU form):
- * dW[o, c, ky, kx] = Σ over images n and positions q of g[n, o, q] · x[n, c, q + (ky·DH − PH)·W +
- * kx·DW − PW], the terms whose tap falls in the padding left out. Both g [N, O, H, W] and x
- * [N, C, H, W] are read as they are stored.
+ * The weight gradient of a convolution whose output planes are as large as its input's phase
+ * planes ({@link SamePlanes}; at stride 1 "same" padding: 2·PH = DH·(KH − 1), likewise along W),
+ * with no patch matrix (CPU form): dW[o, c, ky, kx] = Σ over images n and positions q of
+ * g[n, o, q] · x[n, c, q + (ky·DH − PH)·W + kx·DW − PW] at stride 1, the terms whose tap falls in
+ * the padding left out. Both g [N, O, H, W] and x [N, C, H, W] are read as they are stored; at a
+ * stride above 1, x is the image's phase planes ({@link PhaseSplit}), tap (ky, kx) reading one of
+ * them at a fixed offset.
  *
  * <p>Why: the compiler's general form (the output gradient permuted to [O, N·H·W], the patch
  * matrix written by im2col, then a split-K product) wrote and read KH·KW copies of the image and
@@ -13,7 +15,7 @@ package org.arcgrad.opencl.gemm;
  * 256 × 28 × 28, three quarters of it moving data (the per-kernel lines of
  * {@code tools/StepProfile.java resnet 256}).
  *
- * <p>How: because output and input planes have the same width, the positions q of a plane and
+ * <p>How: because output planes and the planes x is read from (the image, or its phases) have the same width, the positions q of a plane and
  * their taps' addresses in x are both consecutive, so a vector of {@value #LANES} positions reads
  * {@value #LANES} consecutive floats of g and of x, whatever rows it spans; only which lanes fall
  * in the padding depends on the position, and that is worked out once per work-item into a table
@@ -48,6 +50,7 @@ public final class PatchWeightGradient {
     private final int imagesPerBlock;
     private final long gImage;
     private final long gChannel;
+    private final long xOffset;
 
     /**
      * x [n, c, h, w], g [n, o, h, w] (plane (image, channel) of g at image · {@code gImage} +
@@ -55,6 +58,15 @@ public final class PatchWeightGradient {
      * matrix a product reads), dW [o, c, kh, kw]; the geometry of {@code planes}.
      */
     public PatchWeightGradient(int n, int c, int o, SamePlanes planes, long gImage, long gChannel) {
+        this(n, c, o, planes, gImage, gChannel, 0);
+    }
+
+    /**
+     * As above, x's planes starting {@code xOffset} floats into the buffer the kernel is given (a
+     * region of the scratch buffer). At a stride above 1, x is the image's phase planes
+     * [n, c, phases, h, w] ({@link PhaseSplit}).
+     */
+    public PatchWeightGradient(int n, int c, int o, SamePlanes planes, long gImage, long gChannel, long xOffset) {
         this.n = n;
         this.c = c;
         this.o = o;
@@ -62,7 +74,25 @@ public final class PatchWeightGradient {
         this.imagesPerBlock = Math.max(1, POSITIONS_PER_BLOCK / planes.positions());
         this.gImage = gImage;
         this.gChannel = gChannel;
+        this.xOffset = xOffset;
     }
+
+    /**
+     * Whether a convolution of this geometry takes this form rather than im2col and a split-K
+     * product: always at stride 1, where im2col writes KH·KW copies of the image; at a stride
+     * above 1, where it writes only KH·KW / (SH·SW) copies and the phases must be written first,
+     * only for kernels wider than one column over output planes of at least
+     * {@value #PHASED_POSITIONS} positions. Measured on this project's 2-core machine (256 images,
+     * fastest of 7 runs, phases and permute included): a 3×3 16 → 32 layer of 28×28 at stride 2
+     * took 6.2 ms against 8.1 for im2col and the product; 32 → 64 of 14×14 took 5.9 against 5.3,
+     * and a 1×1 16 → 32 of 28×28 1.7 against 1.3.
+     */
+    public static boolean fits(SamePlanes planes) {
+        return !planes.phased() || planes.kw() > 1 && planes.positions() >= PHASED_POSITIONS;
+    }
+
+    /** The fewest output positions per plane for which a strided weight gradient reads the image's phases. */
+    public static final int PHASED_POSITIONS = 128;
 
     /** Work-items, one per block of output channels, input channel and kernel row; work-groups of one. */
     public long[] globalSize() {
@@ -81,7 +111,6 @@ public final class PatchWeightGradient {
     /** OpenCL C of kernel {@code name}(out = dW, g, x). */
     public String source(String name) {
         int h = planes.h(), w = planes.w(), kh = planes.kh(), kw = planes.kw();
-        int padH = planes.padH(), padW = planes.padW(), dilationH = planes.dilationH(), dilationW = planes.dilationW();
         int plane = h * w;
         int chunks = (plane + LANES - 1) / LANES;
         String f = Vectors.type(LANES);
@@ -89,7 +118,12 @@ public final class PatchWeightGradient {
         SourceWriter s = new SourceWriter();
         s.line("// arcgrad implicit weight gradient: dW = g * patches(x)^T, summed over images and positions, no patch matrix");
         s.line("__kernel __attribute__((reqd_work_group_size(1, 1, 1)))");
-        s.open("void " + name + "(__global float* restrict out, __global const float* restrict g, __global const float* restrict x)");
+        String xParameter = xOffset == 0 ? "x" : "xBuffer";
+        s.open("void " + name + "(__global float* restrict out, __global const float* restrict g, __global const float* restrict " + xParameter
+                + ")");
+        if (xOffset != 0) {
+            s.line("const __global float* restrict x = xBuffer + " + xOffset + "; // x's region of the buffer");
+        }
         s.line("const int gid = get_global_id(0);");
         int outputBlocks = (o + OUTPUTS - 1) / OUTPUTS;
         s.line("// Neighbouring work-items share their block of images (and their input channel, or their output channels).");
@@ -97,16 +131,22 @@ public final class PatchWeightGradient {
                 + OUTPUTS + ";");
         s.line("const int block = gid / " + (kh * c * outputBlocks) + ";");
         s.line("const " + ints + " lane = " + Vectors.laneIndices(LANES) + ";");
-        s.line("// Which lanes of each chunk of the plane read x inside the image, for each kx (this work-item's ky).");
+        s.line("// This work-item's kernel row: its row offset in the plane it reads, and each kx's address relative to the position.");
+        s.line("const int dy = " + byRow(kh, ky -> planes.rowShift(ky)) + ";");
+        for (int kx = 0; kx < kw; kx++) {
+            int column = kx;
+            s.line("const long shift" + kx + " = " + byRow(kh, ky -> planes.tapOffset(ky, column)) + ";");
+        }
+        s.line("// Which lanes of each chunk of the plane read x inside the image, for each kx.");
         s.line(ints + " masks[" + chunks * kw + "];");
         s.open("for (int chunk = 0; chunk < " + chunks + "; ++chunk)");
         s.line("const " + ints + " q = " + (overlapsTail(plane) ? "min(chunk * " + LANES + ", " + (plane - LANES) + ")" : "chunk * " + LANES)
                 + " + lane;");
         s.line("const " + ints + " oy = q / " + w + ", ox = q - oy * " + w + ";");
-        s.line("const " + ints + " iy = oy + (ky * " + dilationH + " - " + padH + ");");
+        s.line("const " + ints + " iy = oy + dy;");
         s.line("const " + ints + " rowInside = (q >= chunk * " + LANES + ") & (q < " + plane + ") & (iy >= 0) & (iy < " + h + ");");
         for (int kx = 0; kx < kw; kx++) {
-            int shift = kx * dilationW - padW;
+            int shift = planes.columnShift(kx);
             s.line("masks[chunk * " + kw + " + " + kx + "] = rowInside & (ox >= " + -shift + ") & (ox < " + (w - shift) + ");");
         }
         s.close();
@@ -118,23 +158,26 @@ public final class PatchWeightGradient {
             s.line(acc.append(';').toString());
             s.line("const size_t gRow" + i + " = (size_t) min(o0 + " + i + ", " + (o - 1) + ") * " + gChannel + "; // past O: computed, not stored");
         }
-        long xTotal = (long) n * c * plane;
-        int shiftRows = -padH * w - padW; // the address of tap (0, 0) relative to the position
-        int lowest = shiftRows;
-        long highest = (long) shiftRows + (long) (kh - 1) * dilationH * w + (long) (kw - 1) * dilationW + Math.max(plane, LANES);
-        s.line("const long shift = (long) (ky * " + dilationH + ") * " + w + " + " + shiftRows + ";");
+        long channelPlanes = (long) planes.phases().length * plane; // a channel of x: its plane, or its phase planes
+        long xTotal = (long) n * c * channelPlanes;
+        long lowest = Long.MAX_VALUE, highest = Long.MIN_VALUE; // the addresses taps read relative to the position
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < kw; kx++) {
+                lowest = Math.min(lowest, planes.tapOffset(ky, kx));
+                highest = Math.max(highest, planes.tapOffset(ky, kx) + Math.max(plane, LANES));
+            }
+        }
         s.line("const int xLast = " + (xTotal - 1) + ";");
         s.open("for (int image = block * " + imagesPerBlock + "; image < min(block * " + imagesPerBlock + " + " + imagesPerBlock + ", " + n
                 + "); ++image)");
         s.line("const __global float* gp = g + (size_t) image * " + gImage + ";");
-        s.line("const long xBase = ((long) image * " + c + " + c) * " + plane + " + shift;");
+        s.line("const long xBase = ((long) image * " + c + " + c) * " + channelPlanes + ";");
         s.line("// Vectors of this image that could reach past either end of x are read lane by lane.");
-        s.line("const bool inside = ((long) image * " + c + " + c) * " + plane + " + " + lowest + " >= 0 && ((long) image * " + c + " + c) * "
-                + plane + " + " + highest + " <= " + xTotal + ";");
+        s.line("const bool inside = xBase + " + lowest + " >= 0 && xBase + " + highest + " <= " + xTotal + ";");
         s.open("if (inside)");
-        chunks(s, plane, kw, dilationW, true);
+        chunks(s, plane, kw, true);
         s.reopen("else");
-        chunks(s, plane, kw, dilationW, false);
+        chunks(s, plane, kw, false);
         s.close();
         s.close();
         s.line("// Each accumulator's lanes summed pairwise.");
@@ -164,7 +207,7 @@ public final class PatchWeightGradient {
      * The plane's chunks of one image: the whole chunks in a loop, then the partial one;
      * {@code inside}: vector loads of x, else lane by lane.
      */
-    private static void chunks(SourceWriter s, int plane, int kw, int dilationW, boolean inside) {
+    private static void chunks(SourceWriter s, int plane, int kw, boolean inside) {
         int whole = plane / LANES;
         String f = Vectors.type(LANES);
         String ints = "int" + LANES;
@@ -173,7 +216,7 @@ public final class PatchWeightGradient {
         for (int i = 0; i < OUTPUTS; i++) {
             s.line("const " + f + " g" + i + " = " + Vectors.load(LANES, "gp + gRow" + i + " + q0") + ";");
         }
-        xLoads(s, "chunk", kw, dilationW, inside);
+        xLoads(s, "chunk", kw, inside);
         fmas(s, kw);
         s.close();
         if (plane % LANES == 0) {
@@ -196,17 +239,17 @@ public final class PatchWeightGradient {
                 s.line("const " + f + " g" + i + " = select((" + f + ")(0.0f), " + gather(f, "gp + gRow" + i, "at") + ", fresh);");
             }
         }
-        xLoads(s, String.valueOf(whole), kw, dilationW, inside);
+        xLoads(s, String.valueOf(whole), kw, inside);
         fmas(s, kw);
         s.close();
     }
 
     /** x for each kx at chunk {@code chunk} (its first position q0), the lanes in the padding set to 0. */
-    private static void xLoads(SourceWriter s, String chunk, int kw, int dilationW, boolean inside) {
+    private static void xLoads(SourceWriter s, String chunk, int kw, boolean inside) {
         String f = Vectors.type(LANES);
         String ints = "int" + LANES;
         for (int kx = 0; kx < kw; kx++) {
-            String at = "xBase + q0 + " + kx * dilationW;
+            String at = "xBase + q0 + shift" + kx;
             // lane by lane: addresses clamped into x (those lanes are in the padding, masked below); vector bounds, as
             // Oclgrind 21.10 evaluates min/max/clamp of a vector and a scalar as zeros
             String load = inside ? Vectors.load(LANES, "x + " + at)
@@ -222,6 +265,15 @@ public final class PatchWeightGradient {
                 s.line(acc + " = fma(g" + i + ", x" + kx + ", " + acc + ");");
             }
         }
+    }
+
+    /** A C expression of ky: {@code value(ky)} for this work-item's kernel row, as a chain of conditionals. */
+    private static String byRow(int kh, java.util.function.IntToLongFunction value) {
+        StringBuilder b = new StringBuilder();
+        for (int ky = 0; ky < kh - 1; ky++) {
+            b.append("ky == ").append(ky).append(" ? ").append(value.applyAsLong(ky)).append(" : ");
+        }
+        return b.append(value.applyAsLong(kh - 1)).toString();
     }
 
     /** A vector of {@code base[index.sN]} for each lane. */

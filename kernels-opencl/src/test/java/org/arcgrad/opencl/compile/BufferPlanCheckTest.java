@@ -81,7 +81,30 @@ class BufferPlanCheckTest {
         Tensor w = a.sqrt();
         List<KernelSpec> late = splitPair(kernel("other", List.of(w), a));
         String m = refused(late, plan(Map.of(v1, 0, w, 1), 4, 4), Set.of(v1, w), Set.of());
-        assertTrue(m.contains("sum reads 8 elements of scratch, but the kernel before it wrote none"), m);
+        assertTrue(m.contains("sum reads scratch elements 0 to 8, but the kernel before it wrote none"), m);
+    }
+
+    /** A strided weight gradient's three kernels: phases into scratch [8, 20), partials from them into [0, 8), their sum. */
+    private List<KernelSpec> phasedSplit(KernelArg.Scratch partialReads, KernelArg.Scratch partialWrites) {
+        KernelSpec phases = new KernelSpec("phases", "gemm", "", List.of(), List.of(new KernelArg.Scratch(8, 12, true), new KernelArg.Read(a)),
+                new long[] {4}, null, false);
+        KernelSpec partial = new KernelSpec("partial", "gemm-partial", "", List.of(), List.of(partialWrites, new KernelArg.Read(a),
+                partialReads), new long[] {4}, null, false);
+        KernelSpec sum = new KernelSpec("sum", "split-k-sum", "", List.of(v1), List.of(new KernelArg.Output(), new KernelArg.Scratch(8, false)),
+                new long[] {4}, null, false);
+        return List.of(phases, partial, sum);
+    }
+
+    @Test
+    void aKernelReadsOneScratchRegionAndWritesAnother() {
+        BufferPlanCheck.verify(phasedSplit(new KernelArg.Scratch(8, 12, false), new KernelArg.Scratch(8, true)), plan(Map.of(v1, 0), 4),
+                Set.of(v1), Set.of());
+        String m = refused(phasedSplit(new KernelArg.Scratch(6, 12, false), new KernelArg.Scratch(6, true)), plan(Map.of(v1, 0), 4),
+                Set.of(v1), Set.of());
+        assertTrue(m.contains("partial reads scratch elements 6 to 18, but the kernel before it wrote only 8 to 20"), m);
+        m = refused(phasedSplit(new KernelArg.Scratch(8, 12, false), new KernelArg.Scratch(10, true)), plan(Map.of(v1, 0), 4), Set.of(v1),
+                Set.of());
+        assertTrue(m.contains("partial writes scratch elements 0 to 10, which it reads"), m);
     }
 
     @Test

@@ -89,8 +89,9 @@ public final class OclgrindRun {
                 run(log, options.plan() + " plan, convolutions (grouped, stride 2, padding 1; dilation 2; 1x1) and poolings"
                         + " (max, average, overlapping), with their gradients", c -> checkConvolutions(c, options));
                 run(log, options.plan() + " plan, a 3x3 convolution over 8x8 planes with its gradients (the CPU plan's plane"
-                        + " kernels), one over 14 images of 30x30 (CPU plan), and two at stride 2 (PatchGemm, col2im), one over 1x1"
-                        + " images", c -> checkImplicitConvolution(c, options));
+                        + " kernels), one over 14 images of 30x30 (CPU plan), and three at stride 2: over the 8x8 planes (phases),"
+                        + " over 88 images of 24x24 (CPU plan, phases for the weight gradient) and over 1x1 images (PatchGemm, col2im)",
+                        c -> checkImplicitConvolution(c, options));
                 run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
                         + " (the view over the centres in the chunks), forward and backward", c -> checkChunkedSubCenter(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
@@ -335,11 +336,14 @@ public final class OclgrindRun {
      * could reach past the buffer; five output channels: a partial block of rows) and its weight
      * gradient a {@link org.arcgrad.opencl.gemm.PatchWeightGradient}, as is that of a convolution
      * over 14 images of 30×30 (two blocks of images, a last chunk that overlaps the one before; on
-     * the CPU plan only, whose kernel it is for). Two stride-2 convolutions take
-     * {@link org.arcgrad.opencl.gemm.PatchGemm} forward, lanes read one by one, and keep col2im for
-     * their input gradients (its CPU form walks each row's taps with computed bounds): one over the
-     * 8×8 planes, one over 1×1 images, where the last tap of a row lies wholly in the padding and
-     * must write nothing.
+     * the CPU plan only, whose kernel it is for). A stride-2 convolution over the 8×8 planes reads
+     * their phases ({@link org.arcgrad.opencl.gemm.PhaseSplit}) for its forward product, and its
+     * input gradient is a plane convolution per phase, stored lane by lane; one over 88 images of
+     * 24×24 reads its phases for its weight gradient too, two blocks of images whose partial sums
+     * lie in the scratch buffer beside the phases (CPU plan only). A stride-2 convolution over 1×1
+     * images takes {@link org.arcgrad.opencl.gemm.PatchGemm} forward, lanes read one by one, and
+     * keeps col2im for its input gradient (its CPU form walks each row's taps with computed
+     * bounds), where the last tap of a row lies wholly in the padding and must write nothing.
      */
     private static void checkImplicitConvolution(DeviceContext context, CompileOptions options) {
         Tape tape = new Tape();
@@ -349,21 +353,24 @@ public final class OclgrindRun {
         Tensor w2 = tape.param("w2", 3, 2, 3, 3);
         Tensor many = tape.input("many", 14, 1, 30, 30); // an input: no input gradient, Oclgrind's time goes to the weights
         Tensor w3 = tape.param("w3", 1, 1, 3, 3);
+        Tensor phased = tape.input("phased", 88, 1, 24, 24);
+        Tensor w4 = tape.param("w4", 2, 1, 3, 3);
         Tensor loss = x.conv2d(w, Conv2d.of(1, 1, 1, 1)).square().sum()
                 .add(x.conv2d(w, Conv2d.of(2, 1, 1, 1)).square().sum())
                 .add(tiny.conv2d(w2, Conv2d.of(2, 1, 1, 1)).square().sum());
         if (options.plan() == PlanChoice.CPU) {
             // the CPU plan's kernel alone; the GPU plan's product over K = 12 600 would take Oclgrind a minute
-            loss = loss.add(many.conv2d(w3, Conv2d.of(1, 1, 1, 1)).square().sum());
+            loss = loss.add(many.conv2d(w3, Conv2d.of(1, 1, 1, 1)).square().sum())
+                    .add(phased.conv2d(w4, Conv2d.of(2, 1, 1, 1)).square().sum());
         }
-        Tensor[] grads = tape.grad(loss, x, w, tiny, w2, w3);
+        Tensor[] grads = tape.grad(loss, x, w, tiny, w2, w3, w4);
         Random random = new Random(29);
         Map<Tensor, NDArray> feeds = new HashMap<>();
-        for (Tensor p : List.of(x, w, tiny, w2, many, w3)) {
+        for (Tensor p : List.of(x, w, tiny, w2, many, w3, phased, w4)) {
             feeds.put(p, NDArray.uniform(p.shape(), -0.5, 0.5, random));
         }
-        List<String> names = List.of("loss", "grad x", "grad w", "grad tiny", "grad w2", "grad w3");
-        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3], grads[4]), feeds, random, names::get,
+        List<String> names = List.of("loss", "grad x", "grad w", "grad tiny", "grad w2", "grad w3", "grad w4");
+        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3], grads[4], grads[5]), feeds, random, names::get,
                 tape.dump(), outs -> Executable.compile(context, options, outs));
     }
 

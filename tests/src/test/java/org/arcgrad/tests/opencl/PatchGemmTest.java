@@ -22,6 +22,7 @@ import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.gemm.PatchGemm;
 import org.arcgrad.opencl.gemm.PatchWeightGradient;
+import org.arcgrad.opencl.gemm.PhaseSplit;
 import org.arcgrad.opencl.gemm.PlaneConvolution;
 import org.arcgrad.opencl.runtime.DeviceType;
 import org.junit.jupiter.api.Test;
@@ -45,8 +46,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * at stride 2 whose last tap lies wholly in the padding (col2im's bounds), and 2 images of 2×1
  * with padding 2, whose input gradient's vector of 4 positions (two images of two rows, then
  * clamped) put its last lane 15 addresses past its first with gaps between: it must be read lane
- * by lane (ConvGeometryPropertiesTest found it; PatchGemm took it for one vector load). Values
- * and gradients against the interpreter, under both plans.
+ * by lane (ConvGeometryPropertiesTest found it; PatchGemm took it for one vector load). Strided
+ * convolutions whose output planes are the input's phase planes read those phases for their
+ * forward product, and for their weight gradient where their output planes hold 128 positions or
+ * more: 8×8 at stride 2 (one output vector), 70 images of 28×28 to 14×14 (two blocks of partial
+ * sums, the last short), a 1×1 kernel (one phase of four), 5×5 and 4×4 kernels (phase offsets of
+ * −1 and +1), dilation 2, 3×3 output planes (PatchGemm) and stride 3 (nine phases). Values and
+ * gradients against the interpreter, under both plans.
  */
 class PatchGemmTest {
     /** N, C, H, W, O, KH, KW, stride, padding, dilation. */
@@ -65,7 +71,15 @@ class PatchGemmTest {
                 new int[] {2, 2, 1, 1, 3, 3, 3, 2, 1, 1},
                 new int[] {20, 2, 28, 28, 16, 3, 3, 1, 1, 1},
                 new int[] {3, 2, 3, 3, 4, 3, 3, 1, 1, 1},
-                new int[] {2, 1, 2, 1, 1, 3, 3, 1, 2, 1});
+                new int[] {2, 1, 2, 1, 1, 3, 3, 1, 2, 1},
+                new int[] {2, 3, 8, 8, 5, 3, 3, 2, 1, 1},
+                new int[] {70, 2, 28, 28, 9, 3, 3, 2, 1, 1},
+                new int[] {2, 5, 14, 14, 16, 1, 1, 2, 0, 1},
+                new int[] {2, 2, 24, 22, 4, 5, 5, 2, 2, 1},
+                new int[] {2, 2, 24, 24, 3, 4, 4, 2, 1, 1},
+                new int[] {2, 3, 24, 24, 4, 3, 3, 2, 2, 2},
+                new int[] {3, 2, 6, 6, 4, 3, 3, 2, 1, 1},
+                new int[] {2, 2, 36, 36, 3, 3, 3, 3, 1, 1});
         List<Arguments> cases = new ArrayList<>();
         for (int[] geometry : g) {
             for (PlanChoice plan : List.of(PlanChoice.CPU, PlanChoice.GPU)) {
@@ -161,8 +175,12 @@ class PatchGemmTest {
      * On the CPU plan no patch matrix is stored for a stride-1 convolution that keeps its planes:
      * its forward product and input gradient are {@link PlaneConvolution}s and its weight gradient
      * a {@link PatchWeightGradient}, with no im2col or col2im; the GPU plan keeps im2col and the
-     * GEMM. A stride-2 convolution's forward product is the general {@link PatchGemm}; its input
-     * gradient keeps the product and col2im, and its weight gradient im2col.
+     * GEMM. A stride-2 convolution of even planes reads x's phases ({@link PhaseSplit}) for its
+     * forward product, and for its weight gradient when its output planes are large and its kernel
+     * wider than 1 ({@link PatchWeightGradient#fits}), else im2col; its input gradient is a plane
+     * convolution of the output gradient per phase of the image, with no col2im. Of odd planes,
+     * its forward product is the general {@link PatchGemm}, its input gradient the product and
+     * col2im, and its weight gradient keeps im2col.
      */
     @Test
     void theCpuPlanStoresNoPatchMatrixForAStrideOneConvolutionNorItsGradients() {
@@ -182,20 +200,45 @@ class PatchGemmTest {
         assertEquals(1, backward.stream().filter(WEIGHT_GRADIENT::equals).count(), backward.toString());
         assertTrue(backward.stream().noneMatch(k -> k.contains(Op.COL2IM.label()) || k.contains(Op.IM2COL.label())), backward.toString());
 
-        Tensor strided = x.conv2d(w, Conv2d.of(2, 1, 1, 1));
-        Tensor[] gradStrided = tape.grad(strided.square().sum(), x, w);
+        Tensor large = tape.param("large", 2, 3, 24, 24);
+        Tensor strided = large.conv2d(w, Conv2d.of(2, 1, 1, 1));
+        Tensor[] gradStrided = tape.grad(strided.square().sum(), large, w);
         List<String> stride2 = kernels(KernelPlan.of(Graph.of(gradStrided), DeviceLimits.typical(DeviceType.CPU)));
-        assertTrue(stride2.contains(PatchGemm.NAME), stride2.toString());
-        assertTrue(stride2.stream().anyMatch(k -> k.contains(Op.COL2IM.label())), stride2.toString());
-        assertTrue(stride2.stream().anyMatch(k -> k.contains(Op.IM2COL.label())), stride2.toString());
+        assertEquals(2, stride2.stream().filter(PHASES::equals).count(), stride2.toString());
+        assertEquals(2, stride2.stream().filter(PLANE::equals).count(), stride2.toString());
+        assertEquals(1, stride2.stream().filter(WEIGHT_GRADIENT::equals).count(), stride2.toString());
+        assertTrue(stride2.stream().noneMatch(k -> k.contains(Op.IM2COL.label()) || k.contains(Op.COL2IM.label())
+                || k.equals(PatchGemm.NAME)), stride2.toString());
+
+        // output planes of 4×4, or a 1×1 kernel: the forward product from phases, the weight gradient by im2col
+        for (Tensor[] input : List.of(new Tensor[] {x, w}, new Tensor[] {large, tape.param("w1", 4, 3, 1, 1)})) {
+            Tensor small = input[0].conv2d(input[1], Conv2d.of(2, input[1].shape().dim(2) / 2, 1, 1));
+            Tensor[] gradSmall = tape.grad(small.square().sum(), input[1]);
+            List<String> byPatches = kernels(KernelPlan.of(Graph.of(small, gradSmall[0]), DeviceLimits.typical(DeviceType.CPU)));
+            assertEquals(List.of(PHASES, PLANE), byPatches.stream().filter(k -> k.equals(PHASES) || k.equals(PLANE)).toList(),
+                    byPatches.toString());
+            assertTrue(byPatches.stream().anyMatch(k -> k.contains(Op.IM2COL.label())) && !byPatches.contains(WEIGHT_GRADIENT),
+                    byPatches.toString());
+        }
+
+        Tensor oddImage = tape.param("odd", 2, 3, 9, 9);
+        Tensor odd = oddImage.conv2d(w, Conv2d.of(2, 1, 1, 1));
+        Tensor[] gradOdd = tape.grad(odd.square().sum(), oddImage, w);
+        List<String> oddPlanes = kernels(KernelPlan.of(Graph.of(odd, gradOdd[0], gradOdd[1]), DeviceLimits.typical(DeviceType.CPU)));
+        assertTrue(oddPlanes.contains(PatchGemm.NAME), oddPlanes.toString());
+        assertTrue(oddPlanes.stream().anyMatch(k -> k.contains(Op.IM2COL.label())), oddPlanes.toString());
+        assertTrue(oddPlanes.stream().anyMatch(k -> k.contains(Op.COL2IM.label())), oddPlanes.toString());
+        assertTrue(oddPlanes.stream().noneMatch(k -> k.equals(PHASES) || k.equals(PLANE) || k.equals(WEIGHT_GRADIENT)), oddPlanes.toString());
     }
 
     private static final String PLANE = "plane convolution";
     private static final String WEIGHT_GRADIENT = "implicit weight gradient";
+    private static final String PHASES = "phase split";
 
     /** Each kernel by name, or by what its source says it is for the kernels named by their node. */
     private static List<String> kernels(KernelPlan plan) {
         return plan.kernels().stream().map(k -> k.source().startsWith("// arcgrad plane convolution") ? PLANE
-                : k.source().startsWith("// arcgrad implicit weight gradient") ? WEIGHT_GRADIENT : k.name()).toList();
+                : k.source().startsWith("// arcgrad implicit weight gradient") ? WEIGHT_GRADIENT
+                : k.source().startsWith("// arcgrad phase split") ? PHASES : k.name()).toList();
     }
 }

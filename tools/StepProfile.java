@@ -25,6 +25,9 @@ import org.arcgrad.opencl.runtime.Devices;
  * <pre>
  * java -cp arcface/target/arcgrad-cli.jar tools/StepProfile.java resnet 256
  * </pre>
+ *
+ * <p>{@code -Druns=N} keeps each kernel's fastest of N profiled runs; {@code -Dtop=N} lists N
+ * kernels; {@code -Ddump=NAME} prints the source of the kernel of that name instead.
  */
 public class StepProfile {
     public static void main(String[] args) {
@@ -40,6 +43,12 @@ public class StepProfile {
                     values.put(s.name(), s.initialValue(0));
                 }
                 step.load(values);
+                String dump = System.getProperty("dump"); // -Ddump=k87_permute_741: print that kernel's OpenCL source
+                if (dump != null) {
+                    ((Executable) step.executable()).plan().kernels().stream().filter(k -> k.name().equals(dump))
+                            .forEach(k -> System.out.println(k.source()));
+                    return;
+                }
                 Random random = new Random(1);
                 float[] x = new float[batch * 784];
                 for (int i = 0; i < x.length; i++) {

@@ -29,7 +29,12 @@ final class ExpressionWriter {
     private final String prefix;
     /** Explicit vector lanes, or null for scalar code. */
     private final Lanes lanes;
+    /** Whether a read the lanes cannot follow becomes one load per lane (else {@link VectorizeException}). */
+    private final boolean gathers;
     private int locals;
+    /** Buffer reads rendered (each distinct one once), and how many of them are per-lane gathers. */
+    private int loads;
+    private int gathered;
 
     /**
      * @param buffers nodes read from buffers rather than computed
@@ -46,6 +51,17 @@ final class ExpressionWriter {
      * neither contiguous nor uniform across the lanes throws {@link VectorizeException}.
      */
     ExpressionWriter(Set<Tensor> buffers, Map<Tensor, String> args, StringBuilder out, String indent, String prefix, Lanes lanes) {
+        this(buffers, args, out, indent, prefix, lanes, false);
+    }
+
+    /**
+     * A writer of vector code that, with {@code gathers}, reads a buffer whose offset the lanes
+     * cannot follow (a transposed layout, a per-channel value that changes inside a vector) one
+     * lane at a time into a private array, then as one vector.
+     */
+    ExpressionWriter(Set<Tensor> buffers, Map<Tensor, String> args, StringBuilder out, String indent, String prefix, Lanes lanes,
+                     boolean gathers) {
+        this.gathers = gathers && lanes != null;
         this.buffers = buffers;
         this.args = args;
         this.out = out;
@@ -75,9 +91,44 @@ final class ExpressionWriter {
         return lanes == null ? literal : lanes.splat(literal);
     }
 
-    /** A read of a buffer at {@code offset}: a vector load, or a broadcast, in vector code. */
+    /** A read of a buffer at {@code offset}: a vector load, a broadcast, or (if allowed) a gather, in vector code. */
     private String load(Tensor n, Ix offset) {
-        return read(n, offset.c(), lanes == null ? null : offset.coefficientOf(lanes.var()));
+        loads++;
+        Long step = lanes == null ? null : offset.coefficientOf(lanes.var());
+        if (gathers && (step == null || (step != 0 && step != 1))) {
+            return gather(n, offset);
+        }
+        return read(n, offset.c(), step);
+    }
+
+    /**
+     * {@code n} at {@code offset} for each lane (its variable plus the lane number) into a private
+     * array, read back as one vector. The offset is an index expression of the kernel's variables
+     * only, so the lane's variable is the one name to shift.
+     */
+    private String gather(Tensor n, Ix offset) {
+        gathered++;
+        String name = prefix + "g" + locals++;
+        String v = lanes.var();
+        String perLane = offset.c().replaceAll("\\b" + v + "\\b", "(" + v + "+lane)");
+        boolean ints = n.dtype() == DType.INT;
+        out.append(indent).append(ints ? "int " : "float ").append(name).append("[").append(lanes.width()).append("];\n")
+                .append(indent).append("for (int lane = 0; lane < ").append(lanes.width()).append("; lane++) {\n")
+                .append(indent).append("    ").append(name).append("[lane] = ").append(argument(n)).append("[").append(perLane)
+                .append("];\n")
+                .append(indent).append("}\n");
+        String vector = "vload" + lanes.width() + "(0, " + name + ")";
+        return ints ? "convert_" + lanes.floats() + "(" + vector + ")" : vector;
+    }
+
+    /** Buffer reads rendered so far. */
+    int loads() {
+        return loads;
+    }
+
+    /** Of {@link #loads()}, the per-lane gathers. */
+    int gathered() {
+        return gathered;
     }
 
     /**

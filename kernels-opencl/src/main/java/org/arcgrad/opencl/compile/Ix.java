@@ -3,8 +3,9 @@ package org.arcgrad.opencl.compile;
 /**
  * A symbolic, non-negative integer index expression of generated kernels, with the folding that
  * keeps the emitted C readable: constants fold, x·1 and x+0 vanish, x / d or x % d simplify
- * when x's known upper bound is at most d, and the terms of a sum that are multiples of d leave
- * the division or the remainder. Every expression knows an exclusive upper bound.
+ * when x's known upper bound is at most d, the terms of a sum that are multiples of d leave
+ * the division or the remainder, and so do the coarse terms of a sum whose fine rest stays below
+ * their common unit (see {@link Coarse}), and (x / d)·d + x % d is x. Every expression knows an exclusive upper bound.
  */
 abstract class Ix {
     /** Exclusive upper bound of the value; Long.MAX_VALUE when unknown. */
@@ -63,6 +64,10 @@ abstract class Ix {
         if (this instanceof Const a && o instanceof Const b) {
             return constant(a.value + b.value);
         }
+        Ix joined = rejoined(this, o);
+        if (joined != null) {
+            return joined;
+        }
         long b = bound == Long.MAX_VALUE || o.bound == Long.MAX_VALUE ? Long.MAX_VALUE : bound + o.bound - 1;
         return new Bin(this, "+", o, b);
     }
@@ -81,6 +86,10 @@ abstract class Ix {
         if (t.multiples != null) {
             return t.multiples.plus(t.rest.div(d)); // (m·d + r) / d = m + r / d for r ≥ 0
         }
+        Coarse k = Coarse.of(this, d);
+        if (k != null) {
+            return k.coarse.div(d / k.unit); // (s·u + r) / d = s / (d / u) when u divides d and r < u
+        }
         return new Bin(this, "/", constant(d), (bound + d - 1) / d);
     }
 
@@ -97,6 +106,10 @@ abstract class Ix {
         Terms t = Terms.of(this, d);
         if (t.multiples != null) {
             return t.rest.mod(d); // (m·d + r) % d = r % d
+        }
+        Coarse k = Coarse.of(this, d);
+        if (k != null) {
+            return k.coarse.mod(d / k.unit).times(k.unit).plus(k.fine); // (s·u + r) % d = (s % (d / u))·u + r
         }
         return new Bin(this, "%", constant(d), d);
     }
@@ -125,7 +138,7 @@ abstract class Ix {
             return new Terms(multiples, rest);
         }
 
-        private static void flatten(Ix x, java.util.List<Ix> into) {
+        static void flatten(Ix x, java.util.List<Ix> into) {
             if (x instanceof Bin b && b.op.equals("+")) {
                 flatten(b.a, into);
                 flatten(b.b, into);
@@ -143,6 +156,78 @@ abstract class Ix {
                 return b.a.times(k.value / d);
             }
             return null;
+        }
+    }
+
+    /**
+     * a + b with a term (x / d)·d of one and a term x % d of either joined into x (for x ≥ 0 they
+     * sum to x), or null when there is no such pair. An axis split into two and read back
+     * row-major (the [N, 49] plane of a 7×7 layer seen as [N, 7, 7] and flattened again) is then
+     * the column itself, which vector lanes can follow.
+     */
+    private static Ix rejoined(Ix a, Ix b) {
+        java.util.List<Ix> terms = new java.util.ArrayList<>();
+        Terms.flatten(a, terms);
+        Terms.flatten(b, terms);
+        for (int i = 0; i < terms.size(); i++) {
+            if (terms.get(i) instanceof Bin t && t.op.equals("*") && t.a instanceof Bin q && q.op.equals("/")
+                    && t.b instanceof Const k && q.b instanceof Const d && k.value == d.value) {
+                for (int j = 0; j < terms.size(); j++) {
+                    if (terms.get(j) instanceof Bin r && r.op.equals("%") && r.b instanceof Const e && e.value == d.value
+                            && r.a.c().equals(q.a.c())) {
+                        Ix sum = constant(0);
+                        for (int m = 0; m < terms.size(); m++) {
+                            if (m == Math.min(i, j)) {
+                                sum = sum.plus(q.a); // x where the first of the pair was: the order of terms stays
+                            } else if (m != Math.max(i, j)) {
+                                sum = sum.plus(terms.get(m));
+                            }
+                        }
+                        return sum;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A sum split, for a divisor d, into terms that are multiples of a unit u dividing d (their sum
+     * s·u, kept as s) and terms whose sum r stays below u. Then (s·u + r) / d = s / (d / u) and
+     * (s·u + r) % d = (s % (d / u))·u + r. This is the index of a 2-D launch whose column runs over
+     * several trailing axes (row·196 + col with col < 196, divided by 6272 = 196·32, is row / 32),
+     * which the multiples rule alone (each term a multiple of d) leaves as a division.
+     */
+    private record Coarse(Ix coarse, long unit, Ix fine) {
+        static Coarse of(Ix x, long d) {
+            java.util.List<Ix> terms = new java.util.ArrayList<>();
+            Terms.flatten(x, terms);
+            long unit = 0;
+            java.util.List<Ix> scaled = new java.util.ArrayList<>();
+            Ix fine = constant(0);
+            for (Ix term : terms) {
+                long g = term instanceof Bin b && b.op.equals("*") && b.b instanceof Const k && k.value > 0
+                        ? gcd(k.value, d) : 1;
+                if (g > 1) {
+                    unit = gcd(unit, g);
+                    scaled.add(term);
+                } else {
+                    fine = fine.plus(term);
+                }
+            }
+            if (unit <= 1 || fine.bound > unit) {
+                return null;
+            }
+            Ix coarse = constant(0);
+            for (Ix term : scaled) {
+                Bin b = (Bin) term;
+                coarse = coarse.plus(b.a.times(((Const) b.b).value / unit));
+            }
+            return new Coarse(coarse, unit, fine);
+        }
+
+        private static long gcd(long a, long b) {
+            return b == 0 ? a : gcd(b, a % b);
         }
     }
 

@@ -74,12 +74,10 @@ final class KernelRenderer {
         long n = checkedSize(shape);
         int rank = shape.rank();
         boolean twoD = rank >= 2 && shape.dim(rank - 1) >= MIN_2D_COLUMNS;
-        Lanes lanes = device.type() == DeviceType.CPU ? elementwiseLanes(shape) : null;
-        if (lanes != null) {
-            try {
-                return vectorElementwise(members, name, lanes);
-            } catch (VectorizeException e) {
-                // a read the lanes cannot follow (a gather, random numbers): the scalar form below
+        if (device.type() == DeviceType.CPU) {
+            KernelSpec vector = vectorElementwise(members, name);
+            if (vector != null) {
+                return vector;
             }
         }
         Index at;
@@ -101,7 +99,15 @@ final class KernelRenderer {
             local = new long[] {GROUP};
             head = "    const int gid = get_global_id(0);\n    if (gid >= " + n + ") return;\n";
         }
-        return elementwiseKernel(members, name, at, head, null, global, local);
+        return elementwiseKernel(members, name, at, head, null, false, global, local).spec();
+    }
+
+    /** An elementwise kernel and what its reads cost: buffer reads, and how many of them are per-lane gathers. */
+    private record Rendered(KernelSpec spec, int width, int loads, int gathers) {
+        /** Fewer gathers first, then wider vectors. */
+        boolean betterThan(Rendered o) {
+            return gathers != o.gathers ? gathers < o.gathers : width > o.width;
+        }
     }
 
     /**
@@ -109,13 +115,13 @@ final class KernelRenderer {
      * computed at {@code at} (each shared node once), each stored to its output, one element or
      * one vector of {@code lanes} at a time.
      */
-    private KernelSpec elementwiseKernel(List<Tensor> members, String name, Index at, String head, Lanes lanes, long[] global,
-                                        long[] local) {
+    private Rendered elementwiseKernel(List<Tensor> members, String name, Index at, String head, Lanes lanes, boolean gathers,
+                                       long[] global, long[] local) {
         java.util.Set<Tensor> buffers = new java.util.HashSet<>(schedule.buffers);
         members.forEach(buffers::remove);
         Map<Tensor, String> args = ExpressionWriter.newArgs();
         StringBuilder body = new StringBuilder();
-        ExpressionWriter w = new ExpressionWriter(buffers, args, body, "    ", "t", lanes);
+        ExpressionWriter w = new ExpressionWriter(buffers, args, body, "    ", "t", lanes, gathers);
         List<String> values = new ArrayList<>();
         for (Tensor m : members) {
             values.add(w.compute(m, at));
@@ -129,50 +135,103 @@ final class KernelRenderer {
                     : "    vstore" + lanes.width() + "(" + values.get(i) + ", 0, out" + i + " + " + offset + ");\n");
         }
         src.append("}\n");
-        return new KernelSpec(name, "elementwise", src.toString(), members,
+        KernelSpec spec = new KernelSpec(name, "elementwise", src.toString(), members,
                 KernelSpec.outputsThenReads(members.size(), inputs(args)), global, local, false);
+        return new Rendered(spec, lanes == null ? 1 : lanes.width(), w.loads(), w.gathered());
     }
 
     /**
-     * Lanes for an elementwise kernel on a CPU: along the last axis when its length is a multiple
-     * of 16, 8 or 4 (each work-item then computes that many neighbouring columns of one row), or
-     * along the flat index of a vector or of a matrix with few columns. Null when no width divides
-     * the axis (the scalar form).
+     * Where the lanes of an explicit-vector elementwise kernel run: along the flat index
+     * ({@code columns} = 0), or along the column of a 2-D range whose column covers one or more
+     * trailing axes ({@code columns} elements; the row is the rest).
+     */
+    private record VectorLayout(long columns, Lanes lanes) {
+    }
+
+    /**
+     * The elementwise group with explicit vectors on a CPU, or null for the scalar form.
      *
      * <p>Why: PoCL vectorizes a scalar kernel across the work-items of a group only where it can
      * if-convert all of it; the margin head's backward over [256, 100 000] (a sqrt, an exp, two
      * divisions, eight selects an element) ran at 37-45 ms that way and at 13-17 ms written as
      * float16 (measured side by side on 2 EPYC cores with AVX-512).
+     *
+     * <p>Candidates: the flat index, and 2-D ranges whose column covers the last 1, 2, ... axes (a
+     * [N, C, 14, 14] plane as one column of 196, where per-channel values are uniform across the
+     * lanes and the conv products' [C, N·196] layout is read contiguously), each with the widest of
+     * 16, 8 and 4 lanes that divides its length. The candidate whose reads are all vector loads or
+     * broadcasts wins, the widest first; failing that, the one with the fewest per-lane gathers,
+     * if they are at most half of its reads (the [C, N, 49] permutes of the 7×7 layers read one
+     * NCHW operand across images: 4.2 ms as scalar code on [64, 256, 49]); failing that, none.
      */
-    private static Lanes elementwiseLanes(Shape shape) {
-        boolean twoD = shape.rank() >= 2 && shape.dim(shape.rank() - 1) >= MIN_2D_COLUMNS;
-        long length = twoD ? shape.dim(shape.rank() - 1) : shape.numel();
-        for (int width : new int[] {16, 8, 4}) {
-            if (length % width == 0 && length >= width) {
-                return new Lanes(width, twoD ? "col" : "gid");
+    private KernelSpec vectorElementwise(List<Tensor> members, String name) {
+        List<VectorLayout> layouts = vectorLayouts(members.get(0).shape());
+        for (boolean gathers : new boolean[] {false, true}) {
+            Rendered best = null;
+            for (VectorLayout layout : layouts) {
+                Rendered r;
+                try {
+                    r = vectorElementwise(members, name, layout, gathers);
+                } catch (VectorizeException e) {
+                    continue; // a read the lanes cannot follow (a gather when not allowed, random numbers)
+                }
+                if (r.gathers() * 2 <= r.loads() && (best == null || r.betterThan(best))) {
+                    best = r;
+                }
+            }
+            if (best != null) {
+                return best.spec();
             }
         }
         return null;
     }
 
     /**
-     * The elementwise group with explicit vectors: work-item (x, y) computes columns
-     * x·width .. x·width + width − 1 of row y (or elements gid·width.. of a flat range), with vector
-     * loads, broadcasts of values uniform across the lanes, and one vector store per member.
-     *
-     * @throws VectorizeException when a read is neither contiguous nor uniform across the lanes
+     * Every 2-D split (the column over the last 1, 2, ... axes), then the flat index, each where
+     * one of 16, 8, 4 divides its length, with the widest that does. Ties go to the earlier: a
+     * matrix keeps its rows as the 2-D range's rows.
      */
-    private KernelSpec vectorElementwise(List<Tensor> members, String name, Lanes lanes) {
+    private static List<VectorLayout> vectorLayouts(Shape shape) {
+        List<VectorLayout> layouts = new ArrayList<>();
+        long columns = 1;
+        for (int axes = 1; axes < shape.rank(); axes++) {
+            columns *= shape.dim(shape.rank() - axes);
+            if (columns < shape.numel()) {
+                addLayout(layouts, columns, "col");
+            }
+        }
+        addLayout(layouts, shape.numel(), "gid");
+        return layouts;
+    }
+
+    private static void addLayout(List<VectorLayout> into, long length, String var) {
+        for (int width : new int[] {16, 8, 4}) {
+            if (length % width == 0) {
+                into.add(new VectorLayout(var.equals("gid") ? 0 : length, new Lanes(width, var)));
+                return;
+            }
+        }
+    }
+
+    /**
+     * The elementwise group with explicit vectors in one layout: work-item (x, y) computes columns
+     * x·width .. x·width + width − 1 of row y (or elements gid·width.. of a flat range), with vector
+     * loads, broadcasts of values uniform across the lanes, per-lane gathers where allowed, and one
+     * vector store per member.
+     *
+     * @throws VectorizeException when a read is neither contiguous nor uniform across the lanes and gathers are not allowed
+     */
+    private Rendered vectorElementwise(List<Tensor> members, String name, VectorLayout layout, boolean gathers) {
         Shape shape = members.get(0).shape();
         long n = checkedSize(shape);
-        int rank = shape.rank();
-        int width = lanes.width();
+        int width = layout.lanes().width();
         Index at;
         long[] global;
         String head;
-        if (lanes.var().equals("col")) {
-            int cols = shape.dim(rank - 1);
-            at = matrixIndex(shape);
+        if (layout.columns() > 0) {
+            long cols = layout.columns();
+            Ix row = Ix.var("row", n / cols);
+            at = Index.linear(shape, row.times(cols).plus(Ix.var("col", cols)));
             global = new long[] {cols / width, n / cols};
             head = "    const int col = get_global_id(0) * " + width + ";\n    const int row = get_global_id(1);\n";
         } else {
@@ -180,7 +239,7 @@ final class KernelRenderer {
             global = new long[] {n / width};
             head = "    const int gid = get_global_id(0) * " + width + ";\n";
         }
-        return elementwiseKernel(members, name, at, head, lanes, global, null);
+        return elementwiseKernel(members, name, at, head, layout.lanes(), gathers, global, null);
     }
 
     /** The index of a matrix (or stack of rows) on a 2-D range: col = work-item id 0, row = id 1. */

@@ -156,6 +156,37 @@ class IxTest {
         assertEquals("5", n.times(12544).plus(Ix.constant(5)).mod(784).c());
     }
 
+    /**
+     * A 2-D launch whose column covers two trailing axes of [256, 32, 14, 14]: the flat index
+     * row·196 + col (col < 196) split into axes again. 196 divides the strides 6272 and 196, and
+     * col stays below it, so the image and channel come from the row alone and the plane position
+     * is the column itself: a read in [C, N, 196] order keeps coefficient 1 in col.
+     */
+    @Test
+    void coarseTermsLeaveDivisionsWhenTheFineRestStaysBelowTheirUnit() {
+        Ix row = Ix.var("row", 256 * 32);
+        Ix col = Ix.var("col", 196);
+        Ix flat = row.times(196).plus(col);
+        assertEquals("(row/32)", flat.div(6272).c());
+        assertEquals("(row%32)", flat.div(196).mod(32).c());
+        assertEquals("col", flat.mod(196).c());
+        assertEquals("(((row%32)*196)+col)", flat.mod(6272).c());
+        Ix permuted = flat.div(196).mod(32).times(50176).plus(flat.div(6272).times(196)).plus(flat.mod(196));
+        assertEquals(1L, permuted.coefficientOf("col"));
+        // units that share only part of the divisor: (i·6 + j) / 4 with j < 2 is (i·3) / 2
+        Ix i = Ix.var("i", 7);
+        Ix j = Ix.var("j", 2);
+        assertEquals("((i*3)/2)", i.times(6).plus(j).div(4).c());
+        assertEquals("((((i*3)%2)*2)+j)", i.times(6).plus(j).mod(4).c());
+        // an axis split in two and joined again is the axis: (x / 49)·49 + x % 49 = x, among other terms too
+        Ix x = Ix.var("x", 12544);
+        assertEquals("x", x.div(49).times(49).plus(x.mod(49)).c());
+        assertEquals("((row*12544)+x)", row.times(12544).plus(x.div(49).times(49)).plus(x.mod(49)).c());
+        assertEquals("((x%49)+(x/7))", x.mod(49).plus(x.div(7)).c(), "a different divisor stays");
+        // a fine rest as large as the unit keeps the division
+        assertEquals("(((i*6)+j)/4)", i.times(6).plus(Ix.var("j", 3)).div(4).c());
+    }
+
     @Test
     void coefficientsOfAffineIndices() {
         Ix i = Ix.var("i", 7);

@@ -92,6 +92,9 @@ public final class OclgrindRun {
                         + " kernels), one over 14 images of 30x30 (CPU plan), and three at stride 2: over the 8x8 planes (phases),"
                         + " over 88 images of 24x24 (CPU plan, phases for the weight gradient) and over 1x1 images (PatchGemm, col2im)",
                         c -> checkImplicitConvolution(c, options));
+                run(log, options.plan() + " plan, batch-norm layouts of 14x14 and 7x7 planes (vectors along a plane or across"
+                        + " images and positions, NCHW operands gathered lane by lane), with their gradients",
+                        c -> checkImageLayouts(c, options));
                 run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
                         + " (the view over the centres in the chunks), forward and backward", c -> checkChunkedSubCenter(c, options));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
@@ -299,6 +302,35 @@ public final class OclgrindRun {
         feeds.put(x, NDArray.gaussian(x.shape(), random));
         feeds.put(y, NDArray.of(Shape.of(n), labels));
         DeviceAgreement.assertAgrees(List.of(loss, grad), feeds, random, k -> k == 0 ? "pair losses" : "their grad x", tape.dump(),
+                outs -> Executable.compile(context, options, outs));
+    }
+
+    /**
+     * Elementwise kernels over image tensors, where the CPU plan's vectors run along the column
+     * of a 2-D range that covers a whole plane (14×14: four lanes) or images and positions of a
+     * channel ([C, N, 49]: sixteen lanes, an NCHW operand gathered lane by lane into a private
+     * array): the gathers' offsets stay inside their buffers and every lane is written before the
+     * vector is read.
+     */
+    private static void checkImageLayouts(DeviceContext context, CompileOptions options) {
+        Tape tape = new Tape();
+        Tensor product14 = tape.param("product14", 3, 2 * 196);
+        Tensor product7 = tape.param("product7", 3, 16 * 49);
+        Tensor image7 = tape.param("image7", 16, 3, 7, 7);
+        Tensor scale = tape.param("scale", 1, 3, 1, 1);
+        Tensor planes14 = product14.reshape(3, 2, 196).permute(1, 0, 2).reshape(2, 3, 14, 14);
+        Tensor planes7 = product7.reshape(3, 16, 49).permute(1, 0, 2).reshape(16, 3, 7, 7);
+        Tensor permuted = image7.mul(scale).reshape(16, 3, 49).permute(1, 0, 2).add(product7.reshape(3, 16, 49).mul(2));
+        Tensor loss = Functional.relu(planes14.mul(scale)).square().sum()
+                .add(Functional.relu(planes7.mul(scale)).add(image7).square().sum()).add(permuted.exp().sum());
+        Tensor[] grads = tape.grad(loss, product14, product7, image7, scale);
+        Random random = new Random(29);
+        Map<Tensor, NDArray> feeds = new HashMap<>();
+        for (Tensor p : List.of(product14, product7, image7, scale)) {
+            feeds.put(p, NDArray.uniform(p.shape(), -0.5, 0.5, random));
+        }
+        List<String> names = List.of("loss", "grad product14", "grad product7", "grad image7", "grad scale");
+        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3]), feeds, random, names::get, tape.dump(),
                 outs -> Executable.compile(context, options, outs));
     }
 

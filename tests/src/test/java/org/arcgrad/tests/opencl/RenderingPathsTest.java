@@ -1,5 +1,7 @@
 package org.arcgrad.tests.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,11 +9,16 @@ import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.compile.KernelPlan;
 import org.arcgrad.opencl.compile.PlanChoice;
+import org.arcgrad.opencl.gemm.DeviceLimits;
+import org.arcgrad.opencl.runtime.DeviceType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -175,5 +182,56 @@ class RenderingPathsTest {
         Random random = new Random(9);
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), -1, 1, random));
         DeviceAgreement.assertDeviceMatchesInterpreter(List.of(top, other), feeds, plan, random, k -> "output " + k, tape.dump());
+    }
+
+    /**
+     * The layouts of a convolutional network's batch norm: an NCHW value computed from a product
+     * stored as [C, N·P] and per-channel statistics, and the [C, N, P] permute that reads an NCHW
+     * operand back. Per plane size the CPU plan renders a different form: 14×14 planes as a 2-D
+     * range whose column is the plane (four lanes, per-channel values uniform, the product read
+     * contiguously); the [C, N, 49] permute with the column over images and positions, the NCHW
+     * operand gathered lane by lane; 7×7 planes in NCHW, where every read would be a gather, as
+     * scalar code. The test pins those forms and that each agrees with the interpreter.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void imageLayoutsWithPerChannelValues(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor product14 = tape.input("product14", 3, 2 * 196);
+        Tensor product7 = tape.input("product7", 3, 16 * 49);
+        Tensor image7 = tape.input("image7", 16, 3, 7, 7);
+        Tensor mean = tape.input("mean", 1, 3, 1, 1);
+        Tensor scale = tape.input("scale", 1, 3, 1, 1);
+        List<Tensor> outputs = imageLayoutOutputs(product14, product7, image7, mean, scale);
+        Random random = new Random(12);
+        Map<Tensor, NDArray> feeds = new java.util.HashMap<>();
+        for (Tensor in : List.of(product14, product7, image7, mean, scale)) {
+            feeds.put(in, NDArray.uniform(in.shape(), -1, 1, random));
+        }
+        DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random,
+                k -> List.of("14x14 planes", "[C, N, 49] permute", "7x7 planes").get(k), tape.dump());
+    }
+
+    @Test
+    void imageLayoutsRenderAsTheirCommentSays() {
+        Tape tape = new Tape();
+        List<Tensor> outputs = imageLayoutOutputs(tape.input("product14", 3, 2 * 196), tape.input("product7", 3, 16 * 49),
+                tape.input("image7", 16, 3, 7, 7), tape.input("mean", 1, 3, 1, 1), tape.input("scale", 1, 3, 1, 1));
+        List<String> sources = outputs.stream()
+                .map(o -> KernelPlan.of(Graph.of(o), DeviceLimits.typical(DeviceType.CPU)).kernels().get(0).source()).toList();
+        assertTrue(sources.get(0).contains("vload4(0, b0 + ") && !sources.get(0).contains("lane"), sources.get(0));
+        assertTrue(sources.get(1).contains("float16") && sources.get(1).contains("lane++") && sources.get(1).split("lane\\+\\+").length == 2,
+                "one gathered read, vectors of 16: " + sources.get(1));
+        assertTrue(!sources.get(2).contains("float4") && !sources.get(2).contains("float16") && !sources.get(2).contains("lane"),
+                sources.get(2));
+    }
+
+    private static List<Tensor> imageLayoutOutputs(Tensor product14, Tensor product7, Tensor image7, Tensor mean, Tensor scale) {
+        Tensor planes14 = product14.reshape(3, 2, 196).permute(1, 0, 2).reshape(2, 3, 14, 14);
+        Tensor planes7 = product7.reshape(3, 16, 49).permute(1, 0, 2).reshape(16, 3, 7, 7);
+        Tensor normalised14 = Functional.relu(planes14.sub(mean).mul(scale));
+        Tensor normalised7 = Functional.relu(planes7.sub(mean).mul(scale)).add(image7);
+        Tensor permuted = image7.mul(scale).reshape(16, 3, 49).permute(1, 0, 2).add(product7.reshape(3, 16, 49).mul(2));
+        return List.of(normalised14, permuted, normalised7);
     }
 }

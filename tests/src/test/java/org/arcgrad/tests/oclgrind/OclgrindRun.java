@@ -323,15 +323,22 @@ public final class OclgrindRun {
         Tensor permuted = image7.mul(scale).reshape(16, 3, 49).permute(1, 0, 2).add(product7.reshape(3, 16, 49).mul(2));
         Tensor loss = Functional.relu(planes14.mul(scale)).square().sum()
                 .add(Functional.relu(planes7.mul(scale)).add(image7).square().sum()).add(permuted.exp().sum());
-        Tensor[] grads = tape.grad(loss, product14, product7, image7, scale);
-        Random random = new Random(29);
+        assertLossAndGradientsAgree(context, options, tape, loss, List.of(product14, product7, image7, scale),
+                List.of("loss", "grad product14", "grad product7", "grad image7", "grad scale"), 29);
+    }
+
+    /** A loss and its gradients with respect to {@code params}, drawn uniform in [-0.5, 0.5), against the interpreter. */
+    private static void assertLossAndGradientsAgree(DeviceContext context, CompileOptions options, Tape tape, Tensor loss,
+                                                    List<Tensor> params, List<String> names, long seed) {
+        Tensor[] grads = tape.grad(loss, params.toArray(new Tensor[0]));
+        Random random = new Random(seed);
         Map<Tensor, NDArray> feeds = new HashMap<>();
-        for (Tensor p : List.of(product14, product7, image7, scale)) {
+        for (Tensor p : params) {
             feeds.put(p, NDArray.uniform(p.shape(), -0.5, 0.5, random));
         }
-        List<String> names = List.of("loss", "grad product14", "grad product7", "grad image7", "grad scale");
-        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3]), feeds, random, names::get, tape.dump(),
-                outs -> Executable.compile(context, options, outs));
+        List<Tensor> outputs = new java.util.ArrayList<>(List.of(loss));
+        outputs.addAll(List.of(grads));
+        DeviceAgreement.assertAgrees(outputs, feeds, random, names::get, tape.dump(), outs -> Executable.compile(context, options, outs));
     }
 
     /**
@@ -349,15 +356,8 @@ public final class OclgrindRun {
         Tensor c = h.conv2d(w2, Conv2d.of(1, 2, 2, 1)).conv2d(w3, Conv2d.plain());
         Tensor pooled = c.maxPool2d(Pool2d.of(3, 2, 1)).add(Functional.avgPool2d(c, Pool2d.of(3, 2, 1)));
         Tensor loss = pooled.square().sum().add(c.maxPool2d(new Pool2d(2, 1, 1, 1, 0, 0)).sum());
-        Tensor[] grads = tape.grad(loss, x, w1, w2, w3);
-        Random random = new Random(23);
-        Map<Tensor, NDArray> feeds = new HashMap<>();
-        for (Tensor p : List.of(x, w1, w2, w3)) {
-            feeds.put(p, NDArray.uniform(p.shape(), -0.5, 0.5, random));
-        }
-        List<String> names = List.of("loss", "grad x", "grad w1", "grad w2", "grad w3");
-        DeviceAgreement.assertAgrees(List.of(loss, grads[0], grads[1], grads[2], grads[3]), feeds, random, names::get, tape.dump(),
-                outs -> Executable.compile(context, options, outs));
+        assertLossAndGradientsAgree(context, options, tape, loss, List.of(x, w1, w2, w3),
+                List.of("loss", "grad x", "grad w1", "grad w2", "grad w3"), 23);
     }
 
     /**

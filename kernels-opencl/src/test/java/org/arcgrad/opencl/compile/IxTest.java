@@ -187,6 +187,44 @@ class IxTest {
         assertEquals("(((i*6)+j)/4)", i.times(6).plus(Ix.var("j", 3)).div(4).c());
     }
 
+    /**
+     * The folds this file's random expressions rarely reach, drawn on purpose: sums of an axis
+     * split and joined again ((x / d)·k + x % e, sometimes with k = d and e = d), of coarse terms
+     * (y·u with u sharing factors with the divisor) and a fine rest, divided and reduced by random
+     * divisors. Every rendering must evaluate to the arithmetic at every value of x and y.
+     */
+    @Test
+    void splitJoinedAndCoarseSumsEvaluateToTheirArithmetic() {
+        Random r = new Random(17);
+        for (int n = 0; n < 3000; n++) {
+            long xBound = 1 + r.nextInt(60);
+            long yBound = 1 + r.nextInt(12);
+            long d = 1 + r.nextInt(8);
+            long k = r.nextBoolean() ? d : 1 + r.nextInt(8);
+            long e = r.nextBoolean() ? d : 1 + r.nextInt(8);
+            long u = 1 + r.nextInt(12);
+            long fine = r.nextInt(3);
+            long divisor = 1 + r.nextInt(r.nextBoolean() ? 16 : 200);
+            Ix x = Ix.var("x", xBound);
+            Ix y = Ix.var("y", yBound);
+            Ix joined = r.nextBoolean() ? x.div(d).times(k).plus(x.mod(e)) : x.mod(e).plus(x.div(d).times(k));
+            Ix sum = joined.plus(y.times(u)).plus(Ix.constant(fine));
+            Ix quotient = sum.div(divisor);
+            Ix remainder = sum.mod(divisor);
+            for (long xv = 0; xv < xBound; xv++) {
+                for (long yv = 0; yv < yBound; yv++) {
+                    long value = (xv / d) * k + xv % e + yv * u + fine;
+                    Map<String, Long> at = Map.of("x", xv, "y", yv);
+                    String where = " at x=" + xv + ", y=" + yv + " (" + sum.c() + ")";
+                    assertEquals(value, eval(sum.c(), at), sum.c() + where);
+                    assertEquals(value / divisor, eval(quotient.c(), at), quotient.c() + where);
+                    assertEquals(value % divisor, eval(remainder.c(), at), remainder.c() + where);
+                    assertTrue(value < sum.bound && value / divisor < quotient.bound && value % divisor < remainder.bound, where);
+                }
+            }
+        }
+    }
+
     @Test
     void coefficientsOfAffineIndices() {
         Ix i = Ix.var("i", 7);

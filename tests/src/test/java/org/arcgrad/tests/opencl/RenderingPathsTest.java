@@ -202,10 +202,11 @@ class RenderingPathsTest {
         Tensor image7 = tape.input("image7", 16, 3, 7, 7);
         Tensor mean = tape.input("mean", 1, 3, 1, 1);
         Tensor scale = tape.input("scale", 1, 3, 1, 1);
-        List<Tensor> outputs = imageLayoutOutputs(product14, product7, image7, mean, scale);
+        Tensor positions = tape.input("positions", 1, 16, 49);
+        List<Tensor> outputs = imageLayoutOutputs(product14, product7, image7, mean, scale, positions);
         Random random = new Random(12);
         Map<Tensor, NDArray> feeds = new java.util.HashMap<>();
-        for (Tensor in : List.of(product14, product7, image7, mean, scale)) {
+        for (Tensor in : List.of(product14, product7, image7, mean, scale, positions)) {
             feeds.put(in, NDArray.uniform(in.shape(), -1, 1, random));
         }
         DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random,
@@ -216,7 +217,8 @@ class RenderingPathsTest {
     void imageLayoutsRenderAsTheirCommentSays() {
         Tape tape = new Tape();
         List<Tensor> outputs = imageLayoutOutputs(tape.input("product14", 3, 2 * 196), tape.input("product7", 3, 16 * 49),
-                tape.input("image7", 16, 3, 7, 7), tape.input("mean", 1, 3, 1, 1), tape.input("scale", 1, 3, 1, 1));
+                tape.input("image7", 16, 3, 7, 7), tape.input("mean", 1, 3, 1, 1), tape.input("scale", 1, 3, 1, 1),
+                tape.input("positions", 1, 16, 49));
         List<String> sources = outputs.stream()
                 .map(o -> KernelPlan.of(Graph.of(o), DeviceLimits.typical(DeviceType.CPU)).kernels().get(0).source()).toList();
         assertTrue(sources.get(0).contains("vload4(0, b0 + ") && !sources.get(0).contains("lane"), sources.get(0));
@@ -226,12 +228,60 @@ class RenderingPathsTest {
                 sources.get(2));
     }
 
-    private static List<Tensor> imageLayoutOutputs(Tensor product14, Tensor product7, Tensor image7, Tensor mean, Tensor scale) {
+    private static List<Tensor> imageLayoutOutputs(Tensor product14, Tensor product7, Tensor image7, Tensor mean, Tensor scale,
+                                                   Tensor positions) {
         Tensor planes14 = product14.reshape(3, 2, 196).permute(1, 0, 2).reshape(2, 3, 14, 14);
         Tensor planes7 = product7.reshape(3, 16, 49).permute(1, 0, 2).reshape(16, 3, 7, 7);
         Tensor normalised14 = Functional.relu(planes14.sub(mean).mul(scale));
         Tensor normalised7 = Functional.relu(planes7.sub(mean).mul(scale)).add(image7);
-        Tensor permuted = image7.mul(scale).reshape(16, 3, 49).permute(1, 0, 2).add(product7.reshape(3, 16, 49).mul(2));
+        // the [1, 16, 49] operand broadcast across channels reads (col / 49)·49 + col % 49, which is col
+        Tensor permuted = image7.mul(scale).reshape(16, 3, 49).permute(1, 0, 2).add(product7.reshape(3, 16, 49).mul(2))
+                .add(positions);
         return List.of(normalised14, permuted, normalised7);
+    }
+
+    /**
+     * How the CPU plan picks among vector layouts: the widest of those without gathers (a
+     * contiguous [2, 3, 4, 4] in vectors of 16, not 4 along its last axis; a flat [80] along the
+     * flat index), gathers where they are exactly half the reads (a transposed operand beside a
+     * contiguous one), and integer labels gathered as ints, then converted.
+     */
+    @Test
+    void vectorLayoutChoices() {
+        Tape tape = new Tape();
+        Tensor image = tape.input("image", 2, 3, 4, 4);
+        Tensor flat = tape.input("flat", 80);
+        Tensor square = tape.input("square", 16, 16);
+        Tensor other = tape.input("other", 16, 16);
+        Tensor y = tape.labels("y", 16);
+        Tensor small = tape.input("small", 4, 4);
+        List<String> sources = List.of(image.exp(), flat.exp(), square.transpose().add(other), y.reshape(4, 4).transpose().toFloat().add(small))
+                .stream().map(o -> KernelPlan.of(Graph.of(o), DeviceLimits.typical(DeviceType.CPU)).kernels().get(0).source()).toList();
+        assertTrue(sources.get(0).contains("vload16(0, b0 + ") && sources.get(0).contains("get_global_id(1)") && !sources.get(0).contains("lane"),
+                "the first 2-D layout of 16 lanes: " + sources.get(0));
+        assertTrue(sources.get(1).contains("get_global_id(0) * 16") && sources.get(1).contains("vload16(0, b0 + gid)"), sources.get(1));
+        assertTrue(sources.get(2).contains("lane++") && sources.get(2).contains("vload16(0, b1 + "), sources.get(2));
+        assertTrue(sources.get(3).contains("int tg") && sources.get(3).contains("convert_float16(vload16(0, tg"), sources.get(3));
+    }
+
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void gatheredLabelsAndTransposedReads(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor square = tape.input("square", 16, 16);
+        Tensor other = tape.input("other", 16, 16);
+        Tensor y = tape.labels("y", 16);
+        Tensor small = tape.input("small", 4, 4);
+        List<Tensor> outputs = List.of(square.transpose().add(other), y.reshape(4, 4).transpose().toFloat().add(small));
+        Random random = new Random(14);
+        double[] labels = new double[16];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (i * 7) % 11;
+        }
+        Map<Tensor, NDArray> feeds = Map.of(square, NDArray.uniform(square.shape(), -1, 1, random),
+                other, NDArray.uniform(other.shape(), -1, 1, random), y, NDArray.of(Shape.of(16), labels),
+                small, NDArray.uniform(small.shape(), -1, 1, random));
+        DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random, k -> List.of("transposed beside contiguous",
+                "labels transposed").get(k), tape.dump());
     }
 }

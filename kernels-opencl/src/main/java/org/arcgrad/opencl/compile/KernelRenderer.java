@@ -23,7 +23,7 @@ final class KernelRenderer {
      */
     static final int SERIAL_OUTPUTS = 4096;
     static final int SERIAL_LENGTH = 256;
-    /** The shortest row that no vector width divides which {@link #rowLanesFor} still gives lanes (and a tail). */
+    /** The shortest row (or elementwise column) that no vector width divides which still gets lanes, and a scalar tail. */
     static final int TAIL_ROWS = 32;
     /** Elementwise kernels over rows at least this wide run on a 2-D range (see elementwiseGroup). */
     static final int MIN_2D_COLUMNS = 16;
@@ -103,10 +103,13 @@ final class KernelRenderer {
     }
 
     /** An elementwise kernel and what its reads cost: buffer reads, and how many of them are per-lane gathers. */
-    private record Rendered(KernelSpec spec, int width, int loads, int gathers) {
-        /** Fewer gathers first, then wider vectors. */
+    private record Rendered(KernelSpec spec, int width, int loads, int gathers, boolean tail) {
+        /** Fewer gathers first, then no scalar tail, then wider vectors. */
         boolean betterThan(Rendered o) {
-            return gathers != o.gathers ? gathers < o.gathers : width > o.width;
+            if (gathers != o.gathers) {
+                return gathers < o.gathers;
+            }
+            return tail != o.tail ? !tail : width > o.width;
         }
     }
 
@@ -117,27 +120,59 @@ final class KernelRenderer {
      */
     private Rendered elementwiseKernel(List<Tensor> members, String name, Index at, String head, Lanes lanes, boolean gathers,
                                        long[] global, long[] local) {
+        return elementwiseKernel(members, name, at, head, lanes, gathers, global, local, null);
+    }
+
+    /**
+     * The same with a scalar tail: where {@code tail} is given (a 2-D range whose column no vector
+     * width divides), a work-item whose vector would pass the row's end computes its remaining
+     * columns one at a time at {@code tail}'s index, whose column variable is "t".
+     */
+    private Rendered elementwiseKernel(List<Tensor> members, String name, Index at, String head, Lanes lanes, boolean gathers,
+                                       long[] global, long[] local, TailColumns tail) {
         java.util.Set<Tensor> buffers = new java.util.HashSet<>(schedule.buffers);
         members.forEach(buffers::remove);
         Map<Tensor, String> args = ExpressionWriter.newArgs();
         StringBuilder body = new StringBuilder();
-        ExpressionWriter w = new ExpressionWriter(buffers, args, body, "    ", "t", lanes, gathers);
+        String indent = tail == null ? "    " : "        ";
+        ExpressionWriter w = new ExpressionWriter(buffers, args, body, indent, "t", lanes, gathers);
         List<String> values = new ArrayList<>();
         for (Tensor m : members) {
             values.add(w.compute(m, at));
         }
         StringBuilder src = new StringBuilder();
-        src.append("__kernel void ").append(name).append("(").append(groupParams(members.size(), args)).append(") {\n")
-                .append(head).append(body);
+        src.append("__kernel void ").append(name).append("(").append(groupParams(members.size(), args)).append(") {\n").append(head);
+        if (tail != null) {
+            src.append("    if (col + ").append(lanes.width()).append(" <= ").append(tail.columns()).append(") {\n");
+        }
+        src.append(body);
         String offset = at.linear().c();
         for (int i = 0; i < members.size(); i++) {
-            src.append(lanes == null ? "    out" + i + "[" + offset + "] = " + values.get(i) + ";\n"
-                    : "    vstore" + lanes.width() + "(" + values.get(i) + ", 0, out" + i + " + " + offset + ");\n");
+            src.append(lanes == null ? indent + "out" + i + "[" + offset + "] = " + values.get(i) + ";\n"
+                    : indent + "vstore" + lanes.width() + "(" + values.get(i) + ", 0, out" + i + " + " + offset + ");\n");
+        }
+        if (tail != null) {
+            StringBuilder tailBody = new StringBuilder();
+            ExpressionWriter tw = new ExpressionWriter(buffers, args, tailBody, "            ", "u");
+            List<String> tailValues = new ArrayList<>();
+            for (Tensor m : members) {
+                tailValues.add(tw.compute(m, tail.at()));
+            }
+            src.append("    } else {\n        for (int t = col; t < ").append(tail.columns()).append("; t++) {\n").append(tailBody);
+            for (int i = 0; i < members.size(); i++) {
+                src.append("            out").append(i).append("[").append(tail.at().linear().c()).append("] = ").append(tailValues.get(i))
+                        .append(";\n");
+            }
+            src.append("        }\n    }\n");
         }
         src.append("}\n");
         KernelSpec spec = new KernelSpec(name, "elementwise", src.toString(), members,
                 KernelSpec.outputsThenReads(members.size(), inputs(args)), global, local, false);
-        return new Rendered(spec, lanes == null ? 1 : lanes.width(), w.loads(), w.gathered());
+        return new Rendered(spec, lanes == null ? 1 : lanes.width(), w.loads(), w.gathered(), tail != null);
+    }
+
+    /** The scalar tail of a row whose length no vector width divides: its length and the index of column t. */
+    private record TailColumns(long columns, Index at) {
     }
 
     /**
@@ -145,7 +180,7 @@ final class KernelRenderer {
      * ({@code columns} = 0), or along the column of a 2-D range whose column covers one or more
      * trailing axes ({@code columns} elements; the row is the rest).
      */
-    private record VectorLayout(long columns, Lanes lanes) {
+    private record VectorLayout(long columns, Lanes lanes, boolean tail) {
     }
 
     /**
@@ -159,10 +194,12 @@ final class KernelRenderer {
      * <p>Candidates: the flat index, and 2-D ranges whose column covers the last 1, 2, ... axes (a
      * [N, C, 14, 14] plane as one column of 196, where per-channel values are uniform across the
      * lanes and the conv products' [C, N·196] layout is read contiguously), each with the widest of
-     * 16, 8 and 4 lanes that divides its length. The candidate whose reads are all vector loads or
-     * broadcasts wins, the widest first; failing that, the one with the fewest per-lane gathers,
-     * if they are at most half of its reads (the [C, N, 49] permutes of the 7×7 layers read one
-     * NCHW operand across images: 4.2 ms as scalar code on [64, 256, 49]); failing that, none.
+     * 16, 8 and 4 lanes that divides its length; a column that none divides but that is at least
+     * {@link #TAIL_ROWS} long takes 16 lanes and a scalar tail (a 7×7 plane: three vectors and one
+     * position). The candidate whose reads are all vector loads or broadcasts wins, without a
+     * tail before with one, the widest first (the 7×7 layers' batch norm in NCHW: 2.2 ms as scalar
+     * code, 0.4 with a tail); failing that, the one with the fewest per-lane gathers, if they are
+     * at most half of its reads (a transposed operand beside a contiguous one); failing that, none.
      */
     private KernelSpec vectorElementwise(List<Tensor> members, String name) {
         List<VectorLayout> layouts = vectorLayouts(members.get(0).shape());
@@ -188,29 +225,34 @@ final class KernelRenderer {
 
     /**
      * Every 2-D split (the column over the last 1, 2, ... axes), then the flat index, each where
-     * one of 16, 8, 4 divides its length, with the widest that does. Ties go to the earlier: a
-     * matrix keeps its rows as the 2-D range's rows.
+     * one of 16, 8, 4 divides its length, with the widest that does; then the 2-D splits that none
+     * divides, at least {@link #TAIL_ROWS} long, with 16 lanes and a scalar tail. Ties go to the
+     * earlier: a matrix keeps its rows as the 2-D range's rows.
      */
     private static List<VectorLayout> vectorLayouts(Shape shape) {
         List<VectorLayout> layouts = new ArrayList<>();
+        List<VectorLayout> tails = new ArrayList<>();
         long columns = 1;
         for (int axes = 1; axes < shape.rank(); axes++) {
             columns *= shape.dim(shape.rank() - axes);
-            if (columns < shape.numel()) {
-                addLayout(layouts, columns, "col");
+            if (columns < shape.numel() && !addLayout(layouts, columns, "col") && columns >= TAIL_ROWS) {
+                tails.add(new VectorLayout(columns, new Lanes(16, "col"), true));
             }
         }
         addLayout(layouts, shape.numel(), "gid");
+        layouts.addAll(tails);
         return layouts;
     }
 
-    private static void addLayout(List<VectorLayout> into, long length, String var) {
+    /** Adds the layout of the widest of 16, 8, 4 that divides {@code length}; false when none does. */
+    private static boolean addLayout(List<VectorLayout> into, long length, String var) {
         for (int width : new int[] {16, 8, 4}) {
             if (length % width == 0) {
-                into.add(new VectorLayout(var.equals("gid") ? 0 : length, new Lanes(width, var)));
-                return;
+                into.add(new VectorLayout(var.equals("gid") ? 0 : length, new Lanes(width, var), false));
+                return true;
             }
         }
+        return false;
     }
 
     /**
@@ -232,8 +274,12 @@ final class KernelRenderer {
             long cols = layout.columns();
             Ix row = Ix.var("row", n / cols);
             at = Index.linear(shape, row.times(cols).plus(Ix.var("col", cols)));
-            global = new long[] {cols / width, n / cols};
+            global = new long[] {(cols + width - 1) / width, n / cols};
             head = "    const int col = get_global_id(0) * " + width + ";\n    const int row = get_global_id(1);\n";
+            if (layout.tail()) {
+                TailColumns tail = new TailColumns(cols, Index.linear(shape, row.times(cols).plus(Ix.var("t", cols))));
+                return elementwiseKernel(members, name, at, head, layout.lanes(), gathers, global, null, tail);
+            }
         } else {
             at = Index.linear(shape, Ix.var("gid", n));
             global = new long[] {n / width};

@@ -92,8 +92,8 @@ public final class OclgrindRun {
                         + " kernels), one over 14 images of 30x30 (CPU plan), and three at stride 2: over the 8x8 planes (phases),"
                         + " over 88 images of 24x24 (CPU plan, phases for the weight gradient) and over 1x1 images (PatchGemm, col2im)",
                         c -> checkImplicitConvolution(c, options));
-                run(log, options.plan() + " plan, batch-norm layouts of 14x14 and 7x7 planes (vectors along a plane or across"
-                        + " images and positions, NCHW operands gathered lane by lane), with their gradients",
+                run(log, options.plan() + " plan, batch-norm layouts of 14x14 and 7x7 planes (vectors along a plane, a scalar"
+                        + " tail) and a transposed read gathered lane by lane, with their gradients",
                         c -> checkImageLayouts(c, options));
                 run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
                         + " (the view over the centres in the chunks), forward and backward", c -> checkChunkedSubCenter(c, options));
@@ -307,10 +307,11 @@ public final class OclgrindRun {
 
     /**
      * Elementwise kernels over image tensors, where the CPU plan's vectors run along the column
-     * of a 2-D range that covers a whole plane (14×14: four lanes) or images and positions of a
-     * channel ([C, N, 49]: sixteen lanes, an NCHW operand gathered lane by lane into a private
-     * array): the gathers' offsets stay inside their buffers and every lane is written before the
-     * vector is read.
+     * of a 2-D range that covers a whole plane (14×14: four lanes; 7×7: sixteen lanes and a
+     * scalar tail for the 49th position, whose vector must not be read or stored), and a
+     * transposed operand beside a contiguous one (gathered lane by lane into a private array):
+     * the gathers' offsets stay inside their buffers and every lane is written before the vector
+     * is read.
      */
     private static void checkImageLayouts(DeviceContext context, CompileOptions options) {
         Tape tape = new Tape();
@@ -321,10 +322,12 @@ public final class OclgrindRun {
         Tensor planes14 = product14.reshape(3, 2, 196).permute(1, 0, 2).reshape(2, 3, 14, 14);
         Tensor planes7 = product7.reshape(3, 16, 49).permute(1, 0, 2).reshape(16, 3, 7, 7);
         Tensor permuted = image7.mul(scale).reshape(16, 3, 49).permute(1, 0, 2).add(product7.reshape(3, 16, 49).mul(2));
+        Tensor square = tape.param("square", 16, 16);
         Tensor loss = Functional.relu(planes14.mul(scale)).square().sum()
-                .add(Functional.relu(planes7.mul(scale)).add(image7).square().sum()).add(permuted.exp().sum());
-        assertLossAndGradientsAgree(context, options, tape, loss, List.of(product14, product7, image7, scale),
-                List.of("loss", "grad product14", "grad product7", "grad image7", "grad scale"), 29);
+                .add(Functional.relu(planes7.mul(scale)).add(image7).square().sum()).add(permuted.exp().sum())
+                .add(square.transpose().add(square.mul(2)).exp().sum());
+        assertLossAndGradientsAgree(context, options, tape, loss, List.of(product14, product7, image7, scale, square),
+                List.of("loss", "grad product14", "grad product7", "grad image7", "grad scale", "grad square"), 29);
     }
 
     /** A loss and its gradients with respect to {@code params}, drawn uniform in [-0.5, 0.5), against the interpreter. */

@@ -5,7 +5,8 @@ package org.arcgrad.opencl.compile;
  * keeps the emitted C readable: constants fold, x·1 and x+0 vanish, x / d or x % d simplify
  * when x's known upper bound is at most d, the terms of a sum that are multiples of d leave
  * the division or the remainder, and so do the coarse terms of a sum whose fine rest stays below
- * their common unit (see {@link Coarse}), and (x / d)·d + x % d is x. Every expression knows an exclusive upper bound.
+ * their common unit (see {@link Coarse}), and (x / d)·d + x % d is x. Every expression knows an
+ * exclusive upper bound.
  */
 abstract class Ix {
     /** Exclusive upper bound of the value; Long.MAX_VALUE when unknown. */

@@ -99,7 +99,7 @@ final class KernelRenderer {
             local = new long[] {GROUP};
             head = "    const int gid = get_global_id(0);\n    if (gid >= " + n + ") return;\n";
         }
-        return elementwiseKernel(members, name, at, head, null, false, global, local).spec();
+        return elementwiseKernel(members, name, at, head, null, false, global, local, null).spec();
     }
 
     /** An elementwise kernel and what its reads cost: buffer reads, and how many of them are per-lane gathers. */
@@ -116,59 +116,51 @@ final class KernelRenderer {
     /**
      * The kernel of an elementwise group once its index and launch are chosen: the members
      * computed at {@code at} (each shared node once), each stored to its output, one element or
-     * one vector of {@code lanes} at a time.
-     */
-    private Rendered elementwiseKernel(List<Tensor> members, String name, Index at, String head, Lanes lanes, boolean gathers,
-                                       long[] global, long[] local) {
-        return elementwiseKernel(members, name, at, head, lanes, gathers, global, local, null);
-    }
-
-    /**
-     * The same with a scalar tail: where {@code tail} is given (a 2-D range whose column no vector
-     * width divides), a work-item whose vector would pass the row's end computes its remaining
-     * columns one at a time at {@code tail}'s index, whose column variable is "t".
+     * one vector of {@code lanes} at a time. With a {@code tail} (a 2-D range whose column no
+     * vector width divides), a work-item whose vector would pass the row's end computes its
+     * remaining columns one at a time at {@code tail}'s index, whose column variable is "t".
      */
     private Rendered elementwiseKernel(List<Tensor> members, String name, Index at, String head, Lanes lanes, boolean gathers,
                                        long[] global, long[] local, TailColumns tail) {
         java.util.Set<Tensor> buffers = new java.util.HashSet<>(schedule.buffers);
         members.forEach(buffers::remove);
         Map<Tensor, String> args = ExpressionWriter.newArgs();
-        StringBuilder body = new StringBuilder();
-        String indent = tail == null ? "    " : "        ";
-        ExpressionWriter w = new ExpressionWriter(buffers, args, body, indent, "t", lanes, gathers);
+        StringBuilder code = new StringBuilder();
+        ExpressionWriter w;
+        if (tail == null) {
+            w = storeMembers(members, buffers, args, code, at, lanes, gathers, "    ", "t");
+        } else {
+            code.append("    if (col + ").append(lanes.width()).append(" <= ").append(tail.columns()).append(") {\n");
+            w = storeMembers(members, buffers, args, code, at, lanes, gathers, "        ", "t");
+            code.append("    } else {\n        for (int t = col; t < ").append(tail.columns()).append("; t++) {\n");
+            storeMembers(members, buffers, args, code, tail.at(), null, false, "            ", "u");
+            code.append("        }\n    }\n");
+        }
+        String src = "__kernel void " + name + "(" + groupParams(members.size(), args) + ") {\n" + head + code + "}\n";
+        KernelSpec spec = new KernelSpec(name, "elementwise", src, members,
+                KernelSpec.outputsThenReads(members.size(), inputs(args)), global, local, false);
+        return new Rendered(spec, lanes == null ? 1 : lanes.width(), w.loads(), w.gathered(), tail != null);
+    }
+
+    /**
+     * Appends to {@code code} the statements computing each member at {@code at} and storing it
+     * to its output (out0, out1, ...): one element, or one vector of {@code lanes}. Returns the
+     * writer, which counts the reads it rendered.
+     */
+    private static ExpressionWriter storeMembers(List<Tensor> members, java.util.Set<Tensor> buffers, Map<Tensor, String> args,
+                                                 StringBuilder code, Index at, Lanes lanes, boolean gathers, String indent,
+                                                 String prefix) {
+        ExpressionWriter w = new ExpressionWriter(buffers, args, code, indent, prefix, lanes, gathers);
         List<String> values = new ArrayList<>();
         for (Tensor m : members) {
             values.add(w.compute(m, at));
         }
-        StringBuilder src = new StringBuilder();
-        src.append("__kernel void ").append(name).append("(").append(groupParams(members.size(), args)).append(") {\n").append(head);
-        if (tail != null) {
-            src.append("    if (col + ").append(lanes.width()).append(" <= ").append(tail.columns()).append(") {\n");
-        }
-        src.append(body);
         String offset = at.linear().c();
         for (int i = 0; i < members.size(); i++) {
-            src.append(lanes == null ? indent + "out" + i + "[" + offset + "] = " + values.get(i) + ";\n"
+            code.append(lanes == null ? indent + "out" + i + "[" + offset + "] = " + values.get(i) + ";\n"
                     : indent + "vstore" + lanes.width() + "(" + values.get(i) + ", 0, out" + i + " + " + offset + ");\n");
         }
-        if (tail != null) {
-            StringBuilder tailBody = new StringBuilder();
-            ExpressionWriter tw = new ExpressionWriter(buffers, args, tailBody, "            ", "u");
-            List<String> tailValues = new ArrayList<>();
-            for (Tensor m : members) {
-                tailValues.add(tw.compute(m, tail.at()));
-            }
-            src.append("    } else {\n        for (int t = col; t < ").append(tail.columns()).append("; t++) {\n").append(tailBody);
-            for (int i = 0; i < members.size(); i++) {
-                src.append("            out").append(i).append("[").append(tail.at().linear().c()).append("] = ").append(tailValues.get(i))
-                        .append(";\n");
-            }
-            src.append("        }\n    }\n");
-        }
-        src.append("}\n");
-        KernelSpec spec = new KernelSpec(name, "elementwise", src.toString(), members,
-                KernelSpec.outputsThenReads(members.size(), inputs(args)), global, local, false);
-        return new Rendered(spec, lanes == null ? 1 : lanes.width(), w.loads(), w.gathered(), tail != null);
+        return w;
     }
 
     /** The scalar tail of a row whose length no vector width divides: its length and the index of column t. */
@@ -285,7 +277,7 @@ final class KernelRenderer {
             global = new long[] {n / width};
             head = "    const int gid = get_global_id(0) * " + width + ";\n";
         }
-        return elementwiseKernel(members, name, at, head, layout.lanes(), gathers, global, null);
+        return elementwiseKernel(members, name, at, head, layout.lanes(), gathers, global, null, null);
     }
 
     /** The index of a matrix (or stack of rows) on a 2-D range: col = work-item id 0, row = id 1. */

@@ -235,7 +235,7 @@ class RenderingPathsTest {
         Tensor planes7 = product7.reshape(3, 16, 49).permute(1, 0, 2).reshape(16, 3, 7, 7);
         Tensor normalised14 = Functional.relu(planes14.sub(mean).mul(scale));
         Tensor normalised7 = Functional.relu(planes7.sub(mean).mul(scale)).add(image7);
-        // the [1, 16, 49] operand broadcast across channels reads (col / 49)·49 + col % 49, which is col
+        // a [1, 16, 49] operand broadcast across channels: read along the plane like the rest
         Tensor permuted = image7.mul(scale).reshape(16, 3, 49).permute(1, 0, 2).add(product7.reshape(3, 16, 49).mul(2))
                 .add(positions);
         return List.of(normalised14, permuted, normalised7);
@@ -256,8 +256,9 @@ class RenderingPathsTest {
         Tensor other = tape.input("other", 16, 16);
         Tensor y = tape.labels("y", 16);
         Tensor small = tape.input("small", 4, 4);
-        List<String> sources = List.of(image.exp(), flat.exp(), square.transpose().add(other), y.reshape(4, 4).transpose().toFloat().add(small))
-                .stream().map(o -> KernelPlan.of(Graph.of(o), DeviceLimits.typical(DeviceType.CPU)).kernels().get(0).source()).toList();
+        List<Tensor> outputs = new ArrayList<>(List.of(image.exp(), flat.exp()));
+        outputs.addAll(gatheredOutputs(square, other, y, small));
+        List<String> sources = outputs.stream().map(o -> KernelPlan.of(Graph.of(o), DeviceLimits.typical(DeviceType.CPU)).kernels().get(0).source()).toList();
         assertTrue(sources.get(0).contains("vload16(0, b0 + ") && sources.get(0).contains("get_global_id(1)") && !sources.get(0).contains("lane"),
                 "the first 2-D layout of 16 lanes: " + sources.get(0));
         assertTrue(sources.get(1).contains("get_global_id(0) * 16") && sources.get(1).contains("vload16(0, b0 + gid)"), sources.get(1));
@@ -273,7 +274,7 @@ class RenderingPathsTest {
         Tensor other = tape.input("other", 16, 16);
         Tensor y = tape.labels("y", 16);
         Tensor small = tape.input("small", 4, 4);
-        List<Tensor> outputs = List.of(square.transpose().add(other), y.reshape(4, 4).transpose().toFloat().add(small));
+        List<Tensor> outputs = gatheredOutputs(square, other, y, small);
         Random random = new Random(14);
         double[] labels = new double[16];
         for (int i = 0; i < labels.length; i++) {
@@ -284,5 +285,10 @@ class RenderingPathsTest {
                 small, NDArray.uniform(small.shape(), -1, 1, random));
         DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, random, k -> List.of("transposed beside contiguous",
                 "labels transposed").get(k), tape.dump());
+    }
+
+    /** A transposed [16, 16] beside a contiguous one, and [16] labels transposed as [4, 4] and read as floats. */
+    private static List<Tensor> gatheredOutputs(Tensor square, Tensor other, Tensor labels, Tensor small) {
+        return List.of(square.transpose().add(other), labels.reshape(4, 4).transpose().toFloat().add(small));
     }
 }

@@ -7,6 +7,7 @@ import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.bench.Warmup;
 import org.arcgrad.opencl.fused.ChunkedPlan;
 import org.arcgrad.opencl.runtime.DeviceContext;
 import org.arcgrad.opencl.runtime.Devices;
@@ -14,7 +15,8 @@ import org.arcgrad.opencl.runtime.Devices;
 /**
  * Where one chunk of the class-chunked ArcFace step spends its device time: each chunk graph of
  * the plan (pass 1: the forward product with the online log-sum-exp; pass 2: backward), compiled
- * alone, fed random values, run twice, then once with profiling events; its kernels and times.
+ * alone, fed random values, run until the JIT compiler is quiet, then once with profiling
+ * events; its kernels and times.
  * A measurement, not a test: the README's per-chunk figures (the recomputed x·Ŵᵀ against the GEMM
  * floor) came from it. From the repository root after {@code mvn install -DskipTests}
  * (N = 256, D = 512, then C and the chunk width):
@@ -55,8 +57,7 @@ public class ChunkProfile {
                         }
                         e.feed(s, v);
                     }
-                    e.run();
-                    e.run();
+                    Warmup.run(e::runProfiled, 2); // until the JIT compiler is quiet: it takes one of two cores at first
                     List<Executable.KernelTiming> timings = e.runProfiled();
                     long total = timings.stream().mapToLong(Executable.KernelTiming::nanos).sum();
                     System.out.printf("chunk graph %d of %d (%d outputs): %d kernels, %.2f ms%n", c + 1, chunks.size(),

@@ -13,14 +13,15 @@ import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.arcface.train.TrainingGraph;
 import org.arcgrad.arcface.train.TrainingStep;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.bench.Warmup;
 import org.arcgrad.opencl.runtime.DeviceContext;
 import org.arcgrad.opencl.runtime.Devices;
 
 /**
  * Where one training step's device time goes: the default recipe's step (ArcFace, 10 classes of
- * 28×28 inputs, random data) for the MLP or the small ResNet, run a few times, then once with
- * profiling events; device time per kernel kind and the slowest kernels. A measurement, not a
- * test. From the repository root after {@code mvn install -DskipTests}:
+ * 28×28 inputs, random data) for the MLP or the small ResNet, run until the JIT compiler is
+ * quiet, then once with profiling events; device time per kernel kind and the slowest kernels. A
+ * measurement, not a test. From the repository root after {@code mvn install -DskipTests}:
  *
  * <pre>
  * java -cp arcface/target/arcgrad-cli.jar tools/StepProfile.java resnet 256
@@ -59,9 +60,8 @@ public class StepProfile {
                     y[i] = i % 10;
                 }
                 Hyper hyper = new Hyper(0, 0.05, 0.9);
-                for (int i = 0; i < 3; i++) {
-                    step.run(x, y, hyper, 0); // warm-up: builds, first launches
-                }
+                // warm-up: builds, first launches, and on until the JIT compiler is quiet (it takes one of two cores at first)
+                Warmup.run(() -> step.run(x, y, hyper, 0), 3);
                 // each kernel's fastest of -Druns profiled runs (default 1): this machine's timings vary from run to run
                 List<Executable.KernelTiming> timings = new ArrayList<>(((Executable) step.executable()).runProfiled());
                 for (int run = 1; run < Integer.getInteger("runs", 1); run++) {

@@ -26,6 +26,7 @@ import org.arcgrad.opencl.CompiledGraph;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.bench.PythonPeer;
+import org.arcgrad.opencl.bench.Warmup;
 import org.arcgrad.opencl.files.AtomicFiles;
 import org.arcgrad.opencl.gemm.GemmBenchmark;
 import org.arcgrad.opencl.runtime.DeviceContext;
@@ -55,7 +56,8 @@ public final class HeadBenchmark implements Callable<Integer> {
     @Option(names = "--dim", description = "D. Default: 512.")
     private int dim = 512;
 
-    @Option(names = "--warmup", description = "Untimed steps first. Default: 3.")
+    @Option(names = "--warmup", description = "Untimed steps first: at least this many, then on until the JVM's JIT compiler "
+            + "has been idle for 0.3 s of steps (at most 20 s), since its threads take one of few cores at first; 0: none. Default: 3.")
     private int warmup = 3;
 
     @Option(names = "--reps", description = "Timed steps; the median is reported. Default: 10.")
@@ -112,8 +114,9 @@ public final class HeadBenchmark implements Callable<Integer> {
             throw new BadInputException("--json: the folder " + json.toAbsolutePath().getParent() + " does not exist");
         }
         try (DeviceContext context = DeviceOption.open(device)) {
-            out.printf("arcgrad: %s, %d cores; N=%d D=%d, ArcFace s=30 m=0.5; %d warm-up + %d timed steps%n",
-                    context.device().name(), threads, batch, dim, warmup, reps);
+            out.printf("arcgrad: %s, %d cores; N=%d D=%d, ArcFace s=30 m=0.5; %s + %d timed steps%n",
+                    context.device().name(), threads, batch, dim,
+                    warmup == 0 ? "no warm-up" : "at least " + warmup + " warm-up steps, until the JIT compiler is quiet", reps);
             out.flush();
         }
         for (int c : classes) {
@@ -251,13 +254,12 @@ public final class HeadBenchmark implements Callable<Integer> {
     }
 
     private Timing timed(Runnable step, DeviceContext context) {
+        Warmup.run(step, warmup);
         double[] ms = new double[reps];
-        for (int i = 0; i < warmup + reps; i++) {
+        for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             step.run();
-            if (i >= warmup) {
-                ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
-            }
+            ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);

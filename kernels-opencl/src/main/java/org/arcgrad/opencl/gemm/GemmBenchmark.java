@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import org.arcgrad.opencl.bench.Warmup;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
 import org.arcgrad.opencl.runtime.Devices;
@@ -29,7 +30,7 @@ import org.arcgrad.opencl.runtime.Devices;
  * OpenBLAS's rate, so compare against the best core type before drawing conclusions.
  *
  * All figures are GFLOP/s (2·M·N·K per product). Ours: median over {@code reps} launches after
- * {@code warmup} launches, of the profiled kernel time ("ours kernel") and of the host wall time
+ * at least {@code warmup} launches and until the JIT compiler has gone quiet ({@link Warmup}), of the profiled kernel time ("ours kernel") and of the host wall time
  * from enqueue to the end of the wait for the launch ("ours wall"), and the fastest launch
  * ("ours best"). OpenBLAS: median and fastest of as many repetitions (see bench/gemm_torch.py).
  * The ratios are of medians. The fastest launches show what each side does when other processes
@@ -130,7 +131,7 @@ public final class GemmBenchmark {
         return ms;
     }
 
-    /** {median kernel, median wall, fastest kernel} GFLOP/s over {@code reps} runs after {@code warmup}. */
+    /** {median kernel, median wall, fastest kernel} GFLOP/s over {@code reps} runs after {@link Warmup} (at least {@code warmup}). */
     private static double[] measure(DeviceContext context, HeadProduct p, GemmParams params, int warmup, int reps) {
         Random rng = new Random(42);
         DeviceBuffer a = context.upload("A", GemmTuner.randomFloats(rng, (long) p.m() * p.k()));
@@ -138,9 +139,7 @@ public final class GemmBenchmark {
         DeviceBuffer c = context.floatBuffer("C", (long) p.m() * p.n());
         int slices = SplitK.slices(DeviceLimits.of(context.device().info()), p.variant(), params, p.m(), p.n(), p.k());
         try (CompiledGemm gemm = CompiledGemm.splitK(context, p.variant(), params, slices)) {
-            for (int i = 0; i < warmup; i++) {
-                gemm.run(p.m(), p.n(), p.k(), a, b, c);
-            }
+            Warmup.run(() -> gemm.run(p.m(), p.n(), p.k(), a, b, c), warmup);
             long[] kernel = new long[reps];
             long[] wall = new long[reps];
             for (int i = 0; i < reps; i++) {

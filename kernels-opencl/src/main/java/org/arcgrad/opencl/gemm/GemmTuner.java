@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import org.arcgrad.opencl.bench.Warmup;
 import org.arcgrad.opencl.runtime.CacheSettings;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
@@ -35,7 +36,9 @@ public final class GemmTuner {
     /**
      * All candidates measured on a random problem of the given shape, fastest first. Candidates
      * are timed round-robin (one launch each per round, {@code repetitions} rounds, median per
-     * candidate), so that load from other processes that comes and goes hits all of them alike.
+     * candidate), so that load from other processes that comes and goes hits all of them alike;
+     * untimed rounds first until the JIT compiler has gone quiet ({@link Warmup}), which on few
+     * cores would otherwise halve the rate of whichever candidates run while it works.
      */
     public List<Trial> tune(GemmVariant variant, int m, int n, int k, List<GemmParams> candidates) {
         Random rng = new Random(1);
@@ -54,6 +57,7 @@ public final class GemmTuner {
                     trials.add(new Trial(p, Long.MAX_VALUE, e.getMessage().lines().findFirst().orElse(e.toString())));
                 }
             }
+            Warmup.run(() -> built.forEach(g -> g.run(m, n, k, a, b, c)), 1);
             long[][] times = new long[built.size()][repetitions];
             for (int r = 0; r < repetitions; r++) {
                 for (int i = 0; i < built.size(); i++) {

@@ -17,12 +17,14 @@ import org.arcgrad.opencl.gemm.PhaseSplit;
 import org.arcgrad.opencl.gemm.PlaneConvolution;
 import org.arcgrad.opencl.gemm.SamePlanes;
 import org.arcgrad.opencl.gemm.SplitK;
+import org.arcgrad.opencl.gemm.TransposedCopy;
 import org.arcgrad.opencl.runtime.DeviceType;
 
 /**
  * Matrix-product kernels for scheduled MATMUL nodes, from the tuned {@link GemmTemplate} with the
  * device's parameters for its shape ({@link GemmDefaults#forShape}). Operands are buffers, each possibly read transposed (see
- * {@link Schedule.GemmOperand}), so backward's products need no transpose copies. On the CPU plan,
+ * {@link Schedule.GemmOperand}), so backward's products need no transpose copies; on the CPU plan a
+ * wide x·Wᵀ copies x transposed, to run as TT ({@link GemmDefaults#cpuTransposesA}). On the CPU plan,
  * a convolution's products that read a patch matrix read its image in place instead
  * ({@link Schedule#implicitPatches}): {@link PatchGemm}, {@link PlaneConvolution} and
  * {@link PatchWeightGradient}, a strided convolution's from the image's phase planes, which a
@@ -61,6 +63,9 @@ final class GemmKernels {
             gemmName += "_" + params.mwg() + "x" + params.nwg() + "x" + params.kwg() + (params.localMemory() ? "_local" : "");
         }
         int slices = SplitK.slices(device, variant, params, m, n, k);
+        if (slices == 1 && GemmDefaults.cpuTransposesA(device, variant, n)) {
+            return overTransposedA(node, a.matrix, b.matrix, m, n, k);
+        }
         if (slices == 1) {
             GemmKernel kernel = GemmTemplate.render(variant, params, Epilogue.identity(), gemmName);
             int[] ld = kernel.denseLeadingDimensions(m, n, k);
@@ -85,6 +90,27 @@ final class GemmKernels {
                         new KernelArg.Int(slices)),
                 SplitK.sumGlobalSize(elements), SplitK.sumLocalSize(), true);
         return List.of(partial, sum);
+    }
+
+    /**
+     * x·Wᵀ on a CPU as TT over a transposed copy of A ({@link GemmDefaults#cpuTransposesA}): a
+     * {@link TransposedCopy} of A [M, K] into the scratch buffer as [K, M], then the TT product
+     * reading it (both standalone programs: sizes are arguments).
+     */
+    private static List<KernelSpec> overTransposedA(Tensor node, Tensor a, Tensor b, int m, int n, int k) {
+        GemmParams params = GemmDefaults.cpuTransposedA();
+        String gemmName = "arcgrad_gemm_tt_" + params.mwg() + "x" + params.nwg() + "x" + params.kwg();
+        GemmKernel kernel = GemmTemplate.render(GemmVariant.TT, params, Epilogue.identity(), gemmName);
+        int[] ld = kernel.denseLeadingDimensions(m, n, k);
+        long elements = (long) m * k;
+        KernelSpec copy = new KernelSpec(TransposedCopy.KERNEL, "transposed-copy", TransposedCopy.source(), List.of(),
+                List.of(new KernelArg.Scratch(elements, true), new KernelArg.Read(a), new KernelArg.Int(m), new KernelArg.Int(k)),
+                TransposedCopy.globalSize(m, k), null, true);
+        // the template's argument order: M, N, K, A, lda, B, ldb, C, ldc
+        List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
+                new KernelArg.Scratch(elements, false), new KernelArg.Int(ld[0]), new KernelArg.Read(b), new KernelArg.Int(ld[1]),
+                new KernelArg.Output(), new KernelArg.Int(ld[2]));
+        return List.of(copy, new KernelSpec(gemmName, "gemm", kernel.source(), node, args, kernel.globalSize(m, n), kernel.localSize(), true));
     }
 
     /**

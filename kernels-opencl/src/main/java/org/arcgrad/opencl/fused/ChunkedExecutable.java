@@ -99,11 +99,16 @@ public final class ChunkedExecutable implements CompiledGraph {
      * A chunk width for C classes when the user names none: C / 50 (so that the chunks' own buffers
      * stay a few percent of W's), at least 1024 and at most 16 384 columns (narrower chunks cost
      * launches, wider ones memory), a multiple of 32 so that every chunk of a [C, D] value starts
-     * at a 128-byte boundary (a view, not a copy, on devices that align sub-buffers so); C itself
-     * when that is smaller.
+     * at a 128-byte boundary (a view, not a copy, on devices that align sub-buffers so), and not a
+     * multiple of 512 (1024 becomes 1056, 16 384 becomes 16 352): a CPU runs a chunk's x·Ŵᵀ 25 %
+     * faster as TT over a transposed copy of x, except where the chunk's width is a multiple of 512
+     * ({@link org.arcgrad.opencl.gemm.GemmDefaults#cpuTransposesA}); C itself when that is smaller.
      */
     public static int defaultChunkWidth(int classes) {
         int width = Math.max(1024, Math.min(16_384, classes / 50)) / 32 * 32;
+        if (width % 512 == 0) {
+            width += width < 16_384 ? 32 : -32;
+        }
         return Math.min(width, classes);
     }
 

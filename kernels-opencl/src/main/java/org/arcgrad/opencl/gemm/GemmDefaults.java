@@ -84,6 +84,31 @@ public final class GemmDefaults {
         return chosen.fitsOn(device) ? chosen : gpu(variant);
     }
 
+    /** CPU NT products with at least this many output columns may run as TT over a transposed copy of A ({@link #cpuTransposesA}). */
+    public static final int CPU_TRANSPOSED_A_COLUMNS = 768;
+
+    /**
+     * Whether a product x·Wᵀ (NT) on a CPU runs as TT over a transposed copy of A
+     * ({@link TransposedCopy}) with {@link #cpuTransposedA}'s parameters: where N is at least
+     * {@value #CPU_TRANSPOSED_A_COLUMNS} and not a multiple of 512. The outer-product form (vectors
+     * along M, a row of Aᵀ) then replaces NT's dot products, whose float16 partial sums each end in
+     * a horizontal sum; A, a batch of rows, costs one pass to copy. Measured on 2 PoCL cores
+     * (AMD EPYC, AVX-512) with {@link GemmTuner}, GFLOP/s NT (4×6) against TT (6×64, columns
+     * first): 256×1984×512 158 vs 205-209, 256×2000×512 155 vs 197, 256×100000×512 157 vs 199,
+     * 256×1152×512 154 vs 201, 256×800×512 169 vs 208, 512×4000×512 161 vs 195; but where N is a
+     * multiple of 512 TT's stores into C (a lane per row of C, N floats apart) alias in the cache:
+     * 256×1024×512 165 vs 157-163, 256×1536×512 168 vs 105, 256×2048×512 168 vs 157, 256×16384×512
+     * 155 vs 147, 64×4096×128 96 vs 44. Short outputs keep NT: the copy is not paid back.
+     */
+    public static boolean cpuTransposesA(DeviceLimits device, GemmVariant variant, int n) {
+        return device.type() == DeviceType.CPU && variant == GemmVariant.NT && n >= CPU_TRANSPOSED_A_COLUMNS && n % 512 != 0;
+    }
+
+    /** TT over a transposed copy of A on a CPU ({@link #cpuTransposesA}): 6×64 per work-item, one work-item per group, columns first. */
+    public static GemmParams cpuTransposedA() {
+        return new GemmParams(6, 64, 16, 1, 1, 16, 16, 2, false, false);
+    }
+
     public static GemmParams cpu(GemmVariant variant) {
         return switch (variant) {
             case NT -> new GemmParams(4, 6, 16, 1, 1, 1, 16, 2, false, true);

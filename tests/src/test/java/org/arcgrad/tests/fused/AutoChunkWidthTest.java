@@ -33,6 +33,17 @@ class AutoChunkWidthTest {
         return new Tensor[] {loss, g[0], g[1]};
     }
 
+    /** C/50 within [1024, 16 384], a multiple of 32 and not of 512 (a CPU's x·Ŵᵀ runs as TT then), never above C. */
+    @Test
+    void defaultWidthsAvoidMultiplesOf512() {
+        assertEquals(1056, ChunkedExecutable.defaultChunkWidth(10_000));     // 200 raised to 1024, then off 512's multiples
+        assertEquals(1984, ChunkedExecutable.defaultChunkWidth(100_000));    // 2000 down to a multiple of 32
+        assertEquals(2592, ChunkedExecutable.defaultChunkWidth(128_000));    // 2560 = 5 · 512, up by 32
+        assertEquals(16_352, ChunkedExecutable.defaultChunkWidth(1_000_000)); // 16 384 at the cap, down by 32
+        assertEquals(800, ChunkedExecutable.defaultChunkWidth(800));         // C itself when smaller
+        assertEquals(1040, ChunkedExecutable.defaultChunkWidth(1040));
+    }
+
     @Test
     void aSmallHeadRunsWholeAndOneLargerThanTheDeviceByChunks() {
         DeviceContext context = SharedDevice.context();
@@ -50,10 +61,10 @@ class AutoChunkWidthTest {
                 whole + " on a device of " + memory + " bytes");
         // past 2^31 elements a value cannot be indexed whole on any device: chunks
         int past = 2100;
-        assertEquals(16_384, ChunkedExecutable.autoChunkWidth(context, options, headStep(new ArcFace(30, 0.5, false), past, 4, classes, classes)));
+        assertEquals(16_352, ChunkedExecutable.autoChunkWidth(context, options, headStep(new ArcFace(30, 0.5, false), past, 4, classes, classes)));
 
-        // a sub-center head splits by classes too: chunks of its C classes (each chunk 3 × 16 384 rows of W)
-        assertEquals(16_384, ChunkedExecutable.autoChunkWidth(context, options,
+        // a sub-center head splits by classes too: chunks of its C classes (each chunk 3 × 16 352 rows of W)
+        assertEquals(16_352, ChunkedExecutable.autoChunkWidth(context, options,
                 headStep(new SubCenterArcFace(30, 0.5, false, 3), past, 4, 3 * classes, classes)));
     }
 }

@@ -81,7 +81,8 @@ public final class OclgrindRun {
                 run(log, options.plan() + " plan, sums over a leading and a middle axis (the CPU plan's lanes), row sums of 70 rows",
                         c -> checkReductions(c, options));
                 run(log, options.plan() + " plan, a 7x5 product over K = 4100 split into 4 slices of K (the last ragged) and"
-                        + " summed, with its gradients", c -> checkSplitProduct(c, options));
+                        + " summed, and a 3x800 product x·Wᵀ (on the CPU plan TT over a transposed copy of x), with their gradients",
+                        c -> checkSplitProduct(c, options));
                 run(log, options.plan() + " plan, a pairwise loss with the custom-loss ops (label equality, triu, random draws, "
                         + "gatherRows, softplus, abs, maximum), forward and backward", c -> checkCustomLossOps(c, options));
                 run(log, options.plan() + " plan, the pair losses (circle, multi-similarity, contrastive, batch-hard triplet) on a"
@@ -239,17 +240,21 @@ public final class OclgrindRun {
         DeviceAgreement.assertAgrees(outputs, feeds, random, k -> "reduction " + k, tape.dump(), outs -> Executable.compile(context, options, outs));
     }
 
-    /** Split K ({@link org.arcgrad.opencl.gemm.SplitK}): partial products into the scratch buffer, then their sum. */
+    /**
+     * Products that go through the scratch buffer: split K ({@link org.arcgrad.opencl.gemm.SplitK}),
+     * partial products then their sum; and a wide x·Wᵀ, which the CPU plan runs as TT over a
+     * {@link org.arcgrad.opencl.gemm.TransposedCopy} of x.
+     */
     private static void checkSplitProduct(DeviceContext context, CompileOptions options) {
         Tape tape = new Tape();
         Tensor a = tape.param("a", 7, 4100);
         Tensor b = tape.param("b", 4100, 5);
-        Tensor product = a.matmul(b);
-        Tensor[] grads = tape.grad(product.square().sum(), a, b);
-        Random random = new Random(41);
-        Map<Tensor, NDArray> feeds = Map.of(a, NDArray.uniform(a.shape(), -1, 1, random), b, NDArray.uniform(b.shape(), -1, 1, random));
-        DeviceAgreement.assertAgrees(List.of(product, grads[0], grads[1]), feeds, random, k -> "split product output " + k, tape.dump(),
-                outs -> Executable.compile(context, options, outs));
+        Tensor x = tape.param("x", 3, 6);
+        Tensor w = tape.param("w", 800, 6);
+        Tensor wide = x.exp().matmul(w.transpose());
+        Tensor loss = a.matmul(b).square().sum().add(wide.square().sum());
+        assertLossAndGradientsAgree(context, options, tape, loss, List.of(a, b, x, w),
+                List.of("loss", "grad a (split products)", "grad b (split products)", "grad x", "grad w"), 41);
     }
 
     /** Philox draws, index masks, integer label comparisons and gathered rows in kernels of both forms. */

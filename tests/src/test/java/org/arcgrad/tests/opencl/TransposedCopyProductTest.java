@@ -36,10 +36,10 @@ class TransposedCopyProductTest {
     private record Products(List<Tensor> outputs, Map<Tensor, NDArray> feeds, List<String> names) {
     }
 
-    /** x [5, 7] normalized by rows times each W [N, 7] transposed, a source x times the first W, and the gradients of a weighted sum. */
+    /** x [21, 7] normalized by rows times each W [N, 7] transposed, a source x times the first W, and the gradients of a weighted sum. */
     private static Products products(Random random) {
         Tape tape = new Tape();
-        Tensor x = tape.param("x", 5, 7);
+        Tensor x = tape.param("x", 21, 7); // 21 rows: a block of 16 and a short one in the copy
         Tensor xHat = x.div(x.square().sum(1, true).sqrt());
         List<Tensor> outputs = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -48,7 +48,7 @@ class TransposedCopyProductTest {
         List<Tensor> ws = new ArrayList<>();
         for (int n : COLUMNS) {
             Tensor w = tape.param("w" + n, n, 7);
-            Tensor y = tape.input("y" + n, 5, n);
+            Tensor y = tape.input("y" + n, 21, n);
             feeds.put(w, NDArray.uniform(w.shape(), -1, 1, random));
             feeds.put(y, NDArray.uniform(y.shape(), -1, 1, random));
             Tensor product = xHat.matmul(w.transpose());

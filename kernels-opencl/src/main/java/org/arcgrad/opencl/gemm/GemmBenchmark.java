@@ -30,7 +30,8 @@ import org.arcgrad.opencl.runtime.Devices;
  * OpenBLAS's rate, so compare against the best core type before drawing conclusions.
  *
  * All figures are GFLOP/s (2·M·N·K per product). Ours: median over {@code reps} launches after
- * at least {@code warmup} launches and until the JIT compiler has gone quiet ({@link Warmup}), of the profiled kernel time ("ours kernel") and of the host wall time
+ * at least {@code warmup} launches and until the JIT compiler has gone quiet ({@link Warmup}), of
+ * the profiled kernel time ("ours kernel") and of the host wall time
  * from enqueue to the end of the wait for the launch ("ours wall"), and the fastest launch
  * ("ours best"). OpenBLAS: median and fastest of as many repetitions (see bench/gemm_torch.py).
  * The ratios are of medians. The fastest launches show what each side does when other processes

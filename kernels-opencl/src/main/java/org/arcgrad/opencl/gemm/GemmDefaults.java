@@ -66,6 +66,7 @@ public final class GemmDefaults {
      * only when a B panel no longer stays in cache. Measured on the same 2 PoCL cores, NN
      * 256×512×K, GFLOP/s direct vs blocked: K=512 175 vs 153, 1024 345 vs 290, 2048 338 vs 315,
      * 4096 364 vs 314, 10000 196 vs 298, 30000 138 vs 276; and on an MLP's 256×256×128 301 vs 157.
+     * With a longer K, an output of whole 256×128 tiles takes those tiles ({@link #cpuLongK}).
      *
      * <p>On a GPU the largest tile that still gives {@value #GPU_ENOUGH_GROUPS} work-groups:
      * 128×128 ({@link #gpuLarge}), else 64×64 ({@link #gpu}), else 32×32 ({@link #gpuSmall}); a
@@ -77,11 +78,32 @@ public final class GemmDefaults {
      */
     public static GemmParams forShape(DeviceLimits device, GemmVariant variant, int m, int n, int k) {
         if (device.type() == DeviceType.CPU) {
-            return (variant == GemmVariant.NN || variant == GemmVariant.TT) && k <= CPU_SHORT_K ? cpuShortK() : cpu(variant);
+            if (variant == GemmVariant.NN || variant == GemmVariant.TT) {
+                if (k <= CPU_SHORT_K) {
+                    return cpuShortK();
+                }
+                if (m % 256 == 0 && n % 128 == 0 && cpuLongK().fitsOn(device)) {
+                    return cpuLongK();
+                }
+            }
+            return cpu(variant);
         }
         GemmParams chosen = gpuLarge().workGroups(variant, m, n) >= GPU_ENOUGH_GROUPS ? gpuLarge()
                 : gpu(variant).workGroups(variant, m, n) >= GPU_ENOUGH_GROUPS ? gpu(variant) : gpuSmall();
         return chosen.fitsOn(device) ? chosen : gpu(variant);
+    }
+
+    /**
+     * NN and TT products with a long K on a CPU whose output is whole 256×128 tiles: K-blocked like
+     * {@link #cpu}'s NN set, but tiles of 256×128 of 32×4 work-items. Measured on 2 PoCL cores
+     * (AMD EPYC, AVX-512) with {@link GemmTuner}, GFLOP/s against 64×64 tiles: the head's G·W
+     * 256×512×K, K = 10 000 191 vs 169, 100 000 188 vs 151-155, 1 000 000 181 vs 151; 512×128×30 000
+     * 180 vs 158; 256×256×8192 190 vs 179. The head's G·W then gives 4 work-groups, so {@link
+     * SplitK} splits it 4 ways: 180 GFLOP/s with the sum, in {@code ./arcgrad bench gemm}. An
+     * output that does not fill the tiles keeps 64×64: the larger tile would compute its padding.
+     */
+    public static GemmParams cpuLongK() {
+        return new GemmParams(256, 128, 256, 32, 4, 16, 16, 2, false, false);
     }
 
     /** CPU NT products with at least this many output columns may run as TT over a transposed copy of A ({@link #cpuTransposesA}). */

@@ -43,6 +43,10 @@ class GemmCorrectnessTest {
             new GemmParams(8, 12, 5, 2, 3, 1, 1, 5, true, true)));   // local memory, scalar, odd KWG
         if (variant != GemmVariant.NT) {
             sets.add(GemmDefaults.cpuShortK()); // CPU, NN/TT with a short K: the outer-product form, rows first
+            sets.add(GemmDefaults.cpuLongK());  // CPU, NN/TT with a long K and whole 256×128 tiles: 32×4 work-items
+        }
+        if (variant == GemmVariant.TT) {
+            sets.add(GemmDefaults.cpuTransposedA()); // CPU, x·Wᵀ over a transposed copy of x: 6×64, columns first
         }
         return sets;
     }

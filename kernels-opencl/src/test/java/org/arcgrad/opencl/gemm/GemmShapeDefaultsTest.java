@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which parameters a product of a given shape gets: short-K NN/TT products on a CPU skip
- * K-blocking; on a GPU the tile shrinks until the product gives enough work-groups.
+ * K-blocking, long-K ones take 256×128 tiles where the output fills them; on a GPU the tile shrinks until the product gives enough work-groups.
  */
 class GemmShapeDefaultsTest {
     private static final DeviceLimits CPU = DeviceLimits.typical(DeviceType.CPU);
@@ -17,7 +17,18 @@ class GemmShapeDefaultsTest {
     void shortKOnACpuTakesTheDirectForm() {
         assertEquals(GemmDefaults.cpuShortK(), GemmDefaults.forShape(CPU, GemmVariant.NN, 256, 512, 256));
         assertEquals(GemmDefaults.cpuShortK(), GemmDefaults.forShape(CPU, GemmVariant.TT, 256, 512, GemmDefaults.CPU_SHORT_K));
-        assertEquals(GemmDefaults.cpu(GemmVariant.NN), GemmDefaults.forShape(CPU, GemmVariant.NN, 256, 512, GemmDefaults.CPU_SHORT_K + 1));
+        assertEquals(GemmDefaults.cpu(GemmVariant.NN), GemmDefaults.forShape(CPU, GemmVariant.NN, 250, 512, GemmDefaults.CPU_SHORT_K + 1));
+    }
+
+    @Test
+    void longKOnACpuTakesLargeTilesWhereTheOutputFillsThem() {
+        assertEquals(GemmDefaults.cpuLongK(), GemmDefaults.forShape(CPU, GemmVariant.NN, 256, 512, GemmDefaults.CPU_SHORT_K + 1));
+        assertEquals(GemmDefaults.cpuLongK(), GemmDefaults.forShape(CPU, GemmVariant.TT, 512, 128, 100_000));
+        // a row or a column short of whole tiles: 64×64
+        assertEquals(GemmDefaults.cpu(GemmVariant.NN), GemmDefaults.forShape(CPU, GemmVariant.NN, 255, 512, 100_000));
+        assertEquals(GemmDefaults.cpu(GemmVariant.TT), GemmDefaults.forShape(CPU, GemmVariant.TT, 256, 130, 100_000));
+        // NT and TN keep theirs
+        assertEquals(GemmDefaults.cpu(GemmVariant.TN), GemmDefaults.forShape(CPU, GemmVariant.TN, 256, 512, 100_000));
     }
 
     @Test

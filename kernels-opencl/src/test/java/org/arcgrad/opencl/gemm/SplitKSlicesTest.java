@@ -16,10 +16,12 @@ class SplitKSlicesTest {
     }
 
     @Test
-    void theHeadsInputGradientIsSplitOnAGpuAndNotOnACpu() {
-        // G·W at N = 256, D = 512: 128 tiles of 32×32 on a GPU, 4 layers reach 512 groups; 32 tiles of 64×64 on a CPU
+    void theHeadsInputGradientIsSplitOnBoth() {
+        // G·W at N = 256, D = 512: 128 tiles of 32×32 on a GPU, 4 layers reach 512 groups; 4 tiles of 256×128 on a CPU,
+        // 4 layers reach 16; at D = 500 it takes 32 tiles of 64×64 on a CPU, enough unsplit
         assertEquals(4, slices(GPU, GemmVariant.NN, 256, 512, 100_000));
-        assertEquals(1, slices(CPU, GemmVariant.NN, 256, 512, 100_000));
+        assertEquals(4, slices(CPU, GemmVariant.NN, 256, 512, 100_000));
+        assertEquals(1, slices(CPU, GemmVariant.NN, 256, 500, 100_000));
         // the head's other products have tiles enough
         assertEquals(1, slices(GPU, GemmVariant.NT, 256, 100_000, 512));
         assertEquals(1, slices(GPU, GemmVariant.TN, 100_000, 512, 256));

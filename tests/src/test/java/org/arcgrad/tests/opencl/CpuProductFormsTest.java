@@ -24,13 +24,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A product x·Wᵀ with many output columns runs on a CPU as TT over a transposed copy of x in the
- * scratch buffer (GemmDefaults.cpuTransposesA): N at least 768 and not a multiple of 512. The
- * cases: N = 800 (copied), 1024 (a multiple of 512: NT) and 767 (too short: NT), with x a
- * computed value (rows normalized) and a source, and their gradients (whose products are NN and
- * TN), under both plans against the interpreter; and which kernels each plan gives.
+ * The forms a CPU gives products by shape, against the interpreter under both plans. A product
+ * x·Wᵀ with many output columns runs as TT over a transposed copy of x in the scratch buffer
+ * (GemmDefaults.cpuTransposesA): N at least 768 and not a multiple of 512. The cases: N = 800
+ * (copied), 1024 (a multiple of 512: NT) and 767 (too short: NT), with x a computed value (rows
+ * normalized) and a source, and their gradients (whose products are NN and TN); and which kernels
+ * each plan gives. An NN product with a long K and whole 256×128 output tiles takes those tiles
+ * (GemmDefaults.cpuLongK).
  */
-class TransposedCopyProductTest {
+class CpuProductFormsTest {
     private static final int[] COLUMNS = {800, 1024, 767};
 
     private record Products(List<Tensor> outputs, Map<Tensor, NDArray> feeds, List<String> names) {
@@ -95,6 +97,26 @@ class TransposedCopyProductTest {
                     DeviceAgreement.assertDeviceMatchesInterpreter(List.of(x.matmul(w.transpose())), feeds, PlanChoice.CPU, random,
                             i -> "x·Wᵀ, M = " + s[0] + ", K = " + s[1] + ", N = " + s[2], "");
                 });
+    }
+
+    /** G·W of a head at N = 256, D = 128, C = 4100 (K above CPU_SHORT_K) and one with a ragged N: 64×64 tiles. */
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void longProductsInWholeAndRaggedTilesAgreeWithTheInterpreter(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor g = tape.param("g", 256, 4100);
+        Tensor w = tape.param("w", 4100, 128);
+        Tensor w130 = tape.param("w130", 4100, 130);
+        Random random = new Random(37);
+        Map<Tensor, NDArray> feeds = Map.of(g, NDArray.uniform(g.shape(), -1, 1, random), w, NDArray.uniform(w.shape(), -1, 1, random),
+                w130, NDArray.uniform(w130.shape(), -1, 1, random));
+        List<String> names = List.of("G·W, 256×128 over K = 4100", "G·W, 256×130 over K = 4100");
+        List<Tensor> products = List.of(g.matmul(w), g.matmul(w130));
+        DeviceAgreement.assertDeviceMatchesInterpreter(products, feeds, plan, random, names::get, "");
+        KernelPlan cpu = KernelPlan.of(Graph.of(products.toArray(new Tensor[0])), DeviceLimits.typical(DeviceType.CPU));
+        // both give under 16 work-groups, so both are split along K (SplitK): 256×128 tiles, then 64×64 for N = 130
+        assertEquals(List.of("arcgrad_gemm_nn_256x128x256_split_k", "arcgrad_split_k_sum", "arcgrad_gemm_nn_split_k", "arcgrad_split_k_sum"),
+                cpu.kernels().stream().map(KernelSpec::name).toList());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.arcgrad.opencl.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.arcgrad.opencl.runtime.DeviceType;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,18 @@ class GemmShapeDefaultsTest {
         assertEquals(GemmDefaults.cpu(GemmVariant.TT), GemmDefaults.forShape(CPU, GemmVariant.TT, 256, 130, 100_000));
         // NT and TN keep theirs
         assertEquals(GemmDefaults.cpu(GemmVariant.TN), GemmDefaults.forShape(CPU, GemmVariant.TN, 256, 512, 100_000));
+    }
+
+    /** x·Wᵀ on a CPU runs as TT over a copy of x from 768 columns on, except at multiples of 512; never on a GPU or for other variants. */
+    @Test
+    void wideProductsOnACpuCopyXTransposed() {
+        assertTrue(GemmDefaults.cpuTransposesA(CPU, GemmVariant.NT, GemmDefaults.CPU_TRANSPOSED_A_COLUMNS));
+        assertFalse(GemmDefaults.cpuTransposesA(CPU, GemmVariant.NT, GemmDefaults.CPU_TRANSPOSED_A_COLUMNS - 1));
+        assertFalse(GemmDefaults.cpuTransposesA(CPU, GemmVariant.NT, 1024));
+        assertTrue(GemmDefaults.cpuTransposesA(CPU, GemmVariant.NT, 1025));
+        assertTrue(GemmDefaults.cpuTransposesA(CPU, GemmVariant.NT, 100_000));
+        assertFalse(GemmDefaults.cpuTransposesA(GPU, GemmVariant.NT, 100_000));
+        assertFalse(GemmDefaults.cpuTransposesA(CPU, GemmVariant.TN, 100_000));
     }
 
     @Test

@@ -24,7 +24,8 @@ import org.arcgrad.opencl.runtime.DeviceType;
  * Matrix-product kernels for scheduled MATMUL nodes, from the tuned {@link GemmTemplate} with the
  * device's parameters for its shape ({@link GemmDefaults#forShape}). Operands are buffers, each possibly read transposed (see
  * {@link Schedule.GemmOperand}), so backward's products need no transpose copies; on the CPU plan a
- * wide x·Wᵀ copies x transposed, to run as TT ({@link GemmDefaults#cpuTransposesA}). On the CPU plan,
+ * wide x·Wᵀ copies x transposed ({@link TransposedCopy}) into the scratch buffer, to run as TT
+ * ({@link GemmDefaults#forProduct}). On the CPU plan,
  * a convolution's products that read a patch matrix read its image in place instead
  * ({@link Schedule#implicitPatches}): {@link PatchGemm}, {@link PlaneConvolution} and
  * {@link PatchWeightGradient}, a strided convolution's from the image's phase planes, which a
@@ -55,25 +56,34 @@ final class GemmKernels {
         int n = node.shape().dim(1);
         int k = node.input(0).shape().dim(1);
         KernelRenderer.checkedSize(node.shape());
-        GemmVariant variant = GemmVariant.of(a.transposed, b.transposed);
+        GemmDefaults.Choice choice = GemmDefaults.forProduct(device, GemmVariant.of(a.transposed, b.transposed), m, n, k);
+        GemmVariant variant = choice.variant();
+        GemmParams params = choice.params();
+        int slices = choice.slices();
         String gemmName = "arcgrad_gemm_" + variant.name().toLowerCase(java.util.Locale.ROOT);
-        GemmParams params = GemmDefaults.forShape(device, variant, m, n, k);
         if (!params.equals(GemmDefaults.forDevice(device, variant))) {
             // another program than the variant's usual one: its own name, its own cache entry
             gemmName += "_" + params.mwg() + "x" + params.nwg() + "x" + params.kwg() + (params.localMemory() ? "_local" : "");
         }
-        int slices = SplitK.slices(device, variant, params, m, n, k);
-        if (slices == 1 && GemmDefaults.cpuTransposesA(device, variant, n)) {
-            return overTransposedA(node, a.matrix, b.matrix, m, n, k);
-        }
         if (slices == 1) {
+            List<KernelSpec> kernels = new java.util.ArrayList<>();
+            KernelArg aRead = new KernelArg.Read(a.matrix);
+            if (choice.copiesA()) {
+                // A [M, K] transposed into the scratch buffer as [K, M], which the TT product reads
+                long elements = (long) m * k;
+                kernels.add(new KernelSpec(TransposedCopy.KERNEL, "transposed-copy", TransposedCopy.source(), List.of(),
+                        List.of(new KernelArg.Scratch(elements, true), aRead, new KernelArg.Int(m), new KernelArg.Int(k)),
+                        TransposedCopy.globalSize(m, k), null, true));
+                aRead = new KernelArg.Scratch(elements, false);
+            }
             GemmKernel kernel = GemmTemplate.render(variant, params, Epilogue.identity(), gemmName);
             int[] ld = kernel.denseLeadingDimensions(m, n, k);
             // the template's argument order: M, N, K, A, lda, B, ldb, C, ldc
             List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
-                    new KernelArg.Read(a.matrix), new KernelArg.Int(ld[0]), new KernelArg.Read(b.matrix), new KernelArg.Int(ld[1]),
+                    aRead, new KernelArg.Int(ld[0]), new KernelArg.Read(b.matrix), new KernelArg.Int(ld[1]),
                     new KernelArg.Output(), new KernelArg.Int(ld[2]));
-            return List.of(new KernelSpec(gemmName, "gemm", kernel.source(), node, args, kernel.globalSize(m, n), kernel.localSize(), true));
+            kernels.add(new KernelSpec(gemmName, "gemm", kernel.source(), node, args, kernel.globalSize(m, n), kernel.localSize(), true));
+            return kernels;
         }
         GemmKernel kernel = GemmTemplate.renderSplitK(variant, params, gemmName + "_split_k");
         int[] ld = kernel.denseLeadingDimensions(m, n, k);
@@ -90,27 +100,6 @@ final class GemmKernels {
                         new KernelArg.Int(slices)),
                 SplitK.sumGlobalSize(elements), SplitK.sumLocalSize(), true);
         return List.of(partial, sum);
-    }
-
-    /**
-     * x·Wᵀ on a CPU as TT over a transposed copy of A ({@link GemmDefaults#cpuTransposesA}): a
-     * {@link TransposedCopy} of A [M, K] into the scratch buffer as [K, M], then the TT product
-     * reading it (both standalone programs: sizes are arguments).
-     */
-    private static List<KernelSpec> overTransposedA(Tensor node, Tensor a, Tensor b, int m, int n, int k) {
-        GemmParams params = GemmDefaults.cpuTransposedA();
-        String gemmName = "arcgrad_gemm_tt_" + params.mwg() + "x" + params.nwg() + "x" + params.kwg();
-        GemmKernel kernel = GemmTemplate.render(GemmVariant.TT, params, Epilogue.identity(), gemmName);
-        int[] ld = kernel.denseLeadingDimensions(m, n, k);
-        long elements = (long) m * k;
-        KernelSpec copy = new KernelSpec(TransposedCopy.KERNEL, "transposed-copy", TransposedCopy.source(), List.of(),
-                List.of(new KernelArg.Scratch(elements, true), new KernelArg.Read(a), new KernelArg.Int(m), new KernelArg.Int(k)),
-                TransposedCopy.globalSize(m, k), null, true);
-        // the template's argument order: M, N, K, A, lda, B, ldb, C, ldc
-        List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
-                new KernelArg.Scratch(elements, false), new KernelArg.Int(ld[0]), new KernelArg.Read(b), new KernelArg.Int(ld[1]),
-                new KernelArg.Output(), new KernelArg.Int(ld[2]));
-        return List.of(copy, new KernelSpec(gemmName, "gemm", kernel.source(), node, args, kernel.globalSize(m, n), kernel.localSize(), true));
     }
 
     /**

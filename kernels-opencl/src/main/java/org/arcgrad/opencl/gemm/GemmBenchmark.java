@@ -42,25 +42,18 @@ import org.arcgrad.opencl.runtime.Devices;
 public final class GemmBenchmark {
 
     /** Our rates (median kernel, median wall, fastest kernel) and OpenBLAS's, in GFLOP/s. */
-    private record Row(HeadProduct product, Kernel kernel, int slices, double kernelGflops, double wallGflops,
+    private record Row(HeadProduct product, GemmDefaults.Choice kernel, double kernelGflops, double wallGflops,
                        double bestKernelGflops, Optional<TorchBaseline.Rate> torch) {
     }
 
-    /** The variant and parameters a product runs with: the compiler's, or as tuned. */
-    private record Kernel(GemmVariant variant, GemmParams params) {
-        /**
-         * What the compiler gives the product: x·Wᵀ on a CPU may run as TT over a transposed copy of
-         * A ({@link GemmDefaults#cpuTransposesA}; the copy of the N×D batch is not timed).
-         */
-        static Kernel compilers(DeviceLimits limits, HeadProduct p) {
-            return GemmDefaults.cpuTransposesA(limits, p.variant(), p.n()) ? new Kernel(GemmVariant.TT, GemmDefaults.cpuTransposedA())
-                    : new Kernel(p.variant(), GemmDefaults.forShape(limits, p.variant(), p.m(), p.n(), p.k()));
-        }
+    /** What the compiler gives a head product ({@link GemmDefaults#forProduct}; a copy of A is not timed). */
+    private static GemmDefaults.Choice compilerChoice(DeviceLimits limits, HeadProduct p) {
+        return GemmDefaults.forProduct(limits, p.variant(), p.m(), p.n(), p.k());
+    }
 
-        @Override
-        public String toString() {
-            return (variant == GemmVariant.TT ? "as TT over a transposed copy of A, " : "") + params;
-        }
+    private static String describe(GemmDefaults.Choice c) {
+        return (c.copiesA() ? "as TT over a transposed copy of A, " : "") + c.params()
+            + (c.slices() > 1 ? ", split K into " + c.slices() + " slices and summed (kernel time: both kernels)" : "");
     }
 
     public static void main(String[] args) {
@@ -100,15 +93,11 @@ public final class GemmBenchmark {
                 + "median of " + reps + " after " + warmup + " warm-up" + (tune ? "; tuned per product" : "; the compiler's parameters for each shape"));
             for (int c : classes) {
                 for (HeadProduct product : HeadProduct.of(batch, dim, c)) {
-                    Kernel kernel = tune
-                        ? new Kernel(product.variant(), new GemmTuner(context, 3).tune(product.variant(), product.m(), product.n(),
-                            product.k(), GemmCandidates.forDevice(limits, product.variant())).get(0).params())
-                        : Kernel.compilers(limits, product);
+                    GemmDefaults.Choice kernel = tune ? tuned(context, limits, product) : compilerChoice(limits, product);
                     double[] ours = measure(context, product, kernel, warmup, reps);
                     Optional<TorchBaseline.Rate> theirs =
                         torch ? baseline.measure(product, batch, dim, warmup, reps) : Optional.empty();
-                    int slices = SplitK.slices(limits, kernel.variant(), kernel.params(), product.m(), product.n(), product.k());
-                    Row row = new Row(product, kernel, slices, ours[0], ours[1], ours[2], theirs);
+                    Row row = new Row(product, kernel, ours[0], ours[1], ours[2], theirs);
                     rows.add(row);
                     System.out.println("  measured " + line(row));
                 }
@@ -128,8 +117,7 @@ public final class GemmBenchmark {
         }
         System.out.println();
         for (Row r : rows) {
-            System.out.println(r.product().name() + " C=" + r.product().classes() + ": " + r.kernel()
-                + (r.slices() > 1 ? ", split K into " + r.slices() + " slices and summed (kernel time: both kernels)" : ""));
+            System.out.println(r.product().name() + " C=" + r.product().classes() + ": " + describe(r.kernel()));
         }
     }
 
@@ -143,19 +131,25 @@ public final class GemmBenchmark {
         DeviceLimits limits = DeviceLimits.of(context.device().info());
         double ms = 0;
         for (HeadProduct p : HeadProduct.of(batch, dim, classes)) {
-            ms += p.flops() / measure(context, p, Kernel.compilers(limits, p), warmup, reps)[1] / 1e6;
+            ms += p.flops() / measure(context, p, compilerChoice(limits, p), warmup, reps)[1] / 1e6;
         }
         return ms;
     }
 
+    /** The product in its own variant with the tuner's fastest of the device's candidates, split as SplitK says. */
+    private static GemmDefaults.Choice tuned(DeviceContext context, DeviceLimits limits, HeadProduct p) {
+        GemmParams params = new GemmTuner(context, 3).tune(p.variant(), p.m(), p.n(), p.k(),
+            GemmCandidates.forDevice(limits, p.variant())).get(0).params();
+        return new GemmDefaults.Choice(p.variant(), params, SplitK.slices(limits, p.variant(), params, p.m(), p.n(), p.k()), false);
+    }
+
     /** {median kernel, median wall, fastest kernel} GFLOP/s over {@code reps} runs after {@link Warmup} (at least {@code warmup}). */
-    private static double[] measure(DeviceContext context, HeadProduct p, Kernel choice, int warmup, int reps) {
+    private static double[] measure(DeviceContext context, HeadProduct p, GemmDefaults.Choice choice, int warmup, int reps) {
         Random rng = new Random(42);
         DeviceBuffer a = context.upload("A", GemmTuner.randomFloats(rng, (long) p.m() * p.k()));
         DeviceBuffer b = context.upload("B", GemmTuner.randomFloats(rng, (long) p.n() * p.k()));
         DeviceBuffer c = context.floatBuffer("C", (long) p.m() * p.n());
-        int slices = SplitK.slices(DeviceLimits.of(context.device().info()), choice.variant(), choice.params(), p.m(), p.n(), p.k());
-        try (CompiledGemm gemm = CompiledGemm.splitK(context, choice.variant(), choice.params(), slices)) {
+        try (CompiledGemm gemm = CompiledGemm.splitK(context, choice.variant(), choice.params(), choice.slices())) {
             Warmup.run(() -> gemm.run(p.m(), p.n(), p.k(), a, b, c), warmup);
             long[] kernel = new long[reps];
             long[] wall = new long[reps];

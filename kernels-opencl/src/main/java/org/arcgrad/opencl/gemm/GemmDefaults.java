@@ -106,6 +106,28 @@ public final class GemmDefaults {
         return new GemmParams(256, 128, 256, 32, 4, 16, 16, 2, false, false);
     }
 
+    /**
+     * How the compiler runs a product: its variant and parameters, the slices of K it is split
+     * into ({@link SplitK}), and whether it reads a transposed copy of A (a CPU's wide x·Wᵀ, which
+     * then runs as TT, unsplit: {@link #cpuTransposesA}).
+     */
+    public record Choice(GemmVariant variant, GemmParams params, int slices, boolean copiesA) {
+    }
+
+    /**
+     * The {@link Choice} for a product of M×N×K read as {@code variant}: {@link #forShape}'s
+     * parameters and {@link SplitK}'s slices, except that an unsplit NT product that
+     * {@link #cpuTransposesA} runs as TT over a copy of A with {@link #cpuTransposedA}.
+     */
+    public static Choice forProduct(DeviceLimits device, GemmVariant variant, int m, int n, int k) {
+        GemmParams params = forShape(device, variant, m, n, k);
+        int slices = SplitK.slices(device, variant, params, m, n, k);
+        if (slices == 1 && cpuTransposesA(device, variant, n)) {
+            return new Choice(GemmVariant.TT, cpuTransposedA(), 1, true);
+        }
+        return new Choice(variant, params, slices, false);
+    }
+
     /** CPU NT products with at least this many output columns may run as TT over a transposed copy of A ({@link #cpuTransposesA}). */
     public static final int CPU_TRANSPOSED_A_COLUMNS = 768;
 

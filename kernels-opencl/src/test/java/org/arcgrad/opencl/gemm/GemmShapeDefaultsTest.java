@@ -43,6 +43,13 @@ class GemmShapeDefaultsTest {
         assertTrue(GemmDefaults.cpuTransposesA(CPU, GemmVariant.NT, 100_000));
         assertFalse(GemmDefaults.cpuTransposesA(GPU, GemmVariant.NT, 100_000));
         assertFalse(GemmDefaults.cpuTransposesA(CPU, GemmVariant.TN, 100_000));
+        // what the compiler runs: the head's x·Wᵀ as TT over the copy, unsplit; a product split along K keeps NT
+        assertEquals(new GemmDefaults.Choice(GemmVariant.TT, GemmDefaults.cpuTransposedA(), 1, true),
+                GemmDefaults.forProduct(CPU, GemmVariant.NT, 256, 100_000, 512));
+        GemmDefaults.Choice split = GemmDefaults.forProduct(CPU, GemmVariant.NT, 64, 1000, 8192);
+        assertEquals(GemmVariant.NT, split.variant());
+        assertFalse(split.copiesA());
+        assertTrue(split.slices() > 1, split.toString());
     }
 
     @Test

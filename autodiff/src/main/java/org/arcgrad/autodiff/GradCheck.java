@@ -16,7 +16,10 @@ import java.util.Random;
  * }</pre>
  *
  * <p>A mismatch is |analytic − numeric| > atol + rtol·|numeric| (torch's bar: eps 1e-6, atol 1e-5,
- * rtol 1e-3 are the defaults); a NaN or infinity on either side always fails. A function with a
+ * rtol 1e-3 are the defaults); a NaN or infinity on either side always fails. A central difference
+ * that disagrees is measured again with a five-point difference over the same interval, and an
+ * element whose step crosses a branch of the function (a clamp's bound, where, max, abs, a
+ * comparison) is not judged: the report counts such elements, and a check that judged none fails. A function with a
  * non-scalar output is checked through ⟨output, v⟩ for a random cotangent v. Up to
  * {@code maxElements} input elements are checked one by one; beyond that the check takes the
  * directional derivative along random directions (a vector–Jacobian check), which scales to large
@@ -153,15 +156,26 @@ public final class GradCheck {
         return c;
     }
 
-    /** The worst mismatch found, and whether every checked value was within tolerance. */
-    public record Report(boolean passed, int checked, double worstRatio, int input, int element,
+    /**
+     * The worst mismatch found, and whether every judged value was within tolerance. {@code atBranches}
+     * of the {@code checked} elements (or directions) were not judged: their difference step crosses a
+     * branch of the function ({@link BranchPattern}), where no difference measures the derivative. A
+     * check that could judge nothing has not passed.
+     */
+    public record Report(boolean passed, int checked, int atBranches, double worstRatio, int input, int element,
                          double analytic, double numeric, String method, int detached, boolean heldDetached) {
         /** Human-readable verdict naming the worst input element, and the likely cause when detached values moved. */
         @Override
         public String toString() {
+            String counted = checked + " checked" + (atBranches > 0 ? ", " + atBranches + " not judged: their step crosses a "
+                    + "branch (a clamp's bound, where, max, abs, a comparison)" : "")
+                    + (heldDetached ? ", " + detached + " detached value(s) held" : "");
+            if (atBranches == checked) {
+                return "gradcheck FAILED (" + method + ", " + counted + "): " + (checked == 0 ? "the inputs have no elements"
+                        : "nothing left to judge; move the inputs off the kinks");
+            }
             String where = element < 0 ? "a random direction through all inputs" : "input " + input + " element " + element;
-            String verdict = (passed ? "gradcheck passed" : "gradcheck FAILED") + " (" + method + ", " + checked
-                    + " checked" + (heldDetached ? ", " + detached + " detached value(s) held" : "") + "): worst at "
+            String verdict = (passed ? "gradcheck passed" : "gradcheck FAILED") + " (" + method + ", " + counted + "): worst at "
                     + where + ": analytic " + analytic + " vs numeric " + numeric
                     + " (error / tolerance = " + String.format("%.3g", worstRatio) + ")";
             if (!passed && detached > 0 && !heldDetached) {
@@ -213,25 +227,22 @@ public final class GradCheck {
             }
         }
         Evaluation evaluate = () -> Interpreter.runHolding(forward, feeds, held)[0].item();
+        Numeric numeric = new Numeric(evaluate, forward, feeds, held);
         long total = 0;
         for (NDArray a : inputs) {
             total += a.size();
         }
-        Worst worst = new Worst();
+        Worst worst = new Worst(detachedNodes.size());
         if (total <= maxElements) {
             for (int i = 0; i < args.length; i++) {
                 double[] x = feeds.get(args[i]).data();
                 for (int j = 0; j < x.length; j++) {
                     double saved = x[j];
-                    x[j] = saved + eps;
-                    double up = evaluate.at();
-                    x[j] = saved - eps;
-                    double down = evaluate.at();
-                    x[j] = saved;
-                    worst.offer((up - down) / (2 * eps), analytic[i].data()[j], i, j);
+                    int e = j;
+                    numeric.judge(h -> x[e] = saved + h, analytic[i].data()[j], worst, i, j);
                 }
             }
-            return worst.report("elementwise central differences", detachedNodes.size());
+            return worst.report("elementwise central differences");
         }
         for (int d = 0; d < directions; d++) {
             NDArray[] dir = new NDArray[args.length];
@@ -244,11 +255,9 @@ public final class GradCheck {
                     analyticDot += g[j] * v[j];
                 }
             }
-            double up = evaluateShifted(evaluate, feeds, args, inputs, dir, eps);
-            double down = evaluateShifted(evaluate, feeds, args, inputs, dir, -eps);
-            worst.offer((up - down) / (2 * eps), analyticDot, -1, -1);
+            numeric.judge(h -> shift(feeds, args, inputs, dir, h), analyticDot, worst, -1, -1);
         }
-        return worst.report("random-direction vector-Jacobian products", detachedNodes.size());
+        return worst.report("random-direction vector-Jacobian products");
     }
 
     /** The loss at the current feeds. */
@@ -257,8 +266,13 @@ public final class GradCheck {
         double at();
     }
 
-    private double evaluateShifted(Evaluation evaluate, Map<Tensor, NDArray> feeds, Tensor[] args, NDArray[] base,
-                                   NDArray[] dir, double h) {
+    /** Moves the differentiable inputs to base + h·direction; h = 0 puts them back. */
+    @FunctionalInterface
+    private interface Shift {
+        void to(double h);
+    }
+
+    private static void shift(Map<Tensor, NDArray> feeds, Tensor[] args, NDArray[] base, NDArray[] dir, double h) {
         for (int i = 0; i < args.length; i++) {
             double[] x = feeds.get(args[i]).data();
             double[] x0 = base[i].data();
@@ -267,27 +281,103 @@ public final class GradCheck {
                 x[j] = x0[j] + h * v[j];
             }
         }
-        double r = evaluate.at();
-        for (int i = 0; i < args.length; i++) {
-            System.arraycopy(base[i].data(), 0, feeds.get(args[i]).data(), 0, base[i].size());
-        }
-        return r;
     }
 
-    /** Tracks the worst error-to-tolerance ratio seen. */
+    /**
+     * The numeric side of one element or direction. A central difference at the step decides
+     * unless it disagrees with the analytic value; then a five-point difference over the same
+     * interval (error O(h⁴) instead of O(h²): a value near a clamp's bound, like a cosine at
+     * 1 − 1e-7, curves too sharply for the central one) decides instead, unless the interval
+     * crosses a branch of the function, where no difference measures the derivative and the
+     * element is counted as not judged.
+     */
+    private final class Numeric {
+        private final Evaluation evaluate;
+        private final Graph forward;
+        private final Map<Tensor, NDArray> feeds;
+        private final Map<Tensor, NDArray> held;
+        private BranchPattern branches;
+        private boolean branchesBuilt;
+
+        Numeric(Evaluation evaluate, Graph forward, Map<Tensor, NDArray> feeds, Map<Tensor, NDArray> held) {
+            this.evaluate = evaluate;
+            this.forward = forward;
+            this.feeds = feeds;
+            this.held = held;
+        }
+
+        void judge(Shift s, double analytic, Worst worst, int input, int element) {
+            double wide = at(s, eps) - at(s, -eps);
+            double central = wide / (2 * eps);
+            if (worst.within(central, analytic)) {
+                worst.offer(central, analytic, input, element);
+                return;
+            }
+            double narrow = at(s, eps / 2) - at(s, -eps / 2);
+            double fivePoint = (8 * narrow - wide) / (6 * eps);
+            if (!worst.within(fivePoint, analytic) && crossesBranch(s)) {
+                worst.atBranch();
+                return;
+            }
+            worst.offer(fivePoint, analytic, input, element);
+        }
+
+        private double at(Shift s, double h) {
+            s.to(h);
+            double v = evaluate.at();
+            s.to(0);
+            return v;
+        }
+
+        private boolean crossesBranch(Shift s) {
+            if (!branchesBuilt) {
+                branches = BranchPattern.of(forward, held);
+                branchesBuilt = true;
+            }
+            if (branches == null) {
+                return false;
+            }
+            List<double[]> base = branches.at(feeds);
+            for (double h : new double[] {eps, eps / 2, -eps / 2, -eps}) {
+                s.to(h);
+                List<double[]> moved = branches.at(feeds);
+                s.to(0);
+                if (!BranchPattern.same(base, moved)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Tracks the worst error-to-tolerance ratio seen, and the elements not judged. */
     private final class Worst {
+        private final int detached;
         private int checked;
+        private int atBranches;
         private double ratio = -1;
         private int input;
         private int element;
         private double analytic;
         private double numeric;
 
-        void offer(double num, double ana, int in, int el) {
-            checked++;
-            double r = Double.isFinite(num) && Double.isFinite(ana)
+        Worst(int detached) {
+            this.detached = detached;
+        }
+
+        private double ratio(double num, double ana) {
+            return Double.isFinite(num) && Double.isFinite(ana)
                     ? Math.abs(ana - num) / (atol + rtol * Math.abs(num))
                     : Double.POSITIVE_INFINITY;
+        }
+
+        boolean within(double num, double ana) {
+            return ratio(num, ana) <= 1;
+        }
+
+        void offer(double num, double ana, int in, int el) {
+            checked++;
+            double r = ratio(num, ana);
             if (r > ratio) {
                 ratio = r;
                 input = in;
@@ -297,10 +387,16 @@ public final class GradCheck {
             }
         }
 
-        Report report(String method, int detached) {
+        void atBranch() {
+            checked++;
+            atBranches++;
+        }
+
+        Report report(String method) {
             String how = method + (analyticSide == INTERPRETER ? "" : ", analytic side: " + analyticSide.describe()
                     + ", atol " + atol + ", rtol " + rtol);
-            return new Report(ratio <= 1, checked, ratio, input, element, analytic, numeric, how, detached, holdDetached);
+            return new Report(atBranches < checked && ratio <= 1, checked, atBranches, ratio, input, element, analytic, numeric,
+                    how, detached, holdDetached);
         }
     }
 }

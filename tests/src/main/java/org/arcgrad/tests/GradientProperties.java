@@ -87,12 +87,16 @@ public final class GradientProperties {
             return h;
         }
 
+        /** Every value of an input up to {@value #SHOWN_IN_FULL} elements (a shrunk case is small), else NDArray's summary. */
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder();
-            values.forEach((k, v) -> b.append(b.length() == 0 ? "" : "\n").append(k).append(" = ").append(v));
+            values.forEach((k, v) -> b.append(b.length() == 0 ? "" : "\n").append(k).append(" = ").append(
+                    v.data().length <= SHOWN_IN_FULL ? "NDArray" + v.shape() + " " + java.util.Arrays.toString(v.data()) : v));
             return b.toString();
         }
+
+        private static final int SHOWN_IN_FULL = 64;
     }
 
     private final Loss loss;

@@ -8,7 +8,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * The command line that replays a failed property: the build command (-D{@value #LAUNCHER_PROPERTY},
  * by default Maven's {@code mvn test}; arcgrad's own build sets its launcher), restricted to this
- * test method, with the seed (and the try count, when it was overridden).
+ * test method, with the seed (and the try count, when it was overridden). Inside a test under
+ * {@link DefaultKnobs} the system property cannot reach the run, and the line says how to pin the seed instead.
  */
 final class ReplayCommand {
     /** The system property naming the command that runs one test class, before its -Dtest=… . */
@@ -23,7 +24,9 @@ final class ReplayCommand {
         String test = testMethod().orElse("<TestClass>#<method>");
         return System.getProperty(LAUNCHER_PROPERTY, DEFAULT_LAUNCHER) + " -Dtest=" + test
                 + " -D" + Seeds.SEED_PROPERTY + "=" + seed
-                + (triesOverride == null ? "" : " -D" + Property.TRIES_PROPERTY + "=" + triesOverride);
+                + (triesOverride == null ? "" : " -D" + Property.TRIES_PROPERTY + "=" + triesOverride)
+                + (DefaultKnobs.clearing() ? "\n            (this test runs under DefaultKnobs, which clears -D" + Seeds.SEED_PROPERTY
+                        + ": pin .seed(" + seed + "L) in the test to replay it)" : "");
     }
 
     /** "SimpleClassName#method" of the nearest JUnit test method on the stack (lambdas inside it are skipped). */

@@ -26,6 +26,8 @@ class FailureReportTest {
         String launcher = System.getProperty(ReplayCommand.LAUNCHER_PROPERTY, ReplayCommand.DEFAULT_LAUNCHER);
         assertTrue(m.contains("replay:   " + launcher
                 + " -Dtest=FailureReportTest#theMessageNamesEverythingNeededToReplayAndFix -Darcgrad.seed=31337"), m);
+        // under DefaultKnobs -Darcgrad.seed cannot reach the run, and the line says so
+        assertTrue(m.contains("(this test runs under DefaultKnobs, which clears -Darcgrad.seed: pin .seed(31337L) in the test"), m);
         assertTrue(m.contains("original: "), m);
         assertTrue(m.contains("shrunk:   700\n"), m);
         assertTrue(m.contains("reason:   saw 700"), m);

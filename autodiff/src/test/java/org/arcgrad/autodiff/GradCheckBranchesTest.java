@@ -68,6 +68,29 @@ class GradCheckBranchesTest {
     }
 
     @Test
+    void everyElementIsJudgedAtTheBasePoint() {
+        // relu(x0) + x0·x1 + x1·x2 at (0, 1, 0): x0 sits on the kink, and the differences of x1 and x2
+        // are exact; had a step been left in place (x0 at −h after its branch test, x1 at 1 − h after
+        // its central difference), the next element's difference would be off by h ≫ atol
+        GradCheck c = GradCheck.of((t, a) -> Functional.relu(a[0]).add(a[0].mul(a[1])).add(a[1].mul(a[2])).sum())
+                .tolerances(1e-9, 0);
+        GradCheck.Report r = c.check(NDArray.of(Shape.of(1), 0.0), NDArray.of(Shape.of(1), 1.0), NDArray.of(Shape.of(1), 0.0));
+        assertTrue(r.passed(), r.toString());
+        assertEquals(1, r.atBranches());
+    }
+
+    @Test
+    void theCentralDifferenceDecidesWhenItAgrees() {
+        // x³ at 0 with step 0.5: the central difference is h² = 0.25, the five-point one exact (0);
+        // at atol 0.25 the central one agrees (ratio exactly 1) and is the one reported
+        GradCheck.Report r = GradCheck.of((t, a) -> a[0].pow(3).sum()).step(0.5).tolerances(0.25, 0)
+                .check(NDArray.of(Shape.of(1), 0.0));
+        assertTrue(r.passed(), r.toString());
+        assertEquals(0.25, r.numeric());
+        assertEquals(1, r.worstRatio());
+    }
+
+    @Test
     void randomDirectionsAreJudgedTheSameWay() {
         GradCheck.Report r = RELU.elementwiseUpTo(2, 4).check(NDArray.of(Shape.of(3), 0.5, 0.0, 0.25));
         assertEquals("random-direction vector-Jacobian products", r.method());

@@ -88,7 +88,8 @@ public final class HeadBenchmark implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the figures to FILE: {\"rows\": [{\"classes\", \"fused_ms\" (the chunked path),"
-                    + " \"unfused_ms\", \"gemm_floor_ms\" (the step's three products alone), \"device_mib\" (the chunked"
+                    + " \"unfused_ms\", \"gemm_floor_ms\" (the step's three products alone), \"chunk_products_ms\" (the chunked step's"
+                    + " products alone, x·Ŵᵀ twice a chunk), \"device_mib\" (the chunked"
                     + " path's peak), \"unfused_device_mib\", \"weights_mib\" (W and grad W), \"chunk\", \"torch_ms\""
                     + " (null when not run)}]}. Implies the chunked path.")
     private Path json;
@@ -103,6 +104,7 @@ public final class HeadBenchmark implements Callable<Integer> {
         List<Timing> ours = new ArrayList<>();
         List<Timing> chunked = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
+        List<Double> chunkProducts = new ArrayList<>();
         boolean withChunks = classChunk != null || json != null;
         if (classChunk != null && classChunk < 1) {
             throw new BadInputException("--class-chunk: must be ≥ 1, got " + classChunk);
@@ -125,6 +127,7 @@ public final class HeadBenchmark implements Callable<Integer> {
                 chunked.add(measureChunked(c));
                 try (DeviceContext context = DeviceOption.open(device)) {
                     floors.add(GemmBenchmark.headFloorMillis(context, batch, dim, c, warmup, reps));
+                    chunkProducts.add(GemmBenchmark.chunkProductsMillis(context, batch, dim, c, chunkWidth(c), warmup, reps));
                 }
             }
         }
@@ -156,14 +159,18 @@ public final class HeadBenchmark implements Callable<Integer> {
         if (withChunks) {
             out.printf("%nchunked path (no N×C buffer; values stay on the device) beside the whole graph and the GEMM floor"
                     + " (the step's three products alone, with the kernels the compiler gives them):%n");
-            out.printf("%-8s %7s | %12s %10s %11s | %10s %11s | %9s %8s | %11s%n", "C", "chunk", "chunked ms", "best ms",
-                    "device MiB", "whole ms", "device MiB", "floor ms", "/ floor", "W+gW MiB");
+            out.printf("%-8s %7s | %12s %10s %11s | %10s %11s | %9s %8s | %12s %8s | %11s%n", "C", "chunk", "chunked ms",
+                    "best ms", "device MiB", "whole ms", "device MiB", "floor ms", "/ floor", "products ms", "/ floor",
+                    "W+gW MiB");
             for (int i = 0; i < classes.length; i++) {
                 Timing t = chunked.get(i);
-                out.printf("%-8d %7d | %12.1f %10.1f %11.1f | %10.1f %11.1f | %9.1f %8.2f | %11.1f%n", classes[i],
+                out.printf("%-8d %7d | %12.1f %10.1f %11.1f | %10.1f %11.1f | %9.1f %8.2f | %12.1f %8.2f | %11.1f%n", classes[i],
                         chunkWidth(classes[i]), t.medianMs(), t.bestMs(), t.deviceMib(), ours.get(i).medianMs(),
-                        ours.get(i).deviceMib(), floors.get(i), t.medianMs() / floors.get(i), weightsMib(classes[i]));
+                        ours.get(i).deviceMib(), floors.get(i), t.medianMs() / floors.get(i), chunkProducts.get(i),
+                        chunkProducts.get(i) / floors.get(i), weightsMib(classes[i]));
             }
+            out.println("products = the chunked step's products alone over its chunks (backward recomputes x·Ŵᵀ: four"
+                    + " products a chunk against the floor's three), what it would take were everything else fused into them");
         }
         if (json != null) {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -173,6 +180,7 @@ public final class HeadBenchmark implements Callable<Integer> {
                 row.put("fused_ms", round(chunked.get(i).medianMs()));
                 row.put("unfused_ms", round(ours.get(i).medianMs()));
                 row.put("gemm_floor_ms", round(floors.get(i)));
+                row.put("chunk_products_ms", round(chunkProducts.get(i)));
                 row.put("device_mib", round(chunked.get(i).deviceMib()));
                 row.put("unfused_device_mib", round(ours.get(i).deviceMib()));
                 row.put("weights_mib", round(weightsMib(classes[i])));

@@ -34,12 +34,12 @@ class BenchHeadJsonTest {
             JsonNode row = rows.get(i);
             List<String> fields = new java.util.ArrayList<>();
             row.fieldNames().forEachRemaining(fields::add);
-            assertEquals(List.of("classes", "fused_ms", "unfused_ms", "gemm_floor_ms", "device_mib", "unfused_device_mib",
+            assertEquals(List.of("classes", "fused_ms", "unfused_ms", "gemm_floor_ms", "chunk_products_ms", "device_mib", "unfused_device_mib",
                     "weights_mib", "chunk", "torch_ms"), fields);
             assertEquals(classes[i], row.get("classes").asInt());
             assertEquals(classes[i], row.get("chunk").asInt(), "C/50 is under 1024: one chunk of C");
             assertEquals(Math.round(2.0 * classes[i] * 4 * 4 / (1 << 20) * 10) / 10.0, row.get("weights_mib").asDouble(), 1e-9);
-            for (String timed : List.of("fused_ms", "unfused_ms", "gemm_floor_ms", "device_mib", "unfused_device_mib")) {
+            for (String timed : List.of("fused_ms", "unfused_ms", "gemm_floor_ms", "chunk_products_ms", "device_mib", "unfused_device_mib")) {
                 assertTrue(row.get(timed).isNumber() && row.get(timed).asDouble() >= 0, timed + ": " + row);
             }
             assertTrue(row.get("torch_ms").isNull(), "PyTorch not run");

@@ -131,9 +131,47 @@ public final class GemmBenchmark {
         DeviceLimits limits = DeviceLimits.of(context.device().info());
         double ms = 0;
         for (HeadProduct p : HeadProduct.of(batch, dim, classes)) {
-            ms += p.flops() / measure(context, p, compilerChoice(limits, p), warmup, reps)[1] / 1e6;
+            ms += millis(context, limits, p, warmup, reps);
         }
         return ms;
+    }
+
+    /**
+     * The products of the class-chunked step alone, summed over its chunks of {@code width} classes
+     * (the last one shorter): per chunk the three of the head at that width and x·Ŵᵀ once more,
+     * which backward recomputes. What the chunked step would take if nothing but its products ran:
+     * the bound on how close to {@link #headFloorMillis} fusing the rest into them could bring it.
+     */
+    public static double chunkProductsMillis(DeviceContext context, int batch, int dim, int classes, int width, int warmup, int reps) {
+        DeviceLimits limits = DeviceLimits.of(context.device().info());
+        return overChunks(classes, width, w -> chunkProductsMillis(context, limits, batch, dim, w, warmup, reps));
+    }
+
+    /** Σ over the chunks of {@code width} classes (the last one shorter) of {@code perChunk}(its width), each width measured once. */
+    static double overChunks(int classes, int width, java.util.function.IntToDoubleFunction perChunk) {
+        if (width < 1 || width > classes) {
+            throw new IllegalArgumentException("chunks of " + width + " classes for " + classes + " classes");
+        }
+        int last = classes % width;
+        return classes / width * perChunk.applyAsDouble(width) + (last == 0 ? 0 : perChunk.applyAsDouble(last));
+    }
+
+    private static double chunkProductsMillis(DeviceContext context, DeviceLimits limits, int batch, int dim, int width,
+                                              int warmup, int reps) {
+        // kernel time: in the step a chunk's products run back to back, without a wait for each (a few
+        // milliseconds each, so a wall clock per product would count the wait)
+        List<HeadProduct> products = HeadProduct.of(batch, dim, width);
+        double ms = 0;
+        for (HeadProduct p : products) {
+            double once = p.flops() / measure(context, p, compilerChoice(limits, p), warmup, Math.max(reps, 10))[0] / 1e6;
+            ms += p == products.get(0) ? 2 * once : once; // x·Ŵᵀ: forward, and again in backward
+        }
+        return ms;
+    }
+
+    /** Median wall time of one product with the kernels the compiler gives it. */
+    private static double millis(DeviceContext context, DeviceLimits limits, HeadProduct p, int warmup, int reps) {
+        return p.flops() / measure(context, p, compilerChoice(limits, p), warmup, reps)[1] / 1e6;
     }
 
     /** The product in its own variant with the tuner's fastest of the device's candidates, split as SplitK says. */

@@ -19,7 +19,7 @@ import java.util.Random;
  * rtol 1e-3 are the defaults); a NaN or infinity on either side always fails. A central difference
  * that disagrees is measured again with a five-point difference over the same interval, and an
  * element whose step crosses a branch of the function (a clamp's bound, where, max, abs, a
- * comparison) is not judged: the report counts such elements, and a check that judged none fails. A function with a
+ * comparison, a max-pooling window) is not judged: the report counts such elements, and a check that judged none fails. A function with a
  * non-scalar output is checked through ⟨output, v⟩ for a random cotangent v. Up to
  * {@code maxElements} input elements are checked one by one; beyond that the check takes the
  * directional derivative along random directions (a vector–Jacobian check), which scales to large
@@ -168,7 +168,7 @@ public final class GradCheck {
         @Override
         public String toString() {
             String counted = checked + " checked" + (atBranches > 0 ? ", " + atBranches + " not judged: their step crosses a "
-                    + "branch (a clamp's bound, where, max, abs, a comparison)" : "")
+                    + "branch (a clamp's bound, where, max, abs, a comparison, a max-pooling window)" : "")
                     + (heldDetached ? ", " + detached + " detached value(s) held" : "");
             if (atBranches == checked) {
                 return "gradcheck FAILED (" + method + ", " + counted + "): " + (checked == 0 ? "the inputs have no elements"

@@ -30,6 +30,16 @@ class GradCheckBranchesTest {
     }
 
     @Test
+    void aTieForAMaxPoolingWindowIsNotJudged() {
+        // windows of 1×2 over [0.5, 0.5, 0.1, 0.9]: the first two tie (a ReLU's zeros do all the time),
+        // the difference there says 1/2 where the rule gives the winner 1 and the other 0
+        GradCheck pool = GradCheck.of((t, a) -> a[0].maxPool2d(new Pool2d(1, 2, 1, 2, 0, 0)).sum());
+        GradCheck.Report r = pool.check(NDArray.of(Shape.of(1, 1, 1, 4), 0.5, 0.5, 0.1, 0.9));
+        assertTrue(r.passed(), r.toString());
+        assertEquals(2, r.atBranches());
+    }
+
+    @Test
     void aCheckWithNothingLeftToJudgeFails() {
         GradCheck.Report r = RELU.check(NDArray.of(Shape.of(1), 0.0));
         assertFalse(r.passed(), r.toString());

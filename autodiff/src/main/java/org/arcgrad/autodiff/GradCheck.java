@@ -289,7 +289,7 @@ public final class GradCheck {
      * interval (error O(h⁴) instead of O(h²): a value near a clamp's bound, like a cosine at
      * 1 − 1e-7, curves too sharply for the central one) decides instead, unless the interval
      * crosses a branch of the function, where no difference measures the derivative and the
-     * element is counted as not judged.
+     * element is counted as not judged (unless its analytic value is NaN or infinite).
      */
     private final class Numeric {
         private final Evaluation evaluate;
@@ -315,7 +315,8 @@ public final class GradCheck {
             }
             double narrow = at(s, eps / 2) - at(s, -eps / 2);
             double fivePoint = (8 * narrow - wide) / (6 * eps);
-            if (!worst.within(fivePoint, analytic) && crossesBranch(s)) {
+            // a NaN or infinite gradient is never excused: a kink is where 0 · ∞ comes from
+            if (!worst.within(fivePoint, analytic) && Double.isFinite(analytic) && crossesBranch(s)) {
                 worst.atBranch();
                 return;
             }

@@ -40,6 +40,17 @@ class GradCheckBranchesTest {
     }
 
     @Test
+    void aNonFiniteGradientAtAKinkIsNeverExcused() {
+        // where(x > 0, sqrt(x), 0) at 0, a user's guard: the branch not taken still sends sqrt its
+        // upstream 0, times sqrt's ∞ at 0 is NaN (as in torch), and the step crosses the comparison
+        GradCheck.Report r = GradCheck.of((t, a) -> Functional.where(a[0].gt(0), a[0].sqrt(), a[0].scale(0)).sum())
+                .check(NDArray.of(Shape.of(2), 0.0, 1.0));
+        assertFalse(r.passed(), r.toString());
+        assertEquals(0, r.atBranches());
+        assertTrue(Double.isNaN(r.analytic()), r.toString());
+    }
+
+    @Test
     void aCheckWithNothingLeftToJudgeFails() {
         GradCheck.Report r = RELU.check(NDArray.of(Shape.of(1), 0.0));
         assertFalse(r.passed(), r.toString());

@@ -33,7 +33,9 @@ import org.arcgrad.tests.property.Property;
  * a replay line and shrinking to a small failing case ({@link Property}):
  * <ol>
  *   <li>gradients: every input's analytic gradient against central differences in fp64
- *       ({@link GradCheck}; with {@link #holdDetached()} detached values are held fixed);</li>
+ *       ({@link GradCheck}: an element whose step crosses a kink, such as a margin head's th or a
+ *       ReLU's zeros tied in a pooling window, is not judged; with {@link #holdDetached()}
+ *       detached values are held fixed);</li>
  *   <li>edges: at the edge cases (cosine edges on every row, zeros, ties, labels 0 and C − 1) the
  *       loss and every gradient are finite, on the interpreter and on the OpenCL device;</li>
  *   <li>device: the loss and its gradients computed by the OpenCL backend in fp32, under the CPU and

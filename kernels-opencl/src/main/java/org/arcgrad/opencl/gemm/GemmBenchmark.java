@@ -144,7 +144,7 @@ public final class GemmBenchmark {
      */
     public static double chunkProductsMillis(DeviceContext context, int batch, int dim, int classes, int width, int warmup, int reps) {
         DeviceLimits limits = DeviceLimits.of(context.device().info());
-        return overChunks(classes, width, w -> chunkProductsMillis(context, limits, batch, dim, w, warmup, reps));
+        return overChunks(classes, width, w -> oneChunksProductsMillis(context, limits, batch, dim, w, warmup, reps));
     }
 
     /** Σ over the chunks of {@code width} classes (the last one shorter) of {@code perChunk}(its width), each width measured once. */
@@ -156,8 +156,9 @@ public final class GemmBenchmark {
         return classes / width * perChunk.applyAsDouble(width) + (last == 0 ? 0 : perChunk.applyAsDouble(last));
     }
 
-    private static double chunkProductsMillis(DeviceContext context, DeviceLimits limits, int batch, int dim, int width,
-                                              int warmup, int reps) {
+    /** One chunk's four products at {@code width} classes, by median kernel time. */
+    private static double oneChunksProductsMillis(DeviceContext context, DeviceLimits limits, int batch, int dim, int width,
+                                                  int warmup, int reps) {
         // kernel time: in the step a chunk's products run back to back, without a wait for each (a few
         // milliseconds each, so a wall clock per product would count the wait)
         List<HeadProduct> products = HeadProduct.of(batch, dim, width);

@@ -33,7 +33,7 @@ public final class DeviceContext implements AutoCloseable {
     private volatile boolean closed;
     private volatile long baseAddressAlign;
 
-    private DeviceContext(Device device, CacheSettings cacheSettings) {
+    private DeviceContext(Device device, CacheSettings cacheSettings, int programsInMemory) {
         this.device = device;
         cl_context_properties properties = new cl_context_properties();
         properties.addProperty(CL.CL_CONTEXT_PLATFORM, device.platform());
@@ -41,7 +41,7 @@ public final class DeviceContext implements AutoCloseable {
         this.context = CL.clCreateContext(properties, 1, new cl_device_id[] {device.id()}, null, null, err);
         Cl.check(err, "creating a context on device '" + device.name() + "'");
         this.queue = createQueue(context, device, err);
-        this.programs = new ProgramCache(this, cacheSettings.forDevice(device.info(), System.getenv()));
+        this.programs = new ProgramCache(this, cacheSettings.forDevice(device.info(), System.getenv()), programsInMemory);
     }
 
     /** Opens {@code device} with the program cache the environment configures (ARCGRAD_CACHE, ARCGRAD_CACHE_DIR). */
@@ -54,8 +54,13 @@ public final class DeviceContext implements AutoCloseable {
      * where the driver keeps its own cache of builds ({@link CacheSettings#forDevice}).
      */
     public static DeviceContext open(Device device, CacheSettings cacheSettings) {
+        return open(device, cacheSettings, ProgramCache.MEMORY_CAPACITY);
+    }
+
+    /** As {@link #open(Device, CacheSettings)}, keeping at most {@code programsInMemory} programs in memory (tests). */
+    static DeviceContext open(Device device, CacheSettings cacheSettings, int programsInMemory) {
         OpenClLibrary.ensureLoaded();
-        return new DeviceContext(device, cacheSettings);
+        return new DeviceContext(device, cacheSettings, programsInMemory);
     }
 
     // clCreateCommandQueue is deprecated since OpenCL 2.0 but, unlike its replacement, exists on 1.2 drivers too.

@@ -11,7 +11,8 @@ import org.jocl.cl_program;
 
 /**
  * A built OpenCL program in one {@link DeviceContext}, from {@link DeviceContext#build}. It is
- * owned by the context's cache (released when the context closes); take kernels from it.
+ * owned by the context's cache, which releases it when the context closes or when it pushes it out
+ * of memory; take kernels from it (they keep the driver's program alive on their own).
  */
 public final class Program {
     private final DeviceContext owner;
@@ -19,6 +20,7 @@ public final class Program {
     private final String source;
     private final String options;
     private final ProgramOrigin origin;
+    private boolean released;
 
     Program(DeviceContext owner, cl_program handle, String source, String options, ProgramOrigin origin) {
         this.owner = owner;
@@ -28,9 +30,22 @@ public final class Program {
         this.origin = origin;
     }
 
-    /** A new kernel object for {@code kernelName}; each call gives an independent set of arguments. */
+    /**
+     * A new kernel object for {@code kernelName}; each call gives an independent set of arguments.
+     * Once the cache has released this program, the kernel comes from the cache's copy (built again
+     * or read from disk if need be).
+     */
     public Kernel kernel(String kernelName) {
         owner.ensureOpen();
+        synchronized (this) {
+            if (!released) {
+                return create(kernelName);
+            }
+        }
+        return owner.build(source, options).kernel(kernelName);
+    }
+
+    private Kernel create(String kernelName) {
         int[] err = new int[1];
         cl_kernel kernel = CL.clCreateKernel(handle, kernelName, err);
         if (err[0] == CL.CL_INVALID_KERNEL_NAME) {
@@ -48,7 +63,12 @@ public final class Program {
 
     /** The names of the {@code __kernel} functions the program defines. */
     public List<String> kernelNames() {
-        return kernelNamesOf(handle);
+        synchronized (this) {
+            if (!released) {
+                return kernelNamesOf(handle);
+            }
+        }
+        return owner.build(source, options).kernelNames();
     }
 
     static List<String> kernelNamesOf(cl_program handle) {
@@ -78,7 +98,11 @@ public final class Program {
         return handle;
     }
 
-    void release() {
-        Cl.check(CL.clReleaseProgram(handle), "releasing a program");
+    /** Gives the driver back this object's reference; idempotent. */
+    synchronized void release() {
+        if (!released) {
+            released = true;
+            Cl.check(CL.clReleaseProgram(handle), "releasing a program");
+        }
     }
 }

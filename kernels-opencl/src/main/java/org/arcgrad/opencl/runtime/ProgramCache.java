@@ -3,7 +3,7 @@ package org.arcgrad.opencl.runtime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,23 +22,38 @@ import org.jocl.cl_program;
  * one warning naming the cache folder. Failing to write the disk cache (read-only home, full disk)
  * never fails a build: the program is still returned, and the first such failure of the run says
  * so in one line.
+ *
+ * <p>Memory holds the {@link #MEMORY_CAPACITY} programs used last. A program pushed out is released
+ * at once: a driver keeps a program alive while kernels made from it exist (clCreateKernel retains
+ * it), so built executables go on working, and a later {@link Program#kernel} on the released
+ * object takes the program from the cache again. Unbounded, a long process that compiles many
+ * graphs (the test suite's random ones, a sweep) grew by about 0.15 MB of driver memory per program.
  */
 public final class ProgramCache {
     /** Counts since this cache was made, for tests and for logs. */
     public record Stats(int memoryHits, int diskHits, int compiles, int diskWrites) {
     }
 
+    /** How many programs stay in memory: far more than one training run builds (a few dozen). */
+    static final int MEMORY_CAPACITY = 128;
+
     private final DeviceContext owner;
     private final CacheSettings settings;
     private final Optional<ProgramBinaryStore> disk;
-    private final Map<String, Program> memory = new HashMap<>();
+    private final int capacity;
+    /** In access order: the least recently used program comes first. */
+    private final Map<String, Program> memory = new LinkedHashMap<>(16, 0.75f, true);
     private int memoryHits;
     private int diskHits;
     private int compiles;
     private int diskWrites;
 
-    ProgramCache(DeviceContext owner, CacheSettings settings) {
+    ProgramCache(DeviceContext owner, CacheSettings settings, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("A program cache holds one program at least, not " + capacity);
+        }
         this.owner = owner;
+        this.capacity = capacity;
         this.settings = settings;
         this.disk = settings.diskDirectory().map(ProgramBinaryStore::new);
     }
@@ -60,7 +75,22 @@ public final class ProgramCache {
         }
         Program program = fromDisk(digest, source, options).orElseGet(() -> compile(digest, source, options));
         memory.put(digest, program);
+        evictBeyondCapacity();
         return program;
+    }
+
+    /** How many programs memory holds now. */
+    public synchronized int programsInMemory() {
+        return memory.size();
+    }
+
+    private void evictBeyondCapacity() {
+        var eldest = memory.values().iterator();
+        while (memory.size() > capacity) {
+            Program evicted = eldest.next();
+            eldest.remove();
+            evicted.release();
+        }
     }
 
     private Optional<Program> fromDisk(String digest, String source, String options) {

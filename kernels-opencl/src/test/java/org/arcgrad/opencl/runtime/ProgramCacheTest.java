@@ -133,6 +133,42 @@ class ProgramCacheTest {
     }
 
     @Test
+    void memoryKeepsTheProgramsUsedLastAndAPushedOutProgramsKernelsStillRun() {
+        String a = SCALE + "// a\n";
+        String b = SCALE + "// b\n";
+        String c = SCALE + "// c\n";
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.onDisk(cacheDir), 2)) {
+            Program first = ctx.build(a);
+            Kernel made = first.kernel("scale");
+            ctx.build(b);
+            assertSame(first, ctx.build(a), "a hit makes a the most recently used");
+            ctx.build(c); // pushes b out, the least recently used
+            assertEquals(2, ctx.programCache().programsInMemory());
+            assertSame(first, ctx.build(a));
+            assertEquals(new ProgramCache.Stats(2, 0, 3, 3), ctx.programCache().stats());
+            ctx.build(b); // from disk again, pushing c out
+            ctx.build(c); // and c pushes a out, whose kernel and program object must go on working
+            assertEquals(new ProgramCache.Stats(2, 2, 3, 3), ctx.programCache().stats());
+            DeviceBuffer y = ctx.upload("y", new float[] {1, 2, 3});
+            made.args(y, 2.0f).launch(3);
+            assertArrayEquals(new float[] {2, 4, 6}, y.downloadFloats(), "a kernel of a released program");
+            assertEquals(List.of("scale"), first.kernelNames());
+            assertScales(ctx, first);
+            assertEquals(3, ctx.programCache().stats().diskHits(), "the released program's kernel came from the cache");
+        }
+    }
+
+    @Test
+    void withoutADiskCacheAPushedOutProgramIsCompiledAgainWhenAskedForAKernel() {
+        try (DeviceContext ctx = DeviceContext.open(device, CacheSettings.memoryOnly(), 1)) {
+            Program first = ctx.build(SCALE);
+            ctx.build(SCALE + "// other\n");
+            assertScales(ctx, first);
+            assertEquals(3, ctx.programCache().stats().compiles());
+        }
+    }
+
+    @Test
     void kernelNamesAreReadFromTheSourceWithoutComments() {
         assertEquals(java.util.Set.of("a", "gemm"), KernelNames.declaredIn("""
                 // __kernel void commented(int x)

@@ -20,13 +20,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link ChunkedMarginPropertyTest}'s random margins on the device, under both kernel plans: the
  * chunked executable agrees with the whole graph in the fp64 interpreter (a class of its own because
  * it takes tens of seconds, which mutation testing leaves to ./arcgrad test).
+ *
+ * <p>With two features at least: with one, every cosine is ±1 and grad W through W's normalization
+ * is zero in exact arithmetic, so the device's value there is a rounding residue alone (g − ŵ(ŵ·g)
+ * with ŵ² a few ulps off 1), which the interpreter's four noisy runs bound only most of the time:
+ * at 3 × the default tries a case of D = 1 came out at 1.33 × its tolerance (−5.7e-14 against
+ * −1.1e-22, seed −8105732559265344537). The fp64 property keeps D = 1.
  */
 class ChunkedMarginDevicePropertyTest {
     @ParameterizedTest(name = "{0} plan")
     @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void chunkedOnTheDeviceAgreesWithTheWholeGraphOnRandomMargins(PlanChoice plan) {
         Property.named("chunked on the device (" + plan + " plan) = interpreter on random margins").tries(8)
-                .forAll(ChunkedMarginPropertyTest.margins(), m -> {
+                .forAll(ChunkedMarginPropertyTest.margins().filter("two features at least", m -> m.d() >= 2), m -> {
             ChunkedMarginPropertyTest.Built b = m.build();
             DeviceComparison.roundToFloat(b.feeds());
             Tensor[] outs = b.outputs().toArray(new Tensor[0]);

@@ -18,6 +18,7 @@ import org.arcgrad.arcface.cli.DeviceOption;
 import org.arcgrad.arcface.eval.Json;
 import org.arcgrad.arcface.heads.ArcFace;
 import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.autodiff.NDArray;
@@ -25,6 +26,7 @@ import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.CompiledGraph;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
+import org.arcgrad.opencl.fused.ChunkedPlan;
 import org.arcgrad.opencl.bench.PythonPeer;
 import org.arcgrad.opencl.bench.Warmup;
 import org.arcgrad.opencl.files.AtomicFiles;
@@ -86,10 +88,15 @@ public final class HeadBenchmark implements Callable<Integer> {
                     + " [1024, 16384] with --json.")
     private Integer classChunk;
 
+    @Option(names = "--recompute-products",
+            description = "In the chunked path, compute x·Ŵᵀ again in backward instead of keeping forward's in grad W's"
+                    + " buffer (what the chunked step did before it kept it; to measure what keeping it saves).")
+    private boolean recomputeProducts;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the figures to FILE: {\"rows\": [{\"classes\", \"fused_ms\" (the chunked path),"
                     + " \"unfused_ms\", \"gemm_floor_ms\" (the step's three products alone), \"chunk_products_ms\" (the chunked step's"
-                    + " products alone, x·Ŵᵀ twice a chunk), \"device_mib\" (the chunked"
+                    + " products alone: three a chunk, four with x·Ŵᵀ again where backward computes it again), \"device_mib\" (the chunked"
                     + " path's peak), \"unfused_device_mib\", \"weights_mib\" (W and grad W), \"chunk\", \"torch_ms\""
                     + " (null when not run)}]}. Implies the chunked path.")
     private Path json;
@@ -105,6 +112,7 @@ public final class HeadBenchmark implements Callable<Integer> {
         List<Timing> chunked = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
         List<Double> chunkProducts = new ArrayList<>();
+        List<Boolean> productAgain = new ArrayList<>(); // whether the chunked step's backward computed x·Ŵᵀ again
         boolean withChunks = classChunk != null || json != null;
         if (classChunk != null && classChunk < 1) {
             throw new BadInputException("--class-chunk: must be ≥ 1, got " + classChunk);
@@ -124,10 +132,11 @@ public final class HeadBenchmark implements Callable<Integer> {
         for (int c : classes) {
             ours.add(measure(c));
             if (withChunks) {
-                chunked.add(measureChunked(c));
+                chunked.add(measureChunked(c, productAgain));
                 try (DeviceContext context = DeviceOption.open(device)) {
                     floors.add(GemmBenchmark.headFloorMillis(context, batch, dim, c, warmup, reps));
-                    chunkProducts.add(GemmBenchmark.chunkProductsMillis(context, batch, dim, c, chunkWidth(c), warmup, reps));
+                    chunkProducts.add(GemmBenchmark.chunkProductsMillis(context, batch, dim, c, chunkWidth(c),
+                            productAgain.get(productAgain.size() - 1), warmup, reps));
                 }
             }
         }
@@ -169,8 +178,10 @@ public final class HeadBenchmark implements Callable<Integer> {
                         ours.get(i).deviceMib(), floors.get(i), t.medianMs() / floors.get(i), chunkProducts.get(i),
                         chunkProducts.get(i) / floors.get(i), weightsMib(classes[i]));
             }
-            out.println("products = the chunked step's products alone over its chunks (backward recomputes x·Ŵᵀ: four"
-                    + " products a chunk against the floor's three), what it would take were everything else fused into them");
+            out.println("products = the chunked step's products alone over its chunks (three a chunk where backward takes"
+                    + " forward's x·Ŵᵀ, kept in grad W's buffer as long as N ≤ D; four where it computes it again: "
+                    + (productAgain.contains(true) ? "again at C = " + againAt(productAgain) : "kept at every C")
+                    + "), what it would take were everything else fused into them");
         }
         if (json != null) {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -242,13 +253,25 @@ public final class HeadBenchmark implements Callable<Integer> {
     }
 
     /** The chunked path, likewise. */
-    private Timing measureChunked(int c) {
+    private Timing measureChunked(int c, List<Boolean> productAgain) {
         Problem p = problem(c);
+        ChunkedPlan plan = ChunkedPlan.of(Graph.of(p.loss(), p.gx(), p.gw()), chunkWidth(c), !recomputeProducts).orElseThrow();
+        productAgain.add(plan.keptProducts() == 0);
         try (DeviceContext context = DeviceOption.open(device);
-             ChunkedExecutable e = ChunkedExecutable.compile(context, CompileOptions.fromEnvironment(), chunkWidth(c),
-                     p.loss(), p.gx(), p.gw())) {
+             ChunkedExecutable e = ChunkedExecutable.compile(context, CompileOptions.fromEnvironment(), plan)) {
             return timedSteps(e, p, context);
         }
+    }
+
+    /** The class counts at which the chunked step computed x·Ŵᵀ again, as "10000, 100000". */
+    private String againAt(List<Boolean> productAgain) {
+        List<String> at = new ArrayList<>();
+        for (int i = 0; i < productAgain.size(); i++) {
+            if (productAgain.get(i)) {
+                at.add(String.valueOf(classes[i]));
+            }
+        }
+        return String.join(", ", at);
     }
 
     /** Fed once; each step runs the graph and reads the loss back (the gradients stay on the device). */

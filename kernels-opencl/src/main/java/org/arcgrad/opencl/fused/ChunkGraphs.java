@@ -1,9 +1,11 @@
 package org.arcgrad.opencl.fused;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.arcgrad.autodiff.Graph;
@@ -38,10 +40,12 @@ import org.arcgrad.autodiff.Tensor;
  *                    hands each output to the next chunk, on the host or on a device alike
  * @param partials    consumer → its output in the chunk graph: the running total, or the chunk's
  *                    own columns or rows of the consumer's value
+ * @param kept        stash written by this pass → its product's chunk values, an output after the partials
+ * @param taken       chunk input → the stash whose chunk values it takes, in place of computing the product again
  */
 public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map<Tensor, Tensor> sliced,
                           Map<Tensor, Tensor> labels, Tensor firstColumn, Map<ClassRegion.Consumer, Tensor> runningTotals,
-                          Map<ClassRegion.Consumer, Tensor> partials) {
+                          Map<ClassRegion.Consumer, Tensor> partials, Map<Stash, Tensor> kept, Map<Tensor, Stash> taken) {
 
     /** Whether chunks of {@code kind} combine into one value (a running total) rather than each giving its own part. */
     public static boolean isRunningTotal(ClassRegion.Kind kind) {
@@ -54,9 +58,39 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
         return kind == ClassRegion.Kind.ROW_MAX ? Double.NEGATIVE_INFINITY : 0;
     }
 
-    /** The chunk graph of {@code pass} (from 1) for chunks of {@code width} columns. */
+    /** The chunk graph of {@code pass} (from 1) for chunks of {@code width} columns, computing every product it reads. */
     public static ChunkGraphs of(ClassRegion region, int pass, int width) {
-        return new Builder(region, width).build(pass);
+        return of(region, pass, width, List.of());
+    }
+
+    /** The chunk graph of {@code pass} for chunks of {@code width} columns, with products kept or taken as {@code stashes} say. */
+    static ChunkGraphs of(ClassRegion region, int pass, int width, List<Stash> stashes) {
+        return new Builder(region, width, stashes).build(pass);
+    }
+
+    /** The members that {@code pass}'s consumers read, directly or through other members. */
+    static Set<Tensor> membersNeeded(ClassRegion region, int pass) {
+        return membersNeeded(region, pass, Set.of());
+    }
+
+    /** As {@link #membersNeeded(ClassRegion, int)}, not looking past the members in {@code taken}, whose values come in. */
+    private static Set<Tensor> membersNeeded(ClassRegion region, int pass, Set<Tensor> taken) {
+        Set<Tensor> needed = new HashSet<>();
+        Deque<Tensor> todo = new ArrayDeque<>();
+        for (ClassRegion.Consumer c : region.consumersOf(pass)) {
+            todo.push(c.member());
+        }
+        while (!todo.isEmpty()) {
+            Tensor m = todo.pop();
+            if (needed.add(m) && !taken.contains(m)) {
+                for (int k = 0; k < m.arity(); k++) {
+                    if (region.contains(m.input(k))) {
+                        todo.push(m.input(k));
+                    }
+                }
+            }
+        }
+        return needed;
     }
 
     private static final class Builder {
@@ -75,33 +109,29 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
         private final Map<ClassRegion.Consumer, Tensor> partials = new LinkedHashMap<>();
         /** Per-class values and class rows computed in this chunk: node of the original graph → its chunk's rows. */
         private final Map<Tensor, Tensor> perClass = new LinkedHashMap<>();
+        private final List<Stash> stashes;
+        private final Map<Stash, Tensor> kept = new LinkedHashMap<>();
+        private final Map<Tensor, Stash> taken = new LinkedHashMap<>();
         private int pass;
 
-        Builder(ClassRegion region, int width) {
+        Builder(ClassRegion region, int width, List<Stash> stashes) {
             if (width < 1 || width > region.classes()) {
                 throw new IllegalArgumentException("a chunk has 1 to " + region.classes() + " columns, not " + width);
             }
             this.region = region;
             this.width = width;
+            this.stashes = stashes;
         }
 
         ChunkGraphs build(int pass) {
             this.pass = pass;
-            Set<Tensor> needed = new HashSet<>();
-            Deque<Tensor> todo = new ArrayDeque<>();
-            for (ClassRegion.Consumer c : region.consumersOf(pass)) {
-                todo.push(c.member());
-            }
-            while (!todo.isEmpty()) {
-                Tensor m = todo.pop();
-                if (needed.add(m)) {
-                    for (int k = 0; k < m.arity(); k++) {
-                        if (region.contains(m.input(k))) {
-                            todo.push(m.input(k));
-                        }
-                    }
+            Set<Tensor> takenHere = new HashSet<>();
+            for (Stash s : stashes) {
+                if (s.read().contains(pass)) {
+                    takenHere.add(s.product());
                 }
             }
+            Set<Tensor> needed = membersNeeded(region, pass, takenHere);
             for (Tensor m : region.members()) {
                 if (needed.contains(m)) {
                     copies.put(m, copy(m));
@@ -115,11 +145,25 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             if (partials.isEmpty()) {
                 throw new IllegalArgumentException("pass " + pass + " of " + region.passes() + " has no consumer");
             }
-            Graph graph = Graph.of(partials.values().toArray(new Tensor[0]));
-            return new ChunkGraphs(graph, width, whole, sliced, labels, firstColumn, totals, partials);
+            for (Stash s : stashes) {
+                if (s.written() == pass) {
+                    kept.put(s, copies.get(s.product()));
+                }
+            }
+            List<Tensor> outputs = new ArrayList<>(partials.values());
+            outputs.addAll(kept.values());
+            Graph graph = Graph.of(outputs.toArray(new Tensor[0]));
+            return new ChunkGraphs(graph, width, whole, sliced, labels, firstColumn, totals, partials, kept, taken);
         }
 
         private Tensor copy(Tensor m) {
+            for (Stash s : stashes) {
+                if (s.product() == m && s.read().contains(pass)) {
+                    Tensor in = tape.input("kept %" + m.id() + " of the chunk", region.axis().chunkOfMember(m.shape(), width).dims());
+                    taken.put(in, s);
+                    return in;
+                }
+            }
             if (m.op() == Op.MATMUL) {
                 return wholeInput(m.input(0)).matmul(slicedInput(m.input(1).input(0)).transpose());
             }

@@ -32,7 +32,10 @@ import org.arcgrad.opencl.runtime.ElementType;
  * rules out a view at that offset); a running total (row sums and maxima, products over the
  * classes) is bound to the chunk graph's input for the total so far and its new value copied
  * back on the device after the chunk; a chunk's own columns or rows of a consumer's value are
- * copied into place. Labels read as floats by the chunks are converted once per pass; each
+ * copied into place. A product that a later pass takes from an earlier one ({@link Stash}) is copied
+ * after each chunk of the earlier pass into the part of its host consumer's buffer that belongs to
+ * the chunk, and the later pass binds a view of that part, which the host's own values overwrite
+ * only after the chunk has run. Labels read as floats by the chunks are converted once per pass; each
  * chunk's first column sits in a buffer of its own, made once, so that no chunk waits for an
  * upload and the host runs ahead of the device.
  *
@@ -81,8 +84,12 @@ public final class ChunkedExecutable implements CompiledGraph {
      */
     public static ChunkedExecutable compile(DeviceContext context, CompileOptions options, int chunkWidth, Tensor... outputs) {
         Graph graph = Graph.of(outputs);
-        ChunkedPlan plan = ChunkedPlan.of(graph, chunkWidth).orElseThrow(() -> new IllegalArgumentException(
-                "no class region to compute by chunks: " + ClassRegionFinder.find(graph).refusal()));
+        return compile(context, options, ChunkedPlan.of(graph, chunkWidth).orElseThrow(() -> new IllegalArgumentException(
+                "no class region to compute by chunks: " + ClassRegionFinder.find(graph).refusal())));
+    }
+
+    /** Compiles the pieces of {@code plan} (made by {@link ChunkedPlan#of(Graph, int, boolean)}, say). */
+    public static ChunkedExecutable compile(DeviceContext context, CompileOptions options, ChunkedPlan plan) {
         ChunkedExecutable e = new ChunkedExecutable(context, plan);
         try {
             for (Graph g : plan.graphs()) {
@@ -245,6 +252,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         }
         views.forEach(DeviceBuffer::release); // the last run's; the driver frees them once the kernels that used them are done
         views.clear();
+        separateHostsFromSources();
         convertedThisRun.clear();
         checkedThisRun.clear();
         Map<Tensor, DeviceBuffer> values = new HashMap<>(sources); // original node → the buffer that holds its value now
@@ -328,10 +336,26 @@ public final class ChunkedExecutable implements CompiledGraph {
         return stage;
     }
 
+    /**
+     * A kept product's host buffer that a source reads (a caller fed an output back by {@link #bind}
+     * rather than {@link #update}) would have forward's products written over that source before
+     * backward reads it: the host gets a new buffer, and the old one stays the source's (ours to
+     * release at close).
+     */
+    private void separateHostsFromSources() {
+        for (Stash stash : plan.stashes()) {
+            DeviceBuffer host = results.get(stash.host());
+            if (host != null && sources.values().stream().anyMatch(s -> s.sharesMemoryWith(host))) {
+                results.remove(stash.host());
+                owned.add(host);
+            }
+        }
+    }
+
     /** Each consumer's buffer, the running totals set to their value before the first chunk. */
     private void startTotals(ChunkGraphs chunk) {
         for (ClassRegion.Consumer c : chunk.partials().keySet()) {
-            DeviceBuffer b = results.computeIfAbsent(c, x -> context.floatBuffer("whole %" + x.node().id(), x.node().shape().numel()));
+            DeviceBuffer b = resultOf(c);
             if (ChunkGraphs.isRunningTotal(c.kind())) {
                 float[] start = new float[(int) b.elements()];
                 java.util.Arrays.fill(start, (float) ChunkGraphs.initialTotal(c.kind()));
@@ -344,21 +368,11 @@ public final class ChunkedExecutable implements CompiledGraph {
                           Map<Tensor, DeviceBuffer> labels) {
         Executable piece = pieces.get(chunk.graph());
         chunk.whole().forEach((in, node) -> piece.bind(in, as(DType.FLOAT, node, values)));
-        chunk.sliced().forEach((in, node) -> {
-            DeviceBuffer whole = as(DType.FLOAT, node, values);
-            long from = c0 * plan.region().axis().elementsPerClass(node.shape());
-            long count = in.shape().numel();
-            Optional<DeviceBuffer> view = whole.view("chunk of %" + node.id() + " from class " + c0, from, count);
-            if (view.isPresent()) {
-                views.add(view.get());
-                piece.bind(in, view.get());
-            } else {
-                DeviceBuffer copy = sliceCopies.computeIfAbsent(in, x -> context.floatBuffer(x.name(), count));
-                whole.copyTo(copy, from, 0, count);
-                slicesCopied++;
-                piece.bind(in, copy);
-            }
-        });
+        chunk.sliced().forEach((in, node) -> bindPart(piece, in, as(DType.FLOAT, node, values),
+                c0 * plan.region().axis().elementsPerClass(node.shape()), "chunk of %" + node.id() + " from class " + c0));
+        // a kept product waits in its host's buffer, where the host's own part of this chunk goes only after this run
+        chunk.taken().forEach((in, stash) -> bindPart(piece, in, hostOf(stash), stash.offset(plan.region().axis(), c0),
+                "kept %" + stash.product().id() + " from class " + c0));
         chunk.labels().forEach((in, node) -> piece.bind(in, labels.get(node)));
         if (chunk.firstColumn() != null) {
             piece.bind(chunk.firstColumn(), firstColumn);
@@ -371,6 +385,33 @@ public final class ChunkedExecutable implements CompiledGraph {
             long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : c0 * plan.region().axis().elementsPerClass(c.node().shape());
             part.copyTo(results.get(c), 0, to, p.getValue().shape().numel()); // a slot may be larger than the value it holds
         }
+        chunk.kept().forEach((stash, product) -> piece.buffer(product).copyTo(hostOf(stash), 0,
+                stash.offset(plan.region().axis(), c0), product.shape().numel()));
+    }
+
+    /** Binds {@code in} to {@code count} elements of {@code whole} from {@code from}: a view, or a device copy where alignment rules one out. */
+    private void bindPart(Executable piece, Tensor in, DeviceBuffer whole, long from, String name) {
+        long count = in.shape().numel();
+        Optional<DeviceBuffer> view = whole.view(name, from, count);
+        if (view.isPresent()) {
+            views.add(view.get());
+            piece.bind(in, view.get());
+        } else {
+            DeviceBuffer copy = sliceCopies.computeIfAbsent(in, x -> context.floatBuffer(x.name(), count));
+            whole.copyTo(copy, from, 0, count);
+            slicesCopied++;
+            piece.bind(in, copy);
+        }
+    }
+
+    /** The buffer of the consumer that holds {@code stash} until its last reading pass (made on first use, kept across runs). */
+    private DeviceBuffer hostOf(Stash stash) {
+        return resultOf(stash.host());
+    }
+
+    /** The buffer of {@code c}'s whole value, made on first use and kept across runs. */
+    private DeviceBuffer resultOf(ClassRegion.Consumer c) {
+        return results.computeIfAbsent(c, x -> context.floatBuffer("whole %" + x.node().id(), x.node().shape().numel()));
     }
 
     /** Chunk {@code k}'s first column as a one-float buffer, made once: no chunk waits for an upload. */

@@ -19,7 +19,9 @@ import org.arcgrad.autodiff.Tensor;
  * pieces: for each pass, the {@link OutsideGraph} that gives the values the pass reads, then the
  * {@link ChunkGraphs} run once per chunk, their partial results combined (sums and maxima across
  * chunks, slices put in place); after the last pass, the outside graph of the outputs. Every
- * graph a backend runs holds at most N × (chunk width) of the region's values at once.
+ * graph a backend runs holds at most N × (chunk width) of the region's values at once. A product
+ * that several passes read is computed by the first and kept for the others where a consumer of
+ * the last can hold it ({@link Stash}).
  */
 public final class ChunkedPlan {
     /** Runs one of the plan's small graphs: the interpreter, or a compiled executable per graph. */
@@ -44,16 +46,18 @@ public final class ChunkedPlan {
     private final ClassRegion region;
     private final int width;
     private final List<Pass> passes = new ArrayList<>();
+    private final List<Stash> stashes;
     private final OutsideGraph after;
 
-    private ChunkedPlan(Graph graph, ClassRegion region, int width) {
+    private ChunkedPlan(Graph graph, ClassRegion region, int width, boolean keepProducts) {
         this.graph = graph;
         this.region = region;
         this.width = width;
+        this.stashes = keepProducts ? Stash.of(region) : List.of();
         Set<Tensor> known = new HashSet<>(); // values earlier stages computed: later stages read them
         for (int p = 1; p <= region.passes(); p++) {
-            ChunkGraphs regular = ChunkGraphs.of(region, p, width);
-            ChunkGraphs last = region.classes() % width == 0 ? regular : ChunkGraphs.of(region, p, region.classes() % width);
+            ChunkGraphs regular = ChunkGraphs.of(region, p, width, stashes);
+            ChunkGraphs last = region.classes() % width == 0 ? regular : ChunkGraphs.of(region, p, region.classes() % width, stashes);
             Set<Tensor> reads = new LinkedHashSet<>();
             for (ChunkGraphs g : List.of(regular, last)) {
                 reads.addAll(g.whole().values());
@@ -67,13 +71,34 @@ public final class ChunkedPlan {
         this.after = OutsideGraph.of(region, graph.outputs(), known);
     }
 
-    /** The plan for {@code graph} with chunks of {@code chunkWidth} columns, or empty when it has no class region. */
+    /**
+     * The plan for {@code graph} with chunks of {@code chunkWidth} columns, or empty when it has no
+     * class region; products that several passes read are kept where they can be ({@link Stash}).
+     */
     public static Optional<ChunkedPlan> of(Graph graph, int chunkWidth) {
+        return of(graph, chunkWidth, true);
+    }
+
+    /**
+     * As {@link #of(Graph, int)}; with {@code keepProducts} false every pass computes the products
+     * it reads (to measure what keeping them saves, and to test both ways).
+     */
+    public static Optional<ChunkedPlan> of(Graph graph, int chunkWidth, boolean keepProducts) {
         if (chunkWidth < 1) {
             throw new IllegalArgumentException("a chunk has at least one column, not " + chunkWidth);
         }
         return ClassRegionFinder.find(graph).region()
-                .map(r -> new ChunkedPlan(graph, r, Math.min(chunkWidth, r.classes())));
+                .map(r -> new ChunkedPlan(graph, r, Math.min(chunkWidth, r.classes()), keepProducts));
+    }
+
+    /** The products kept from one pass for later ones, each with the consumer whose buffer holds it meanwhile. */
+    List<Stash> stashes() {
+        return stashes;
+    }
+
+    /** How many products later passes take from an earlier one instead of computing them again. */
+    public int keptProducts() {
+        return stashes.size();
     }
 
     public ClassRegion region() {
@@ -133,6 +158,7 @@ public final class ChunkedPlan {
     /** The graph's outputs, in order, from values for its sources. */
     public NDArray[] run(Map<Tensor, NDArray> feeds, Backend backend) {
         Map<Tensor, NDArray> values = new HashMap<>(feeds); // original node → value
+        Map<Stash, Map<Integer, NDArray>> kept = new HashMap<>(); // stash → first column of a chunk → its values
         int classes = region.classes();
         for (Pass pass : passes) {
             if (pass.before() != null) {
@@ -153,6 +179,8 @@ public final class ChunkedPlan {
                 ChunkGraphs chunk = pass.chunkAt(c0, classes);
                 Map<Tensor, NDArray> f = chunkFeeds(chunk, values, c0);
                 chunk.runningTotals().forEach((c, in) -> f.put(in, results.get(c)));
+                int first = c0;
+                chunk.taken().forEach((in, stash) -> f.put(in, kept.get(stash).get(first)));
                 NDArray[] out = backend.run(chunk.graph(), f);
                 int k = 0;
                 for (ClassRegion.Consumer c : chunk.partials().keySet()) {
@@ -163,6 +191,9 @@ public final class ChunkedPlan {
                         System.arraycopy(part.data(), 0, results.get(c).data(),
                                 (int) (c0 * region.axis().elementsPerClass(c.node().shape())), part.data().length);
                     }
+                }
+                for (Stash stash : chunk.kept().keySet()) {
+                    kept.computeIfAbsent(stash, x -> new HashMap<>()).put(c0, out[k++]);
                 }
             }
             results.forEach((c, v) -> values.put(c.node(), v));

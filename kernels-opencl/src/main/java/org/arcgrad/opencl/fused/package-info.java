@@ -14,6 +14,9 @@
  *       log-sum-exp's rescaled sum), or the chunk's columns or rows of C-long results;</li>
  *   <li>{@link org.arcgrad.opencl.fused.PerClassValues} finds the [C, k] values the chunks can
  *       compute class by class (Ŵ = W/‖W‖, and grad Ŵ → grad W), so that no stage holds them whole;</li>
+ *   <li>{@link org.arcgrad.opencl.fused.Stash} keeps a product that several passes read (x̂·Ŵᵀ, for
+ *       forward and backward) from the first for the others, in the buffer of an output the last
+ *       one writes (grad W), so that backward does not compute it again;</li>
  *   <li>{@link org.arcgrad.opencl.fused.ChunkedPlan} orders the passes and the stages between them;
  *       {@link org.arcgrad.opencl.fused.ChunkedExecutable} runs them on a device with every value
  *       kept there;</li>

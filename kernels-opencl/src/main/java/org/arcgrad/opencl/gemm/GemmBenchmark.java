@@ -138,13 +138,15 @@ public final class GemmBenchmark {
 
     /**
      * The products of the class-chunked step alone, summed over its chunks of {@code width} classes
-     * (the last one shorter): per chunk the three of the head at that width and x·Ŵᵀ once more,
-     * which backward recomputes. What the chunked step would take if nothing but its products ran:
-     * the bound on how close to {@link #headFloorMillis} fusing the rest into them could bring it.
+     * (the last one shorter): per chunk the three of the head at that width, and x·Ŵᵀ once more
+     * where {@code productAgain} (backward computes it again instead of taking forward's). What
+     * the chunked step would take if nothing but its products ran: the bound on how close to
+     * {@link #headFloorMillis} fusing the rest into them could bring it.
      */
-    public static double chunkProductsMillis(DeviceContext context, int batch, int dim, int classes, int width, int warmup, int reps) {
+    public static double chunkProductsMillis(DeviceContext context, int batch, int dim, int classes, int width, boolean productAgain,
+                                             int warmup, int reps) {
         DeviceLimits limits = DeviceLimits.of(context.device().info());
-        return overChunks(classes, width, w -> oneChunksProductsMillis(context, limits, batch, dim, w, warmup, reps));
+        return overChunks(classes, width, w -> oneChunksProductsMillis(context, limits, batch, dim, w, productAgain, warmup, reps));
     }
 
     /** Σ over the chunks of {@code width} classes (the last one shorter) of {@code perChunk}(its width), each width measured once. */
@@ -156,16 +158,16 @@ public final class GemmBenchmark {
         return classes / width * perChunk.applyAsDouble(width) + (last == 0 ? 0 : perChunk.applyAsDouble(last));
     }
 
-    /** One chunk's four products at {@code width} classes, by median kernel time. */
+    /** One chunk's three or four products at {@code width} classes, by median kernel time. */
     private static double oneChunksProductsMillis(DeviceContext context, DeviceLimits limits, int batch, int dim, int width,
-                                                  int warmup, int reps) {
+                                                  boolean productAgain, int warmup, int reps) {
         // kernel time: in the step a chunk's products run back to back, without a wait for each (a few
         // milliseconds each, so a wall clock per product would count the wait)
         List<HeadProduct> products = HeadProduct.of(batch, dim, width);
         double ms = 0;
         for (HeadProduct p : products) {
             double once = p.flops() / measure(context, p, compilerChoice(limits, p), warmup, Math.max(reps, 10))[0] / 1e6;
-            ms += p == products.get(0) ? 2 * once : once; // x·Ŵᵀ: forward, and again in backward
+            ms += p == products.get(0) && productAgain ? 2 * once : once; // x·Ŵᵀ: forward, and maybe again in backward
         }
         return ms;
     }

@@ -81,6 +81,15 @@ public final class DeviceBuffer implements AutoCloseable {
         return parent != null;
     }
 
+    /** Whether this buffer and {@code other} hold any memory in common: the same buffer, or views of one. */
+    public boolean sharesMemoryWith(DeviceBuffer other) {
+        return root() == other.root();
+    }
+
+    private DeviceBuffer root() {
+        return parent == null ? this : parent;
+    }
+
     /**
      * Elements [offset, offset + count) of this buffer as a buffer of their own that shares this
      * one's memory (an OpenCL sub-buffer): kernels read and write it in place, nothing is copied and

@@ -57,7 +57,7 @@ class ChunkedRegionTest {
     private static final int C = 13;
 
     /** A margin head or any other way to make logits from x, W ([C·centres, D]) and labels. */
-    private record Head(String name, int centres, Function<Tensor[], Tensor> logits) {
+    record Head(String name, int centres, Function<Tensor[], Tensor> logits) {
         @Override
         public String toString() {
             return name;
@@ -555,7 +555,7 @@ class ChunkedRegionTest {
     }
 
     /** The chunked plan in fp64 gives the whole graph's outputs, to fp64 rounding, for each chunk width. */
-    private static void assertChunksGiveTheWholeGraph(Graph graph, Map<Tensor, NDArray> feeds, String what, int... widths) {
+    static void assertChunksGiveTheWholeGraph(Graph graph, Map<Tensor, NDArray> feeds, String what, int... widths) {
         NDArray[] whole = Interpreter.run(graph, feeds);
         for (int width : widths) {
             NDArray[] chunked = ChunkedInterpreter.run(graph, feeds, width);

@@ -206,11 +206,14 @@ public final class OclgrindRun {
                 outs -> Executable.compile(context, options, outs));
     }
 
-    /** The class-chunked path's pieces on a sub-center head: chunk graphs over [N, 2·K] columns, the last one short. */
+    /**
+     * The class-chunked path's pieces on a sub-center head: chunk graphs over [N, 2·K] columns, the
+     * last one short; N = D, so backward takes forward's product from grad W's buffer (a view of it).
+     */
     private static void checkChunkedSubCenter(DeviceContext context, CompileOptions options) {
         Tape tape = new Tape();
-        Tensor x = tape.param("x", 5, 4);
-        Tensor w = tape.param("w", 10, 4);
+        Tensor x = tape.param("x", 5, 5);
+        Tensor w = tape.param("w", 10, 5);
         Tensor y = tape.labels("y", 5);
         Tensor loss = crossEntropy(new SubCenterArcFace(30, 0.5, false, 2).logits(x, w, y), y);
         Tensor[] grads = tape.grad(loss, x, w);
@@ -221,6 +224,9 @@ public final class OclgrindRun {
         feeds.put(y, NDArray.of(Shape.of(5), 0, 4, 2, 2, 3));
         DeviceComparison.roundToFloat(feeds);
         try (ChunkedExecutable e = ChunkedExecutable.compile(context, options, 2, loss, grads[0], grads[1])) {
+            if (e.plan().keptProducts() != 1) {
+                throw new AssertionError("chunked sub-center: backward computes the product again, " + e.plan().keptProducts() + " kept");
+            }
             NDArray[] device = e.run(feeds);
             var disagreement = InterpreterAgreement.check(Graph.of(loss, grads[0], grads[1]), feeds, device, random);
             if (disagreement.isPresent()) {

@@ -1,0 +1,187 @@
+package org.arcgrad.tests.fused;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.NDArray;
+import org.arcgrad.autodiff.Op;
+import org.arcgrad.autodiff.Shape;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
+import org.arcgrad.opencl.InterpreterAgreement;
+import org.arcgrad.opencl.compile.PlanChoice;
+import org.arcgrad.opencl.fused.ChunkedExecutable;
+import org.arcgrad.opencl.fused.ChunkedPlan;
+import org.arcgrad.tests.opencl.DeviceComparison;
+import org.arcgrad.tests.opencl.SharedDevice;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Backward takes the product x̂·Ŵᵀ that forward computed, kept chunk by chunk in grad W's buffer
+ * (or another output that the backward pass writes) until backward has read it, instead of
+ * computing it again: for every head of {@link ChunkedRegionTest} with N ≤ D, the backward pass's
+ * chunk graphs hold no product, the results are the whole graph's in fp64 and on the device under
+ * both kernel plans, run after run (each run writes the host buffer it keeps the product in), and
+ * where the host is a training step's new W, whose buffer changes places with W's at every run.
+ */
+class KeptProductTest {
+    private static final int N = 6;
+    private static final int D = 8;
+    private static final int C = 13;
+    private static final int WIDTH = 4;
+
+    private record Problem(Tensor x, Tensor w, Tensor y, Tensor loss, Tensor gx, Tensor gw) {
+        Graph graph() {
+            return Graph.of(loss, gx, gw);
+        }
+
+        Map<Tensor, NDArray> feeds(int centres, long seed) {
+            Random r = new Random(seed);
+            return DeviceComparison.roundToFloat(new HashMap<>(Map.of(x, NDArray.gaussian(x.shape(), r),
+                    w, NDArray.gaussian(Shape.of(C * centres, w.shape().dim(1)), r),
+                    y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12))));
+        }
+    }
+
+    private static Problem problem(Object headArgument, int features) {
+        var head = (ChunkedRegionTest.Head) headArgument;
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, features);
+        Tensor w = t.param("w", C * head.centres(), features);
+        Tensor y = t.labels("y", N);
+        Tensor loss = Functional.crossEntropy(head.logits().apply(new Tensor[] {x, w, y}), y);
+        Tensor[] g = t.grad(loss, x, w);
+        return new Problem(x, w, y, loss, g[0], g[1]);
+    }
+
+    static Stream<Arguments> heads() {
+        return ChunkedRegionTest.heads();
+    }
+
+    static Stream<Arguments> headsAndPlans() {
+        return ChunkedRegionTest.headsAndPlans();
+    }
+
+    /** Products [N, columns] in the chunk graphs of a plan, one list per pass. */
+    private static int productsIn(ChunkedPlan plan) {
+        int products = 0;
+        for (Graph chunk : plan.chunkGraphs()) {
+            for (Tensor t : chunk.nodes()) {
+                if (t.op() == Op.MATMUL && t.shape().dim(0) == N && t.input(1).op() == Op.TRANSPOSE) {
+                    products++;
+                }
+            }
+        }
+        return products;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("heads")
+    void backwardTakesForwardsProductAndTheNumbersStayTheWholeGraphs(ChunkedRegionTest.Head head) {
+        Problem p = problem(head, D);
+        ChunkedPlan kept = ChunkedPlan.of(p.graph(), WIDTH).orElseThrow();
+        ChunkedPlan recomputed = ChunkedPlan.of(p.graph(), WIDTH, false).orElseThrow();
+        assertEquals(1, kept.keptProducts(), head.toString());
+        assertEquals(0, recomputed.keptProducts());
+        // two passes, each with a graph for chunks of 4 and one for the short last chunk of 1
+        assertEquals(4, productsIn(recomputed), head + ": x̂·Ŵᵀ in every chunk graph");
+        assertEquals(2, productsIn(kept), head + ": x̂·Ŵᵀ in forward's chunk graphs only");
+        for (long seed = 1; seed <= 2; seed++) {
+            ChunkedRegionTest.assertChunksGiveTheWholeGraph(p.graph(), p.feeds(head.centres(), seed), head + ", seed " + seed, 1, WIDTH, C);
+        }
+    }
+
+    @Test
+    void withMoreRowsThanFeaturesNoOutputCanHoldTheProductAndBackwardComputesItAgain() {
+        Problem p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], N - 1);
+        ChunkedPlan plan = ChunkedPlan.of(p.graph(), WIDTH).orElseThrow();
+        assertEquals(0, plan.keptProducts());
+        assertEquals(4, productsIn(plan));
+    }
+
+    @ParameterizedTest(name = "{0}, {1} plan")
+    @MethodSource("headsAndPlans")
+    void onTheDeviceTheKeptProductGivesTheWholeGraphsNumbersRunAfterRun(ChunkedRegionTest.Head head, PlanChoice plan) {
+        Problem p = problem(head, D);
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), WIDTH,
+                p.loss(), p.gx(), p.gw())) {
+            assertEquals(1, e.plan().keptProducts());
+            for (long seed = 1; seed <= 2; seed++) { // the second run finds the first's grad W where it keeps the product
+                Map<Tensor, NDArray> feeds = p.feeds(head.centres(), seed);
+                NDArray[] device = e.run(feeds);
+                var disagreement = InterpreterAgreement.check(p.graph(), feeds, device, new Random(9));
+                long at = seed;
+                assertTrue(disagreement.isEmpty(), () -> head + ", " + plan + ", run " + at + ": " + disagreement.get());
+            }
+        }
+    }
+
+    /**
+     * A training step's graph, its outputs the loss and W − 0.1 · grad W, which takes W's place
+     * after each run: the new W is where the product waits (the only output backward writes
+     * class by class), and its buffer is W's of the run before. Three runs each agree with the
+     * interpreter fed the W the run started from.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @org.junit.jupiter.params.provider.EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void theProductWaitsInTheNewWeightsOfATrainingStep(PlanChoice plan) {
+        Problem p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], D);
+        Tensor next = p.w().sub(p.gw().mul(0.1));
+        Graph step = Graph.of(p.loss(), next);
+        Map<Tensor, NDArray> feeds = p.feeds(1, 3);
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), WIDTH,
+                p.loss(), next)) {
+            assertEquals(1, e.plan().keptProducts());
+            feeds.forEach(e::feed);
+            e.update(p.w(), next);
+            for (int run = 1; run <= 3; run++) {
+                float[] w = e.buffer(p.w()).downloadFloats();
+                Map<Tensor, NDArray> now = new HashMap<>(feeds);
+                double[] wd = new double[w.length];
+                for (int i = 0; i < w.length; i++) {
+                    wd[i] = w[i];
+                }
+                now.put(p.w(), NDArray.of(p.w().shape(), wd));
+                e.run();
+                NDArray[] device = {e.read(p.loss()), e.read(next)};
+                var disagreement = InterpreterAgreement.check(step, now, device, new Random(9));
+                int at = run;
+                assertTrue(disagreement.isEmpty(), () -> plan + ", run " + at + ": " + disagreement.get());
+            }
+        }
+    }
+
+    /**
+     * A caller who feeds the new W back by binding W to the output's buffer, instead of {@link
+     * ChunkedExecutable#update}: that buffer is where forward would keep its products, over the W
+     * that backward still reads, so it becomes W's alone and the product waits in a new one.
+     */
+    @Test
+    void anOutputBoundAsASourceIsNotWhereTheProductWaits() {
+        Problem p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], D);
+        Tensor next = p.w().sub(p.gw().mul(0.1));
+        Graph step = Graph.of(p.loss(), next);
+        Map<Tensor, NDArray> feeds = p.feeds(1, 4);
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), WIDTH, p.loss(), next)) {
+            feeds.forEach(e::feed);
+            e.run();
+            Map<Tensor, NDArray> now = new HashMap<>(feeds);
+            now.put(p.w(), e.read(next));
+            e.bind(p.w(), e.buffer(next));
+            e.run();
+            NDArray[] device = {e.read(p.loss()), e.read(next)};
+            var disagreement = InterpreterAgreement.check(step, now, device, new Random(9));
+            assertTrue(disagreement.isEmpty(), () -> disagreement.get().toString());
+        }
+    }
+}

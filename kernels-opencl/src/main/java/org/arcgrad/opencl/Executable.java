@@ -21,6 +21,7 @@ import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.compile.KernelSpec;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.ElementType;
 import org.arcgrad.opencl.runtime.Kernel;
 import org.arcgrad.opencl.runtime.Program;
 
@@ -286,6 +287,35 @@ public final class Executable implements CompiledGraph {
             slots[slot] = context.floatBuffer("slot " + slot + " (" + storage.describe() + ", updates " + param.name() + ")", assignment.elements(slot));
             owned.add(slots[slot]);
         }
+        return this;
+    }
+
+    /**
+     * From the next run on, {@code output} is written straight into {@code target} (the caller's,
+     * of exactly its size; a view of a larger buffer, say) instead of a buffer of this executable's,
+     * and the kernels that read it read it there: no copy afterwards. Its slot is made its own
+     * first, so that no other value lands in the caller's buffer. Call again to move it elsewhere.
+     */
+    public Executable writeOutputTo(Tensor output, DeviceBuffer target) {
+        if (!plan.graph().outputs().contains(output)) {
+            throw new IllegalArgumentException(output.describe() + " is not an output of this executable");
+        }
+        Tensor storage = KernelPlan.storage(output);
+        if (storage.op() == Op.INPUT || storage.op() == Op.PARAM || updates.values().stream().anyMatch(u -> KernelPlan.storage(u) == storage)) {
+            throw new IllegalArgumentException(output.describe() + " is a source or updates a parameter: it cannot be written elsewhere");
+        }
+        if (target.elements() != storage.shape().numel() || target.type() != ElementType.FLOAT32) {
+            throw new IllegalArgumentException(output.describe() + " takes " + storage.shape().numel() + " floats, not the "
+                    + target.elements() + " of " + target.describe());
+        }
+        int slot = assignment.isolate(storage);
+        checkBufferPlan();
+        if (slot == slots.length) {
+            slots = java.util.Arrays.copyOf(slots, slot + 1);
+        } else if (owned.remove(slots[slot])) {
+            slots[slot].release(); // the slot was this value's alone: its own buffer is not needed any more
+        }
+        slots[slot] = target;
         return this;
     }
 

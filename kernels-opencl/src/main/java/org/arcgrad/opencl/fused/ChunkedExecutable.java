@@ -32,10 +32,11 @@ import org.arcgrad.opencl.runtime.ElementType;
  * rules out a view at that offset); a running total (row sums and maxima, products over the
  * classes) is bound to the chunk graph's input for the total so far and its new value copied
  * back on the device after the chunk; a chunk's own columns or rows of a consumer's value are
- * copied into place. A product that a later pass takes from an earlier one ({@link Stash}) is copied
- * after each chunk of the earlier pass into the part of its host consumer's buffer that belongs to
- * the chunk, and the later pass binds a view of that part, which the host's own values overwrite
- * only after the chunk has run. Labels read as floats by the chunks are converted once per pass; each
+ * copied into place. A product that a later pass takes from an earlier one ({@link Stash}) is
+ * written by each chunk of the earlier pass straight into the part of its host consumer's buffer
+ * that belongs to the chunk (a view; a device copy where alignment rules one out), and the later
+ * pass binds a view of that part, which the host's own values overwrite only after the chunk has
+ * run. Labels read as floats by the chunks are converted once per pass; each
  * chunk's first column sits in a buffer of its own, made once, so that no chunk waits for an
  * upload and the host runs ahead of the device.
  *
@@ -61,7 +62,10 @@ public final class ChunkedExecutable implements CompiledGraph {
     private final Map<Tensor, Tensor> updates = new java.util.LinkedHashMap<>();
     /** Each consumer's value over all chunks: its running total, or its parts put in place. */
     private final Map<ClassRegion.Consumer, DeviceBuffer> results = new HashMap<>();
-    /** A chunk input whose slice cannot be a view: a buffer of the chunk's size that a device copy fills. */
+    /**
+     * A chunk input whose slice cannot be a view: a buffer of the chunk's size that a device copy
+     * fills; likewise a kept product that cannot be written in place, copied from it after the chunk.
+     */
     private final Map<Tensor, DeviceBuffer> sliceCopies = new HashMap<>();
     /** Values held in the other element type than a reader takes (labels read as floats): converted copies, by node. */
     private final Map<Tensor, DeviceBuffer> converted = new HashMap<>();
@@ -378,6 +382,7 @@ public final class ChunkedExecutable implements CompiledGraph {
             piece.bind(chunk.firstColumn(), firstColumn);
         }
         chunk.runningTotals().forEach((c, in) -> piece.bind(in, results.get(c)));
+        chunk.kept().forEach((stash, product) -> piece.writeOutputTo(product, keptPlace(stash, product, c0)));
         piece.run();
         for (Map.Entry<ClassRegion.Consumer, Tensor> p : chunk.partials().entrySet()) {
             ClassRegion.Consumer c = p.getKey();
@@ -385,8 +390,28 @@ public final class ChunkedExecutable implements CompiledGraph {
             long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : c0 * plan.region().axis().elementsPerClass(c.node().shape());
             part.copyTo(results.get(c), 0, to, p.getValue().shape().numel()); // a slot may be larger than the value it holds
         }
-        chunk.kept().forEach((stash, product) -> piece.buffer(product).copyTo(hostOf(stash), 0,
-                stash.offset(plan.region().axis(), c0), product.shape().numel()));
+        chunk.kept().forEach((stash, product) -> {
+            DeviceBuffer written = piece.buffer(product);
+            if (!written.sharesMemoryWith(hostOf(stash))) {
+                written.copyTo(hostOf(stash), 0, stash.offset(plan.region().axis(), c0), product.shape().numel());
+            }
+        });
+    }
+
+    /**
+     * Where the chunk graph writes the chunk's product that a later pass takes: its place in the
+     * host's buffer (a view: the product goes there with no copy), or, where alignment rules out a
+     * view, a buffer of the chunk's size that is copied there after the run.
+     */
+    private DeviceBuffer keptPlace(Stash stash, Tensor product, int c0) {
+        long count = product.shape().numel();
+        Optional<DeviceBuffer> view = hostOf(stash).view("kept %" + stash.product().id() + " from class " + c0,
+                stash.offset(plan.region().axis(), c0), count);
+        if (view.isPresent()) {
+            views.add(view.get());
+            return view.get();
+        }
+        return sliceCopies.computeIfAbsent(product, x -> context.floatBuffer("kept %" + stash.product().id() + " of a chunk", count));
     }
 
     /** Binds {@code in} to {@code count} elements of {@code whole} from {@code from}: a view, or a device copy where alignment rules one out. */

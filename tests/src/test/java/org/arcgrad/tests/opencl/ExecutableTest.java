@@ -177,6 +177,45 @@ class ExecutableTest {
         }
     }
 
+    /**
+     * An output written into the caller's buffer (a view of a larger one): the kernels that read it
+     * read it there, nothing else lands in it although its slot was shared with a larger
+     * intermediate, and the next call moves it; wrong sizes and non-outputs are refused.
+     */
+    @Test
+    void anOutputIsWrittenStraightIntoTheCallersBuffer() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 32, 32);
+        Tensor r = tape.input("r", 1, 32);
+        Tensor product = x.matmul(x).scale(0.001).sum(1, true).matmul(r); // [32, 32], where x·x may have been
+        Tensor total = product.sum(1, true);
+        NDArray xv = NDArray.uniform(x.shape(), -1, 1, random);
+        NDArray rv = NDArray.uniform(r.shape(), -1, 1, random);
+        NDArray[] reference = Interpreter.run(Map.of(x, xv, r, rv), product, total);
+        DeviceBuffer whole = SharedDevice.context().upload("host", new float[3 * 1024]);
+        try (Executable e = Executable.compile(SharedDevice.context(), product, total)) {
+            e.feed(x, xv).feed(r, rv);
+            for (int at : new int[] {1024, 2048}) {
+                DeviceBuffer place = whole.view("place at " + at, at, 1024).orElseThrow();
+                e.writeOutputTo(product, place).run();
+                float[] all = whole.downloadFloats();
+                for (int i = 0; i < 1024; i++) {
+                    assertEquals(reference[0].data()[i], all[at + i], 1e-5 * (1 + Math.abs(reference[0].data()[i])), "product[" + i + "]");
+                }
+                NDArray got = e.read(total);
+                for (int i = 0; i < got.size(); i++) {
+                    assertEquals(reference[1].data()[i], got.data()[i], 1e-4 * (1 + Math.abs(reference[1].data()[i])), "total[" + i + "]");
+                }
+                assertEquals(0f, all[0], "nothing else lands in the caller's buffer");
+                assertTrue(e.buffer(product).sharesMemoryWith(whole));
+            }
+            assertThrows(IllegalArgumentException.class, () -> e.writeOutputTo(product, whole));
+            assertThrows(IllegalArgumentException.class, () -> e.writeOutputTo(x, whole.view("x", 0, 1024).orElseThrow()));
+        } finally {
+            whole.release();
+        }
+    }
+
     @Test
     void twoParametersCannotTakeOneOutput() {
         Tape tape = new Tape();

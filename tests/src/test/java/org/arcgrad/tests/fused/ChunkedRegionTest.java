@@ -171,16 +171,33 @@ class ChunkedRegionTest {
      * aligned offset: the chunks read W through views of its buffer, with no copy, and the results
      * still agree; with D = 5 (the test above) the chunks are copies.
      */
+    /** A head's training graph with {@code features} features: x [N, features], W [C·K, features], labels, the loss and its gradients. */
+    record Training(Tensor x, Tensor w, Tensor y, Tensor loss, Tensor gx, Tensor gw) {
+        Graph graph() {
+            return Graph.of(loss, gx, gw);
+        }
+    }
+
+    static Training training(Head head, int features) {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, features);
+        Tensor w = t.param("w", C * head.centres(), features);
+        Tensor y = t.labels("y", N);
+        Tensor loss = Functional.crossEntropy(head.logits().apply(new Tensor[] {x, w, y}), y);
+        Tensor[] g = t.grad(loss, x, w);
+        return new Training(x, w, y, loss, g[0], g[1]);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("heads")
     void alignedChunksAreViewsOfWAndAgree(Head head) {
         int d = (int) Math.max(8, SharedDevice.context().baseAddressAlignBytes() / 16);
-        Tape t = new Tape();
-        Tensor x = t.param("x", N, d);
-        Tensor w = t.param("w", C * head.centres(), d);
-        Tensor y = t.labels("y", N);
-        Tensor loss = Functional.crossEntropy(head.logits().apply(new Tensor[] {x, w, y}), y);
-        Tensor[] g = t.grad(loss, x, w);
+        Training p = training(head, d);
+        Tensor x = p.x();
+        Tensor w = p.w();
+        Tensor y = p.y();
+        Tensor loss = p.loss();
+        Tensor[] g = {p.gx(), p.gw()};
         Random r = new Random(5);
         Map<Tensor, NDArray> feeds = DeviceComparison.roundToFloat(Map.of(x, NDArray.gaussian(Shape.of(N, d), r),
                 w, NDArray.gaussian(Shape.of(C * head.centres(), d), r), y, NDArray.of(Shape.of(N), 0, 12, 3, 4, 12, 7)));

@@ -7,12 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Op;
 import org.arcgrad.autodiff.Shape;
-import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.InterpreterAgreement;
@@ -20,6 +18,7 @@ import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.fused.ChunkedPlan;
 import org.arcgrad.tests.opencl.DeviceComparison;
+import org.arcgrad.tests.fused.ChunkedRegionTest.Training;
 import org.arcgrad.tests.opencl.SharedDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,28 +39,15 @@ class KeptProductTest {
     private static final int C = 13;
     private static final int WIDTH = 4;
 
-    private record Problem(Tensor x, Tensor w, Tensor y, Tensor loss, Tensor gx, Tensor gw) {
-        Graph graph() {
-            return Graph.of(loss, gx, gw);
-        }
-
-        Map<Tensor, NDArray> feeds(int centres, long seed) {
-            Random r = new Random(seed);
-            return DeviceComparison.roundToFloat(new HashMap<>(Map.of(x, NDArray.gaussian(x.shape(), r),
-                    w, NDArray.gaussian(Shape.of(C * centres, w.shape().dim(1)), r),
-                    y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12))));
-        }
+    private static Training problem(Object head, int features) {
+        return ChunkedRegionTest.training((ChunkedRegionTest.Head) head, features);
     }
 
-    private static Problem problem(Object headArgument, int features) {
-        var head = (ChunkedRegionTest.Head) headArgument;
-        Tape t = new Tape();
-        Tensor x = t.param("x", N, features);
-        Tensor w = t.param("w", C * head.centres(), features);
-        Tensor y = t.labels("y", N);
-        Tensor loss = Functional.crossEntropy(head.logits().apply(new Tensor[] {x, w, y}), y);
-        Tensor[] g = t.grad(loss, x, w);
-        return new Problem(x, w, y, loss, g[0], g[1]);
+    /** Seeded values for a problem's x, W and labels, rounded to fp32 (both sides read the device's inputs). */
+    private static Map<Tensor, NDArray> feeds(Training p, long seed) {
+        Random r = new Random(seed);
+        return DeviceComparison.roundToFloat(new HashMap<>(Map.of(p.x(), NDArray.gaussian(p.x().shape(), r),
+                p.w(), NDArray.gaussian(p.w().shape(), r), p.y(), NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12))));
     }
 
     static Stream<Arguments> heads() {
@@ -88,7 +74,7 @@ class KeptProductTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("heads")
     void backwardTakesForwardsProductAndTheNumbersStayTheWholeGraphs(ChunkedRegionTest.Head head) {
-        Problem p = problem(head, D);
+        Training p = problem(head, D);
         ChunkedPlan kept = ChunkedPlan.of(p.graph(), WIDTH).orElseThrow();
         ChunkedPlan recomputed = ChunkedPlan.of(p.graph(), WIDTH, false).orElseThrow();
         assertEquals(1, kept.keptProducts(), head.toString());
@@ -97,13 +83,13 @@ class KeptProductTest {
         assertEquals(4, productsIn(recomputed), head + ": x̂·Ŵᵀ in every chunk graph");
         assertEquals(2, productsIn(kept), head + ": x̂·Ŵᵀ in forward's chunk graphs only");
         for (long seed = 1; seed <= 2; seed++) {
-            ChunkedRegionTest.assertChunksGiveTheWholeGraph(p.graph(), p.feeds(head.centres(), seed), head + ", seed " + seed, 1, WIDTH, C);
+            ChunkedRegionTest.assertChunksGiveTheWholeGraph(p.graph(), feeds(p, seed), head + ", seed " + seed, 1, WIDTH, C);
         }
     }
 
     @Test
     void withMoreRowsThanFeaturesNoOutputCanHoldTheProductAndBackwardComputesItAgain() {
-        Problem p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], N - 1);
+        Training p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], N - 1);
         ChunkedPlan plan = ChunkedPlan.of(p.graph(), WIDTH).orElseThrow();
         assertEquals(0, plan.keptProducts());
         assertEquals(4, productsIn(plan));
@@ -112,14 +98,14 @@ class KeptProductTest {
     @ParameterizedTest(name = "{0}, {1} plan")
     @MethodSource("headsAndPlans")
     void onTheDeviceTheKeptProductGivesTheWholeGraphsNumbersRunAfterRun(ChunkedRegionTest.Head head, PlanChoice plan) {
-        Problem p = problem(head, D);
+        Training p = problem(head, D);
         // chunks of 4 start at 128-byte offsets of grad W (written in place); of 3, mostly not (written, then copied)
         for (int width : new int[] {WIDTH, 3}) {
             try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), width,
                     p.loss(), p.gx(), p.gw())) {
                 assertEquals(1, e.plan().keptProducts());
                 for (long seed = 1; seed <= 2; seed++) { // the second run finds the first's grad W where it keeps the product
-                    Map<Tensor, NDArray> feeds = p.feeds(head.centres(), seed);
+                    Map<Tensor, NDArray> feeds = feeds(p, seed);
                     NDArray[] device = e.run(feeds);
                     var disagreement = InterpreterAgreement.check(p.graph(), feeds, device, new Random(9));
                     String at = "chunks of " + width + ", run " + seed;
@@ -138,10 +124,10 @@ class KeptProductTest {
     @ParameterizedTest(name = "{0} plan")
     @org.junit.jupiter.params.provider.EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void theProductWaitsInTheNewWeightsOfATrainingStep(PlanChoice plan) {
-        Problem p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], D);
+        Training p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], D);
         Tensor next = p.w().sub(p.gw().mul(0.1));
         Graph step = Graph.of(p.loss(), next);
-        Map<Tensor, NDArray> feeds = p.feeds(1, 3);
+        Map<Tensor, NDArray> feeds = feeds(p, 3);
         try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), WIDTH,
                 p.loss(), next)) {
             assertEquals(1, e.plan().keptProducts());
@@ -171,10 +157,10 @@ class KeptProductTest {
      */
     @Test
     void anOutputBoundAsASourceIsNotWhereTheProductWaits() {
-        Problem p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], D);
+        Training p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], D);
         Tensor next = p.w().sub(p.gw().mul(0.1));
         Graph step = Graph.of(p.loss(), next);
-        Map<Tensor, NDArray> feeds = p.feeds(1, 4);
+        Map<Tensor, NDArray> feeds = feeds(p, 4);
         try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), WIDTH, p.loss(), next)) {
             feeds.forEach(e::feed);
             e.run();

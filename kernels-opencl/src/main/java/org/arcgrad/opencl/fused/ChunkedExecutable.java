@@ -34,9 +34,8 @@ import org.arcgrad.opencl.runtime.ElementType;
  * back on the device after the chunk; a chunk's own columns or rows of a consumer's value are
  * copied into place. A product that a later pass takes from an earlier one ({@link Stash}) is
  * written by each chunk of the earlier pass straight into the part of its host consumer's buffer
- * that belongs to the chunk (a view; a device copy where alignment rules one out), and the later
- * pass binds a view of that part, which the host's own values overwrite only after the chunk has
- * run. Labels read as floats by the chunks are converted once per pass; each
+ * that belongs to the chunk (a view), and the later pass binds a view of that part, which the
+ * host's own values overwrite only after the chunk has run. Labels read as floats by the chunks are converted once per pass; each
  * chunk's first column sits in a buffer of its own, made once, so that no chunk waits for an
  * upload and the host runs ahead of the device.
  *
@@ -62,10 +61,7 @@ public final class ChunkedExecutable implements CompiledGraph {
     private final Map<Tensor, Tensor> updates = new java.util.LinkedHashMap<>();
     /** Each consumer's value over all chunks: its running total, or its parts put in place. */
     private final Map<ClassRegion.Consumer, DeviceBuffer> results = new HashMap<>();
-    /**
-     * A chunk input whose slice cannot be a view: a buffer of the chunk's size that a device copy
-     * fills; likewise a kept product that cannot be written in place, copied from it after the chunk.
-     */
+    /** A chunk input whose slice cannot be a view: a buffer of the chunk's size that a device copy fills. */
     private final Map<Tensor, DeviceBuffer> sliceCopies = new HashMap<>();
     /** Values held in the other element type than a reader takes (labels read as floats): converted copies, by node. */
     private final Map<Tensor, DeviceBuffer> converted = new HashMap<>();
@@ -92,8 +88,15 @@ public final class ChunkedExecutable implements CompiledGraph {
                 "no class region to compute by chunks: " + ClassRegionFinder.find(graph).refusal())));
     }
 
-    /** Compiles the pieces of {@code plan} (made by {@link ChunkedPlan#of(Graph, int, boolean)}, say). */
+    /**
+     * Compiles the pieces of {@code plan} (made by {@link ChunkedPlan#of(Graph, int, boolean)},
+     * say). A plan that keeps products is compiled as one that computes them again when a chunk's
+     * place in a host buffer cannot be a view on this device ({@link #keptInPlace}).
+     */
     public static ChunkedExecutable compile(DeviceContext context, CompileOptions options, ChunkedPlan plan) {
+        if (!keptInPlace(context, plan)) {
+            plan = ChunkedPlan.of(plan.graph(), plan.chunkWidth(), false).orElseThrow();
+        }
         ChunkedExecutable e = new ChunkedExecutable(context, plan);
         try {
             for (Graph g : plan.graphs()) {
@@ -104,6 +107,24 @@ public final class ChunkedExecutable implements CompiledGraph {
             throw ex;
         }
         return e;
+    }
+
+    /**
+     * Whether every chunk's place for a kept product in its host's buffer starts where the device
+     * allows a view (a multiple of CL_DEVICE_MEM_BASE_ADDR_ALIGN; the default chunk widths, multiples
+     * of 32, give that on PoCL's 128 bytes for any D), so that forward writes the product there and
+     * backward reads it there with no copy. Otherwise the products are computed again: a product
+     * written to a buffer of its own, copied into place and copied out again for backward costs
+     * much of what the product does, and Oclgrind reported backward's reads of such twice-copied
+     * values as uninitialized (the values were right; not understood).
+     */
+    static boolean keptInPlace(DeviceContext context, ChunkedPlan plan) {
+        for (Stash stash : plan.stashes()) {
+            if (stash.offset(plan.region().axis(), plan.chunkWidth()) * Float.BYTES % context.baseAddressAlignBytes() != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -375,8 +396,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         chunk.sliced().forEach((in, node) -> bindPart(piece, in, as(DType.FLOAT, node, values),
                 c0 * plan.region().axis().elementsPerClass(node.shape()), "chunk of %" + node.id() + " from class " + c0));
         // a kept product waits in its host's buffer, where the host's own part of this chunk goes only after this run
-        chunk.taken().forEach((in, stash) -> bindPart(piece, in, hostOf(stash), stash.offset(plan.region().axis(), c0),
-                "kept %" + stash.product().id() + " from class " + c0));
+        chunk.taken().forEach((in, stash) -> piece.bind(in, keptPlace(stash, in, c0)));
         chunk.labels().forEach((in, node) -> piece.bind(in, labels.get(node)));
         if (chunk.firstColumn() != null) {
             piece.bind(chunk.firstColumn(), firstColumn);
@@ -390,28 +410,18 @@ public final class ChunkedExecutable implements CompiledGraph {
             long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : c0 * plan.region().axis().elementsPerClass(c.node().shape());
             part.copyTo(results.get(c), 0, to, p.getValue().shape().numel()); // a slot may be larger than the value it holds
         }
-        chunk.kept().forEach((stash, product) -> {
-            DeviceBuffer written = piece.buffer(product);
-            if (!written.sharesMemoryWith(hostOf(stash))) {
-                written.copyTo(hostOf(stash), 0, stash.offset(plan.region().axis(), c0), product.shape().numel());
-            }
-        });
     }
 
     /**
-     * Where the chunk graph writes the chunk's product that a later pass takes: its place in the
-     * host's buffer (a view: the product goes there with no copy), or, where alignment rules out a
-     * view, a buffer of the chunk's size that is copied there after the run.
+     * The chunk's place for a kept product in its host's buffer, as a view: where forward's chunk
+     * graph writes {@code value} (the product) and backward's reads it ({@code value} its input).
+     * {@link #compile} keeps products only where every chunk's place can be a view.
      */
-    private DeviceBuffer keptPlace(Stash stash, Tensor product, int c0) {
-        long count = product.shape().numel();
-        Optional<DeviceBuffer> view = hostOf(stash).view("kept %" + stash.product().id() + " from class " + c0,
-                stash.offset(plan.region().axis(), c0), count);
-        if (view.isPresent()) {
-            views.add(view.get());
-            return view.get();
-        }
-        return sliceCopies.computeIfAbsent(product, x -> context.floatBuffer("kept %" + stash.product().id() + " of a chunk", count));
+    private DeviceBuffer keptPlace(Stash stash, Tensor value, int c0) {
+        DeviceBuffer view = hostOf(stash).view("kept %" + stash.product().id() + " from class " + c0,
+                stash.offset(plan.region().axis(), c0), value.shape().numel()).orElseThrow();
+        views.add(view);
+        return view;
     }
 
     /** Binds {@code in} to {@code count} elements of {@code whole} from {@code from}: a view, or a device copy where alignment rules one out. */

@@ -41,8 +41,8 @@ class OclgrindTest {
         assertEquals(0, r.exit(), r.output());
         long ok = r.output().lines().filter(l -> l.startsWith("ok ")).count();
         // per plan: every head at every size, the reductions, the split product, the custom-loss ops, the pair losses, the
-        // convolutions, the implicit-GEMM convolution, the chunked sub-center head, the training steps
-        assertEquals(2 * (OclgrindRun.SIZES.length * OclgrindRun.heads().size() + 9), ok, r.output());
+        // convolutions, the implicit-GEMM convolution, the image layouts, the chunked sub-center head at two D, the training steps
+        assertEquals(2 * (OclgrindRun.SIZES.length * OclgrindRun.heads().size() + 10), ok, r.output());
     }
 
     @Test

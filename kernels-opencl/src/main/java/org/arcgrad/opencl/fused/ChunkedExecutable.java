@@ -35,9 +35,9 @@ import org.arcgrad.opencl.runtime.ElementType;
  * copied into place. A product that a later pass takes from an earlier one ({@link Stash}) is
  * written by each chunk of the earlier pass straight into the part of its host consumer's buffer
  * that belongs to the chunk (a view), and the later pass binds a view of that part, which the
- * host's own values overwrite only after the chunk has run. Labels read as floats by the chunks are converted once per pass; each
- * chunk's first column sits in a buffer of its own, made once, so that no chunk waits for an
- * upload and the host runs ahead of the device.
+ * host's own values overwrite only after the chunk has run. Labels read as floats by the chunks
+ * are converted once per pass; each chunk's first column sits in a buffer of its own, made once,
+ * so that no chunk waits for an upload and the host runs ahead of the device.
  *
  * <p>Every piece keeps its buffers, because later pieces read the values earlier ones hold: what
  * the device holds is W and the other sources, the chunk graphs' N × (chunk width) and

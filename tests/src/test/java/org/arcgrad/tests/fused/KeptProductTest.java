@@ -17,8 +17,8 @@ import org.arcgrad.opencl.InterpreterAgreement;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.fused.ChunkedPlan;
-import org.arcgrad.tests.opencl.DeviceComparison;
 import org.arcgrad.tests.fused.ChunkedRegionTest.Training;
+import org.arcgrad.tests.opencl.DeviceComparison;
 import org.arcgrad.tests.opencl.SharedDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +63,7 @@ class KeptProductTest {
         return ChunkedRegionTest.headsAndPlans();
     }
 
-    /** Products [N, columns] in the chunk graphs of a plan, one list per pass. */
+    /** How many products x̂·Ŵᵀ ([N, columns]) the plan's chunk graphs compute, over all passes. */
     private static int productsIn(ChunkedPlan plan) {
         int products = 0;
         for (Graph chunk : plan.chunkGraphs()) {
@@ -169,6 +169,7 @@ class KeptProductTest {
         Graph step = Graph.of(p.loss(), next);
         Map<Tensor, NDArray> feeds = feeds(p, 4);
         try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), WIDTH, p.loss(), next)) {
+            assertEquals(1, e.plan().keptProducts());
             feeds.forEach(e::feed);
             e.run();
             Map<Tensor, NDArray> now = new HashMap<>(feeds);

@@ -47,6 +47,8 @@ public final class Executable implements CompiledGraph {
     private final Set<DeviceBuffer> owned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Map<Tensor, Integer> labelLimits = new HashMap<>();
     private final Map<Tensor, Tensor> updates = new LinkedHashMap<>();
+    /** Outputs written into a caller's buffer ({@link #writeOutputTo}), by their storage. */
+    private final Set<Tensor> writtenElsewhere = new java.util.HashSet<>();
     /** Values read after a run (outputs; every value for {@link #withEveryValueKept()}), live to its end. */
     private final Set<Tensor> kept = new java.util.HashSet<>();
     private final boolean checkPlan;
@@ -271,6 +273,10 @@ public final class Executable implements CompiledGraph {
         if (storage.op() == Op.INPUT || storage.op() == Op.PARAM) {
             throw new IllegalArgumentException("update: " + newValue.describe() + " is a source, not a computed value");
         }
+        if (writtenElsewhere.contains(storage)) {
+            throw new IllegalArgumentException("update: " + newValue.describe() + " is written into a caller's buffer, which"
+                    + " cannot become " + param.describe() + "'s");
+        }
         for (Map.Entry<Tensor, Tensor> u : updates.entrySet()) {
             if (u.getKey() != param && KernelPlan.storage(u.getValue()) == storage) {
                 throw new IllegalArgumentException("update: " + u.getKey().describe() + " already takes the value of "
@@ -316,6 +322,7 @@ public final class Executable implements CompiledGraph {
             slots[slot].release(); // the slot was this value's alone: its own buffer is not needed any more
         }
         slots[slot] = target;
+        writtenElsewhere.add(storage);
         return this;
     }
 

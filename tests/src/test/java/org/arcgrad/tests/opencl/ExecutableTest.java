@@ -211,6 +211,9 @@ class ExecutableTest {
             }
             assertThrows(IllegalArgumentException.class, () -> e.writeOutputTo(product, whole));
             assertThrows(IllegalArgumentException.class, () -> e.writeOutputTo(x, whole.view("x", 0, 1024).orElseThrow()));
+            Tensor param = tape.param("p", 32, 32);
+            var refused = assertThrows(IllegalArgumentException.class, () -> e.update(param, product));
+            assertTrue(refused.getMessage().contains("written into a caller's buffer"), refused.getMessage());
         } finally {
             whole.release();
         }

@@ -58,12 +58,10 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
         return kind == ClassRegion.Kind.ROW_MAX ? Double.NEGATIVE_INFINITY : 0;
     }
 
-    /** The chunk graph of {@code pass} (from 1) for chunks of {@code width} columns, computing every product it reads. */
-    public static ChunkGraphs of(ClassRegion region, int pass, int width) {
-        return of(region, pass, width, List.of());
-    }
-
-    /** The chunk graph of {@code pass} for chunks of {@code width} columns, with products kept or taken as {@code stashes} say. */
+    /**
+     * The chunk graph of {@code pass} (from 1) for chunks of {@code width} columns, with products
+     * kept or taken as {@code stashes} say (none: it computes every product it reads).
+     */
     static ChunkGraphs of(ClassRegion region, int pass, int width, List<Stash> stashes) {
         return new Builder(region, width, stashes).build(pass);
     }

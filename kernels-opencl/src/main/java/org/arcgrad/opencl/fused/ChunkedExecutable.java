@@ -56,7 +56,7 @@ public final class ChunkedExecutable implements CompiledGraph {
     private final Set<DeviceBuffer> owned = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     /** Fed labels as the host has them: chunks take them shifted by their first column. */
     private final Map<Tensor, double[]> hostLabels = new HashMap<>();
-    /** The last run's views (of W's buffer and of stages' slots), released at the next run and at close. */
+    /** The last run's views (of W's buffer, of stages' slots and of kept products' hosts), released at the next run and at close. */
     private final List<DeviceBuffer> views = new ArrayList<>();
     private final Map<Tensor, Tensor> updates = new java.util.LinkedHashMap<>();
     /** Each consumer's value over all chunks: its running total, or its parts put in place. */
@@ -345,8 +345,13 @@ public final class ChunkedExecutable implements CompiledGraph {
         if (slot.elements() == n) {
             return slot;
         }
-        DeviceBuffer view = slot.view(slot.name() + " as %" + value.id(), 0, n).orElseThrow(); // offset 0 is always aligned
-        views.add(view);
+        return viewForThisRun(slot, slot.name() + " as %" + value.id(), 0, n).orElseThrow(); // offset 0 is always aligned
+    }
+
+    /** A view of {@code whole} (where the device allows one at {@code from}), released at the next run or at close. */
+    private Optional<DeviceBuffer> viewForThisRun(DeviceBuffer whole, String name, long from, long count) {
+        Optional<DeviceBuffer> view = whole.view(name, from, count);
+        view.ifPresent(views::add);
         return view;
     }
 
@@ -418,18 +423,15 @@ public final class ChunkedExecutable implements CompiledGraph {
      * {@link #compile} keeps products only where every chunk's place can be a view.
      */
     private DeviceBuffer keptPlace(Stash stash, Tensor value, int c0) {
-        DeviceBuffer view = hostOf(stash).view("kept %" + stash.product().id() + " from class " + c0,
+        return viewForThisRun(hostOf(stash), "kept %" + stash.product().id() + " from class " + c0,
                 stash.offset(plan.region().axis(), c0), value.shape().numel()).orElseThrow();
-        views.add(view);
-        return view;
     }
 
     /** Binds {@code in} to {@code count} elements of {@code whole} from {@code from}: a view, or a device copy where alignment rules one out. */
     private void bindPart(Executable piece, Tensor in, DeviceBuffer whole, long from, String name) {
         long count = in.shape().numel();
-        Optional<DeviceBuffer> view = whole.view(name, from, count);
+        Optional<DeviceBuffer> view = viewForThisRun(whole, name, from, count);
         if (view.isPresent()) {
-            views.add(view.get());
             piece.bind(in, view.get());
         } else {
             DeviceBuffer copy = sliceCopies.computeIfAbsent(in, x -> context.floatBuffer(x.name(), count));

@@ -222,7 +222,7 @@ final class ConvKernels {
                     + "                const float term = " + inputAt("bn", "channel", "iy", "ix") + " * "
                     + outputAt("b", "bn", "oc", "oy", "ox") + " - carry;\n"
                     + "                const float next = acc + term;\n"
-                    + "                carry = (next - acc) - term;\n"
+                    + "                carry = isfinite(next) ? (next - acc) - term : 0.0f;\n"
                     + "                acc = next;\n"
                     + "            }\n"
                     + "        }\n"

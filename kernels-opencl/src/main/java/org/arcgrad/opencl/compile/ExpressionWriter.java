@@ -32,6 +32,8 @@ final class ExpressionWriter {
     /** Whether a read the lanes cannot follow becomes one load per lane (else {@link VectorizeException}). */
     private final boolean gathers;
     private int locals;
+    /** Materialized nodes whose values the kernel already holds in locals, each at one offset (see {@link #holding}). */
+    private final Map<Tensor, String[]> held = new HashMap<>();
     /** Buffer reads rendered (each distinct one once), and how many of them are per-lane gathers. */
     private int loads;
     private int gathered;
@@ -70,6 +72,17 @@ final class ExpressionWriter {
         this.lanes = lanes;
     }
 
+    /**
+     * This writer, told that the kernel holds {@code node}'s element at {@code offset} in the local
+     * {@code local} (a row kernel's reduction of its own row): reads there take the local instead of
+     * the buffer, which the kernel is still writing. A read at any other offset throws {@link
+     * VectorizeException}: another work-item's row is not ready.
+     */
+    ExpressionWriter holding(Tensor node, Ix offset, String local) {
+        held.put(node, new String[] {offset.c(), local});
+        return this;
+    }
+
     /** The node's value at {@code at}, computing it even if the node itself has a buffer (a kernel's root). */
     String compute(Tensor n, Index at) {
         return computeOp(n, at);
@@ -79,6 +92,14 @@ final class ExpressionWriter {
     String value(Tensor n, Index at) {
         if (n.op() == Op.CONST) {
             return constant(n);
+        }
+        String[] h = held.get(n);
+        if (h != null) {
+            String offset = at.linear().c();
+            if (!offset.equals(h[0])) {
+                throw new VectorizeException(n.describe() + " is read at " + offset + ", not at the row the kernel holds (" + h[0] + ")");
+            }
+            return lanes == null ? h[1] : lanes.splat(h[1]);
         }
         if (buffers.contains(n)) {
             return local(n, at, () -> load(n, at.linear()));

@@ -30,7 +30,11 @@ public final class KernelPlan {
         Schedule schedule = Schedule.of(graph, device.type() == DeviceType.CPU);
         KernelRenderer renderer = new KernelRenderer(schedule, device);
         List<KernelSpec> kernels = new ArrayList<>();
-        for (List<Tensor> group : schedule.launches()) {
+        List<List<Tensor>> launches = schedule.launches();
+        if (device.type() == DeviceType.CPU) {
+            launches = RowLaunches.of(schedule, launches);
+        }
+        for (List<Tensor> group : launches) {
             Tensor last = group.get(group.size() - 1);
             String name = "k" + kernels.size() + "_" + last.op().label() + "_" + last.id() + (group.size() > 1 ? "_and_" + (group.size() - 1) : "");
             if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.COL2IM && schedule.productsInCol2im.contains(last.input(0))) {
@@ -40,6 +44,20 @@ public final class KernelPlan {
             if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.MATMUL) {
                 kernels.addAll(GemmKernels.render(last, device, name)); // one kernel, or two: partial sums, then their sum
                 continue;
+            }
+            if (RowLaunches.isRow(group)) {
+                List<Tensor> reductions = group.stream().filter(n -> n.op().kind() == org.arcgrad.autodiff.Op.Kind.REDUCE).toList();
+                List<Tensor> elementwise = group.subList(reductions.size(), group.size());
+                KernelSpec row = renderer.row(reductions, elementwise, name);
+                if (row != null) {
+                    kernels.add(row);
+                    continue;
+                }
+                for (Tensor r : reductions) { // the row kernel does not apply: each as it would be, in the same order
+                    kernels.add(renderer.render(r, name + "_" + r.op().label() + "_" + r.id()));
+                }
+                group = elementwise;
+                last = group.get(group.size() - 1);
             }
             kernels.add(group.size() == 1 ? renderer.render(last, name)
                     : last.op().kind() == org.arcgrad.autodiff.Op.Kind.REDUCE ? renderer.reduceGroup(group, name)

@@ -11,8 +11,10 @@ import org.arcgrad.opencl.runtime.DeviceType;
 
 /**
  * Writes the OpenCL C of each scheduled node: a fused elementwise kernel, a reduction along one
- * axis (with its whole elementwise input fused in), or a matrix product. Shapes are static, so
- * sizes are baked in as literals and the source is specific to the graph's shapes.
+ * axis (with its whole elementwise input fused in), or a matrix product; on a CPU also row
+ * kernels, reductions over the last axis with the elementwise pass over the same rows that reads
+ * them ({@link RowKernels}). Shapes are static, so sizes are baked in as literals and the source is
+ * specific to the graph's shapes.
  */
 final class KernelRenderer {
     /** Work-group size of elementwise kernels and of work-group reductions (a power of two). */
@@ -30,10 +32,12 @@ final class KernelRenderer {
 
     private final Schedule schedule;
     private final DeviceLimits device;
+    private final RowKernels rowKernels;
 
     KernelRenderer(Schedule schedule, DeviceLimits device) {
         this.schedule = schedule;
         this.device = device;
+        this.rowKernels = new RowKernels(schedule, device);
     }
 
     KernelSpec render(Tensor node, String name) {
@@ -52,6 +56,11 @@ final class KernelRenderer {
                     ? PoolKernels.render(node, name) : ConvKernels.render(node, name);
         }
         return elementwise(node, name);
+    }
+
+    /** The kernel of a {@link RowLaunches} row launch, or null where it does not apply ({@link RowKernels#row}). */
+    KernelSpec row(List<Tensor> reductions, List<Tensor> elementwise, String name) {
+        return rowKernels.row(reductions, elementwise, name);
     }
 
     private KernelSpec elementwise(Tensor node, String name) {
@@ -307,7 +316,7 @@ final class KernelRenderer {
         if (isSerial(node)) {
             return reduceGroup(List.of(node), name);
         }
-        KernelSpec rows = rowVectorReduce(List.of(node), name);
+        KernelSpec rows = rowKernels.reduce(List.of(node), name);
         return rows != null ? rows : workGroupReduce(node, name);
     }
 
@@ -392,7 +401,7 @@ final class KernelRenderer {
                 // a read the lanes cannot follow: the scalar form below
             }
         }
-        KernelSpec rows = rowVectorReduce(members, name);
+        KernelSpec rows = rowKernels.reduce(members, name);
         if (rows != null) {
             return rows;
         }
@@ -510,104 +519,11 @@ final class KernelRenderer {
     }
 
     /**
-     * Lanes along the reduced axis itself, for a reduction over the last (contiguous) axis on a
-     * CPU: each work-item computes one output and reads its row {@code width} elements at a time,
-     * so the loop runs on full SIMD registers. PoCL runs the sum of exp over [256, 8192] in 0.4 ns
-     * an element this way against 8 ns with a work-group tree (whose strided loop it does not
-     * vectorize) and the lockstep loop (whose work-items read rows apart). A length of at least
-     * {@value #TAIL_ROWS} that no width divides takes vectors of 16 and leaves the rest to a scalar
-     * tail: an image plane of 7×7 = 49 is three vectors and one element. Shorter rows of such
-     * lengths (a head's 10 classes) keep the lockstep form, neighbouring rows side by side in the
-     * SIMD lanes, which also keeps the MLP recipe's results bit for bit. Null when another axis is
-     * reduced or no form of lanes applies.
-     */
-    private Lanes rowLanesFor(Tensor reduction) {
-        Shape in = reduction.input(0).shape();
-        if (device.type() != DeviceType.CPU || in.axis(reduction.attrs().integer(0)) != in.rank() - 1) {
-            return null;
-        }
-        int len = in.dim(in.rank() - 1);
-        for (int width : new int[] {16, 8, 4}) {
-            if (len % width == 0) {
-                return new Lanes(width, "l");
-            }
-        }
-        return len >= TAIL_ROWS ? new Lanes(16, "l") : null;
-    }
-
-    /**
-     * The members (one-pass reductions of one kind over the last axis of the same input shape) with
-     * {@link #rowLanesFor} lanes: a vector accumulator per member (Kahan-compensated for sums, NaN
-     * kept by max), its lanes combined at the end. Null when the lanes do not apply or a read
-     * cannot follow them.
-     */
-    private KernelSpec rowVectorReduce(List<Tensor> members, String name) {
-        Tensor first = members.get(0);
-        Lanes lanes = rowLanesFor(first);
-        if (lanes == null) {
-            return null;
-        }
-        Tensor in = first.input(0);
-        int axis = first.attrs().integer(0);
-        long outputs = checkedSize(first.shape());
-        long len = in.shape().dim(in.shape().axis(axis));
-        checkedSize(in.shape());
-        boolean sum = first.op() == Op.SUM;
-        Map<Tensor, String> args = ExpressionWriter.newArgs();
-        StringBuilder body = new StringBuilder();
-        ExpressionWriter w = new ExpressionWriter(schedule.buffers, args, body, "        ", "t", lanes);
-        Index at = Index.linear(first.shape(), Ix.var("gid", outputs)).reductionFrom(in.shape(), axis, Ix.var("l", len));
-        List<String> values = new ArrayList<>();
-        try {
-            for (Tensor m : members) {
-                values.add(w.value(m.input(0), at));
-            }
-        } catch (VectorizeException e) {
-            return null;
-        }
-        // Elements past the last whole vector, one at a time (none when the width divides the row).
-        long whole = len - len % lanes.width();
-        StringBuilder tailBody = new StringBuilder();
-        List<String> tailValues = new ArrayList<>();
-        if (whole < len) {
-            ExpressionWriter tw = new ExpressionWriter(schedule.buffers, args, tailBody, "        ", "u");
-            for (Tensor m : members) {
-                tailValues.add(tw.value(m.input(0), at));
-            }
-        }
-        String f = lanes.floats();
-        StringBuilder src = new StringBuilder("__kernel void " + name + "(" + groupParams(members.size(), args) + ") {\n")
-                .append("    const int gid = get_global_id(0);\n")
-                .append(accumulators(members.size(), sum, f, lanes.splat("0.0f"), lanes.splat("-INFINITY")))
-                .append("    for (int l = 0; l < ").append(whole).append("; l += ").append(lanes.width()).append(") {\n").append(body)
-                .append(accumulate(values, sum, f))
-                .append("    }\n");
-        if (!tailValues.isEmpty()) {
-            src.append(accumulators("tail_", members.size(), sum, "float", "0.0f", "-INFINITY"))
-                    .append("    for (int l = ").append(whole).append("; l < ").append(len).append("; l++) {\n").append(tailBody)
-                    .append(accumulate("tail_", tailValues, sum, "float"))
-                    .append("    }\n");
-        }
-        for (int i = 0; i < members.size(); i++) {
-            String h = "h" + i;
-            src.append(horizontal("acc" + i, lanes.width(), sum, h));
-            if (!tailValues.isEmpty()) {
-                String t = "tail_acc" + i;
-                src.append("    ").append(h).append(" = ").append(sum ? h + " + " + t : maxOf(h, t)).append(";\n");
-            }
-            src.append("    out").append(i).append("[gid] = ").append(h).append(";\n");
-        }
-        src.append("}\n");
-        return new KernelSpec(name, "reduce", src.toString(), members, KernelSpec.outputsThenReads(members.size(), inputs(args)),
-                new long[] {outputs}, null, false);
-    }
-
-    /**
      * Declares {@code result}, the lanes of vector {@code v} combined in order: sum, or max keeping
      * NaN. Through a private array (vstore, then a loop), as the GEMM template's edge path does:
      * Oclgrind takes the halves of a float16 (.lo/.hi) for partly uninitialized values.
      */
-    private static String horizontal(String v, int width, boolean sum, String result) {
+    static String horizontal(String v, int width, boolean sum, String result) {
         String lanes = result + "_lanes";
         return "    float " + lanes + "[" + width + "];\n"
                 + "    vstore" + width + "(" + v + ", 0, " + lanes + ");\n"
@@ -618,12 +534,12 @@ final class KernelRenderer {
     }
 
     /** Declarations of one accumulator per member (and a Kahan carry per member for sums). */
-    private static String accumulators(int count, boolean sum, String type, String zero, String minusInfinity) {
+    static String accumulators(int count, boolean sum, String type, String zero, String minusInfinity) {
         return accumulators("", count, sum, type, zero, minusInfinity);
     }
 
     /** Same, named {@code <prefix>acc<i>} and {@code <prefix>carry<i>}. */
-    private static String accumulators(String prefix, int count, boolean sum, String type, String zero, String minusInfinity) {
+    static String accumulators(String prefix, int count, boolean sum, String type, String zero, String minusInfinity) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < count; i++) {
             b.append("    ").append(type).append(" ").append(prefix).append("acc").append(i).append(" = ")
@@ -637,14 +553,16 @@ final class KernelRenderer {
 
     /**
      * One step of each accumulator. Sums are compensated (Kahan): long fp32 sums otherwise lose
-     * digits the interpreter keeps. Max keeps NaN. Written for scalar or vector types alike.
+     * digits the interpreter keeps. The carry is dropped once the sum is not finite: +∞ − +∞ would
+     * make it NaN, and with it every later step, where the plain sum stays +∞ (and x / √Σx² is 0,
+     * not NaN). Max keeps NaN. Written for scalar or vector types alike.
      */
-    private static String accumulate(List<String> values, boolean sum, String type) {
+    static String accumulate(List<String> values, boolean sum, String type) {
         return accumulate("", values, sum, type);
     }
 
     /** Same, into the accumulators named with {@code prefix}. */
-    private static String accumulate(String prefix, List<String> values, boolean sum, String type) {
+    static String accumulate(String prefix, List<String> values, boolean sum, String type) {
         StringBuilder b = new StringBuilder();
         boolean vector = !type.equals("float");
         for (int i = 0; i < values.size(); i++) {
@@ -653,7 +571,8 @@ final class KernelRenderer {
             if (sum) {
                 b.append("        { const ").append(type).append(" y = ").append(values.get(i)).append(" - ").append(carry).append(";\n")
                         .append("          const ").append(type).append(" s = ").append(acc).append(" + y;\n")
-                        .append("          ").append(carry).append(" = (s - ").append(acc).append(") - y;\n")
+                        .append("          ").append(carry).append(" = select((").append(type).append(")(0.0f), (s - ").append(acc)
+                        .append(") - y, isfinite(s));\n")
                         .append("          ").append(acc).append(" = s; }\n");
             } else if (vector) {
                 b.append("        ").append(acc).append(" = select(").append(values.get(i)).append(", ").append(acc).append(", (")
@@ -666,7 +585,7 @@ final class KernelRenderer {
     }
 
     /** out0 … out{n−1}, then the buffers read. */
-    private static String groupParams(int outputs, Map<Tensor, String> args) {
+    static String groupParams(int outputs, Map<Tensor, String> args) {
         List<String> p = new ArrayList<>();
         for (int i = 0; i < outputs; i++) {
             p.add("__global float* restrict out" + i);
@@ -676,7 +595,7 @@ final class KernelRenderer {
     }
 
     /** max that keeps NaN, as the fp64 reference does (fmax would drop it). */
-    private static String maxOf(String a, String b) {
+    static String maxOf(String a, String b) {
         return "((" + a + ">=" + b + "||isnan(" + a + "))?" + a + ":" + b + ")";
     }
 

@@ -17,4 +17,9 @@ public final class AllCases {
         gens.add(Gens.oneOf(new ArrayList<>(CompositeCases.catalogue().values())));
         return Gens.oneOf(gens);
     }
+
+    /** Random expressions with rows of 4 to 32 elements ({@link ExprGen#wideRows()}): what the CPU plan's row kernels take. */
+    public static Gen<GradCase> wideRows() {
+        return ExprGen.wideRows().map(Expr::toCase);
+    }
 }

@@ -43,6 +43,26 @@ final class ExprGen {
         return Gen.of((random, size) -> sized(random, size).root(depthFor(size)), ExprGen::rootShrinks);
     }
 
+    /**
+     * Expressions whose result has rows of 4, 8, 16 or 32 ([n, w] or [m, n, w], the other dims as
+     * usual): long enough for the CPU plan's vector lanes along the row, so row reductions over the
+     * last axis (normalize, softmax, the reductions' gradients) and the elementwise work around them
+     * take the row kernels ({@code RowKernels}), which the small dims of {@link #exprs()} rarely reach.
+     * Half the roots are a normalize, softmax or log-softmax along the row.
+     */
+    static Gen<Expr> wideRows() {
+        return Gen.of((random, size) -> {
+            ExprGen g = sized(random, size);
+            int width = g.pick(4, 8, 16, 32);
+            Shape target = random.nextBoolean() ? Shape.of(g.dim(), width) : Shape.of(g.dim(), g.dim(), width);
+            if (random.nextBoolean()) { // half the roots work along the row, as a head's normalization and softmax do
+                Step along = g.pick(Steps.normalize(-1), Steps.softmax(-1), Steps.logSoftmax(-1));
+                return g.remember(Expr.op(along, target, List.of(g.expr(target, depthFor(size) - 1)), random.nextLong()));
+            }
+            return g.remember(g.node(target, depthFor(size)));
+        }, ExprGen::rootShrinks);
+    }
+
     /** A generator for expressions that share one pool of nodes, with dims and budget from the size hint. */
     static ExprGen sized(Random random, int size) {
         return new ExprGen(random, 2 + 2 * size / Gen.MAX_SIZE, 3 + 11 * size / Gen.MAX_SIZE);

@@ -27,17 +27,22 @@ public final class DeviceAgreement {
     static void assertDeviceMatchesInterpreter(GradCase c, PlanChoice plan) {
         BuiltCase b = BuiltCase.of(c, GradientTable.STANDARD);
         Random random = new Random(c.seed());
-        NDArray v = NDArray.gaussian(b.out().shape(), random);
-        Tensor loss = b.dot("agreement.cotangent", v);
-        Tensor[] grads = b.tape().grad(loss, b.args());
-        List<Tensor> outputs = new ArrayList<>();
-        outputs.add(b.out());
-        outputs.addAll(List.of(grads));
+        List<Tensor> outputs = forwardAndBackward(b, random);
         assertDeviceMatchesInterpreter(outputs, b.feeds(), plan, random, k -> k == 0 ? "forward" : "gradient of arg" + (k - 1),
                 b.tape().dump());
     }
 
     /** A multi-output graph's outputs and gradients. */
+    /** The case's output, then the gradients of ⟨out, v⟩ for a v drawn from {@code random}: what the device computes. */
+    static List<Tensor> forwardAndBackward(BuiltCase b, Random random) {
+        NDArray v = NDArray.gaussian(b.out().shape(), random);
+        Tensor loss = b.dot("agreement.cotangent", v);
+        List<Tensor> outputs = new ArrayList<>();
+        outputs.add(b.out());
+        outputs.addAll(List.of(b.tape().grad(loss, b.args())));
+        return outputs;
+    }
+
     public static void assertDeviceMatchesInterpreter(Dag d, PlanChoice plan) {
         Dag.Built b = d.build();
         assertDeviceMatchesInterpreter(b.outputs(), b.feeds(), plan, new Random(d.seed()), b.names()::get, b.tape().dump());

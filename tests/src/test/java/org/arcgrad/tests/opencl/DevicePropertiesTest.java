@@ -30,6 +30,19 @@ class DevicePropertiesTest {
     }
 
     /**
+     * Random expressions with rows of 4 to 32 elements, where the CPU plan computes row reductions
+     * and the elementwise work over the same rows in one row kernel (see {@link RowKernelTest}); the
+     * random graphs above have rows of up to four and rarely take it. Sixty tries a plan: the rows
+     * make each try slower than theirs.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void deviceAgreesWithInterpreterOnWideRows(PlanChoice plan) {
+        Property.named("OpenCL (" + plan + " plan) = interpreter on random expressions with wide rows").tries(60)
+                .forAll(AllCases.wideRows(), c -> DeviceAgreement.assertDeviceMatchesInterpreter(c, plan));
+    }
+
+    /**
      * The window ops alone, more often than the random graphs draw them: convolutions with random
      * geometry (stride, padding, dilation, groups, odd sizes), patch matrices and their sums, axis permutations, and max pooling's selection and
      * scatter (overlapping windows, padding), each forward and with its operands' gradients, which

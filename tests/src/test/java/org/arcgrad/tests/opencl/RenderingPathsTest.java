@@ -114,6 +114,55 @@ class RenderingPathsTest {
         DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, new Random(3), k -> "edge output " + k, tape.dump());
     }
 
+    /**
+     * A sum that reaches +∞ before its last term stays +∞ in every reduction form, so x / √Σx² is 0
+     * where x is finite, as in the reference: row sums with lanes (CPU: rows of 16, and 35 with a
+     * scalar tail), a work-group tree (GPU: rows of 300), one work-item per row, column sums with
+     * lanes. A compensated sum whose carry became ∞ − ∞ = NaN made every later term NaN.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void aSumThatReachesInfinityStaysInfinite(PlanChoice plan) {
+        Tape tape = new Tape();
+        List<Tensor> outputs = new ArrayList<>();
+        java.util.Map<Tensor, NDArray> feeds = new java.util.HashMap<>();
+        for (int[] dims : new int[][] {{3, 16}, {3, 35}, {2, 300}, {3, 5}}) {
+            Tensor x = tape.input("x" + dims[1], dims);
+            double[] v = new double[dims[0] * dims[1]];
+            java.util.Arrays.fill(v, 0.5);
+            v[dims[1] + 2] = Double.POSITIVE_INFINITY; // row 1, early in the row: finite terms follow in every lane
+            feeds.put(x, NDArray.of(x.shape(), v));
+            outputs.add(x.div(x.square().sum(1, true).sqrt()));
+            outputs.add(x.transpose().div(x.transpose().square().sum(0, true).sqrt()));
+        }
+        DeviceAgreement.assertDeviceMatchesInterpreter(outputs, feeds, plan, new Random(5), k -> "infinite sum " + k, tape.dump());
+    }
+
+    /**
+     * The same for a grouped convolution's weight gradient, whose kernel sums its own terms: with
+     * +∞ in the image, the weights' gradient entries it reaches are +∞, not NaN, and every other
+     * entry divided by the gradient's norm is 0.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void aConvolutionsWeightGradientThatReachesInfinityStaysInfinite(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 1, 2, 4, 4);
+        Tensor w = tape.param("w", 2, 1, 3, 3);
+        Tensor g = tape.input("g", 1, 2, 2, 2);
+        Tensor dw = tape.grad(x.conv2d(w, org.arcgrad.autodiff.Conv2d.of(1, 0, 1, 2)).mul(g).sum(), w)[0];
+        double[] image = new double[32];
+        java.util.Arrays.fill(image, 0.5);
+        image[5] = Double.POSITIVE_INFINITY; // channel 0 at (1, 1): the first of several terms of four entries
+        double[] ones = new double[8];
+        java.util.Arrays.fill(ones, 1);
+        Random random = new Random(6);
+        java.util.Map<Tensor, NDArray> feeds = Map.of(x, NDArray.of(x.shape(), image), g, NDArray.of(g.shape(), ones),
+                w, NDArray.uniform(w.shape(), -1, 1, random));
+        DeviceAgreement.assertDeviceMatchesInterpreter(List.of(dw.div(dw.square().sum().sqrt())), feeds, plan, random,
+                k -> "normalized weight gradient", tape.dump());
+    }
+
     /** Five rows of {@code width}: a NaN at {@code nan}, one finite value at {@code finite}, all −∞, +∞ at {@code infinity}, NaN in every other element. */
     private static double[] edgeRows(int width, int nan, int finite, int infinity) {
         double[] v = new double[5 * width];

@@ -93,11 +93,18 @@ public final class HeadBenchmark implements Callable<Integer> {
                     + " buffer (what the chunked step did before it kept it; to measure what keeping it saves).")
     private boolean recomputeProducts;
 
+    @Option(names = "--rounds", paramLabel = "R",
+            description = "Time the chunked step and the GEMM floor R times each, in turn (chunked, floor, chunked, …), and"
+                    + " report the median of each and the median of the rounds' ratios: on a machine whose speed drifts"
+                    + " by minutes, each ratio compares two measurements taken close together. Default: 1.")
+    private int rounds = 1;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Also write the figures to FILE: {\"rows\": [{\"classes\", \"fused_ms\" (the chunked path),"
                     + " \"unfused_ms\", \"gemm_floor_ms\" (the step's three products alone), \"chunk_products_ms\" (the chunked step's"
                     + " products alone: three a chunk, four with x·Ŵᵀ again where backward computes it again), \"device_mib\" (the chunked"
-                    + " path's peak), \"unfused_device_mib\", \"weights_mib\" (W and grad W), \"chunk\", \"torch_ms\""
+                    + " path's peak), \"unfused_device_mib\", \"weights_mib\" (W and grad W), \"chunk\", \"floor_ratio\" (the"
+                    + " median of the rounds' chunked / floor), \"floor_ratios\" (each round's), \"torch_ms\""
                     + " (null when not run)}]}. Implies the chunked path.")
     private Path json;
 
@@ -111,9 +118,13 @@ public final class HeadBenchmark implements Callable<Integer> {
         List<Timing> ours = new ArrayList<>();
         List<Timing> chunked = new ArrayList<>();
         List<Double> floors = new ArrayList<>();
+        List<double[]> ratios = new ArrayList<>(); // per C, each round's chunked / floor
         List<Double> chunkProducts = new ArrayList<>();
         List<Boolean> productAgain = new ArrayList<>(); // whether the chunked step's backward computed x·Ŵᵀ again
         boolean withChunks = classChunk != null || json != null;
+        if (rounds < 1) {
+            throw new BadInputException("--rounds: must be ≥ 1, got " + rounds);
+        }
         if (classChunk != null && classChunk < 1) {
             throw new BadInputException("--class-chunk: must be ≥ 1, got " + classChunk);
         }
@@ -132,9 +143,22 @@ public final class HeadBenchmark implements Callable<Integer> {
         for (int c : classes) {
             ours.add(measure(c));
             if (withChunks) {
-                chunked.add(measureChunked(c, productAgain));
+                List<Timing> chunkedRounds = new ArrayList<>();
+                double[] floorRounds = new double[rounds];
+                double[] ratioRounds = new double[rounds];
+                List<Boolean> again = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    chunkedRounds.add(measureChunked(c, again));
+                    try (DeviceContext context = DeviceOption.open(device)) {
+                        floorRounds[r] = GemmBenchmark.headFloorMillis(context, batch, dim, c, warmup, reps);
+                    }
+                    ratioRounds[r] = chunkedRounds.get(r).medianMs() / floorRounds[r];
+                }
+                productAgain.add(again.get(0)); // the same plan every round
+                chunked.add(medianOf(chunkedRounds));
+                floors.add(median(floorRounds));
+                ratios.add(ratioRounds);
                 try (DeviceContext context = DeviceOption.open(device)) {
-                    floors.add(GemmBenchmark.headFloorMillis(context, batch, dim, c, warmup, reps));
                     chunkProducts.add(GemmBenchmark.chunkProductsMillis(context, batch, dim, c, chunkWidth(c),
                             productAgain.get(productAgain.size() - 1), warmup, reps));
                 }
@@ -175,8 +199,14 @@ public final class HeadBenchmark implements Callable<Integer> {
                 Timing t = chunked.get(i);
                 out.printf("%-8d %7d | %12.1f %10.1f %11.1f | %10.1f %11.1f | %9.1f %8.2f | %12.1f %8.2f | %11.1f%n", classes[i],
                         chunkWidth(classes[i]), t.medianMs(), t.bestMs(), t.deviceMib(), ours.get(i).medianMs(),
-                        ours.get(i).deviceMib(), floors.get(i), t.medianMs() / floors.get(i), chunkProducts.get(i),
+                        ours.get(i).deviceMib(), floors.get(i), median(ratios.get(i)), chunkProducts.get(i),
                         chunkProducts.get(i) / floors.get(i), weightsMib(classes[i]));
+            }
+            if (rounds > 1) {
+                for (int i = 0; i < classes.length; i++) {
+                    out.printf("C = %d: chunked / floor in %d rounds: %s (the table: their median)%n", classes[i], rounds,
+                            Arrays.stream(ratios.get(i)).mapToObj(q -> String.format("%.2f", q)).toList());
+                }
             }
             out.println("products = the chunked step's products alone over its chunks (three a chunk where backward takes"
                     + " forward's x·Ŵᵀ, kept in grad W's buffer as long as N ≤ D; four where it computes it again: "
@@ -196,6 +226,8 @@ public final class HeadBenchmark implements Callable<Integer> {
                 row.put("unfused_device_mib", round(ours.get(i).deviceMib()));
                 row.put("weights_mib", round(weightsMib(classes[i])));
                 row.put("chunk", chunkWidth(classes[i]));
+                row.put("floor_ratio", Math.round(median(ratios.get(i)) * 1000) / 1000.0);
+                row.put("floor_ratios", Arrays.stream(ratios.get(i)).map(q -> Math.round(q * 1000) / 1000.0).boxed().toList());
                 row.put("torch_ms", i < theirs.size() ? round(theirs.get(i)[0]) : null);
                 rows.add(row);
             }
@@ -292,9 +324,21 @@ public final class HeadBenchmark implements Callable<Integer> {
             step.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        double[] sorted = ms.clone();
+        return new Timing(median(ms), Arrays.stream(ms).min().orElseThrow(), context.peakAllocatedBytes() / (double) (1 << 20));
+    }
+
+    /** The median (the upper one of an even count). */
+    private static double median(double[] v) {
+        double[] sorted = v.clone();
         Arrays.sort(sorted);
-        return new Timing(sorted[reps / 2], sorted[0], context.peakAllocatedBytes() / (double) (1 << 20));
+        return sorted[v.length / 2];
+    }
+
+    /** The rounds as one timing: the median of their medians, the best of their bests, the most device memory. */
+    private static Timing medianOf(List<Timing> rounds) {
+        return new Timing(median(rounds.stream().mapToDouble(Timing::medianMs).toArray()),
+                rounds.stream().mapToDouble(Timing::bestMs).min().orElseThrow(),
+                rounds.stream().mapToDouble(Timing::deviceMib).max().orElseThrow());
     }
 
     private static final Pattern RESULT = Pattern.compile("classes=(\\d+) median_ms=([0-9.]+) best_ms=([0-9.]+) peak_mib=([0-9.]+)");

@@ -30,40 +30,43 @@ public final class KernelPlan {
         Schedule schedule = Schedule.of(graph, device.type() == DeviceType.CPU);
         KernelRenderer renderer = new KernelRenderer(schedule, device);
         List<KernelSpec> kernels = new ArrayList<>();
-        List<List<Tensor>> launches = schedule.launches();
-        if (device.type() == DeviceType.CPU) {
-            launches = RowLaunches.of(schedule, launches);
-        }
-        for (List<Tensor> group : launches) {
-            Tensor last = group.get(group.size() - 1);
-            String name = "k" + kernels.size() + "_" + last.op().label() + "_" + last.id() + (group.size() > 1 ? "_and_" + (group.size() - 1) : "");
-            if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.COL2IM && schedule.productsInCol2im.contains(last.input(0))) {
-                kernels.addAll(GemmKernels.transposedPatchProduct(last, last.input(0), name));
-                continue;
-            }
-            if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.MATMUL) {
-                kernels.addAll(GemmKernels.render(last, device, name)); // one kernel, or two: partial sums, then their sum
-                continue;
-            }
-            if (RowLaunches.isRow(group)) {
-                List<Tensor> reductions = group.stream().filter(n -> n.op().kind() == org.arcgrad.autodiff.Op.Kind.REDUCE).toList();
-                List<Tensor> elementwise = group.subList(reductions.size(), group.size());
-                KernelSpec row = renderer.row(reductions, elementwise, name);
+        List<List<List<Tensor>>> launches = device.type() == DeviceType.CPU ? RowLaunches.of(schedule, schedule.launches())
+                : schedule.launches().stream().map(List::of).toList();
+        for (List<List<Tensor>> parts : launches) {
+            if (parts.size() > 1) {
+                List<Tensor> members = parts.stream().flatMap(List::stream).toList();
+                KernelSpec row = renderer.row(members, name(kernels, members));
                 if (row != null) {
                     kernels.add(row);
                     continue;
                 }
-                for (Tensor r : reductions) { // the row kernel does not apply: each as it would be, in the same order
-                    kernels.add(renderer.render(r, name + "_" + r.op().label() + "_" + r.id()));
-                }
-                group = elementwise;
-                last = group.get(group.size() - 1);
             }
-            kernels.add(group.size() == 1 ? renderer.render(last, name)
-                    : last.op().kind() == org.arcgrad.autodiff.Op.Kind.REDUCE ? renderer.reduceGroup(group, name)
-                    : renderer.elementwiseGroup(group, name));
+            for (List<Tensor> group : parts) { // a launch as it is, or the parts of a row launch the row kernel does not take
+                kernels.addAll(render(schedule, renderer, device, group, name(kernels, group)));
+            }
         }
         return new KernelPlan(graph, Collections.unmodifiableList(kernels));
+    }
+
+    /** "k3_add_12", or "k3_add_12_and_2" for a group of three: the position, the last node's op and id. */
+    private static String name(List<KernelSpec> kernels, List<Tensor> group) {
+        Tensor last = group.get(group.size() - 1);
+        return "k" + kernels.size() + "_" + last.op().label() + "_" + last.id() + (group.size() > 1 ? "_and_" + (group.size() - 1) : "");
+    }
+
+    /** The kernels of one launch of the schedule (a node, or a group): one, or two for a product split along K. */
+    private static List<KernelSpec> render(Schedule schedule, KernelRenderer renderer, DeviceLimits device, List<Tensor> group,
+                                           String name) {
+        Tensor last = group.get(group.size() - 1);
+        if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.COL2IM && schedule.productsInCol2im.contains(last.input(0))) {
+            return GemmKernels.transposedPatchProduct(last, last.input(0), name);
+        }
+        if (group.size() == 1 && last.op() == org.arcgrad.autodiff.Op.MATMUL) {
+            return GemmKernels.render(last, device, name); // one kernel, or two: partial sums, then their sum
+        }
+        return List.of(group.size() == 1 ? renderer.render(last, name)
+                : last.op().kind() == org.arcgrad.autodiff.Op.Kind.REDUCE ? renderer.reduceGroup(group, name)
+                : renderer.elementwiseGroup(group, name));
     }
 
     /**

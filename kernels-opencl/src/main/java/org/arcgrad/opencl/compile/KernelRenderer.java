@@ -59,8 +59,8 @@ final class KernelRenderer {
     }
 
     /** The kernel of a {@link RowLaunches} row launch, or null where it does not apply ({@link RowKernels#row}). */
-    KernelSpec row(List<Tensor> reductions, List<Tensor> elementwise, String name) {
-        return rowKernels.row(reductions, elementwise, name);
+    KernelSpec row(List<Tensor> members, String name) {
+        return rowKernels.row(members, name);
     }
 
     private KernelSpec elementwise(Tensor node, String name) {

@@ -95,72 +95,106 @@ final class RowKernels {
     }
 
     /**
-     * The row kernel of {@code reductions} (over the last axis of one input shape, in tape order)
-     * and {@code elementwise} (nodes of that shape): work-item gid reduces row gid for each
-     * reduction in turn as {@link #reduce} does, stores the result and keeps it in a register,
-     * where the later reductions and the elementwise nodes read it; then it computes the
-     * elementwise nodes over the same row. Null when the lanes do not apply, no width divides the
-     * row (no scalar tail here), or a read cannot follow the lanes, including a read of a
-     * reduction at another row.
+     * The row kernel of a {@link RowLaunches} row launch's {@code members}, in launch order:
+     * reductions over the last axis of one input shape, per-row elementwise nodes (one value a
+     * row), and last the elementwise nodes over the rows. Work-item gid takes row gid: each
+     * reduction in turn as {@link #reduce} does and each per-row node as a scalar, each stored and
+     * kept in a register, where the later members read it; then the elementwise nodes over the row.
+     * Null when the lanes do not apply, no width divides the row (no scalar tail here), a member
+     * over the rows comes before another member, or a read cannot follow the lanes, including a
+     * read of a member at another row.
      */
-    KernelSpec row(List<Tensor> reductions, List<Tensor> elementwise, String name) {
-        Tensor first = reductions.get(0);
+    KernelSpec row(List<Tensor> members, String name) {
+        Tensor first = members.stream().filter(n -> n.op().kind() == Op.Kind.REDUCE).findFirst().orElseThrow();
         Lanes lanes = lanesFor(first);
         Shape shape = first.input(0).shape();
+        Shape perRow = first.shape();
         if (lanes == null || shape.dim(shape.rank() - 1) % lanes.width() != 0) {
             return null;
         }
-        for (Tensor n : concat(reductions, elementwise)) {
-            Shape s = n.op().kind() == Op.Kind.REDUCE ? n.input(0).shape() : n.shape();
-            if (!s.equals(shape) || (n.op().kind() == Op.Kind.REDUCE && lanesFor(n) == null)) {
-                return null;
-            }
+        List<Tensor> overRows = members.stream().filter(n -> n.op().kind() != Op.Kind.REDUCE && n.shape().equals(shape)).toList();
+        if (!members.subList(members.size() - overRows.size(), members.size()).equals(overRows)) {
+            return null;
         }
         Map<Tensor, String> args = ExpressionWriter.newArgs();
         Map<Tensor, String> held = new LinkedHashMap<>();
         StringBuilder code = new StringBuilder();
-        for (int i = 0; i < reductions.size(); i++) {
-            String results = results(List.of(reductions.get(i)), args, lanes, "r" + i + "_", held);
-            if (results == null) {
+        Index row = Index.linear(perRow, Ix.var("gid", rows(first)));
+        int before = members.size() - overRows.size();
+        for (int i = 0; i < before; i++) {
+            Tensor m = members.get(i);
+            if (m.op().kind() == Op.Kind.REDUCE) {
+                // this reduction and the next ones of its kind that do not read it: one loop, one accumulator each
+                List<Tensor> loop = new ArrayList<>(List.of(m));
+                while (i + loop.size() < before && joinsLoop(members.get(i + loop.size()), loop)) {
+                    loop.add(members.get(i + loop.size()));
+                }
+                for (Tensor r : loop) {
+                    if (!r.input(0).shape().equals(shape) || lanesFor(r) == null) {
+                        return null;
+                    }
+                }
+                String results = results(loop, args, lanes, "r" + i + "_", held);
+                if (results == null) {
+                    return null;
+                }
+                code.append(results);
+                for (int k = 0; k < loop.size(); k++) {
+                    code.append("    out").append(i + k).append("[gid] = r").append(i).append("_h").append(k).append(";\n");
+                    held.put(loop.get(k), "r" + i + "_h" + k);
+                }
+                i += loop.size() - 1;
+            } else if (m.shape().equals(perRow)) {
+                Set<Tensor> buffers = new HashSet<>(schedule.buffers);
+                buffers.remove(m);
+                ExpressionWriter w = holding(new ExpressionWriter(buffers, args, code, "    ", "p" + i + "_"), held);
+                String value;
+                try {
+                    value = w.compute(m, row);
+                } catch (VectorizeException e) {
+                    return null;
+                }
+                code.append("    out").append(i).append("[gid] = ").append(value).append(";\n");
+                held.put(m, value);
+            } else {
                 return null;
             }
-            code.append(results).append("    out").append(i).append("[gid] = r").append(i).append("_h0;\n");
-            held.put(reductions.get(i), "r" + i + "_h0");
         }
-        Set<Tensor> buffers = new HashSet<>(schedule.buffers);
-        buffers.removeAll(elementwise);
-        StringBuilder body = new StringBuilder();
-        ExpressionWriter w = holding(new ExpressionWriter(buffers, args, body, "        ", "e", lanes), held);
-        Index at = rowIndex(first);
-        List<String> values = new ArrayList<>();
-        try {
-            for (Tensor m : elementwise) {
-                values.add(w.compute(m, at));
+        if (!overRows.isEmpty()) {
+            Set<Tensor> buffers = new HashSet<>(schedule.buffers);
+            buffers.removeAll(overRows);
+            StringBuilder body = new StringBuilder();
+            ExpressionWriter w = holding(new ExpressionWriter(buffers, args, body, "        ", "e", lanes), held);
+            Index at = rowIndex(first);
+            List<String> values = new ArrayList<>();
+            try {
+                for (Tensor m : overRows) {
+                    values.add(w.compute(m, at));
+                }
+            } catch (VectorizeException e) {
+                return null;
             }
-        } catch (VectorizeException e) {
-            return null;
+            code.append("    for (int l = 0; l < ").append(shape.dim(shape.rank() - 1)).append("; l += ").append(lanes.width())
+                    .append(") {\n").append(body);
+            for (int k = 0; k < values.size(); k++) {
+                code.append("        vstore").append(lanes.width()).append("(").append(values.get(k)).append(", 0, out")
+                        .append(members.size() - overRows.size() + k).append(" + ").append(at.linear().c()).append(");\n");
+            }
+            code.append("    }\n");
         }
-        code.append("    for (int l = 0; l < ").append(shape.dim(shape.rank() - 1)).append("; l += ").append(lanes.width()).append(") {\n")
-                .append(body);
-        for (int k = 0; k < values.size(); k++) {
-            code.append("        vstore").append(lanes.width()).append("(").append(values.get(k)).append(", 0, out")
-                    .append(reductions.size() + k).append(" + ").append(at.linear().c()).append(");\n");
-        }
-        code.append("    }\n");
-        List<Tensor> outputs = concat(reductions, elementwise);
-        String src = "__kernel void " + name + "(" + groupParams(outputs.size(), args) + ") {\n"
+        String src = "__kernel void " + name + "(" + groupParams(members.size(), args) + ") {\n"
                 + "    const int gid = get_global_id(0);\n" + code + "}\n";
-        return new KernelSpec(name, "row", src, outputs, KernelSpec.outputsThenReads(outputs.size(), inputs(args)),
+        return new KernelSpec(name, "row", src, members, KernelSpec.outputsThenReads(members.size(), inputs(args)),
                 new long[] {rows(first)}, null, false);
     }
 
-    private static List<Tensor> concat(List<Tensor> a, List<Tensor> b) {
-        List<Tensor> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
+    /** Whether reduction {@code r} can share the loop of {@code loop}'s reductions: the same op, and it reads none of them. */
+    private boolean joinsLoop(Tensor r, List<Tensor> loop) {
+        return r.op().kind() == Op.Kind.REDUCE && r.op() == loop.get(0).op()
+                && schedule.bufferReads(r).stream().noneMatch(loop::contains);
     }
 
-    /** {@code w}, told of each held reduction: its own row's element, gid, in its local. */
+    /** {@code w}, told of each held member: its own row's element, gid, in its local. */
     private static ExpressionWriter holding(ExpressionWriter w, Map<Tensor, String> held) {
         held.forEach((r, local) -> w.holding(r, Index.linear(r.shape(), Ix.var("gid", rows(r))).linear(), local));
         return w;

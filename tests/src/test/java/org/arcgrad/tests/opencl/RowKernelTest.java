@@ -64,13 +64,49 @@ class RowKernelTest {
             Random random = new Random(dims[1]);
             Map<Tensor, NDArray> feeds = Map.of(w, NDArray.gaussian(w.shape(), random), g, NDArray.gaussian(g.shape(), random));
             List<Tensor> outputs = List.of(normalized, grad, shifted);
-            if (plan == PlanChoice.CPU) {
-                // rows of 32: the two sums over w (its norm, and the gradient's row sum) are short enough to share a
-                // reduction kernel (they read w once), and the max joins the outputs; rows of 300: all three join
-                assertEquals(dims[1] == 32 ? List.of("reduce", "row") : List.of("row"), cpuKinds(outputs));
+            if (plan == PlanChoice.CPU) { // w's norm, the gradient's row sum and the max, then the three outputs
+                assertEquals(List.of("row"), cpuKinds(outputs));
             }
             assertAgrees(tape, outputs, feeds, plan);
         }
+    }
+
+    /**
+     * A chunk's online log-sum-exp, as the chunked margin step's first pass computes it: the row
+     * maximum, the running maximum (a per-row value, read by the sum of exp), the sum of exp and the
+     * label's logit (two sums in one loop), then the running totals (per-row outputs). On the CPU
+     * plan all of it is one row kernel; the first chunk's running maximum of −∞ included.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void aRunningLogSumExpIsOneRowKernel(PlanChoice plan) {
+        Tape tape = new Tape();
+        Tensor logits = tape.input("logits", 6, 32);
+        Tensor mask = tape.input("mask", 6, 32);
+        Tensor runningMax = tape.input("runningMax", 6, 1);
+        Tensor runningSum = tape.input("runningSum", 6, 1);
+        Tensor runningLabel = tape.input("runningLabel", 6, 1);
+        Tensor max = runningMax.maximum(logits.max(1, true));
+        Tensor sum = runningSum.mul(runningMax.sub(max).exp()).add(logits.sub(max).exp().sum(1, true));
+        Tensor label = runningLabel.add(logits.mul(mask).sum(1, true));
+        Random random = new Random(8);
+        double[] first = new double[6];
+        java.util.Arrays.fill(first, 0, 3, Double.NEGATIVE_INFINITY); // rows 0-2: the first chunk
+        for (int i = 3; i < 6; i++) {
+            first[i] = random.nextGaussian();
+        }
+        double[] hot = new double[6 * 32];
+        for (int i = 0; i < 6; i++) {
+            hot[i * 32 + random.nextInt(32)] = 1;
+        }
+        Map<Tensor, NDArray> feeds = Map.of(logits, NDArray.gaussian(logits.shape(), random), mask, NDArray.of(mask.shape(), hot),
+                runningMax, NDArray.of(runningMax.shape(), first), runningSum, NDArray.uniform(runningSum.shape(), 0, 2, random),
+                runningLabel, NDArray.gaussian(runningLabel.shape(), random));
+        List<Tensor> outputs = List.of(max, sum, label);
+        if (plan == PlanChoice.CPU) {
+            assertEquals(List.of("row"), cpuKinds(outputs));
+        }
+        assertAgrees(tape, outputs, feeds, plan);
     }
 
     /**
@@ -101,7 +137,8 @@ class RowKernelTest {
      * Where the row kernel must not apply, the plan keeps two kernels and the values stay right: the
      * elementwise node reads the result of another row (x + sᵀ: row i, column j reads row j's sum);
      * no vector width divides the row (35: the row kernel has no scalar tail); another kernel reads
-     * the reduction between the two (a column sum of x·s, then x / s).
+     * the reduction between the two (a column sum of x·s, then x / s); two rows of 8 192 (a row
+     * kernel would run the elementwise pass on two work-items).
      */
     @ParameterizedTest(name = "{0} plan")
     @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
@@ -109,14 +146,17 @@ class RowKernelTest {
         Tape tape = new Tape();
         Tensor x = tape.input("x", 8, 8);
         Tensor odd = tape.input("odd", 4, 35);
+        Tensor wide = tape.input("wide", 2, 8192);
         Tensor s = x.sum(1, true);
         Tensor otherRows = x.add(s.transpose());
         Tensor tail = odd.div(odd.sum(1, true));
         Tensor between = x.mul(s).sum(0, true);
         Tensor after = x.div(s);
+        Tensor fewLongRows = wide.sub(wide.max(1, true)).exp();
         Random random = new Random(11);
-        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), 0.5, 1, random), odd, NDArray.uniform(odd.shape(), 0.5, 1, random));
-        for (List<Tensor> outputs : List.of(List.of(otherRows), List.of(tail), List.of(between, after))) {
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.uniform(x.shape(), 0.5, 1, random), odd, NDArray.uniform(odd.shape(), 0.5, 1, random),
+                wide, NDArray.gaussian(wide.shape(), random));
+        for (List<Tensor> outputs : List.of(List.of(otherRows), List.of(tail), List.of(between, after), List.of(fewLongRows))) {
             if (plan == PlanChoice.CPU) {
                 assertTrue(!cpuKinds(outputs).contains("row"), cpuKinds(outputs).toString());
             }

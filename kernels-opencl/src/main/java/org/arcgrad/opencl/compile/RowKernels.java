@@ -25,12 +25,14 @@ import org.arcgrad.opencl.runtime.DeviceType;
  * lanes along the row (one work-item a row):
  * <ul>
  *   <li>a reduction over the last axis ({@link #reduce});</li>
- *   <li>a row kernel ({@link #row}): such a reduction, then an elementwise node over the same rows
- *       that reads it ({@link RowPairs}). The row's result stays in a register, and the
- *       elementwise pass over the row follows while the row is still in the core's cache: the
- *       rows are read from memory once, not twice, and there is one launch instead of two. W's
- *       norms and Ŵ = W / ‖W‖ are one, and so are the row sum and the elementwise pass of the
- *       normalization's gradient.</li>
+ *   <li>a row kernel ({@link #row}) of a {@link RowLaunches} row launch: such reductions, the
+ *       per-row values between them, and the elementwise nodes over the same rows that read them.
+ *       Each row's results stay in registers, and the next loop over the row finds it in the
+ *       core's cache: the rows are read from memory once, not once a kernel, and there is one
+ *       launch instead of several. W's norms and Ŵ = W / ‖W‖ are one kernel; so are the row sum
+ *       and the elementwise pass of the normalization's gradient, and a chunk's online
+ *       log-sum-exp (row max, running max, sum of exp with the label's logit in the same loop,
+ *       running totals).</li>
  * </ul>
  */
 final class RowKernels {

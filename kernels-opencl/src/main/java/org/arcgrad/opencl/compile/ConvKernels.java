@@ -211,7 +211,7 @@ final class ConvKernels {
             return "    const int kx = gid % " + kw + ", ky = (gid / " + kw + ") % " + kh + ";\n"
                     + "    const int ic = (gid / " + (kh * kw) + ") % " + cg() + ", oc = gid / " + (kh * kw * cg()) + ";\n"
                     + "    const int channel = (oc / " + og() + ") * " + cg() + " + ic;\n"
-                    + "    float acc = 0.0f, carry = 0.0f;\n"
+                    + KernelRenderer.accumulators(1, true, "float", "0.0f", "-INFINITY")
                     + "    for (int bn = 0; bn < " + n + "; bn++) {\n"
                     + "        for (int oy = 0; oy < " + oh + "; oy++) {\n"
                     + "            const int iy = oy * " + g.strideH() + " - " + g.padH() + " + ky * " + g.dilationH() + ";\n"
@@ -219,15 +219,12 @@ final class ConvKernels {
                     + "            for (int ox = 0; ox < " + ow + "; ox++) {\n"
                     + "                const int ix = ox * " + g.strideW() + " - " + g.padW() + " + kx * " + g.dilationW() + ";\n"
                     + "                if (ix < 0 || ix >= " + w + ") continue;\n"
-                    + "                const float term = " + inputAt("bn", "channel", "iy", "ix") + " * "
-                    + outputAt("b", "bn", "oc", "oy", "ox") + " - carry;\n"
-                    + "                const float next = acc + term;\n"
-                    + "                carry = isfinite(next) ? (next - acc) - term : 0.0f;\n"
-                    + "                acc = next;\n"
+                    + KernelRenderer.accumulate(List.of(inputAt("bn", "channel", "iy", "ix") + " * " + outputAt("b", "bn", "oc", "oy", "ox")),
+                            true, "float") // the compensated step every reduction takes
                     + "            }\n"
                     + "        }\n"
                     + "    }\n"
-                    + "    out[gid] = acc;\n";
+                    + "    out[gid] = acc0;\n";
         }
     }
 }

@@ -33,7 +33,11 @@ final class ExpressionWriter {
     private final boolean gathers;
     private int locals;
     /** Materialized nodes whose values the kernel already holds in locals, each at one offset (see {@link #holding}). */
-    private final Map<Tensor, String[]> held = new HashMap<>();
+    private final Map<Tensor, Held> held = new HashMap<>();
+
+    /** A held node's element: its offset (C text) and the local that holds it. */
+    private record Held(String offset, String local) {
+    }
     /** Buffer reads rendered (each distinct one once), and how many of them are per-lane gathers. */
     private int loads;
     private int gathered;
@@ -79,7 +83,7 @@ final class ExpressionWriter {
      * VectorizeException}: another work-item's row is not ready.
      */
     ExpressionWriter holding(Tensor node, Ix offset, String local) {
-        held.put(node, new String[] {offset.c(), local});
+        held.put(node, new Held(offset.c(), local));
         return this;
     }
 
@@ -93,13 +97,13 @@ final class ExpressionWriter {
         if (n.op() == Op.CONST) {
             return constant(n);
         }
-        String[] h = held.get(n);
+        Held h = held.get(n);
         if (h != null) {
             String offset = at.linear().c();
-            if (!offset.equals(h[0])) {
-                throw new VectorizeException(n.describe() + " is read at " + offset + ", not at the row the kernel holds (" + h[0] + ")");
+            if (!offset.equals(h.offset())) {
+                throw new VectorizeException(n.describe() + " is read at " + offset + ", not at the row the kernel holds (" + h.offset() + ")");
             }
-            return lanes == null ? h[1] : lanes.splat(h[1]);
+            return lanes == null ? h.local() : lanes.splat(h.local());
         }
         if (buffers.contains(n)) {
             return local(n, at, () -> load(n, at.linear()));

@@ -115,14 +115,14 @@ final class RowKernels {
             return null;
         }
         List<Tensor> overRows = members.stream().filter(n -> n.op().kind() != Op.Kind.REDUCE && n.shape().equals(shape)).toList();
-        if (!members.subList(members.size() - overRows.size(), members.size()).equals(overRows)) {
+        int before = members.size() - overRows.size();
+        if (!members.subList(before, members.size()).equals(overRows)) {
             return null;
         }
         Map<Tensor, String> args = ExpressionWriter.newArgs();
         Map<Tensor, String> held = new LinkedHashMap<>();
         StringBuilder code = new StringBuilder();
         Index row = Index.linear(perRow, Ix.var("gid", rows(first)));
-        int before = members.size() - overRows.size();
         for (int i = 0; i < before; i++) {
             Tensor m = members.get(i);
             if (m.op().kind() == Op.Kind.REDUCE) {
@@ -180,7 +180,7 @@ final class RowKernels {
                     .append(") {\n").append(body);
             for (int k = 0; k < values.size(); k++) {
                 code.append("        vstore").append(lanes.width()).append("(").append(values.get(k)).append(", 0, out")
-                        .append(members.size() - overRows.size() + k).append(" + ").append(at.linear().c()).append(");\n");
+                        .append(before + k).append(" + ").append(at.linear().c()).append(");\n");
             }
             code.append("    }\n");
         }

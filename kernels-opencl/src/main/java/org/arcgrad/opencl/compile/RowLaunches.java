@@ -1,6 +1,7 @@
 package org.arcgrad.opencl.compile;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -59,7 +60,7 @@ final class RowLaunches {
             }
             boolean perRow = shape.dim(shape.rank() - 1) == 1;
             Shape rows = perRow ? shape : shape.with(shape.rank() - 1, 1); // a reduction's result: one value a row
-            Shape[] input = {perRow ? null : shape}; // the reductions' input shape, once known
+            Shape input = perRow ? null : shape; // the reductions' input shape, once known
             List<Integer> joining = new ArrayList<>(); // positions, latest first
             Set<Tensor> readers = new HashSet<>(anchor.get(0));
             boolean reduction = false;
@@ -68,14 +69,14 @@ final class RowLaunches {
                     continue;
                 }
                 List<Tensor> launch = out.get(i).get(0);
-                boolean joins = isRowReduction(launch, rows, input[0]) || (isElementwise(launch) && launch.get(0).shape().equals(rows));
-                if (!joins || launch.stream().noneMatch(n -> readsAny(schedule, reads, readers, n))) {
+                boolean joins = isRowReduction(launch, rows, input) || (isElementwise(launch) && launch.get(0).shape().equals(rows));
+                if (!joins || !readsAny(schedule, reads, readers, launch)) {
                     continue;
                 }
                 boolean readBetween = false;
                 for (int k = i + 1; k < j && !readBetween; k++) {
-                    for (Tensor n : launch) {
-                        readBetween |= !joining.contains(k) && out.get(k).stream().anyMatch(part -> readsAny(schedule, reads, part, n));
+                    for (List<Tensor> part : joining.contains(k) ? List.<List<Tensor>>of() : out.get(k)) {
+                        readBetween |= readsAny(schedule, reads, part, launch);
                     }
                 }
                 if (!readBetween) {
@@ -83,11 +84,11 @@ final class RowLaunches {
                     readers.addAll(launch);
                     if (launch.get(0).op().kind() == Op.Kind.REDUCE) {
                         reduction = true;
-                        input[0] = launch.get(0).input(0).shape();
+                        input = launch.get(0).input(0).shape();
                     }
                 }
             }
-            if (!reduction || !enoughRows(input[0])) {
+            if (!reduction || !enoughRows(input)) {
                 continue;
             }
             List<List<Tensor>> parts = new ArrayList<>();
@@ -115,11 +116,15 @@ final class RowLaunches {
         return shape.numel() / Math.max(length, 1) >= MIN_ROWS || length <= LONG_ROW;
     }
 
-    /** Whether some node of {@code launch} reads {@code node}'s buffer. */
-    private static boolean readsAny(Schedule schedule, Map<Tensor, Set<Tensor>> reads, java.util.Collection<Tensor> launch, Tensor node) {
-        for (Tensor n : launch) {
-            if (reads.computeIfAbsent(n, schedule::bufferReads).contains(node)) {
-                return true;
+    /** Whether some node of {@code readers} reads the buffer of some node of {@code written}. */
+    private static boolean readsAny(Schedule schedule, Map<Tensor, Set<Tensor>> reads, Collection<Tensor> readers,
+                                    Collection<Tensor> written) {
+        for (Tensor n : readers) {
+            Set<Tensor> read = reads.computeIfAbsent(n, schedule::bufferReads);
+            for (Tensor w : written) {
+                if (read.contains(w)) {
+                    return true;
+                }
             }
         }
         return false;

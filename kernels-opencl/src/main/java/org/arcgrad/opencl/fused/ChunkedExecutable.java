@@ -31,11 +31,13 @@ import org.arcgrad.opencl.runtime.ElementType;
  * are a view of the whole buffer, without a copy (a device copy where the device's alignment
  * rules out a view at that offset); a running total (row sums and maxima, products over the
  * classes) is bound to the chunk graph's input for the total so far and its new value copied
- * back on the device after the chunk; a chunk's own columns or rows of a consumer's value are
- * copied into place. A product that a later pass takes from an earlier one ({@link Stash}) is
- * written by each chunk of the earlier pass straight into the part of its host consumer's buffer
- * that belongs to the chunk (a view), and the later pass binds a view of that part, which the
- * host's own values overwrite only after the chunk has run. Labels read as floats by the chunks
+ * back on the device after the chunk; a chunk's own columns or rows of a consumer's value (its
+ * rows of grad W) are written straight into their place in the consumer's whole value, a view
+ * ({@link InPlaceParts}; copied into place where that rules a view out). A product that a later
+ * pass takes from an earlier one ({@link Stash}) is written by each chunk of the earlier pass
+ * straight into the part of its host consumer's buffer that belongs to the chunk (a view), and the
+ * later pass binds a view of that part, which the host's own values overwrite only after the
+ * chunk's kernels that read it. Labels read as floats by the chunks
  * are converted once per pass; each chunk's first column sits in a buffer of its own, made once,
  * so that no chunk waits for an upload and the host runs ahead of the device.
  *
@@ -71,6 +73,8 @@ public final class ChunkedExecutable implements CompiledGraph {
     private long slicesCopied;
     /** Chunk k's first column, one float each ({@link #firstColumn}). */
     private final List<DeviceBuffer> firstColumns = new ArrayList<>();
+    /** Per chunk graph, the consumers whose parts its piece writes straight into their whole value ({@link InPlaceParts}). */
+    private final Map<ChunkGraphs, Set<ClassRegion.Consumer>> inPlace = new IdentityHashMap<>();
 
     private ChunkedExecutable(DeviceContext context, ChunkedPlan plan) {
         this.context = context;
@@ -101,6 +105,14 @@ public final class ChunkedExecutable implements CompiledGraph {
         try {
             for (Graph g : plan.graphs()) {
                 e.pieces.put(g, Executable.compile(context, options, g.outputs().toArray(new Tensor[0])));
+            }
+            for (ChunkedPlan.Pass pass : plan.passes()) {
+                for (ChunkGraphs chunk : java.util.Arrays.asList(pass.regular(), pass.last())) {
+                    if (chunk != null) {
+                        e.inPlace.put(chunk, InPlaceParts.of(chunk, e.pieces.get(chunk.graph()).plan().kernels(), plan.chunkWidth(),
+                                plan.region().axis(), context.baseAddressAlignBytes()));
+                    }
+                }
             }
         } catch (RuntimeException ex) {
             e.close();
@@ -277,7 +289,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         }
         views.forEach(DeviceBuffer::release); // the last run's; the driver frees them once the kernels that used them are done
         views.clear();
-        separateHostsFromSources();
+        separateResultsFromSources();
         convertedThisRun.clear();
         checkedThisRun.clear();
         Map<Tensor, DeviceBuffer> values = new HashMap<>(sources); // original node → the buffer that holds its value now
@@ -367,17 +379,21 @@ public final class ChunkedExecutable implements CompiledGraph {
     }
 
     /**
-     * A kept product's host buffer that a source reads (a caller fed an output back by {@link #bind}
-     * rather than {@link #update}) would have forward's products written over that source before
-     * backward reads it: the host gets a new buffer, and the old one stays the source's (ours to
-     * release at close).
+     * A buffer that chunks write into while they run, a kept product's host or a consumer whose
+     * parts are written in place, that a source reads (a caller fed an output back by {@link #bind}
+     * rather than {@link #update}) would have chunk values written over that source before the
+     * chunks that read it are done: the consumer gets a new buffer, and the old one stays the
+     * source's (ours to release at close).
      */
-    private void separateHostsFromSources() {
-        for (Stash stash : plan.stashes()) {
-            DeviceBuffer host = results.get(stash.host());
-            if (host != null && sources.values().stream().anyMatch(s -> s.sharesMemoryWith(host))) {
-                results.remove(stash.host());
-                owned.add(host);
+    private void separateResultsFromSources() {
+        Set<ClassRegion.Consumer> writtenWhileRunning = new HashSet<>();
+        plan.stashes().forEach(s -> writtenWhileRunning.add(s.host()));
+        inPlace.values().forEach(writtenWhileRunning::addAll);
+        for (ClassRegion.Consumer c : writtenWhileRunning) {
+            DeviceBuffer result = results.get(c);
+            if (result != null && sources.values().stream().anyMatch(s -> s.sharesMemoryWith(result))) {
+                results.remove(c);
+                owned.add(result);
             }
         }
     }
@@ -408,13 +424,26 @@ public final class ChunkedExecutable implements CompiledGraph {
         }
         chunk.runningTotals().forEach((c, in) -> piece.bind(in, results.get(c)));
         chunk.kept().forEach((stash, product) -> piece.writeOutputTo(product, keptPlace(stash, product, c0)));
+        Set<ClassRegion.Consumer> direct = inPlace.get(chunk);
+        for (ClassRegion.Consumer c : direct) {
+            Tensor part = chunk.partials().get(c);
+            piece.writeOutputTo(part, viewForThisRun(resultOf(c), "part of %" + c.node().id() + " from class " + c0, partOffset(c, c0),
+                    part.shape().numel()).orElseThrow());
+        }
         piece.run();
         for (Map.Entry<ClassRegion.Consumer, Tensor> p : chunk.partials().entrySet()) {
             ClassRegion.Consumer c = p.getKey();
-            DeviceBuffer part = piece.buffer(p.getValue());
-            long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : c0 * plan.region().axis().elementsPerClass(c.node().shape());
-            part.copyTo(results.get(c), 0, to, p.getValue().shape().numel()); // a slot may be larger than the value it holds
+            if (!direct.contains(c)) {
+                long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : partOffset(c, c0);
+                // a slot may be larger than the value it holds
+                piece.buffer(p.getValue()).copyTo(results.get(c), 0, to, p.getValue().shape().numel());
+            }
         }
+    }
+
+    /** Where the part of the chunk that starts at class {@code c0} starts in consumer {@code c}'s whole value. */
+    private long partOffset(ClassRegion.Consumer c, int c0) {
+        return c0 * plan.region().axis().elementsPerClass(c.node().shape());
     }
 
     /**

@@ -25,6 +25,7 @@ import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.CompiledGraph;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.bench.Median;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
 import org.arcgrad.opencl.fused.ChunkedPlan;
 import org.arcgrad.opencl.bench.PythonPeer;
@@ -156,7 +157,7 @@ public final class HeadBenchmark implements Callable<Integer> {
                 }
                 productAgain.add(again.get(0)); // the same plan every round
                 chunked.add(medianOf(chunkedRounds));
-                floors.add(median(floorRounds));
+                floors.add(Median.of(floorRounds));
                 ratios.add(ratioRounds);
                 try (DeviceContext context = DeviceOption.open(device)) {
                     chunkProducts.add(GemmBenchmark.chunkProductsMillis(context, batch, dim, c, chunkWidth(c),
@@ -199,7 +200,7 @@ public final class HeadBenchmark implements Callable<Integer> {
                 Timing t = chunked.get(i);
                 out.printf("%-8d %7d | %12.1f %10.1f %11.1f | %10.1f %11.1f | %9.1f %8.2f | %12.1f %8.2f | %11.1f%n", classes[i],
                         chunkWidth(classes[i]), t.medianMs(), t.bestMs(), t.deviceMib(), ours.get(i).medianMs(),
-                        ours.get(i).deviceMib(), floors.get(i), median(ratios.get(i)), chunkProducts.get(i),
+                        ours.get(i).deviceMib(), floors.get(i), Median.of(ratios.get(i)), chunkProducts.get(i),
                         chunkProducts.get(i) / floors.get(i), weightsMib(classes[i]));
             }
             if (rounds > 1) {
@@ -226,7 +227,7 @@ public final class HeadBenchmark implements Callable<Integer> {
                 row.put("unfused_device_mib", round(ours.get(i).deviceMib()));
                 row.put("weights_mib", round(weightsMib(classes[i])));
                 row.put("chunk", chunkWidth(classes[i]));
-                row.put("floor_ratio", Math.round(median(ratios.get(i)) * 1000) / 1000.0);
+                row.put("floor_ratio", Math.round(Median.of(ratios.get(i)) * 1000) / 1000.0);
                 row.put("floor_ratios", Arrays.stream(ratios.get(i)).map(q -> Math.round(q * 1000) / 1000.0).boxed().toList());
                 row.put("torch_ms", i < theirs.size() ? round(theirs.get(i)[0]) : null);
                 rows.add(row);
@@ -324,19 +325,12 @@ public final class HeadBenchmark implements Callable<Integer> {
             step.run();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        return new Timing(median(ms), Arrays.stream(ms).min().orElseThrow(), context.peakAllocatedBytes() / (double) (1 << 20));
-    }
-
-    /** The median (the upper one of an even count). */
-    private static double median(double[] v) {
-        double[] sorted = v.clone();
-        Arrays.sort(sorted);
-        return sorted[v.length / 2];
+        return new Timing(Median.of(ms), Arrays.stream(ms).min().orElseThrow(), context.peakAllocatedBytes() / (double) (1 << 20));
     }
 
     /** The rounds as one timing: the median of their medians, the best of their bests, the most device memory. */
     private static Timing medianOf(List<Timing> rounds) {
-        return new Timing(median(rounds.stream().mapToDouble(Timing::medianMs).toArray()),
+        return new Timing(Median.of(rounds.stream().mapToDouble(Timing::medianMs).toArray()),
                 rounds.stream().mapToDouble(Timing::bestMs).min().orElseThrow(),
                 rounds.stream().mapToDouble(Timing::deviceMib).max().orElseThrow());
     }

@@ -27,6 +27,7 @@ import org.arcgrad.arcface.train.Recipe;
 import org.arcgrad.arcface.train.Trainer;
 import org.arcgrad.arcface.train.TrainingListener;
 import org.arcgrad.arcface.train.WeightsExport;
+import org.arcgrad.opencl.bench.Median;
 import org.arcgrad.opencl.bench.PythonPeer;
 import org.arcgrad.opencl.runtime.DeviceContext;
 import picocli.CommandLine.Command;
@@ -147,7 +148,7 @@ public final class TrainBenchmark implements Callable<Integer> {
         w.println();
         w.printf("%-34s | %18s | %18s%n", "", "arcgrad (OpenCL)", "PyTorch (CPU)");
         row(w, "time per epoch, mean (s)", mean(ours), peer ? mean(theirs) : Double.NaN, "%.3f");
-        row(w, "time per epoch, median (s)", median(ours), peer ? median(theirs) : Double.NaN, "%.3f");
+        row(w, "time per epoch, median (s)", Median.of(ours), peer ? Median.of(theirs) : Double.NaN, "%.3f");
         row(w, "time per epoch, fastest (s)", Arrays.stream(ours).min().orElse(0), peer ? Arrays.stream(theirs).min().orElse(0) : Double.NaN, "%.3f");
         row(w, "samples per second (mean epoch)", samplesPerEpoch / mean(ours), peer ? samplesPerEpoch / mean(theirs) : Double.NaN, "%.0f");
         row(w, "final epoch mean loss", ourLoss, theirLoss, "%.4f");
@@ -156,7 +157,7 @@ public final class TrainBenchmark implements Callable<Integer> {
                 String.format("%.4f ± %.4f", ourResult.verification().accuracy(), ourResult.verification().std()),
                 peer ? String.format("%.4f ± %.4f", theirResult.verification().accuracy(), theirResult.verification().std()) : "-");
         if (peer) {
-            w.printf("time per epoch, arcgrad / PyTorch: %.2f (mean), %.2f (median)%n", mean(ours) / mean(theirs), median(ours) / median(theirs));
+            w.printf("time per epoch, arcgrad / PyTorch: %.2f (mean), %.2f (median)%n", mean(ours) / mean(theirs), Median.of(ours) / Median.of(theirs));
         }
         w.println("Both timed over the training steps only (batch gathering, forward, backward, update, loss read back);"
                 + " evaluation is outside; both scored by arcgrad's evaluation on the same verification pairs.");
@@ -210,11 +211,5 @@ public final class TrainBenchmark implements Callable<Integer> {
 
     private static double mean(double[] a) {
         return Arrays.stream(a).average().orElse(Double.NaN);
-    }
-
-    private static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

@@ -1,5 +1,6 @@
 package org.arcgrad.opencl.gemm;
 
+import org.arcgrad.opencl.bench.Median;
 import org.arcgrad.opencl.bench.PythonPeer;
 
 import java.nio.file.Path;
@@ -199,19 +200,13 @@ public final class GemmBenchmark {
                 kernel[i] = t.kernelNanos();
                 wall[i] = t.wallNanos();
             }
-            return new double[] {p.flops() / median(kernel), p.flops() / median(wall),
+            return new double[] {p.flops() / Median.of(kernel), p.flops() / Median.of(wall),
                 p.flops() / Arrays.stream(kernel).min().orElseThrow()};
         } finally {
             a.release();
             b.release();
             c.release();
         }
-    }
-
-    private static double median(long[] values) {
-        long[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
     }
 
     private static String header() {

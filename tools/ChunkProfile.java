@@ -7,6 +7,7 @@ import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.Executable;
+import org.arcgrad.opencl.bench.Median;
 import org.arcgrad.opencl.bench.Warmup;
 import org.arcgrad.opencl.fused.ChunkedPlan;
 import org.arcgrad.opencl.runtime.DeviceContext;
@@ -15,14 +16,14 @@ import org.arcgrad.opencl.runtime.Devices;
 /**
  * Where one chunk of the class-chunked ArcFace step spends its device time: each chunk graph of
  * the plan (pass 1: the forward product with the online log-sum-exp; pass 2: backward), compiled
- * alone, fed random values, run until the JIT compiler is quiet, then once with profiling
- * events; its kernels and times.
+ * alone, fed random values, run until the JIT compiler is quiet, then with profiling events (15
+ * runs, or as many as the third argument says); its kernels and their median times.
  * A measurement, not a test: the README's per-chunk figures (the recomputed x·Ŵᵀ against the GEMM
  * floor) came from it. From the repository root after {@code mvn install -DskipTests}
- * (N = 256, D = 512, then C and the chunk width):
+ * (N = 256, D = 512, then C, the chunk width and the runs):
  *
  * <pre>
- * java -cp arcface/target/arcgrad-cli.jar tools/ChunkProfile.java 100000 2000
+ * java -cp arcface/target/arcgrad-cli.jar tools/ChunkProfile.java 100000 1984 15
  * </pre>
  */
 public class ChunkProfile {
@@ -31,6 +32,7 @@ public class ChunkProfile {
         int d = 512;
         int classes = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int width = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 15;
         Tape t = new Tape();
         Tensor x = t.param("x", n, d);
         Tensor w = t.param("w", classes, d);
@@ -58,13 +60,21 @@ public class ChunkProfile {
                         e.feed(s, v);
                     }
                     Warmup.run(e::runProfiled, 2); // until the JIT compiler is quiet: it takes one of two cores at first
-                    List<Executable.KernelTiming> timings = e.runProfiled();
-                    long total = timings.stream().mapToLong(Executable.KernelTiming::nanos).sum();
-                    System.out.printf("chunk graph %d of %d (%d outputs): %d kernels, %.2f ms%n", c + 1, chunks.size(),
-                            chunk.outputs().size(), timings.size(), total / 1e6);
-                    for (Executable.KernelTiming k : timings) {
-                        String writes = k.writes().length() > 100 ? k.writes().substring(0, 100) : k.writes();
-                        System.out.printf("  %7.3f ms %-12s %s%n", k.nanos() / 1e6, k.kind(), writes);
+                    List<List<Executable.KernelTiming>> profiled = new java.util.ArrayList<>();
+                    for (int r = 0; r < runs; r++) {
+                        profiled.add(e.runProfiled());
+                    }
+                    List<Executable.KernelTiming> first = profiled.get(0);
+                    double[] medians = new double[first.size()];
+                    for (int k = 0; k < medians.length; k++) {
+                        int kernel = k;
+                        medians[k] = Median.of(profiled.stream().mapToDouble(p -> p.get(kernel).nanos()).toArray()) / 1e6;
+                    }
+                    System.out.printf("chunk graph %d of %d (%d outputs): %d kernels, %.2f ms (medians of %d runs)%n", c + 1, chunks.size(),
+                            chunk.outputs().size(), first.size(), java.util.Arrays.stream(medians).sum(), runs);
+                    for (int k = 0; k < medians.length; k++) {
+                        String writes = first.get(k).writes().length() > 100 ? first.get(k).writes().substring(0, 100) : first.get(k).writes();
+                        System.out.printf("  %7.3f ms %-12s %s%n", medians[k], first.get(k).kind(), writes);
                     }
                 }
             }

@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 /**
  * The median every benchmark reports: the middle value, or the mean of the two middle ones of an
- * even count (the benchmarks once had three helpers, one of which took the upper middle).
+ * even count, as Python's {@code statistics.median} in the PyTorch peers' scripts
+ * ({@code bench/*.py}) takes it. The benchmarks once had three helpers, one of which took the
+ * upper middle, so that arcgrad's median of 10 steps and PyTorch's were not the same statistic.
  */
 public final class Median {
     private Median() {

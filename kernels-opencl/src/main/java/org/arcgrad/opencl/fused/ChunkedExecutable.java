@@ -426,7 +426,7 @@ public final class ChunkedExecutable implements CompiledGraph {
         Executable piece = pieces.get(chunk.graph());
         chunk.whole().forEach((in, node) -> piece.bind(in, as(DType.FLOAT, node, values)));
         chunk.sliced().forEach((in, node) -> bindPart(piece, in, as(DType.FLOAT, node, values),
-                c0 * plan.region().axis().elementsPerClass(node.shape()), "chunk of %" + node.id() + " from class " + c0));
+                plan.region().axis().startOf(node.shape(), c0), "chunk of %" + node.id() + " from class " + c0));
         // a kept product waits in its host's buffer, where the host's own part of this chunk goes only after this run
         chunk.taken().forEach((in, stash) -> piece.bind(in, keptPlace(stash, in, c0)));
         chunk.labels().forEach((in, node) -> piece.bind(in, labels.get(node)));
@@ -438,23 +438,18 @@ public final class ChunkedExecutable implements CompiledGraph {
         Set<ClassRegion.Consumer> direct = inPlace.get(chunk);
         for (ClassRegion.Consumer c : direct) {
             Tensor part = chunk.partials().get(c);
-            piece.writeOutputTo(part, viewForThisRun(resultOf(c), "part of %" + c.node().id() + " from class " + c0, partOffset(c, c0),
-                    part.shape().numel()).orElseThrow());
+            piece.writeOutputTo(part, viewForThisRun(resultOf(c), "part of %" + c.node().id() + " from class " + c0,
+                    plan.region().axis().startOf(c.node().shape(), c0), part.shape().numel()).orElseThrow());
         }
         piece.run();
         for (Map.Entry<ClassRegion.Consumer, Tensor> p : chunk.partials().entrySet()) {
             ClassRegion.Consumer c = p.getKey();
             if (!direct.contains(c)) {
-                long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : partOffset(c, c0);
+                long to = ChunkGraphs.isRunningTotal(c.kind()) ? 0 : plan.region().axis().startOf(c.node().shape(), c0);
                 // a slot may be larger than the value it holds
                 piece.buffer(p.getValue()).copyTo(results.get(c), 0, to, p.getValue().shape().numel());
             }
         }
-    }
-
-    /** Where the part of the chunk that starts at class {@code c0} starts in consumer {@code c}'s whole value. */
-    private long partOffset(ClassRegion.Consumer c, int c0) {
-        return c0 * plan.region().axis().elementsPerClass(c.node().shape());
     }
 
     /**

@@ -189,7 +189,7 @@ public final class ChunkedPlan {
                         results.put(c, part);
                     } else {
                         System.arraycopy(part.data(), 0, results.get(c).data(),
-                                (int) (c0 * region.axis().elementsPerClass(c.node().shape())), part.data().length);
+                                (int) region.axis().startOf(c.node().shape(), c0), part.data().length);
                     }
                 }
                 for (Stash stash : chunk.kept().keySet()) {
@@ -225,7 +225,7 @@ public final class ChunkedPlan {
     private Map<Tensor, NDArray> chunkFeeds(ChunkGraphs chunk, Map<Tensor, NDArray> values, int c0) {
         Map<Tensor, NDArray> f = new HashMap<>();
         chunk.whole().forEach((in, node) -> f.put(in, values.get(node)));
-        chunk.sliced().forEach((in, node) -> f.put(in, slice(values.get(node), in.shape(), c0 * region.axis().elementsPerClass(node.shape()))));
+        chunk.sliced().forEach((in, node) -> f.put(in, slice(values.get(node), in.shape(), region.axis().startOf(node.shape(), c0))));
         chunk.labels().forEach((in, node) -> f.put(in, NDArray.of(in.shape(), values.get(node).data())));
         if (chunk.firstColumn() != null) {
             f.put(chunk.firstColumn(), NDArray.of(chunk.firstColumn().shape(), c0));

@@ -61,11 +61,16 @@ public record ClassAxis(int rows, int classes, int centres) {
     }
 
     /**
-     * Elements per class of a class-indexed value, its size / C: where the chunk from class c0 starts in
-     * it (a column value or column sum [1, C·K]: K; a [C·K, D] matrix: K·D).
+     * Elements per class of a class-indexed value, its size / C (a column value or column sum
+     * [1, C·K]: K; a [C·K, D] matrix: K·D).
      */
     public long elementsPerClass(Shape s) {
         return s.numel() / classes;
+    }
+
+    /** Where the chunk from class {@code c0} starts in a class-indexed value of shape {@code s}: c0 elements per class. */
+    public long startOf(Shape s, int c0) {
+        return c0 * elementsPerClass(s);
     }
 
     /** A member's shape cut to {@code width} classes: [N, C·K] → [N, width·K], [N, C, K] → [N, width, K]. */

@@ -47,7 +47,7 @@ final class InPlaceParts {
         Set<ClassRegion.Consumer> inPlace = new HashSet<>();
         chunk.partials().forEach((consumer, part) -> {
             Tensor storage = KernelPlan.storage(part);
-            boolean aligned = (long) chunkWidth * axis.elementsPerClass(consumer.node().shape()) * Float.BYTES % alignBytes == 0;
+            boolean aligned = axis.startOf(consumer.node().shape(), chunkWidth) * Float.BYTES % alignBytes == 0; // the second chunk's, so every one's
             int written = firstWrite(kernels, storage);
             boolean own = written >= 0 && storage.op() != Op.INPUT && storage.op() != Op.PARAM
                     && storage.shape().numel() == part.shape().numel() && partsHeld.get(storage) == 1 && !kept.contains(storage);

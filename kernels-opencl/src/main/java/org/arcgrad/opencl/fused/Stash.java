@@ -38,7 +38,7 @@ record Stash(Tensor product, int written, SortedSet<Integer> read, ClassRegion.C
 
     /** Where chunk values of the product start in its host's buffer, for the chunk that starts at class {@code c0}. */
     long offset(ClassAxis axis, int c0) {
-        return c0 * axis.elementsPerClass(host.node().shape());
+        return axis.startOf(host.node().shape(), c0);
     }
 
     /**

@@ -15,6 +15,7 @@ import org.arcgrad.opencl.gemm.PatchGemm;
 import org.arcgrad.opencl.gemm.PatchWeightGradient;
 import org.arcgrad.opencl.gemm.PhaseSplit;
 import org.arcgrad.opencl.gemm.PlaneConvolution;
+import org.arcgrad.opencl.gemm.RowFold;
 import org.arcgrad.opencl.gemm.SamePlanes;
 import org.arcgrad.opencl.gemm.SplitK;
 import org.arcgrad.opencl.gemm.TransposedCopy;
@@ -100,6 +101,46 @@ final class GemmKernels {
                         new KernelArg.Int(slices)),
                 SplitK.sumGlobalSize(elements), SplitK.sumLocalSize(), true);
         return List.of(partial, sum);
+    }
+
+    /**
+     * The template choice for a product whose rows a {@link RowFold} can fold: one kernel of the
+     * template over the operands as stored, C's rows its rows; null for a product read as patches,
+     * split along K, over a copy of A, or run as TT (which computes Cᵀ).
+     */
+    static GemmDefaults.Choice foldable(Tensor node, DeviceLimits device) {
+        if (node.shape().rank() != 2 || Schedule.implicitPatches(node, device.type() == DeviceType.CPU) != null) {
+            return null;
+        }
+        Schedule.GemmOperand a = Schedule.GemmOperand.of(node.input(0));
+        Schedule.GemmOperand b = Schedule.GemmOperand.of(node.input(1));
+        KernelRenderer.checkedSize(node.shape());
+        GemmDefaults.Choice choice = GemmDefaults.forProduct(device, GemmVariant.of(a.transposed, b.transposed), node.shape().dim(0),
+                node.shape().dim(1), node.input(0).shape().dim(1));
+        return choice.slices() == 1 && !choice.copiesA() && choice.variant() != GemmVariant.TT ? choice : null;
+    }
+
+    /**
+     * The product {@code node} with its rows folded by {@code fold} ({@link GemmTemplate#renderRowFold}),
+     * the column tiles split among {@code splits} work-groups a row tile, the partials written to
+     * the scratch buffer ({@code partials} floats), then the fold's reads. Part of the graph's
+     * program: the fold is this graph's.
+     */
+    static KernelSpec foldedProduct(Tensor node, GemmDefaults.Choice choice, RowFold fold, List<Tensor> foldReads, int splits,
+                                    long partials, String name) {
+        int m = node.shape().dim(0);
+        int n = node.shape().dim(1);
+        int k = node.input(0).shape().dim(1);
+        GemmKernel kernel = GemmTemplate.renderRowFold(choice.variant(), choice.params(), name, fold);
+        int[] ld = kernel.denseLeadingDimensions(m, n, k);
+        List<KernelArg> args = new java.util.ArrayList<>(List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
+                new KernelArg.Read(Schedule.GemmOperand.of(node.input(0)).matrix), new KernelArg.Int(ld[0]),
+                new KernelArg.Read(Schedule.GemmOperand.of(node.input(1)).matrix), new KernelArg.Int(ld[1]),
+                new KernelArg.Output(), new KernelArg.Int(ld[2]), new KernelArg.Scratch(partials, true)));
+        for (Tensor t : foldReads) {
+            args.add(new KernelArg.Read(t));
+        }
+        return new KernelSpec(name, "gemm-fold", kernel.source(), node, args, kernel.globalSize(m, n, splits), kernel.localSize(), false);
     }
 
     /**

@@ -30,9 +30,20 @@ public final class KernelPlan {
         Schedule schedule = Schedule.of(graph, device.type() == DeviceType.CPU);
         KernelRenderer renderer = new KernelRenderer(schedule, device);
         List<KernelSpec> kernels = new ArrayList<>();
-        List<List<List<Tensor>>> launches = device.type() == DeviceType.CPU ? RowLaunches.of(schedule, schedule.launches())
-                : schedule.launches().stream().map(List::of).toList();
-        for (List<List<Tensor>> parts : launches) {
+        List<List<Tensor>> scheduled = schedule.launches();
+        List<List<List<Tensor>>> launches = device.type() == DeviceType.CPU ? RowLaunches.of(schedule, scheduled)
+                : scheduled.stream().map(List::of).toList();
+        for (int i = 0; i < launches.size(); i++) {
+            List<List<Tensor>> parts = launches.get(i);
+            if (device.type() != DeviceType.CPU) { // a GPU plan's launches are the schedule's
+                RowFolds.Folded folded = RowFolds.match(schedule, scheduled, i, device, name(kernels, parts.get(0)) + "_fold",
+                        "k" + (kernels.size() + 1) + "_merge_" + parts.get(0).get(0).id());
+                if (folded != null) {
+                    kernels.addAll(folded.kernels());
+                    i += folded.launches() - 1;
+                    continue;
+                }
+            }
             if (parts.size() > 1) {
                 List<Tensor> members = parts.stream().flatMap(List::stream).toList();
                 KernelSpec row = renderer.row(members, name(kernels, members));

@@ -10,7 +10,7 @@ import org.arcgrad.autodiff.Tensor;
  * K's partial products, which go to the scratch buffer), its arguments in order, and its launch
  * sizes.
  *
- * @param kind   "elementwise", "reduce", "row" (a row reduction and the elementwise pass over its rows, {@link RowKernels}), "gather", "gemm", "gemm-partial", "split-k-sum", "phase-split", "transposed-copy", "conv" or "pool", for dumps and kernel-count tests
+ * @param kind   "elementwise", "reduce", "row" (a row reduction and the elementwise pass over its rows, {@link RowKernels}), "gather", "gemm", "gemm-fold" (a product with row reductions folded into its output stage, {@link RowFolds}), "fold-merge" (their partials merged), "gemm-partial", "split-k-sum", "phase-split", "transposed-copy", "conv" or "pool", for dumps and kernel-count tests
  * @param local  work-group size per dimension; null lets the driver choose
  * @param standalone the source is a program of its own, independent of this graph's shapes and
  *                   shared through the program cache (GEMMs); the other kernels of a plan are

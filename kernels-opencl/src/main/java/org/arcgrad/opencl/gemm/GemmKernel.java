@@ -16,7 +16,7 @@ import java.util.List;
  * @param params the tuning parameters it was rendered with
  * @param epilogue the epilogue it applies
  * @param argumentNames names of all kernel arguments, in order
- * @param columnLoop each work-group walks all column tiles (an output stage that reduces rows)
+ * @param columnLoop each work-group walks its share of the column tiles (an output stage that reduces rows)
  */
 public record GemmKernel(String source, String name, GemmVariant variant, GemmParams params, Epilogue epilogue,
                          List<String> argumentNames, boolean columnLoop) {
@@ -36,6 +36,19 @@ public record GemmKernel(String source, String name, GemmVariant variant, GemmPa
         long groupsQ = columnLoop ? 1 : ceilDiv(q, params.nwg());
         long groupsP = ceilDiv(p, params.mwg());
         return new long[] {groupsQ * params.ndimc(), groupsP * params.mdimc()};
+    }
+
+    /**
+     * Global work size of a kernel that walks the column tiles ({@link #columnLoop}) split among
+     * {@code splits} work-groups along N, each taking every splits-th tile.
+     */
+    public long[] globalSize(int m, int n, int splits) {
+        if (!columnLoop || splits < 1) {
+            throw new IllegalArgumentException("splits of the column walk need a kernel that walks the column tiles, and at least 1");
+        }
+        long[] size = globalSize(m, n);
+        size[0] *= splits;
+        return size;
     }
 
     /** Local work size {NDIMC, MDIMC}; the kernel requires exactly this. */

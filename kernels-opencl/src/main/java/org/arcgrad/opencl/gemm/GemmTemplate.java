@@ -24,9 +24,10 @@ import java.util.Locale;
  *   <li><b>Tile walk</b>: one work-group per MWG×NWG tile of the product. By default group
  *   (x, y) takes column tile x and row tile y; with {@code rowTilesFirst} the linear group index
  *   walks down the row tiles first (a CPU then keeps a panel of B hot in cache while A
- *   streams). An output stage that reduces along rows makes each group loop over all column
- *   tiles of its row tile instead; row indices are declared before that loop, the register
- *   tile, epilogue and output inside it.</li>
+ *   streams). An output stage that reduces along rows makes each group loop over its share of
+ *   the column tiles of its row tile instead (every get_num_groups(0)-th tile, all of them with
+ *   one group along N); row indices are declared before that loop, the register tile, epilogue
+ *   and output inside it.</li>
  *   <li><b>Register tile</b> ({@link RegisterTile}): each work-item accumulates MWI×NWI values in
  *   registers, fully unrolled (named variables, not arrays: PoCL/LLVM would otherwise keep
  *   arrays in memory). Three forms: {@link DirectOuterProduct} (R contiguous along Q, read from
@@ -36,11 +37,11 @@ import java.util.Locale;
  *   <li><b>Epilogue</b>: a function {@code <kernel name>_epilogue(row, col, acc, ...)} of the
  *   user's expression, called once per element with C's coordinates.</li>
  *   <li><b>Output stage</b> ({@link OutputStage}): consumes each value; {@link StoreOutput}
- *   writes C. The planned fused row reduction (online log-sum-exp across N tiles) is another
- *   output stage: per-row running max and sum in registers, one per row slot of the work-item,
- *   values folded in after the epilogue, the column-tile loop above; partial states of the
- *   NDIMC work-items sharing a row combined at the end (the test's row-sum stage shows the
- *   mechanics).</li>
+ *   writes C. The fused row reduction is another ({@link RowFoldOutput}, {@link #renderRowFold}):
+ *   per-row running values in registers (a max, a sum, an online sum of exp), one set per row
+ *   slot of the work-item, each value folded in after the epilogue, the column-tile loop above;
+ *   the NDIMC work-items sharing a row combine theirs in local memory at the end, and each
+ *   work-group writes its partials for a later kernel to merge.</li>
  * </ol>
  *
  * <h2>Edges: bounds handling, not padding</h2>
@@ -78,6 +79,18 @@ public final class GemmTemplate {
      */
     public static GemmKernel renderSplitK(GemmVariant variant, GemmParams params, String name) {
         return render(variant, params, Epilogue.identity(), name, new StoreOutput(), true);
+    }
+
+    /**
+     * The product folded into per-row partial results ({@link RowFold}) instead of (or besides)
+     * being stored: arguments {@code M, N, K, A, lda, B, ldb}, then C and ldc where the fold stores
+     * C, then the partials and the fold's own parameters. Launch
+     * {@link GemmKernel#globalSize(int, int, int)} with the splits of the columns, and
+     * {@link GemmKernel#localSize}: each work-group walks every splits-th column tile of its rows.
+     */
+    public static GemmKernel renderRowFold(GemmVariant variant, GemmParams params, String name, RowFold fold) {
+        // the fold function goes before the kernel, as an epilogue's helpers do
+        return render(variant, params, Epilogue.identity().withPreamble(fold.source()), name, new RowFoldOutput(fold, params.ndimc(), params.mdimc()));
     }
 
     static GemmKernel render(GemmVariant variant, GemmParams params, Epilogue epilogue, String name, OutputStage output) {
@@ -130,8 +143,9 @@ public final class GemmTemplate {
         tile.renderRowIndices(w);
         output.renderBeforeTiles(w, params.mwi());
         if (output.walksAllColumnTiles()) {
-            w.line("// Each work-group walks every column tile of its rows (row reductions in the output stage).");
-            w.open("for (int tileQ = 0; tileQ < Q; tileQ += " + params.nwg() + ")");
+            w.line("// Each work-group walks its share of the column tiles of its rows (row reductions in the output stage):");
+            w.line("// every get_num_groups(0)-th tile, from its own; all of them when there is one group along the columns.");
+            w.open("for (int tileQ = get_group_id(0) * " + params.nwg() + "; tileQ < Q; tileQ += get_num_groups(0) * " + params.nwg() + ")");
         } else {
             w.open("");
         }

@@ -7,9 +7,10 @@ import java.util.List;
  * end up in a buffer. {@link StoreOutput} writes C.
  *
  * <p>This is the door for the fused row reduction (online log-sum-exp across N tiles, so that a
- * margin loss never writes the N×C logits): such a stage returns true from
- * {@link #walksAllColumnTiles}, which makes each work-group loop over every column tile of its
- * row tile (the register tile and the epilogue run unchanged inside that loop); it declares
+ * margin loss never writes the N×C logits; {@link RowFoldOutput}): such a stage returns true from
+ * {@link #walksAllColumnTiles}, which makes each work-group loop over its share of the column
+ * tiles of its row tile (every get_num_groups(0)-th; the register tile and the epilogue run
+ * unchanged inside that loop); it declares
  * per-row running state in {@link #renderBeforeTiles} (one per row slot of the work-item, so it
  * stays in registers), folds each value in at {@link #renderConsume}, and combines and writes
  * the state in {@link #renderAfterTiles}. Row slot i of a work-item is row {@code p<i>} of C
@@ -21,7 +22,8 @@ interface OutputStage {
     List<String> kernelParameters();
 
     /**
-     * True: launch one work-group per row tile and let it walk all column tiles of C in a loop
+     * True: launch one work-group per row tile (or several, {@link GemmKernel#globalSize(int, int, int)}) and let it walk
+     * all column tiles of C (its share of them) in a loop
      * (for reductions along rows). False: one work-group per tile.
      */
     default boolean walksAllColumnTiles() {

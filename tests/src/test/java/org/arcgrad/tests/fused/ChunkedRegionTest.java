@@ -80,7 +80,7 @@ class ChunkedRegionTest {
                 Arguments.of(new Head("own: norm-scaled cosface", 1, a -> {
                     Tensor norm = a[0].square().sum(1, true).sqrt();
                     Tensor cos = Functional.normalize(a[0]).matmul(Functional.normalize(a[1]).transpose());
-                    Tensor oneHot = Functional.oneHot(a[2], C);
+                    Tensor oneHot = Functional.oneHot(a[2], a[1].shape().dim(0)); // W's rows are the classes
                     return cos.sub(oneHot.mul(0.35)).mul(norm.detach().mul(4.0));
                 })));
     }

@@ -114,71 +114,17 @@ class RowKernelTest {
     }
 
     /**
-     * A chunk's running log-sum-exp (one row kernel on the CPU plan) at the rows where it could go
-     * wrong, each held to the interpreter exactly where that gives NaN or ±∞ (which the
-     * agreement rule leaves unchecked) and to 1e-5 elsewhere: a NaN, a row of −∞ in the first
-     * chunk (−∞ − −∞: NaN) and in a later one, −∞ among finite values, one +∞ and two (+∞ − +∞:
-     * NaN), values whose exp overflows fp32 unshifted (rising and falling along the row), a
-     * running maximum of +∞ and one far above the row.
+     * A chunk's running log-sum-exp and a log-sum-exp of rows that could go wrong
+     * ({@link RunningLogSumExpEdges}), one row kernel on the CPU plan.
      */
     @ParameterizedTest(name = "{0} plan")
     @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
     void aRunningLogSumExpKeepsTheGraphsEdgeValues(PlanChoice plan) {
-        int rows = 10;
-        int cols = 32;
-        Tape tape = new Tape();
-        Tensor logits = tape.input("logits", rows, cols);
-        Tensor mask = tape.input("mask", rows, cols);
-        Tensor runningMax = tape.input("runningMax", rows, 1);
-        Tensor runningSum = tape.input("runningSum", rows, 1);
-        Tensor max = runningMax.maximum(logits.max(1, true));
-        Tensor sum = runningSum.mul(runningMax.sub(max).exp()).add(logits.sub(max).exp().sum(1, true));
-        Tensor label = logits.mul(mask).sum(1, true);
-        Random random = new Random(9);
-        double[] v = NDArray.gaussian(logits.shape(), random).data().clone();
-        double[] first = NDArray.gaussian(runningMax.shape(), random).data().clone();
-        v[5] = Double.NaN;                                                          // row 0
-        java.util.Arrays.fill(v, cols, 2 * cols, Double.NEGATIVE_INFINITY);        // row 1, the first chunk
-        first[1] = Double.NEGATIVE_INFINITY;
-        java.util.Arrays.fill(v, 2 * cols, 3 * cols, Double.NEGATIVE_INFINITY);    // row 2, a later chunk
-        for (int j = 0; j < cols; j += 3) {
-            v[3 * cols + j] = Double.NEGATIVE_INFINITY;                             // row 3
-        }
-        v[4 * cols + 7] = Double.POSITIVE_INFINITY;                                 // row 4
-        v[5 * cols + 2] = Double.POSITIVE_INFINITY;                                 // row 5
-        v[5 * cols + 2 + 16] = Double.POSITIVE_INFINITY;
-        for (int j = 0; j < cols; j++) {
-            v[6 * cols + j] = 60 + 2 * j;                                           // row 6: rising, exp(122) overflows fp32
-            v[7 * cols + j] = 100 - 3 * j;                                          // row 7: falling
-        }
-        first[6] = Double.NEGATIVE_INFINITY;
-        first[8] = Double.POSITIVE_INFINITY;                                        // row 8
-        first[9] = 70;                                                              // row 9: exp(x − 70) underflows to 0 or nearly
-        double[] hot = new double[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            hot[i * cols + random.nextInt(cols)] = 1;
-        }
-        Map<Tensor, NDArray> feeds = Map.of(logits, NDArray.of(logits.shape(), v), mask, NDArray.of(mask.shape(), hot),
-                runningMax, NDArray.of(runningMax.shape(), first), runningSum, NDArray.uniform(runningSum.shape(), 0.5, 2, random));
-        Tensor[] outputs = {max, sum, label};
+        RunningLogSumExpEdges c = RunningLogSumExpEdges.of(new Tape(), 32, logits -> logits, Map.of(), new Random(9));
         if (plan == PlanChoice.CPU) {
-            assertEquals(List.of("row"), cpuKinds(List.of(outputs)));
+            assertEquals(List.of("row"), cpuKinds(c.outputs())); // the running totals and the rows' own log-sum-exp, one kernel
         }
-        NDArray[] ref = Interpreter.run(feeds, outputs);
-        NDArray[] dev;
-        try (Executable e = Executable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), outputs)) {
-            dev = e.run(feeds);
-        }
-        int nonFinite = 0;
-        for (int k = 0; k < outputs.length; k++) {
-            for (int i = 0; i < rows; i++) {
-                double r = ref[k].data()[i];
-                nonFinite += Double.isFinite(r) ? 0 : 1;
-                assertEquals(r, dev[k].data()[i], Double.isFinite(r) ? 1e-5 * Math.max(1, Math.abs(r)) : 0,
-                        plan + " plan, output " + k + ", row " + i);
-            }
-        }
-        assertTrue(nonFinite >= 8, nonFinite + " values of NaN or ±∞"); // the rows above reach them
+        c.assertDeviceAgrees(plan);
     }
 
     /**

@@ -27,7 +27,7 @@ import org.arcgrad.opencl.runtime.DeviceType;
  * log-sum-exp (the row max, the running max, Σ exp(logit − running max), the label's logit)
  * becomes two kernels, the GEMM and a merge, instead of five.
  *
- * <p>Products narrower than one column tile of their GEMM are not folded. A max is a running max; a sum whose input reads none of the folded values is a running
+ * <p>A max is a running max; a sum whose input reads none of the folded values is a running
  * sum; a sum of exp(x − q), x the input of a folded max and q a value per row at least that max
  * (the max itself, detached, or a maximum with it), is kept online: Σ exp(x − m) with m the
  * running max, rescaled by exp(m − x) when an element raises it, one exp an element. The
@@ -36,6 +36,11 @@ import org.arcgrad.opencl.runtime.DeviceType;
  * (one work-item a row) combines them in launch order with the values per row: the max of the
  * maxima, the sum of the sums, Σ s · exp(m − q) for an online sum (where q is −∞ or NaN, NaN, as
  * the graph gives: −∞ − −∞), and every value per row computed as its launch would.
+ *
+ * <p>Not folded: CPU plans (their row kernels read each row once already, and their x·Wᵀ runs as
+ * TT, whose kernel rows are C's columns); products narrower than one column tile of their GEMM;
+ * products split along K or read as patches; and where the work-items' running values would not
+ * fit in local memory beside the GEMM's tiles.
  */
 final class RowFolds {
     /**

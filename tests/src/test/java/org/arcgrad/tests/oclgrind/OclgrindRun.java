@@ -41,6 +41,7 @@ import org.arcgrad.opencl.runtime.DeviceContext;
 import org.arcgrad.opencl.runtime.Devices;
 import org.arcgrad.opencl.runtime.Kernel;
 import org.arcgrad.tests.opencl.DeviceAgreement;
+import org.arcgrad.tests.opencl.RunningLogSumExpEdges;
 import org.arcgrad.tests.opencl.DeviceComparison;
 import org.arcgrad.tests.training.StepAgreement;
 
@@ -80,6 +81,9 @@ public final class OclgrindRun {
                 }
                 run(log, options.plan() + " plan, sums over a leading and a middle axis (the CPU plan's lanes), row sums of 70 rows",
                         c -> checkReductions(c, options));
+                run(log, options.plan() + " plan, a running log-sum-exp and a log-sum-exp over x·Wᵀ + E (10 x 200, rows of NaN, ±∞"
+                        + " and exp overflowing fp32; on the GPU plan folded into the product, work-groups walking two column tiles)",
+                        c -> checkFoldedRows(c, options));
                 run(log, options.plan() + " plan, a 7x5 product over K = 4100 split into 4 slices of K (the last ragged) and"
                         + " summed, and a 3x800 product x·Wᵀ (on the CPU plan TT over a transposed copy of x), with their gradients",
                         c -> checkSplitProduct(c, options));
@@ -251,6 +255,22 @@ public final class OclgrindRun {
         Random random = new Random(12);
         Map<Tensor, NDArray> feeds = Map.of(a, NDArray.uniform(a.shape(), -1, 1, random), b, NDArray.uniform(b.shape(), -1, 1, random));
         DeviceAgreement.assertAgrees(outputs, feeds, random, k -> "reduction " + k, tape.dump(), outs -> Executable.compile(context, options, outs));
+    }
+
+    /**
+     * {@link RunningLogSumExpEdges} over a product: on the GPU plan the row fold's GEMM (running
+     * values in registers, combined through local memory after a barrier, five splits over seven
+     * column tiles) and its merge, both through the scratch buffer.
+     */
+    private static void checkFoldedRows(DeviceContext context, CompileOptions options) {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", RunningLogSumExpEdges.ROWS, 4);
+        Tensor w = tape.input("w", 200, 4);
+        Random random = new Random(9);
+        RunningLogSumExpEdges c = RunningLogSumExpEdges.of(tape, 200, edges -> x.matmul(w.transpose()).add(edges),
+                Map.of(x, NDArray.gaussian(x.shape(), random), w, NDArray.gaussian(w.shape(), random)), random);
+        DeviceAgreement.assertAgrees(c.outputs(), c.feeds(), random, k -> "output " + k, tape.dump(),
+                outs -> Executable.compile(context, options, outs));
     }
 
     /**

@@ -28,14 +28,14 @@ import org.arcgrad.opencl.compile.PlanChoice;
  * @param outputs the running max, the running sum, the label's logit and the rows' log-sum-exp
  * @param feeds   every source's value, fp32-rounded
  */
-record RunningLogSumExpEdges(List<Tensor> outputs, Map<Tensor, NDArray> feeds) {
-    static final int ROWS = 10;
+public record RunningLogSumExpEdges(List<Tensor> outputs, Map<Tensor, NDArray> feeds) {
+    public static final int ROWS = 10;
 
     /**
      * The case over logits {@code logitsOf(edges)}, edges an input [10, cols] fed with the rows above
      * (Gaussian elsewhere); {@code feeds} holds the values of any other source the logits read.
      */
-    static RunningLogSumExpEdges of(Tape tape, int cols, Function<Tensor, Tensor> logitsOf, Map<Tensor, NDArray> feeds, Random random) {
+    public static RunningLogSumExpEdges of(Tape tape, int cols, Function<Tensor, Tensor> logitsOf, Map<Tensor, NDArray> feeds, Random random) {
         Tensor edges = tape.input("edges", ROWS, cols);
         Tensor mask = tape.input("mask", ROWS, cols);
         Tensor runningMax = tape.input("runningMax", ROWS, 1);

@@ -25,7 +25,7 @@ import org.arcgrad.opencl.runtime.DeviceType;
  * between them, the GEMM computes each reduction's input in its output stage and folds it into
  * running values per row ({@link RowFold}); no kernel reads P's rows again. A chunk's online
  * log-sum-exp (the row max, the running max, Σ exp(logit − running max), the label's logit)
- * becomes two kernels, the GEMM and a merge, instead of five.
+ * becomes two kernels, the GEMM and a merge, where it was the GEMM and five.
  *
  * <p>A max is a running max; a sum whose input reads none of the folded values is a running
  * sum; a sum of exp(x − q), x the input of a folded max and q a value per row at least that max

@@ -35,7 +35,9 @@ import org.arcgrad.opencl.runtime.DeviceType;
  * column tiles, writes its running values as partials to the scratch buffer; the merge
  * (one work-item a row) combines them in launch order with the values per row: the max of the
  * maxima, the sum of the sums, Σ s · exp(m − q) for an online sum (where q is −∞ or NaN, NaN, as
- * the graph gives: −∞ − −∞), and every value per row computed as its launch would.
+ * the graph gives: −∞ − −∞), and every value per row computed as its launch would. A
+ * work-item's running sums are plain fp32 over its own columns (a few dozen to a few hundred at the
+ * head's shapes); the merge's sums over the partials are compensated, as the reduction kernels' are.
  *
  * <p>Not folded: CPU plans (their row kernels read each row once already, and their x·Wᵀ runs as
  * TT, whose kernel rows are C's columns); products narrower than one column tile of their GEMM;

@@ -18,7 +18,18 @@ public final class Interpreter {
     }
 
     public static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds) {
-        return run(graph, feeds, Map.of(), null, 0, false);
+        return run(graph, feeds, Map.of(), null, 0, false, false);
+    }
+
+    /**
+     * Evaluates like {@link #run(Graph, Map)}, but rounds every result to the nearest fp32 value:
+     * what an fp32 backend computes, up to its builtins' few ulps. Noisy runs ({@link
+     * #runWithRoundingNoise}) move results off an exact value that fp32 keeps (exp(0) = 1, log(1) =
+     * 0, so a log-softmax over one element is exactly 0 and the clamped norm after it takes its
+     * 1e12 branch); this run shows what fp32 cancellation does on that path.
+     */
+    public static NDArray[] runInFloat(Graph graph, Map<Tensor, NDArray> feeds) {
+        return run(graph, feeds, Map.of(), null, 0, false, true);
     }
 
     /**
@@ -27,7 +38,7 @@ public final class Interpreter {
      * gradient check holds detached values fixed this way.
      */
     public static NDArray[] runHolding(Graph graph, Map<Tensor, NDArray> feeds, Map<Tensor, NDArray> held) {
-        return run(graph, feeds, held, null, 0, false);
+        return run(graph, feeds, held, null, 0, false, false);
     }
 
     /**
@@ -38,7 +49,7 @@ public final class Interpreter {
      * Ops exact in fp32 ({@link Op#isExact}: comparisons, max, views, selections) and sources are not perturbed.
      */
     public static NDArray[] runWithRoundingNoise(Graph graph, Map<Tensor, NDArray> feeds, double unitRoundoff, java.util.Random random) {
-        return run(graph, feeds, Map.of(), random, unitRoundoff, false);
+        return run(graph, feeds, Map.of(), random, unitRoundoff, false, false);
     }
 
     /**
@@ -50,11 +61,11 @@ public final class Interpreter {
      */
     public static NDArray[] runWithRoundingNoise(Graph graph, Map<Tensor, NDArray> feeds, double unitRoundoff, java.util.Random random,
                                                  boolean mirrored) {
-        return run(graph, feeds, Map.of(), random, unitRoundoff, mirrored);
+        return run(graph, feeds, Map.of(), random, unitRoundoff, mirrored, false);
     }
 
     private static NDArray[] run(Graph graph, Map<Tensor, NDArray> feeds, Map<Tensor, NDArray> held, java.util.Random noise,
-                                 double unitRoundoff, boolean mirrored) {
+                                 double unitRoundoff, boolean mirrored, boolean inFloat) {
         List<Tensor> nodes = graph.nodes();
         Map<Tensor, Integer> lastUse = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -76,6 +87,13 @@ public final class Interpreter {
                 double[] d = v.data();
                 for (int j = 0; j < d.length; j++) {
                     d[j] *= 1 + u * (2 * noise.nextDouble() - 1);
+                }
+            }
+            if (inFloat) {
+                v = v.copy();
+                double[] d = v.data();
+                for (int j = 0; j < d.length; j++) {
+                    d[j] = (float) d[j];
                 }
             }
             values.put(n, v);

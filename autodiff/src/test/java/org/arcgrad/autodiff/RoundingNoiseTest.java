@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Interpreter.runWithRoundingNoise, the slack of every device test: each rounded result moves by
- * at most u relative and does move; comparisons, max, views and selections stay exact.
+ * at most u relative and does move; comparisons, max, views and selections stay exact. And
+ * Interpreter.runInFloat, which rounds every result to fp32.
  */
 class RoundingNoiseTest {
     private static final double U = 1e-3;
@@ -62,5 +63,16 @@ class RoundingNoiseTest {
             assertEquals(exact[i], (up[i] + down[i]) / 2, 1e-12 * exact[i], "element " + i + ": the two runs straddle the exact value");
             assertTrue(up[i] != exact[i], "element " + i + " did not move");
         }
+    }
+
+    /** runInFloat rounds each result to fp32 as it goes: (1 + 2⁻³⁰) − 1 is 0 there, 2⁻³⁰ in fp64. */
+    @Test
+    void theFloatRunRoundsEveryResult() {
+        Tape tape = new Tape();
+        Tensor x = tape.input("x", 1);
+        Graph g = Graph.of(x.add(0x1p-30).sub(x));
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.of(Shape.of(1), 1.0));
+        assertEquals(0x1p-30, Interpreter.run(g, feeds)[0].data()[0], 0);
+        assertEquals(0.0, Interpreter.runInFloat(g, feeds)[0].data()[0], 0);
     }
 }

@@ -73,6 +73,18 @@ public record RunningLogSumExpEdges(List<Tensor> outputs, Map<Tensor, NDArray> f
         return new RunningLogSumExpEdges(List.of(max, sum, label, lse), DeviceComparison.roundToFloat(all));
     }
 
+    /**
+     * The case over logits x·Wᵀ + edges, x [10, 4] and W [200, 4] Gaussian: on a GPU plan the row
+     * fold's GEMM, five work-groups walking seven column tiles, and its merge.
+     */
+    public static RunningLogSumExpEdges overAProduct(Tape tape) {
+        Tensor x = tape.input("x", ROWS, 4);
+        Tensor w = tape.input("w", 200, 4);
+        Random random = new Random(9);
+        return of(tape, 200, edges -> x.matmul(w.transpose()).add(edges),
+                Map.of(x, NDArray.gaussian(x.shape(), random), w, NDArray.gaussian(w.shape(), random)), random);
+    }
+
     /** The device's values under {@code plan} against the interpreter's, row by row; the rows above reach NaN or ±∞ twelve times at least. */
     void assertDeviceAgrees(PlanChoice plan) {
         NDArray[] ref = Interpreter.run(feeds, outputs.toArray(new Tensor[0]));

@@ -56,8 +56,7 @@ final class GemmKernels {
         int m = node.shape().dim(0);
         int n = node.shape().dim(1);
         int k = node.input(0).shape().dim(1);
-        KernelRenderer.checkedSize(node.shape());
-        GemmDefaults.Choice choice = GemmDefaults.forProduct(device, GemmVariant.of(a.transposed, b.transposed), m, n, k);
+        GemmDefaults.Choice choice = choice(node, device);
         GemmVariant variant = choice.variant();
         GemmParams params = choice.params();
         int slices = choice.slices();
@@ -78,11 +77,7 @@ final class GemmKernels {
                 aRead = new KernelArg.Scratch(elements, false);
             }
             GemmKernel kernel = GemmTemplate.render(variant, params, Epilogue.identity(), gemmName);
-            int[] ld = kernel.denseLeadingDimensions(m, n, k);
-            // the template's argument order: M, N, K, A, lda, B, ldb, C, ldc
-            List<KernelArg> args = List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
-                    aRead, new KernelArg.Int(ld[0]), new KernelArg.Read(b.matrix), new KernelArg.Int(ld[1]),
-                    new KernelArg.Output(), new KernelArg.Int(ld[2]));
+            List<KernelArg> args = templateArgs(node, kernel, aRead);
             kernels.add(new KernelSpec(gemmName, "gemm", kernel.source(), node, args, kernel.globalSize(m, n), kernel.localSize(), true));
             return kernels;
         }
@@ -112,12 +107,31 @@ final class GemmKernels {
         if (node.shape().rank() != 2 || Schedule.implicitPatches(node, device.type() == DeviceType.CPU) != null) {
             return null;
         }
+        GemmDefaults.Choice choice = choice(node, device);
+        return choice.slices() == 1 && !choice.copiesA() && choice.variant() != GemmVariant.TT ? choice : null;
+    }
+
+    /** How a product read from its operands' buffers runs on {@code device} ({@link GemmDefaults#forProduct}). */
+    private static GemmDefaults.Choice choice(Tensor node, DeviceLimits device) {
         Schedule.GemmOperand a = Schedule.GemmOperand.of(node.input(0));
         Schedule.GemmOperand b = Schedule.GemmOperand.of(node.input(1));
         KernelRenderer.checkedSize(node.shape());
-        GemmDefaults.Choice choice = GemmDefaults.forProduct(device, GemmVariant.of(a.transposed, b.transposed), node.shape().dim(0),
-                node.shape().dim(1), node.input(0).shape().dim(1));
-        return choice.slices() == 1 && !choice.copiesA() && choice.variant() != GemmVariant.TT ? choice : null;
+        return GemmDefaults.forProduct(device, GemmVariant.of(a.transposed, b.transposed), node.shape().dim(0), node.shape().dim(1),
+                node.input(0).shape().dim(1));
+    }
+
+    /**
+     * The template's arguments in its order, M, N, K, A, lda, B, ldb, C, ldc, for a product whose A
+     * is {@code aRead} (its operand's buffer, or a copy of it) and whose C is the node's buffer.
+     */
+    private static List<KernelArg> templateArgs(Tensor node, GemmKernel kernel, KernelArg aRead) {
+        int m = node.shape().dim(0);
+        int n = node.shape().dim(1);
+        int k = node.input(0).shape().dim(1);
+        int[] ld = kernel.denseLeadingDimensions(m, n, k);
+        return List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k), aRead, new KernelArg.Int(ld[0]),
+                new KernelArg.Read(Schedule.GemmOperand.of(node.input(1)).matrix), new KernelArg.Int(ld[1]), new KernelArg.Output(),
+                new KernelArg.Int(ld[2]));
     }
 
     /**
@@ -128,19 +142,14 @@ final class GemmKernels {
      */
     static KernelSpec foldedProduct(Tensor node, GemmDefaults.Choice choice, RowFold fold, List<Tensor> foldReads, int splits,
                                     long partials, String name) {
-        int m = node.shape().dim(0);
-        int n = node.shape().dim(1);
-        int k = node.input(0).shape().dim(1);
         GemmKernel kernel = GemmTemplate.renderRowFold(choice.variant(), choice.params(), name, fold);
-        int[] ld = kernel.denseLeadingDimensions(m, n, k);
-        List<KernelArg> args = new java.util.ArrayList<>(List.of(new KernelArg.Int(m), new KernelArg.Int(n), new KernelArg.Int(k),
-                new KernelArg.Read(Schedule.GemmOperand.of(node.input(0)).matrix), new KernelArg.Int(ld[0]),
-                new KernelArg.Read(Schedule.GemmOperand.of(node.input(1)).matrix), new KernelArg.Int(ld[1]),
-                new KernelArg.Output(), new KernelArg.Int(ld[2]), new KernelArg.Scratch(partials, true)));
+        List<KernelArg> args = new java.util.ArrayList<>(templateArgs(node, kernel, new KernelArg.Read(Schedule.GemmOperand.of(node.input(0)).matrix)));
+        args.add(new KernelArg.Scratch(partials, true));
         for (Tensor t : foldReads) {
             args.add(new KernelArg.Read(t));
         }
-        return new KernelSpec(name, "gemm-fold", kernel.source(), node, args, kernel.globalSize(m, n, splits), kernel.localSize(), false);
+        return new KernelSpec(name, "gemm-fold", kernel.source(), node, args, kernel.globalSize(node.shape().dim(0), node.shape().dim(1), splits),
+                kernel.localSize(), false);
     }
 
     /**

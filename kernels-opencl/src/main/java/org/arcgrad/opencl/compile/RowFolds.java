@@ -131,7 +131,7 @@ final class RowFolds {
         long partials = (long) running.size() * splits * shape.dim(0);
         List<String> initial = running.stream().map(r -> r.reduction().op() == Op.MAX ? "-INFINITY" : "0.0f").toList();
         List<String> parameters = ExpressionWriter.parameters(foldArgs).stream().map(RowFolds::foldLocal).toList();
-        RowFold fold = new RowFold(foldName, foldName + "_combine", source, initial, parameters, true);
+        RowFold fold = new RowFold(foldName, foldName + "_combine", source, initial, parameters);
         KernelSpec gemm = GemmKernels.foldedProduct(product, choice, fold, List.copyOf(foldArgs.keySet()), splits, partials, gemmName);
         KernelSpec merge = merge(schedule, members, running, rows, splits, partials, mergeName);
         return merge == null ? null : new Folded(taken, List.of(gemm, merge));
@@ -286,20 +286,16 @@ final class RowFolds {
                     String value = w.compute(t, row);
                     buffers.add(t);
                     code.append("    const float ").append(local).append(" = ").append(value).append(";\n");
-                } else if (r.reduction().op() == Op.MAX) {
-                    code.append("    float ").append(local).append(" = -INFINITY;\n")
-                            .append("    for (int part = 0; part < ").append(perRow).append("; part++) {\n")
-                            .append("        const float v = ").append(partial(r.value(), perRow, m)).append(";\n")
-                            .append("        ").append(local).append(" = ").append(maxOf(local, "v")).append(";\n")
-                            .append("    }\n");
                 } else {
+                    // the maxima's max, the sums' compensated sum, an online sum's partials rescaled to its shift q
+                    boolean sum = r.reduction().op() == Op.SUM;
                     String q = r.online() ? w.value(r.reduction().input(0).input(0).input(1), row) : null;
                     String term = r.online() ? "(v == 0.0f ? 0.0f : v * exp(" + partial(r.max(), perRow, m) + " - " + q + "))" : "v";
                     String prefix = "m" + i + "_";
-                    code.append(accumulators(prefix, 1, true, "float", "0.0f", "-INFINITY"))
+                    code.append(accumulators(prefix, 1, sum, "float", "0.0f", "-INFINITY"))
                             .append("    for (int part = 0; part < ").append(perRow).append("; part++) {\n")
                             .append("        const float v = ").append(partial(r.value(), perRow, m)).append(";\n")
-                            .append(accumulate(prefix, List.of(term), true, "float"))
+                            .append(accumulate(prefix, List.of(term), sum, "float"))
                             .append("    }\n")
                             .append("    const float ").append(local).append(" = ")
                             .append(r.online() ? "(" + q + " == -INFINITY || isnan(" + q + ")) ? NAN : " : "").append(prefix).append("acc0;\n");

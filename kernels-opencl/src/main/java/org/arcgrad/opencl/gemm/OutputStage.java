@@ -44,8 +44,13 @@ interface OutputStage {
      */
     default void renderConsumeRun(SourceWriter w, int rowSlot, String row, String firstCol, String[] values) {
         for (int v = 0; v < values.length; v++) {
-            renderConsume(w, rowSlot, row, v == 0 ? firstCol : "(" + firstCol + " + " + v + ")", values[v]);
+            renderConsume(w, rowSlot, row, column(firstCol, v), values[v]);
         }
+    }
+
+    /** Column {@code v} of a run that starts at {@code firstCol}, as C text. */
+    static String column(String firstCol, int v) {
+        return v == 0 ? firstCol : "(" + firstCol + " + " + v + ")";
     }
 
     /** Code after the last tile, at work-item scope. */

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * What a GEMM folds each row of its product into, for a row reduction fused into the product
- * ({@link GemmTemplate#renderRowFold}): per row of C, {@code initial.size()} running values (a
+ * ({@link GemmTemplate#renderRowFold}), which stores C as the plain GEMM does too: per row of C, {@code initial.size()} running values (a
  * max, a sum, ...) in registers, one set per row slot of each work-item, each element of the row
  * folded in by the OpenCL C function {@code name} (defined in {@code source}, placed before the
  * kernel), called as {@code name(row, col, acc, &s0, &s1, …, <parameter names>)} with acc the
@@ -21,9 +21,8 @@ import java.util.List;
  * @param source     OpenCL C defining both (and any helpers)
  * @param initial    the running values' initial values, as C expressions
  * @param parameters kernel parameter declarations the fold reads, each ending in its name, passed on in order
- * @param storesC    whether the kernel also stores C (through {@code C, ldc}, as the plain GEMM)
  */
-public record RowFold(String name, String combine, String source, List<String> initial, List<String> parameters, boolean storesC) {
+public record RowFold(String name, String combine, String source, List<String> initial, List<String> parameters) {
     public RowFold {
         initial = List.copyOf(initial);
         parameters = List.copyOf(parameters);

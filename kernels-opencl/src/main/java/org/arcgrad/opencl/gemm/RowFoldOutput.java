@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The output stage of {@link RowFold}: C stored where the fold asks for it, each value folded
- * into its row slot's running values, and the work-item's running values written as partials
- * after its share of the column tiles.
+ * The output stage of {@link RowFold}: C stored, each value folded into its row slot's running
+ * values, and after its share of the column tiles the work-group's running values (its
+ * work-items' combined) written as partials.
  */
 final class RowFoldOutput implements OutputStage {
     private final RowFold fold;
@@ -22,7 +22,7 @@ final class RowFoldOutput implements OutputStage {
 
     @Override
     public List<String> kernelParameters() {
-        List<String> p = new ArrayList<>(fold.storesC() ? store.kernelParameters() : List.of());
+        List<String> p = new ArrayList<>(store.kernelParameters());
         p.add("__global float* restrict partials");
         p.addAll(fold.parameters());
         return p;
@@ -44,19 +44,15 @@ final class RowFoldOutput implements OutputStage {
 
     @Override
     public void renderConsume(SourceWriter w, int rowSlot, String row, String col, String value) {
-        if (fold.storesC()) {
-            store.renderConsume(w, rowSlot, row, col, value);
-        }
+        store.renderConsume(w, rowSlot, row, col, value);
         w.line(call(rowSlot, row, col, value) + ";");
     }
 
     @Override
     public void renderConsumeRun(SourceWriter w, int rowSlot, String row, String firstCol, String[] values) {
-        if (fold.storesC()) {
-            store.renderConsumeRun(w, rowSlot, row, firstCol, values);
-        }
+        store.renderConsumeRun(w, rowSlot, row, firstCol, values);
         for (int v = 0; v < values.length; v++) {
-            w.line(call(rowSlot, row, v == 0 ? firstCol : "(" + firstCol + " + " + v + ")", values[v]) + ";");
+            w.line(call(rowSlot, row, OutputStage.column(firstCol, v), values[v]) + ";");
         }
     }
 

@@ -28,7 +28,7 @@ class RowFoldGemmTest {
     private static final RowFold MAX_AND_SUM = new RowFold("fold", "combine",
             "void fold(const int row, const int col, const float acc, float* s0, float* s1) { *s0 = fmax(*s0, acc); *s1 += acc; }\n"
                     + "void combine(float* s0, float* s1, const float t0, const float t1) { *s0 = fmax(*s0, t0); *s1 += t1; }\n",
-            List.of("-INFINITY", "0.0f"), List.of(), true);
+            List.of("-INFINITY", "0.0f"), List.of());
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();

@@ -2,7 +2,6 @@ package org.arcgrad.tests.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import org.arcgrad.autodiff.Functional;
 import org.arcgrad.autodiff.Graph;
-import org.arcgrad.autodiff.Interpreter;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;

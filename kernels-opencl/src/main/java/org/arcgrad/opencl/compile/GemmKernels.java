@@ -137,19 +137,26 @@ final class GemmKernels {
     /**
      * The product {@code node} with its rows folded by {@code fold} ({@link GemmTemplate#renderRowFold}),
      * the column tiles split among {@code splits} work-groups a row tile, the partials written to
-     * the scratch buffer ({@code partials} floats), then the fold's reads. Part of the graph's
-     * program: the fold is this graph's.
+     * the scratch buffer ({@code partials} floats), then the fold's reads. With centres, the fold
+     * folds {@code centreMax} (the max over each class's centres of the product, [M, N / K, 1]),
+     * which the kernel stores too. Part of the graph's program: the fold is this graph's.
      */
-    static KernelSpec foldedProduct(Tensor node, GemmDefaults.Choice choice, RowFold fold, List<Tensor> foldReads, int splits,
-                                    long partials, String name) {
+    static KernelSpec foldedProduct(Tensor node, Tensor centreMax, GemmDefaults.Choice choice, RowFold fold, List<Tensor> foldReads,
+                                    int splits, long partials, String name) {
         GemmKernel kernel = GemmTemplate.renderRowFold(choice.variant(), choice.params(), name, fold);
         List<KernelArg> args = new java.util.ArrayList<>(templateArgs(node, kernel, new KernelArg.Read(Schedule.GemmOperand.of(node.input(0)).matrix)));
+        List<Tensor> outputs = List.of(node);
+        if (fold.centres() > 1) {
+            outputs = List.of(node, centreMax);
+            args.add(new KernelArg.Output(1));
+            args.add(new KernelArg.Int(node.shape().dim(1) / fold.centres()));
+        }
         args.add(new KernelArg.Scratch(partials, true));
         for (Tensor t : foldReads) {
             args.add(new KernelArg.Read(t));
         }
-        return new KernelSpec(name, "gemm-fold", kernel.source(), node, args, kernel.globalSize(node.shape().dim(0), node.shape().dim(1), splits),
-                kernel.localSize(), false);
+        return new KernelSpec(name, "gemm-fold", kernel.source(), outputs, args,
+                kernel.globalSize(node.shape().dim(0), node.shape().dim(1), splits), kernel.localSize(), false);
     }
 
     /**

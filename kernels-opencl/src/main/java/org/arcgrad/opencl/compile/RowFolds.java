@@ -15,6 +15,7 @@ import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.gemm.GemmDefaults;
+import org.arcgrad.opencl.gemm.GemmVariant;
 import org.arcgrad.opencl.gemm.RowFold;
 import org.arcgrad.opencl.runtime.DeviceType;
 
@@ -79,36 +80,41 @@ final class RowFolds {
         }
         Tensor product = first.get(0);
         GemmDefaults.Choice choice = GemmKernels.foldable(product, device);
-        if (choice == null || product.shape().dim(1) < choice.params().nwg()) {
+        Tensor centreMax = centreMax(launches, at, product);
+        int centres = centreMax == null ? 1 : product.shape().dim(1) / centreMax.shape().dim(1);
+        // the values folded: the product's, or its classes' maxima over their centres
+        Tensor folded = centreMax == null ? product : centreMax;
+        Shape shape = Shape.of(product.shape().dim(0), product.shape().dim(1) / centres);
+        if (choice == null || shape.dim(1) < choice.params().nwg() || (centres > 1 && choice.variant() != GemmVariant.NT)) {
             // narrower than a column tile: the reductions' kernels read a few columns a row, and a
-            // small graph's program stays free of a GEMM to build (about a second on PoCL)
+            // small graph's program stays free of a GEMM to build (about a second on PoCL); centres
+            // are B's rows, so only NT reads them with a stride
             return null;
         }
-        Shape shape = product.shape();
         Shape rows = shape.with(1, 1);
         List<Tensor> members = new ArrayList<>();
         List<Running> running = new ArrayList<>();
-        int taken = 1;
-        for (int j = at + 1; j < launches.size(); j++, taken++) {
+        int taken = centres == 1 ? 1 : 2;
+        for (int j = at + taken; j < launches.size(); j++, taken++) {
             List<Tensor> launch = launches.get(j);
             if (!running.isEmpty() && launch.stream().allMatch(n -> n.op().kind() == Op.Kind.ELEMENTWISE && n.shape().equals(rows))) {
                 members.addAll(launch);
                 continue;
             }
-            List<Running> folded = new ArrayList<>();
+            List<Running> own = new ArrayList<>();
             for (Tensor r : launch) {
-                Running f = folded(schedule, r, product, rows, members, running, folded);
+                Running f = folded(schedule, r, folded, shape, members, running, own);
                 if (f == null) {
-                    folded = null;
+                    own = null;
                     break;
                 }
-                folded.add(f);
+                own.add(f);
             }
-            if (folded == null) {
+            if (own == null) {
                 break;
             }
             members.addAll(launch);
-            running.addAll(folded);
+            running.addAll(own);
         }
         if (running.isEmpty()) {
             return null;
@@ -121,9 +127,12 @@ final class RowFolds {
         String foldName = gemmName + "_fold";
         String source;
         try {
-            source = foldFunction(schedule, product, running, foldArgs, foldName);
+            source = foldFunction(schedule, folded, shape, running, foldArgs, foldName);
         } catch (VectorizeException e) {
             return null; // an input reads P elsewhere than at its own element
+        }
+        if (foldArgs.containsKey(product)) {
+            return null; // an input reads the product itself where the fold holds its centres' max: C is being written
         }
         int columnTiles = (int) Math.ceil((double) shape.dim(1) / choice.params().nwg());
         int rowTiles = (int) Math.ceil((double) shape.dim(0) / choice.params().mwg());
@@ -131,27 +140,48 @@ final class RowFolds {
         long partials = (long) running.size() * splits * shape.dim(0);
         List<String> initial = running.stream().map(r -> r.reduction().op() == Op.MAX ? "-INFINITY" : "0.0f").toList();
         List<String> parameters = ExpressionWriter.parameters(foldArgs).stream().map(RowFolds::foldLocal).toList();
-        RowFold fold = new RowFold(foldName, foldName + "_combine", source, initial, parameters);
-        KernelSpec gemm = GemmKernels.foldedProduct(product, choice, fold, List.copyOf(foldArgs.keySet()), splits, partials, gemmName);
+        RowFold fold = new RowFold(foldName, foldName + "_combine", source, initial, parameters, centres);
+        KernelSpec gemm = GemmKernels.foldedProduct(product, centreMax, choice, fold, List.copyOf(foldArgs.keySet()), splits, partials,
+                gemmName);
         KernelSpec merge = merge(schedule, members, running, rows, splits, partials, mergeName);
         return merge == null ? null : new Folded(taken, List.of(gemm, merge));
     }
 
     /**
-     * {@code r} as a folded reduction, given the members and running values before it (and those of
-     * its own launch); null where it cannot fold: not a max or sum over P's rows, a gather, an input
-     * that does not read P, or one that reads a member other than as an online sum's shift.
+     * The launch right after the product at {@code at} where it is a sub-center head's max over
+     * each class's centres: one MAX over the last axis of the product viewed as [M, N / K, K],
+     * K above 1, keeping that axis ([M, N / K, 1]); else null.
      */
-    private static Running folded(Schedule schedule, Tensor r, Tensor product, Shape rows, List<Tensor> members, List<Running> before,
+    private static Tensor centreMax(List<List<Tensor>> launches, int at, Tensor product) {
+        if (at + 1 >= launches.size() || launches.get(at + 1).size() != 1) {
+            return null;
+        }
+        Tensor max = launches.get(at + 1).get(0);
+        if (max.op() != Op.MAX || max.input(0).op() != Op.RESHAPE || max.input(0).input(0) != product) {
+            return null;
+        }
+        Shape centres = max.input(0).shape();
+        return centres.rank() == 3 && centres.dim(2) > 1 && centres.axis(max.attrs().integer(0)) == 2 && max.shape().rank() == 3
+                ? max : null;
+    }
+
+    /**
+     * {@code r} as a folded reduction, given the members and running values before it (and those of
+     * its own launch); null where it cannot fold: not a max or sum over the rows of the folded
+     * values ({@code folded}, of {@code shape}: the product or its centres' maxima), a gather, an
+     * input that does not read them, or one that reads a member other than as an online sum's shift.
+     */
+    private static Running folded(Schedule schedule, Tensor r, Tensor folded, Shape shape, List<Tensor> members, List<Running> before,
                                   List<Running> ownLaunch) {
         Shape in = r.op().kind() == Op.Kind.REDUCE ? r.input(0).shape() : null;
-        if (in == null || (r.op() != Op.MAX && r.op() != Op.SUM) || !in.equals(product.shape()) || !r.shape().equals(rows)
+        Shape rows = shape.with(1, 1);
+        if (in == null || (r.op() != Op.MAX && r.op() != Op.SUM) || !in.equals(shape) || !r.shape().equals(rows)
                 || in.axis(r.attrs().integer(0)) != 1 || Gather.match(r.input(0), 1) != null) {
             return null;
         }
         Set<Tensor> reads = schedule.bufferReads(r);
         int value = before.size() + ownLaunch.size();
-        if (!reads.contains(product)) {
+        if (!reads.contains(folded)) {
             return null;
         }
         if (reads.stream().noneMatch(members::contains)) {
@@ -189,11 +219,11 @@ final class RowFolds {
      * {@code void <name>(row, col, acc, float* s0, …, <reads>)}: each reduction's input at (row, col),
      * P's element being acc, folded into its running value; online sums before their max moves.
      */
-    private static String foldFunction(Schedule schedule, Tensor product, List<Running> running, Map<Tensor, String> args, String name) {
-        Shape shape = product.shape();
+    private static String foldFunction(Schedule schedule, Tensor folded, Shape shape, List<Running> running, Map<Tensor, String> args,
+                                       String name) {
         Index at = Index.multi(shape, new Ix[] {Ix.var("row", shape.dim(0)), Ix.var("col", shape.dim(1))});
         StringBuilder body = new StringBuilder();
-        ExpressionWriter w = new ExpressionWriter(schedule.buffers, args, body, "    ", "x").holding(product, at.linear(), "acc");
+        ExpressionWriter w = new ExpressionWriter(schedule.buffers, args, body, "    ", "x").holding(folded, at.linear(), "acc");
         List<String> values = new ArrayList<>();
         for (Running r : running) { // an online sum's own input reads its shift, which only the merge knows: it folds its max's
             values.add(r.online() ? null : w.value(r.reduction().input(0), at));

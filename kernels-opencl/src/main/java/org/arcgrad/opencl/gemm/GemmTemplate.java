@@ -106,6 +106,10 @@ public final class GemmTemplate {
         if (output.walksAllColumnTiles() && problem.swapped()) {
             throw new IllegalArgumentException("row reductions need C's rows to be the kernel's rows; TT computes C^T");
         }
+        int centres = output instanceof RowFoldOutput fold ? fold.centres() : 1;
+        if (centres > 1 && problem.rightQContiguous()) {
+            throw new IllegalArgumentException("a fold over " + centres + " centres reads B's rows as the product's columns (NT), not " + variant);
+        }
         RegisterTile tile = RegisterTile.choose(params, problem);
         tile.functionPrefix = name;
 
@@ -134,7 +138,7 @@ public final class GemmTemplate {
         w.line("__kernel __attribute__((reqd_work_group_size(" + params.ndimc() + ", " + params.mdimc() + ", 1)))");
         w.open("void " + name + "(" + String.join(", ", declarations) + ")");
         tile.renderKernelScope(w);
-        problem.renderAliases(w);
+        problem.renderAliases(w, centres);
         if (splitK) {
             renderSlice(w, problem);
         }
@@ -149,8 +153,13 @@ public final class GemmTemplate {
         } else {
             w.open("");
         }
-        tile.render(w);
-        renderOutput(w, tile, problem, new EpilogueCall(name + "_epilogue", epilogue.parameterNames(), epilogue.isIdentity()), output);
+        EpilogueCall call = new EpilogueCall(name + "_epilogue", epilogue.parameterNames(), epilogue.isIdentity());
+        if (centres > 1) {
+            renderCentres(w, tile, problem, call, (RowFoldOutput) output);
+        } else {
+            tile.render(w);
+            renderOutput(w, tile, problem, call, output);
+        }
         w.close();
         output.renderAfterTiles(w, params.mwi());
         w.close();
@@ -190,6 +199,57 @@ public final class GemmTemplate {
             w.line("const int tileP = get_group_id(1) * " + params.mwg() + ";");
             w.line("const int tileQ = get_group_id(0) * " + params.nwg() + ";");
         }
+    }
+
+    /**
+     * The column tile of a fold over centres ({@link RowFold#centres}): the register tile once per
+     * centre, over B from row {@code centre} (R's row stride is K·ldb), each centre's product
+     * stored at its own column of C and maxed into registers of its own, element by element (any
+     * tile form); after the last centre the maxima go to the fold's output stage, which stores them
+     * in CM and folds them. The loop's trip count is the same for every work-item, so the tiles'
+     * barriers inside it are reached by all.
+     */
+    private static void renderCentres(SourceWriter w, RegisterTile tile, KernelProblem problem, EpilogueCall epilogue,
+                                      RowFoldOutput output) {
+        GemmParams params = tile.params;
+        List<String> maxima = new ArrayList<>();
+        for (int i = 0; i < params.mwi(); i++) {
+            for (int j = 0; j < tile.columnSlots(); j++) {
+                for (int lane = 0; lane < tile.lanes(); lane++) {
+                    maxima.add("cmax" + i + "_" + j + "_" + lane);
+                }
+            }
+        }
+        w.line("float " + String.join(" = 0.0f, ", maxima) + " = 0.0f;");
+        w.open("for (int centre = 0; centre < " + output.centres() + "; centre++)");
+        w.line("const __global float* restrict R = B + (size_t)centre * ldb;");
+        tile.render(w);
+        renderOutput(w, tile, problem, epilogue, output.centreStore());
+        w.line("// the running max over the centres, NaN if any is NaN (the MAX op's rule)");
+        int m = 0;
+        for (int i = 0; i < params.mwi(); i++) {
+            for (int j = 0; j < tile.columnSlots(); j++) {
+                for (int lane = 0; lane < tile.lanes(); lane++) {
+                    String max = maxima.get(m++);
+                    String v = tile.value(i, j, lane);
+                    w.line(max + " = (centre == 0 || !(" + max + " >= " + v + " || isnan(" + max + "))) ? " + v + " : " + max + ";");
+                }
+            }
+        }
+        w.open("if (centre == " + (output.centres() - 1) + ")");
+        m = 0;
+        for (int i = 0; i < params.mwi(); i++) {
+            for (int j = 0; j < tile.columnSlots(); j++) {
+                for (int lane = 0; lane < tile.lanes(); lane++) {
+                    String q = tile.column(j, lane);
+                    w.open("if (" + tile.row(i) + " < P && " + q + " < Q)");
+                    output.renderConsume(w, i, tile.row(i), q, maxima.get(m++));
+                    w.close();
+                }
+            }
+        }
+        w.close();
+        w.close();
     }
 
     private static void renderOutput(SourceWriter w, RegisterTile tile, KernelProblem problem, EpilogueCall epilogue,

@@ -53,9 +53,19 @@ record KernelProblem(boolean leftKContiguous, boolean rightQContiguous, boolean 
         return "R + (size_t)(" + q + ") * ldr + (" + k + ")";
     }
 
-    /** Kernel-scope definitions of P, Q, L, R, ldl and ldr in terms of the kernel's arguments. */
-    void renderAliases(SourceWriter w) {
-        if (swapped) {
+    /**
+     * Kernel-scope definitions of P, Q, L, R, ldl and ldr in terms of the kernel's arguments. With
+     * {@code centres} above 1 (a fold over sub-centres, NT only), Q counts classes, N / centres, R's
+     * rows are every centres-th row of B, and R itself is left to the loop over the centres.
+     */
+    void renderAliases(SourceWriter w, int centres) {
+        if (centres > 1) {
+            w.line("// " + centres + " centres a class: the kernel's columns are classes, centre k's product reads B's rows c*" + centres
+                    + " + k.");
+            w.line("const int P = M, Q = N / " + centres + ";");
+            w.line("const __global float* restrict L = A; const int ldl = lda;");
+            w.line("const int ldr = " + centres + " * ldb;");
+        } else if (swapped) {
             w.line("// TT: computes C^T = B*A as an NN product of the stored matrices and writes it transposed.");
             w.line("const int P = N, Q = M;");
             w.line("const __global float* restrict L = B; const int ldl = ldb;");

@@ -6,23 +6,41 @@ import java.util.List;
 /**
  * The output stage of {@link RowFold}: C stored, each value folded into its row slot's running
  * values, and after its share of the column tiles the work-group's running values (its
- * work-items' combined) written as partials.
+ * work-items' combined) written as partials. With centres, the values it consumes are the
+ * centres' maxima, which it stores to CM; each centre's product goes through {@link #centreStore}.
  */
 final class RowFoldOutput implements OutputStage {
     private final RowFold fold;
     private final int ndimc;
     private final int mdimc;
-    private final StoreOutput store = new StoreOutput();
+    private final StoreOutput centreStore;
+    private final StoreOutput store;
 
     RowFoldOutput(RowFold fold, int ndimc, int mdimc) {
         this.fold = fold;
         this.ndimc = ndimc;
         this.mdimc = mdimc;
+        this.centreStore = fold.centres() == 1 ? null : new StoreOutput("C", "ldc", fold.centres());
+        this.store = fold.centres() == 1 ? new StoreOutput() : new StoreOutput("CM", "ldcm", 1);
+    }
+
+    /** Centres of each folded column ({@link RowFold#centres}). */
+    int centres() {
+        return fold.centres();
+    }
+
+    /** Where each centre's product goes, at column col·K + centre of C (with centres only). */
+    OutputStage centreStore() {
+        return centreStore;
     }
 
     @Override
     public List<String> kernelParameters() {
-        List<String> p = new ArrayList<>(store.kernelParameters());
+        List<String> p = new ArrayList<>();
+        if (centreStore != null) {
+            p.addAll(centreStore.kernelParameters());
+        }
+        p.addAll(store.kernelParameters());
         p.add("__global float* restrict partials");
         p.addAll(fold.parameters());
         return p;

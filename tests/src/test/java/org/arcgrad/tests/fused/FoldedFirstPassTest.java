@@ -33,8 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * f and the online log-sum-exp, is one GEMM whose output stage computes f from the product, the
  * labels and the per-row values and folds each row into its running max, sum of exp and label
  * logit, then one merge of the work-groups' partials ({@code gemm-fold}, {@code fold-merge}); no
- * other kernel reads the chunk's product in that pass. For every margin head but sub-center (whose
- * max over the centres comes first) and a margin written from primitives, at sizes with edge tiles
+ * other kernel reads the chunk's product in that pass. A sub-center head's GEMM runs its loop over
+ * the depth once per centre and folds each class's max over its centres (and stores it beside the
+ * product). For every margin head and a margin written from primitives, at sizes with edge tiles
  * and a short last chunk, the loss and gradients of the chunked step under the GPU plan agree with
  * the same step under the CPU plan (the unfused path: a row kernel after the product) and with the
  * whole graph in the fp64 interpreter.
@@ -67,12 +68,8 @@ class FoldedFirstPassTest {
         return new Problem(loss, g[0], g[1], DeviceComparison.roundToFloat(feeds));
     }
 
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> heads() {
-        return ChunkedRegionTest.heads().filter(a -> ((ChunkedRegionTest.Head) a.get()[0]).centres() == 1);
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("heads")
+    @MethodSource("org.arcgrad.tests.fused.ChunkedRegionTest#heads")
     void theFirstPassIsTheFoldedProductAndAgreesWithTheUnfusedPathAndTheInterpreter(ChunkedRegionTest.Head head) {
         Problem p = problem(head);
         Graph whole = Graph.of(p.loss(), p.gx(), p.gw());
@@ -84,14 +81,15 @@ class FoldedFirstPassTest {
                 if (!kernels.get(k).kind().equals("gemm-fold")) {
                     continue;
                 }
-                Tensor product = kernels.get(k).output();
+                List<Tensor> written = kernels.get(k).outputs();
                 assertEquals("fold-merge", kernels.get(k + 1).kind());
                 if (kernels.get(k + 1).outputs().stream().noneMatch(t -> t.op() == Op.MAX)) {
                     continue; // a backward product whose row sum folded (a normalization's gradient)
                 }
                 folded++;
-                // the product may be kept for the second pass; in this pass no other kernel reads it
-                assertTrue(kernels.stream().noneMatch(o -> o.inputs().contains(product)), head + ": " + kernels);
+                // the product, and with centres their max: kept for the second pass; in this pass no other kernel reads them
+                assertEquals(head.centres() == 1 ? List.of(Op.MATMUL) : List.of(Op.MATMUL, Op.MAX), written.stream().map(Tensor::op).toList());
+                assertTrue(kernels.stream().noneMatch(o -> written.stream().anyMatch(o.inputs()::contains)), head + ": " + kernels);
             }
         }
         assertEquals(2, folded, head + ": the first pass of a full chunk and of the short last one");

@@ -37,16 +37,19 @@ class ChunkedMarginDevicePropertyTest {
     }
 
     /**
-     * The same with chunks of 32 classes more and one centre a class, so that the GPU plan folds
-     * each chunk's first pass into its product ({@code RowFolds} folds rows of a column tile, 32 on
-     * a GPU, or more; a sub-center head's max over the centres comes first): the user's random margin
-     * computed in the GEMM's output stage, the online sum of exp, the merge. Narrower last chunks
-     * keep their kernels. Six tries (a GEMM to build in each program on PoCL); 40 passed when added.
+     * The same with chunks of 32 classes more, so that the GPU plan folds each chunk's first pass
+     * into its product ({@code RowFolds} folds rows of a column tile, 32 classes on a GPU, or more):
+     * the user's random margin computed in the GEMM's output stage, the online sum of exp, the
+     * merge; with centres whose max is taken of the product itself, that max over the centres in
+     * the GEMM too (a scaled product's max, or the centres' mean, keep their kernels). Narrower last
+     * chunks keep their kernels. Six tries (a GEMM to build in each program on PoCL); 40 passed
+     * with one centre a class, and 40 with the centres, when each was added.
      */
     @Test
     void foldedChunksOnTheGpuPlanAgreeWithTheWholeGraphOnRandomMargins() {
         agrees(PlanChoice.GPU, ", chunks of 32 classes more", ChunkedMarginPropertyTest.margins()
-                .map(m -> new ChunkedMarginPropertyTest.Margin(m.n(), m.d(), m.c() + 32, 1, m.width() + 32, m.depth(), m.seed())), 6);
+                .map(m -> new ChunkedMarginPropertyTest.Margin(m.n(), m.d(), m.c() + 32, m.centres(), m.width() + 32, m.depth(), m.seed())),
+                6);
     }
 
     private static void agrees(PlanChoice plan, String what, Gen<ChunkedMarginPropertyTest.Margin> margins, int tries) {

@@ -33,8 +33,10 @@ import org.arcgrad.autodiff.Tensor;
 import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.InterpreterAgreement;
+import org.arcgrad.opencl.compile.KernelPlan;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
+import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.runtime.CacheSettings;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
@@ -103,8 +105,11 @@ public final class OclgrindRun {
                 for (int d : new int[] {4, 16}) {
                     run(log, options.plan() + " plan, sub-center ArcFace (K = 2) + cross-entropy by chunks of 2 classes of 5"
                             + " (the view over the centres in the chunks), D = " + d + ", forward and backward",
-                            c -> checkChunkedSubCenter(c, options, d));
+                            c -> checkChunkedSubCenter(c, options, d, 5, 2));
                 }
+                run(log, options.plan() + " plan, the same by chunks of 66 classes of 70, D = 16 (on the GPU plan the first"
+                        + " chunk's product folded, its depth loop once per centre, an edge column tile)",
+                        c -> checkChunkedSubCenter(c, options, 16, 70, 66));
                 Recipe recipe = new Recipe().hidden(List.of(16)).embedding(8);
                 Network tiny = recipe.network(12, new ArcFace(30, 0.5, false), 5, 1);
                 run(log, options.plan() + " plan, 2 training steps of a 12-16-8 MLP with batch norm, ArcFace, SGD",
@@ -214,15 +219,16 @@ public final class OclgrindRun {
     }
 
     /**
-     * The class-chunked path's pieces on a sub-center head: chunk graphs over [N, 2·K] columns, the
-     * last one short. With D = 4, chunks of W are copies (their offsets are not aligned) and N > D, so
-     * backward computes the product again; with D = 16 they are views, and backward takes forward's
-     * product from grad W's buffer. (One context each: see {@link #run}.)
+     * The class-chunked path's pieces on a sub-center head (K = 2): chunk graphs over [N, width·K]
+     * columns, the last one short. With D = 4, chunks of W are copies (their offsets are not aligned)
+     * and N > D, so backward computes the product again; with D = 16 they are views, and backward
+     * takes forward's product from grad W's buffer. Chunks as wide as a column tile fold their first
+     * pass into the product on the GPU plan (checked here). (One context each: see {@link #run}.)
      */
-    private static void checkChunkedSubCenter(DeviceContext context, CompileOptions options, int d) {
+    private static void checkChunkedSubCenter(DeviceContext context, CompileOptions options, int d, int classes, int width) {
         Tape tape = new Tape();
         Tensor x = tape.param("x", 5, d);
-        Tensor w = tape.param("w", 10, d);
+        Tensor w = tape.param("w", 2 * classes, d);
         Tensor y = tape.labels("y", 5);
         Tensor loss = crossEntropy(new SubCenterArcFace(30, 0.5, false, 2).logits(x, w, y), y);
         Tensor[] grads = tape.grad(loss, x, w);
@@ -230,9 +236,14 @@ public final class OclgrindRun {
         Map<Tensor, NDArray> feeds = new HashMap<>();
         feeds.put(x, NDArray.gaussian(x.shape(), random));
         feeds.put(w, NDArray.gaussian(w.shape(), random));
-        feeds.put(y, NDArray.of(Shape.of(5), 0, 4, 2, 2, 3));
+        feeds.put(y, NDArray.of(Shape.of(5), 0, classes - 1, 2, 2, 3));
         DeviceComparison.roundToFloat(feeds);
-        try (ChunkedExecutable e = ChunkedExecutable.compile(context, options, 2, loss, grads[0], grads[1])) {
+        try (ChunkedExecutable e = ChunkedExecutable.compile(context, options, width, loss, grads[0], grads[1])) {
+            boolean folds = e.plan().chunkGraphs().stream().anyMatch(g -> KernelPlan.of(g, options.plan().apply(
+                    DeviceLimits.of(context.device().info()))).kernels().stream().anyMatch(k -> k.kind().equals("gemm-fold")));
+            if (folds != (options.plan() == PlanChoice.GPU && width >= 32)) {
+                throw new AssertionError("chunked sub-center by " + width + " classes, " + options.plan() + " plan: folded " + folds);
+            }
             int expected = d == 16 ? 1 : 0;
             if (e.plan().keptProducts() != expected) {
                 throw new AssertionError("chunked sub-center, D = " + d + ": " + e.plan().keptProducts() + " products kept, not "

@@ -28,7 +28,7 @@ public record KernelSpec(String name, String kind, String source, List<Tensor> o
         this(name, kind, source, List.of(output), args, global, local, standalone);
     }
 
-    /** The first output (the only one, except for grouped elementwise kernels); a kernel writing only scratch has none. */
+    /** The first output (the only one, except for grouped kernels, a fold's merge, and a product folded over centres with their max); a kernel writing only scratch has none. */
     public Tensor output() {
         return outputs.get(0);
     }

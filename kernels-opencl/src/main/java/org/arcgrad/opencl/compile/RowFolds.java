@@ -28,6 +28,14 @@ import org.arcgrad.opencl.runtime.DeviceType;
  * log-sum-exp (the row max, the running max, Σ exp(logit − running max), the label's logit)
  * becomes two kernels, the GEMM and a merge, where it was the GEMM and five.
  *
+ * <p>Where the launch right after the product is a max over each K consecutive columns (a
+ * sub-center head's max over a class's centres: the product viewed as [M, N / K, K], reduced over
+ * the last axis), the reductions after it are over that max's rows, and the GEMM computes it
+ * ({@link RowFold#centres}): its loop over the depth once per centre, the max in registers, stored
+ * beside the product; the fold then reads the max where it would read the product. Only for NT
+ * products, whose centres are B's rows; a max of a function of the product, or a mean over the
+ * centres, keeps its kernels.
+ *
  * <p>A max is a running max; a sum whose input reads none of the folded values is a running
  * sum; a sum of exp(x − q), x the input of a folded max and q a value per row at least that max
  * (the max itself, detached, or a maximum with it), is kept online: Σ exp(x − m) with m the

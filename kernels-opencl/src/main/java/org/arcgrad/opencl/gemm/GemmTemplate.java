@@ -41,7 +41,9 @@ import java.util.Locale;
  *   per-row running values in registers (a max, a sum, an online sum of exp), one set per row
  *   slot of the work-item, each value folded in after the epilogue, the column-tile loop above;
  *   the NDIMC work-items sharing a row combine theirs in local memory at the end, and each
- *   work-group writes its partials for a later kernel to merge.</li>
+ *   work-group writes its partials for a later kernel to merge. A fold over centres
+ *   ({@link RowFold#centres}) runs the register tile once per centre inside the column tile and
+ *   folds each class's max over them.</li>
  * </ol>
  *
  * <h2>Edges: bounds handling, not padding</h2>

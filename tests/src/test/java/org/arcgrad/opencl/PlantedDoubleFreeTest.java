@@ -56,12 +56,14 @@ class PlantedDoubleFreeTest {
     void theDifferentialPropertyFindsThePlantedFaultWithTheCheckOff(PlanChoice choice) {
         // The fault needs one buffer read twice by one kernel (h·hᵀ of a shared node, as the Gram and
         // label-equality forms make). 11 of 150 generated graphs exposed it when measured, before the
-        // custom-loss forms joined the generator and diluted those (both plans now take about a
-        // minute); the run stops at the first. The seed is pinned and nothing is shrunk: the test asks
-        // only that the property find the fault, and unpinned it took 2 to 160 s (each try and each
-        // shrinking trial compiles a graph), too much of a 15-minute suite. Seed 2 finds it in
-        // 14 s (CPU plan) and 1 s (GPU plan); the random search is DevicePropertiesTest's.
-        Property.Outcome<Dag> o = Property.named("multi-output graphs with a planted double free").tries(400).seed(2).shrinking(0, 0)
+        // custom-loss forms joined the generator and diluted those; the run stops at the first. The
+        // seed is pinned and nothing is shrunk: the test asks only that the property find the fault,
+        // and unpinned it took 2 to 160 s (each try and each shrinking trial compiles a graph), too
+        // much of a 15-minute suite. Seed 17 finds it at its first graph under both plans; seed 2, the
+        // one before, had come to take 31 s (CPU plan) and 24 s (GPU plan) as the generator grew. In a
+        // scan of 25 graphs a seed, 17 of seeds 1 to 40 found it under the CPU plan, 14 of seeds 1 to 33 under the GPU plan. The random search is
+        // DevicePropertiesTest's.
+        Property.Outcome<Dag> o = Property.named("multi-output graphs with a planted double free").tries(400).seed(17).shrinking(0, 0)
                 .run(DagGen.dags(), d -> {
             Dag.Built b = d.build();
             DeviceAgreement.assertAgrees(b.outputs(), b.feeds(), new Random(d.seed()), b.names()::get, b.tape().dump(),

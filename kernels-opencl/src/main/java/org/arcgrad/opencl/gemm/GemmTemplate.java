@@ -213,42 +213,33 @@ public final class GemmTemplate {
      */
     private static void renderCentres(SourceWriter w, RegisterTile tile, KernelProblem problem, EpilogueCall epilogue,
                                       RowFoldOutput output) {
-        GemmParams params = tile.params;
-        List<String> maxima = new ArrayList<>();
-        for (int i = 0; i < params.mwi(); i++) {
+        record Element(int row, int slot, int lane, String max) {
+        }
+        List<Element> elements = new ArrayList<>();
+        for (int i = 0; i < tile.params.mwi(); i++) {
             for (int j = 0; j < tile.columnSlots(); j++) {
                 for (int lane = 0; lane < tile.lanes(); lane++) {
-                    maxima.add("cmax" + i + "_" + j + "_" + lane);
+                    elements.add(new Element(i, j, lane, "cmax" + i + "_" + j + "_" + lane));
                 }
             }
         }
-        w.line("float " + String.join(" = 0.0f, ", maxima) + " = 0.0f;");
+        w.line("float " + String.join(", ", elements.stream().map(e -> e.max() + " = 0.0f").toList()) + ";");
         w.open("for (int centre = 0; centre < " + output.centres() + "; centre++)");
         w.line("const __global float* restrict R = B + (size_t)centre * ldb;");
         tile.render(w);
         renderOutput(w, tile, problem, epilogue, output.centreStore());
         w.line("// the running max over the centres, NaN if any is NaN (the MAX op's rule)");
-        int m = 0;
-        for (int i = 0; i < params.mwi(); i++) {
-            for (int j = 0; j < tile.columnSlots(); j++) {
-                for (int lane = 0; lane < tile.lanes(); lane++) {
-                    String max = maxima.get(m++);
-                    String v = tile.value(i, j, lane);
-                    w.line(max + " = (centre == 0 || !(" + max + " >= " + v + " || isnan(" + max + "))) ? " + v + " : " + max + ";");
-                }
-            }
+        for (Element e : elements) {
+            String v = tile.value(e.row(), e.slot(), e.lane());
+            w.line(e.max() + " = (centre == 0 || !(" + e.max() + " >= " + v + " || isnan(" + e.max() + "))) ? " + v + " : " + e.max() + ";");
         }
         w.open("if (centre == " + (output.centres() - 1) + ")");
-        m = 0;
-        for (int i = 0; i < params.mwi(); i++) {
-            for (int j = 0; j < tile.columnSlots(); j++) {
-                for (int lane = 0; lane < tile.lanes(); lane++) {
-                    String q = tile.column(j, lane);
-                    w.open("if (" + tile.row(i) + " < P && " + q + " < Q)");
-                    output.renderConsume(w, i, tile.row(i), q, maxima.get(m++));
-                    w.close();
-                }
-            }
+        for (Element e : elements) {
+            String p = tile.row(e.row());
+            String q = tile.column(e.slot(), e.lane());
+            w.open("if (" + p + " < P && " + q + " < Q)");
+            output.renderConsume(w, e.row(), p, q, e.max());
+            w.close();
         }
         w.close();
         w.close();

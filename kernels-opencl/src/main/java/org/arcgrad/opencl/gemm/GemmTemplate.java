@@ -223,15 +223,15 @@ public final class GemmTemplate {
                 }
             }
         }
-        w.line("float " + String.join(", ", elements.stream().map(e -> e.max() + " = 0.0f").toList()) + ";");
+        w.line("float " + String.join(", ", elements.stream().map(e -> e.max() + " = -INFINITY").toList()) + ";");
         w.open("for (int centre = 0; centre < " + output.centres() + "; centre++)");
         w.line("const __global float* restrict R = B + (size_t)centre * ldb;");
         tile.render(w);
         renderOutput(w, tile, problem, epilogue, output.centreStore());
-        w.line("// the running max over the centres, NaN if any is NaN (the MAX op's rule)");
+        w.line("// the running max over the centres, NaN if any is NaN (the MAX op's rule, as the compiler's reductions spell it)");
         for (Element e : elements) {
             String v = tile.value(e.row(), e.slot(), e.lane());
-            w.line(e.max() + " = (centre == 0 || !(" + e.max() + " >= " + v + " || isnan(" + e.max() + "))) ? " + v + " : " + e.max() + ";");
+            w.line(e.max() + " = ((" + e.max() + ">=" + v + "||isnan(" + e.max() + "))?" + e.max() + ":" + v + ");");
         }
         w.open("if (centre == " + (output.centres() - 1) + ")");
         for (Element e : elements) {

@@ -23,9 +23,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 1e-4 relative error.
  */
 class DeviceParityTest {
+    private static List<String> fp32Fixtures() {
+        return ArcFaceFixture.caseNames().stream().filter(n -> n.endsWith("_fp32")).toList();
+    }
+
     static Stream<Arguments> cases() {
-        return ArcFaceFixture.caseNames().stream().filter(n -> n.endsWith("_fp32"))
-                .flatMap(n -> Stream.of(Arguments.of(n, PlanChoice.CPU), Arguments.of(n, PlanChoice.GPU)));
+        return fp32Fixtures().stream().flatMap(n -> Stream.of(Arguments.of(n, PlanChoice.CPU), Arguments.of(n, PlanChoice.GPU)));
     }
 
     /**
@@ -35,7 +38,7 @@ class DeviceParityTest {
      * CPU plan, without on the GPU plan). {@link #deviceMatchesSeed} runs every fixture under both.
      */
     static Stream<Arguments> chunkedCases() {
-        List<String> names = ArcFaceFixture.caseNames().stream().filter(n -> n.endsWith("_fp32")).toList();
+        List<String> names = fp32Fixtures();
         return IntStream.range(0, names.size()).mapToObj(i -> Arguments.of(names.get(i), i % 2 == 0 ? PlanChoice.CPU : PlanChoice.GPU));
     }
 

@@ -36,7 +36,12 @@ import org.arcgrad.opencl.InterpreterAgreement;
 import org.arcgrad.opencl.compile.KernelPlan;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.fused.ChunkedExecutable;
+import org.arcgrad.opencl.gemm.CompiledGemm;
 import org.arcgrad.opencl.gemm.DeviceLimits;
+import org.arcgrad.opencl.gemm.GemmDefaults;
+import org.arcgrad.opencl.gemm.GemmParams;
+import org.arcgrad.opencl.gemm.GemmVariant;
+import org.arcgrad.opencl.gemm.SplitK;
 import org.arcgrad.opencl.runtime.CacheSettings;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
@@ -86,9 +91,19 @@ public final class OclgrindRun {
                 run(log, options.plan() + " plan, a running log-sum-exp and a log-sum-exp over x·Wᵀ + E (10 x 200, rows of NaN, ±∞"
                         + " and exp overflowing fp32; on the GPU plan folded into the product, work-groups walking two column tiles)",
                         c -> checkFoldedRows(c, options));
-                run(log, options.plan() + " plan, a 7x5 product over K = 4100 split into 4 slices of K (the last ragged) and"
-                        + " summed, and a 3x800 product x·Wᵀ (on the CPU plan TT over a transposed copy of x), with their gradients",
-                        c -> checkSplitProduct(c, options));
+                if (options.plan() == PlanChoice.CPU) {
+                    run(log, "CPU plan, a 7x5 product over K = 4100 split into 4 slices of K (the last ragged) and summed, and a"
+                            + " 3x800 product x·Wᵀ (TT over a transposed copy of x), with their gradients",
+                            c -> checkProducts(c, options, 4100));
+                } else {
+                    run(log, "GPU plan, a 7x5 product over K = 300 and a 3x800 product x·Wᵀ, with their gradients",
+                            c -> checkProducts(c, options, 300));
+                    for (GemmParams tiles : List.of(GemmDefaults.gpuSmall(), GemmDefaults.gpu(GemmVariant.NN))) {
+                        run(log, String.format("GPU plan's local-memory tiles of %dx%d walking K %d at a time, a 7x5 product over"
+                                + " K = 100 split into 3 slices of K (48, 48 and a ragged 4) and summed, as the compiler splits one"
+                                + " over K of 4096 or more", tiles.mwg(), tiles.nwg(), tiles.kwg()), c -> checkSplitLocalTiles(c, tiles));
+                    }
+                }
                 run(log, options.plan() + " plan, a pairwise loss with the custom-loss ops (label equality, triu, random draws, "
                         + "gatherRows, softplus, abs, maximum), forward and backward", c -> checkCustomLossOps(c, options));
                 run(log, options.plan() + " plan, the pair losses (circle, multi-similarity, contrastive, batch-hard triplet) on a"
@@ -281,20 +296,73 @@ public final class OclgrindRun {
     }
 
     /**
-     * Products that go through the scratch buffer: split K ({@link org.arcgrad.opencl.gemm.SplitK}),
-     * partial products then their sum; and a wide x·Wᵀ, which the CPU plan runs as TT over a
-     * {@link org.arcgrad.opencl.gemm.TransposedCopy} of x.
+     * Products that go through the scratch buffer: at a depth of 4 096 or more split K
+     * ({@link org.arcgrad.opencl.gemm.SplitK}), partial products then their sum; and a wide x·Wᵀ,
+     * which the CPU plan runs as TT over a {@link org.arcgrad.opencl.gemm.TransposedCopy} of x.
+     * The GPU plan takes {@code depth} 300: over 4 100 its 32×32 tiles of 256 work-items
+     * cost the simulator 76 s (the CPU plan's whole case 5 s); {@link #checkSplitLocalTiles} splits
+     * its tiles instead.
      */
-    private static void checkSplitProduct(DeviceContext context, CompileOptions options) {
+    private static void checkProducts(DeviceContext context, CompileOptions options, int depth) {
         Tape tape = new Tape();
-        Tensor a = tape.param("a", 7, 4100);
-        Tensor b = tape.param("b", 4100, 5);
+        Tensor a = tape.param("a", 7, depth);
+        Tensor b = tape.param("b", depth, 5);
         Tensor x = tape.param("x", 3, 6);
         Tensor w = tape.param("w", 800, 6);
         Tensor wide = x.exp().matmul(w.transpose());
         Tensor loss = a.matmul(b).square().sum().add(wide.square().sum());
         assertLossAndGradientsAgree(context, options, tape, loss, List.of(a, b, x, w),
                 List.of("loss", "grad a (split products)", "grad b (split products)", "grad x", "grad w"), 41);
+    }
+
+    /**
+     * Split K in one of the GPU plan's local-memory tiles ({@link GemmDefaults#gpuSmall}, walking K
+     * 32 at a time, or {@link GemmDefaults#gpu}, 16 at a time) as {@link CompiledGemm#splitK} runs
+     * them for the compiler: three slices of 48, 48 and 4 of K = 100, so that a slice ends inside a
+     * K tile and the last is shorter than one, then the sum of the partial blocks; against the fp64
+     * product within fp32 rounding (2e-6 of Σ|a·b|, GemmCorrectnessTest's bound). One tile a case:
+     * a second product's partial blocks, in the same context, land where the first's were released,
+     * and Oclgrind then reports their sum as written from uninitialized values (see {@link #run}).
+     */
+    private static void checkSplitLocalTiles(DeviceContext context, GemmParams params) {
+        int m = 7;
+        int n = 5;
+        int k = 100;
+        if (SplitK.sliceLength(k, 3) != 48) {
+            throw new AssertionError("slices of " + SplitK.sliceLength(k, 3) + ", not 48, 48 and 4");
+        }
+        Random random = new Random(43);
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        for (float[] v : List.of(a, b)) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (random.nextDouble() - 0.5);
+            }
+        }
+        DeviceBuffer ab = context.upload("A", a);
+        DeviceBuffer bb = context.upload("B", b);
+        DeviceBuffer cb = context.upload("C", new float[m * n]);
+        try (CompiledGemm gemm = CompiledGemm.splitK(context, GemmVariant.NN, params, 3)) {
+            gemm.run(m, n, k, ab, bb, cb);
+            float[] c = cb.downloadFloats();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double exact = 0;
+                    double magnitude = 0;
+                    for (int p = 0; p < k; p++) {
+                        exact += (double) a[i * k + p] * b[p * n + j];
+                        magnitude += Math.abs((double) a[i * k + p] * b[p * n + j]);
+                    }
+                    if (!(Math.abs(c[i * n + j] - exact) <= 2e-6 * magnitude)) {
+                        throw new AssertionError(params + ": C[" + i + "," + j + "] = " + c[i * n + j] + ", expected " + exact);
+                    }
+                }
+            }
+        } finally {
+            ab.release();
+            bb.release();
+            cb.release();
+        }
     }
 
     /** Philox draws, index masks, integer label comparisons and gathered rows in kernels of both forms. */

@@ -32,6 +32,7 @@ import org.arcgrad.opencl.bench.PythonPeer;
 import org.arcgrad.opencl.bench.Warmup;
 import org.arcgrad.opencl.files.AtomicFiles;
 import org.arcgrad.opencl.gemm.GemmBenchmark;
+import org.arcgrad.opencl.gemm.HeadFloor;
 import org.arcgrad.opencl.runtime.DeviceContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,9 +96,10 @@ public final class HeadBenchmark implements Callable<Integer> {
     private boolean recomputeProducts;
 
     @Option(names = "--rounds", paramLabel = "R",
-            description = "Time the chunked step and the GEMM floor R times each, in turn (chunked, floor, chunked, …), and"
-                    + " report the median of each and the median of the rounds' ratios: on a machine whose speed drifts"
-                    + " by minutes, each ratio compares two measurements taken close together. Default: 1.")
+            description = "Time R rounds of the chunked step beside the GEMM floor: in each, every timed step is followed by"
+                    + " one run of the floor's three products, and the round's ratio is the median of the steps' chunked /"
+                    + " floor; report the median of the rounds' ratios (on a machine whose speed changes from one second to"
+                    + " the next, each ratio compares two measurements taken within a second). Default: 1.")
     private int rounds = 1;
 
     @Option(names = "--json", paramLabel = "FILE",
@@ -144,21 +146,10 @@ public final class HeadBenchmark implements Callable<Integer> {
         for (int c : classes) {
             ours.add(measure(c));
             if (withChunks) {
-                List<Timing> chunkedRounds = new ArrayList<>();
-                double[] floorRounds = new double[rounds];
-                double[] ratioRounds = new double[rounds];
-                List<Boolean> again = new ArrayList<>();
-                for (int r = 0; r < rounds; r++) {
-                    chunkedRounds.add(measureChunked(c, again));
-                    try (DeviceContext context = DeviceOption.open(device)) {
-                        floorRounds[r] = GemmBenchmark.headFloorMillis(context, batch, dim, c, warmup, reps);
-                    }
-                    ratioRounds[r] = chunkedRounds.get(r).medianMs() / floorRounds[r];
-                }
-                productAgain.add(again.get(0)); // the same plan every round
-                chunked.add(medianOf(chunkedRounds));
-                floors.add(Median.of(floorRounds));
-                ratios.add(ratioRounds);
+                Rounds r = measureChunkedBesideFloor(c, productAgain);
+                chunked.add(medianOf(r.chunked()));
+                floors.add(Median.of(r.floors()));
+                ratios.add(r.ratios());
                 try (DeviceContext context = DeviceOption.open(device)) {
                     chunkProducts.add(GemmBenchmark.chunkProductsMillis(context, batch, dim, c, chunkWidth(c),
                             productAgain.get(productAgain.size() - 1), warmup, reps));
@@ -285,14 +276,53 @@ public final class HeadBenchmark implements Callable<Integer> {
         }
     }
 
-    /** The chunked path, likewise. */
-    private Timing measureChunked(int c, List<Boolean> productAgain) {
+    /** Per round: the chunked step's timing, the floor's median and the median of the steps' chunked / floor. */
+    private record Rounds(List<Timing> chunked, double[] floors, double[] ratios) {
+    }
+
+    /**
+     * The chunked path, likewise, and the GEMM floor ({@link HeadFloor}, in a context of its own):
+     * after the warm-ups, each of a round's steps is followed by one run of the floor's three
+     * products, and the round's ratio is the median of the steps' chunked / floor. A step and its
+     * floor are thus timed within a second of each other, where this machine's speed may change
+     * from one second to the next.
+     */
+    private Rounds measureChunkedBesideFloor(int c, List<Boolean> productAgain) {
         Problem p = problem(c);
         ChunkedPlan plan = ChunkedPlan.of(Graph.of(p.loss(), p.gx(), p.gw()), chunkWidth(c), !recomputeProducts).orElseThrow();
         try (DeviceContext context = DeviceOption.open(device);
-             ChunkedExecutable e = ChunkedExecutable.compile(context, CompileOptions.fromEnvironment(), plan)) {
+             ChunkedExecutable e = ChunkedExecutable.compile(context, CompileOptions.fromEnvironment(), plan);
+             DeviceContext floorContext = DeviceOption.open(device);
+             HeadFloor floor = new HeadFloor(floorContext, batch, dim, c)) {
             productAgain.add(e.plan().keptProducts() == 0); // the device may rule keeping out (unaligned chunks)
-            return timedSteps(e, p, context);
+            p.feeds().forEach(e::feed);
+            float[] l = new float[1];
+            Runnable step = () -> {
+                e.run();
+                e.read(p.loss(), l);
+            };
+            Warmup.run(step, warmup);
+            Warmup.run(floor::runMillis, warmup);
+            List<Timing> chunkedRounds = new ArrayList<>();
+            double[] floors = new double[rounds];
+            double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                double[] ms = new double[reps];
+                double[] floorMs = new double[reps];
+                double[] ratio = new double[reps];
+                for (int i = 0; i < reps; i++) {
+                    long t0 = System.nanoTime();
+                    step.run();
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                    floorMs[i] = floor.runMillis();
+                    ratio[i] = ms[i] / floorMs[i];
+                }
+                chunkedRounds.add(new Timing(Median.of(ms), Arrays.stream(ms).min().orElseThrow(),
+                        context.peakAllocatedBytes() / (double) (1 << 20)));
+                floors[r] = Median.of(floorMs);
+                ratios[r] = Median.of(ratio);
+            }
+            return new Rounds(chunkedRounds, floors, ratios);
         }
     }
 

@@ -123,26 +123,11 @@ public final class GemmBenchmark {
     }
 
     /**
-     * The GEMM floor of a margin head's training step: the summed median wall times, in ms, of its
-     * three products (x·Wᵀ, G·W, Gᵀ·x for N = {@code batch}, D = {@code dim}, C = {@code classes})
-     * with the parameters the compiler gives them, each on buffers of its own. No step that computes
-     * the head's loss and both gradients can take less on this device with these kernels.
-     */
-    public static double headFloorMillis(DeviceContext context, int batch, int dim, int classes, int warmup, int reps) {
-        DeviceLimits limits = DeviceLimits.of(context.device().info());
-        double ms = 0;
-        for (HeadProduct p : HeadProduct.of(batch, dim, classes)) {
-            ms += millis(context, limits, p, warmup, reps);
-        }
-        return ms;
-    }
-
-    /**
      * The products of the class-chunked step alone, summed over its chunks of {@code width} classes
      * (the last one shorter): per chunk the three of the head at that width, and x·Ŵᵀ once more
      * where {@code productAgain} (backward computes it again instead of taking forward's). What
      * the chunked step would take if nothing but its products ran: the bound on how close to
-     * {@link #headFloorMillis} fusing the rest into them could bring it.
+     * the floor ({@link HeadFloor}) fusing the rest into them could bring it.
      */
     public static double chunkProductsMillis(DeviceContext context, int batch, int dim, int classes, int width, boolean productAgain,
                                              int warmup, int reps) {
@@ -171,11 +156,6 @@ public final class GemmBenchmark {
             ms += p == products.get(0) && productAgain ? 2 * once : once; // x·Ŵᵀ: forward, and maybe again in backward
         }
         return ms;
-    }
-
-    /** Median wall time of one product with the kernels the compiler gives it. */
-    private static double millis(DeviceContext context, DeviceLimits limits, HeadProduct p, int warmup, int reps) {
-        return p.flops() / measure(context, p, compilerChoice(limits, p), warmup, reps)[1] / 1e6;
     }
 
     /** The product in its own variant with the tuner's fastest of the device's candidates, split as SplitK says. */

@@ -86,7 +86,7 @@ public final class HeadBenchmark implements Callable<Integer> {
 
     @Option(names = "--class-chunk", paramLabel = "K",
             description = "Also time the chunked path (issue 10: K classes at a time, no N×C buffer) and show its peak"
-                    + " device memory beside the whole graph's and the GEMM floor. Default: off, or C/50 within"
+                    + " device memory beside the whole graph's and the GEMM floor. Default: off, or C/25 within"
                     + " [1024, 16384] with --json.")
     private Integer classChunk;
 

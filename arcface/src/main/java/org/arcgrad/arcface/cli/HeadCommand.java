@@ -70,7 +70,7 @@ public final class HeadCommand implements Callable<Integer> {
     @Option(names = "--class-chunk", order = 16, paramLabel = "K|auto|off",
             description = "Compute loss and gradients K classes at a time, so that no device buffer holds N×C values"
                     + " and none of W's size but W and grad W (logits.npy still comes whole, from a forward-only pass);"
-                    + " off: the whole graph at once. Default: auto: K = C/50 within [1024, 16384] (for subcenter, K classes"
+                    + " off: the whole graph at once. Default: auto: K = C/25 within [1024, 16384] (for subcenter, K classes"
                     + " of --k centres each).")
     private String classChunk = "auto";
 

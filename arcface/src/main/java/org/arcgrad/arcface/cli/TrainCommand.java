@@ -113,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Run the training step K classes at a time, so that no device buffer holds N×C values (the head's"
                     + " W-sized values, its gradient and update included, are computed class by class, as with head"
                     + " --class-chunk); it saves device memory, not time. auto: the whole step"
-                    + " when its buffers fit in half the device's memory, else chunks of C/50 classes within [1024, 16384]."
+                    + " when its buffers fit in half the device's memory, else chunks of C/25 classes within [1024, 16384]."
                     + " Default: auto.")
     private String classChunk = ClassChunkOption.AUTO;
 

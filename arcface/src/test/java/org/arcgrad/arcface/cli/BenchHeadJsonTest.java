@@ -37,7 +37,7 @@ class BenchHeadJsonTest {
             assertEquals(List.of("classes", "fused_ms", "unfused_ms", "gemm_floor_ms", "chunk_products_ms", "device_mib", "unfused_device_mib",
                     "weights_mib", "chunk", "floor_ratio", "floor_ratios", "torch_ms"), fields);
             assertEquals(classes[i], row.get("classes").asInt());
-            assertEquals(classes[i], row.get("chunk").asInt(), "C/50 is under 1024: one chunk of C");
+            assertEquals(classes[i], row.get("chunk").asInt(), "C/25 is under 1024: one chunk of C");
             assertEquals(Math.round(2.0 * classes[i] * 4 * 4 / (1 << 20) * 10) / 10.0, row.get("weights_mib").asDouble(), 1e-9);
             for (String timed : List.of("fused_ms", "unfused_ms", "gemm_floor_ms", "chunk_products_ms", "device_mib", "unfused_device_mib")) {
                 assertTrue(row.get(timed).isNumber() && row.get(timed).asDouble() >= 0, timed + ": " + row);

@@ -33,12 +33,13 @@ class AutoChunkWidthTest {
         return new Tensor[] {loss, g[0], g[1]};
     }
 
-    /** C/50 within [1024, 16 384], a multiple of 32 and not of 512 (a CPU's x·Ŵᵀ runs as TT then), never above C. */
+    /** C/25 within [1024, 16 384], a multiple of 32 and not of 512 (a CPU's x·Ŵᵀ runs as TT then), never above C. */
     @Test
     void defaultWidthsAvoidMultiplesOf512() {
-        assertEquals(1056, ChunkedExecutable.defaultChunkWidth(10_000));     // 200 raised to 1024, then off 512's multiples
-        assertEquals(1984, ChunkedExecutable.defaultChunkWidth(100_000));    // 2000 down to a multiple of 32
-        assertEquals(2592, ChunkedExecutable.defaultChunkWidth(128_000));    // 2560 = 5 · 512, up by 32
+        assertEquals(1056, ChunkedExecutable.defaultChunkWidth(10_000));     // 400 raised to 1024, then off 512's multiples
+        assertEquals(4000, ChunkedExecutable.defaultChunkWidth(100_000));    // 25 chunks
+        assertEquals(1984, ChunkedExecutable.defaultChunkWidth(50_000));     // 2000 down to a multiple of 32
+        assertEquals(2592, ChunkedExecutable.defaultChunkWidth(64_000));     // 2560 = 5 · 512, up by 32
         assertEquals(16_352, ChunkedExecutable.defaultChunkWidth(1_000_000)); // 16 384 at the cap, down by 32
         assertEquals(800, ChunkedExecutable.defaultChunkWidth(800));         // C itself when smaller
         assertEquals(1040, ChunkedExecutable.defaultChunkWidth(1040));

@@ -23,7 +23,7 @@ import org.arcgrad.opencl.runtime.Devices;
  * (N = 256, D = 512, then C, the chunk width and the runs):
  *
  * <pre>
- * java -cp arcface/target/arcgrad-cli.jar tools/ChunkProfile.java 100000 1984 15
+ * java -cp arcface/target/arcgrad-cli.jar tools/ChunkProfile.java 100000 4000 15
  * </pre>
  */
 public class ChunkProfile {

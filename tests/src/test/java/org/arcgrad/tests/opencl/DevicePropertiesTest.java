@@ -23,13 +23,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class DevicePropertiesTest {
     /**
-     * Tries a plan in the properties below, as many as the wide-row and window-op properties take.
-     * Each try compiles new kernels, and PoCL's first launch of each kernel builds its code: about a
-     * second a try, most of this class's time and one of the suite's largest shares (at 50 tries
-     * the class took 204 s of a 15:15 suite). Every run draws a new seed, so runs add up to more
-     * tries; {@code -Darcgrad.tries=1000} hunts harder.
+     * Tries a plan in the properties below. Each try compiles new kernels, and PoCL's first launch
+     * of each kernel builds its code: about a second a try, most of this class's time and one of
+     * the suite's largest shares. Every run draws a new seed, so runs add up to more tries;
+     * {@code -Darcgrad.tries=1000} hunts harder.
      */
-    private static final int TRIES = 40;
+    private static final int TRIES = 50;
 
     @ParameterizedTest(name = "{0} plan")
     @EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})

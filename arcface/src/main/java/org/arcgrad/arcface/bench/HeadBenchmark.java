@@ -295,12 +295,7 @@ public final class HeadBenchmark implements Callable<Integer> {
              DeviceContext floorContext = DeviceOption.open(device);
              HeadFloor floor = new HeadFloor(floorContext, batch, dim, c)) {
             productAgain.add(e.plan().keptProducts() == 0); // the device may rule keeping out (unaligned chunks)
-            p.feeds().forEach(e::feed);
-            float[] l = new float[1];
-            Runnable step = () -> {
-                e.run();
-                e.read(p.loss(), l);
-            };
+            Runnable step = fedStep(e, p);
             Warmup.run(step, warmup);
             Warmup.run(floor::runMillis, warmup);
             List<Timing> chunkedRounds = new ArrayList<>();
@@ -337,14 +332,18 @@ public final class HeadBenchmark implements Callable<Integer> {
         return String.join(", ", at);
     }
 
-    /** Fed once; each step runs the graph and reads the loss back (the gradients stay on the device). */
     private Timing timedSteps(CompiledGraph e, Problem p, DeviceContext context) {
+        return timed(fedStep(e, p), context);
+    }
+
+    /** Feeds {@code e} once; each step then runs the graph and reads the loss back (the gradients stay on the device). */
+    private static Runnable fedStep(CompiledGraph e, Problem p) {
         p.feeds().forEach(e::feed);
         float[] l = new float[1];
-        return timed(() -> {
+        return () -> {
             e.run();
             e.read(p.loss(), l);
-        }, context);
+        };
     }
 
     private Timing timed(Runnable step, DeviceContext context) {

@@ -48,7 +48,7 @@ public final class GemmBenchmark {
     }
 
     /** What the compiler gives a head product ({@link GemmDefaults#forProduct}; a copy of A is not timed). */
-    private static GemmDefaults.Choice compilerChoice(DeviceLimits limits, HeadProduct p) {
+    static GemmDefaults.Choice compilerChoice(DeviceLimits limits, HeadProduct p) {
         return GemmDefaults.forProduct(limits, p.variant(), p.m(), p.n(), p.k());
     }
 

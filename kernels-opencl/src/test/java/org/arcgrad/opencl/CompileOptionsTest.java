@@ -39,4 +39,17 @@ class CompileOptionsTest {
         assertEquals(cpu, PlanChoice.CPU.apply(cpu));
         assertEquals(new DeviceLimits(DeviceType.GPU, 4096, 4096, 4096, 1 << 20), PlanChoice.GPU.apply(cpu));
     }
+
+    @Test
+    void aGpuPlanOnACpuDeviceIsBuiltWithoutOptimisationAndEveryOtherPlanAsTheDriverBuildsIt() {
+        DeviceLimits cpu = new DeviceLimits(DeviceType.CPU, 4096, 4096, 4096, 1 << 20);
+        org.arcgrad.autodiff.Tape t = new org.arcgrad.autodiff.Tape();
+        org.arcgrad.autodiff.Graph g = org.arcgrad.autodiff.Graph.of(t.param("x", 3, 5).exp().sum(1, true));
+        assertEquals(DeviceType.GPU, org.arcgrad.opencl.compile.KernelPlan.of(g, PlanChoice.GPU.apply(cpu)).form());
+        assertEquals(DeviceType.CPU, org.arcgrad.opencl.compile.KernelPlan.of(g, PlanChoice.AUTO.apply(cpu)).form());
+        assertEquals("-cl-opt-disable", Executable.buildOptions(DeviceType.GPU, DeviceType.CPU));
+        assertEquals("", Executable.buildOptions(DeviceType.CPU, DeviceType.CPU));
+        assertEquals("", Executable.buildOptions(DeviceType.GPU, DeviceType.GPU));
+        assertEquals("", Executable.buildOptions(DeviceType.CPU, DeviceType.GPU));
+    }
 }

@@ -15,10 +15,12 @@ import org.arcgrad.opencl.runtime.DeviceType;
 public final class KernelPlan {
     private final Graph graph;
     private final List<KernelSpec> kernels;
+    private final DeviceType form;
 
-    private KernelPlan(Graph graph, List<KernelSpec> kernels) {
+    private KernelPlan(Graph graph, List<KernelSpec> kernels, DeviceType form) {
         this.graph = graph;
         this.kernels = kernels;
+        this.form = form;
     }
 
     /** Plans for a typical CPU (PoCL's parameters); {@link #of(Graph, DeviceLimits)} plans for a given device. */
@@ -56,7 +58,7 @@ public final class KernelPlan {
                 kernels.addAll(render(schedule, renderer, device, group, name(kernels, group)));
             }
         }
-        return new KernelPlan(graph, Collections.unmodifiableList(kernels));
+        return new KernelPlan(graph, Collections.unmodifiableList(kernels), device.type());
     }
 
     /** "k3_add_12", or "k3_add_12_and_2" for a group of three: the position, the last node's op and id. */
@@ -91,11 +93,16 @@ public final class KernelPlan {
         }
         List<KernelSpec> k = new ArrayList<>(kernels);
         k.set(index, replacement);
-        return new KernelPlan(graph, Collections.unmodifiableList(k));
+        return new KernelPlan(graph, Collections.unmodifiableList(k), form);
     }
 
     public Graph graph() {
         return graph;
+    }
+
+    /** The kind of device the kernels were planned for: the CPU form, or the GPU form (any other type). */
+    public DeviceType form() {
+        return form;
     }
 
     public List<KernelSpec> kernels() {

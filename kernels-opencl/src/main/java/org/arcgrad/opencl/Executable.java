@@ -21,7 +21,7 @@ import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.compile.KernelSpec;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
-import org.arcgrad.opencl.runtime.DeviceType;
+import org.arcgrad.opencl.runtime.FormBuildOptions;
 import org.arcgrad.opencl.runtime.ElementType;
 import org.arcgrad.opencl.runtime.Kernel;
 import org.arcgrad.opencl.runtime.Program;
@@ -82,7 +82,7 @@ public final class Executable implements CompiledGraph {
                 owned.add(scratch);
             }
             String source = plan.source();
-            String options = buildOptions(plan.form(), context.device().info().type());
+            String options = FormBuildOptions.of(plan.form(), context.device().info().type());
             Program program = source.isEmpty() ? null : context.build(source, options);
             for (KernelSpec k : plan.kernels()) {
                 kernels.add((k.standalone() ? context.build(k.source(), options) : program).kernel(k.name()));
@@ -126,19 +126,6 @@ public final class Executable implements CompiledGraph {
     /** The same kernels with a buffer of its own for every value, for {@link FirstRunCheck}'s search for the first wrong node. */
     Executable withEveryValueKept() {
         return new Executable(context, plan, false, true, BufferAssignment::of, true);
-    }
-
-    /**
-     * Build options for the kernels of a plan of {@code form} on a {@code device}: none, except for
-     * a GPU plan on a CPU device, which is
-     * built without optimisation ({@code -cl-opt-disable}). There it is a check of what the GPU
-     * kernels compute (the tests run every compiler property under both plans on PoCL), never a
-     * way to run fast, since a CPU device's own plan is the CPU form: the GPU user's kernels are
-     * optimised by the GPU driver's compiler, not PoCL's, and PoCL builds them about a third
-     * faster this way (two thirds for a GEMM's tiles), which is most of the suite's time.
-     */
-    static String buildOptions(DeviceType form, DeviceType device) {
-        return form != DeviceType.CPU && device == DeviceType.CPU ? "-cl-opt-disable" : "";
     }
 
     /** The kernels of the graph that computes {@code outputs}, in the form {@code choice} gives for the context's device. */

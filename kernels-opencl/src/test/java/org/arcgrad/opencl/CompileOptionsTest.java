@@ -8,6 +8,7 @@ import java.util.Map;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.runtime.DeviceType;
+import org.arcgrad.opencl.runtime.FormBuildOptions;
 import org.junit.jupiter.api.Test;
 
 /** ARCGRAD_PLAN and ARCGRAD_VERIFY as the environment gives them, and what a forced plan changes. */
@@ -47,9 +48,9 @@ class CompileOptionsTest {
         org.arcgrad.autodiff.Graph g = org.arcgrad.autodiff.Graph.of(t.param("x", 3, 5).exp().sum(1, true));
         assertEquals(DeviceType.GPU, org.arcgrad.opencl.compile.KernelPlan.of(g, PlanChoice.GPU.apply(cpu)).form());
         assertEquals(DeviceType.CPU, org.arcgrad.opencl.compile.KernelPlan.of(g, PlanChoice.AUTO.apply(cpu)).form());
-        assertEquals("-cl-opt-disable", Executable.buildOptions(DeviceType.GPU, DeviceType.CPU));
-        assertEquals("", Executable.buildOptions(DeviceType.CPU, DeviceType.CPU));
-        assertEquals("", Executable.buildOptions(DeviceType.GPU, DeviceType.GPU));
-        assertEquals("", Executable.buildOptions(DeviceType.CPU, DeviceType.GPU));
+        assertEquals("-cl-opt-disable", FormBuildOptions.of(DeviceType.GPU, DeviceType.CPU));
+        assertEquals("", FormBuildOptions.of(DeviceType.CPU, DeviceType.CPU));
+        assertEquals("", FormBuildOptions.of(DeviceType.GPU, DeviceType.GPU));
+        assertEquals("", FormBuildOptions.of(DeviceType.CPU, DeviceType.GPU));
     }
 }

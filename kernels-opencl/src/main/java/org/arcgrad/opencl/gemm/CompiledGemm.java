@@ -2,6 +2,8 @@ package org.arcgrad.opencl.gemm;
 
 import org.arcgrad.opencl.runtime.DeviceBuffer;
 import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.DeviceType;
+import org.arcgrad.opencl.runtime.FormBuildOptions;
 import org.arcgrad.opencl.runtime.Kernel;
 
 /**
@@ -33,8 +35,11 @@ public final class CompiledGemm implements AutoCloseable {
         this.context = context;
         this.kernel = kernel;
         this.slices = slices;
-        this.built = context.build(kernel.source()).kernel(kernel.name());
-        this.sum = slices == 1 ? null : context.build(SplitK.sumSource()).kernel(SplitK.SUM_KERNEL);
+        // local-memory tiles are the GPU form: built as a GPU plan's GEMMs are on this device
+        String options = FormBuildOptions.of(kernel.params().localMemory() ? DeviceType.GPU : DeviceType.CPU,
+                context.device().info().type());
+        this.built = context.build(kernel.source(), options).kernel(kernel.name());
+        this.sum = slices == 1 ? null : context.build(SplitK.sumSource(), options).kernel(SplitK.SUM_KERNEL);
     }
 
     /**

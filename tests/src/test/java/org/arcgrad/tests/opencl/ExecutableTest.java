@@ -396,4 +396,24 @@ class ExecutableTest {
                     k -> plan + " plan, output " + k, tape.dump());
         }
     }
+
+    @Test
+    void onACpuDeviceTheGpuPlansProgramIsBuiltWithoutOptimisationAndTheCpuPlansAsTheDriverBuildsIt() {
+        org.arcgrad.opencl.runtime.DeviceContext context = SharedDevice.context();
+        Assumptions.assumeTrue(context.device().info().type() == org.arcgrad.opencl.runtime.DeviceType.CPU, "a CPU device");
+        Tape t = new Tape();
+        Tensor x = t.param("x", 3, 7);
+        Tensor out = x.mul(x).sum(1, true).sqrt().add(x.exp().sum());
+        org.arcgrad.opencl.gemm.DeviceLimits limits = org.arcgrad.opencl.gemm.DeviceLimits.of(context.device().info());
+        for (PlanChoice plan : new PlanChoice[] {PlanChoice.GPU, PlanChoice.CPU}) {
+            String options = plan == PlanChoice.GPU ? "-cl-opt-disable" : "";
+            try (Executable e = Executable.compile(context, org.arcgrad.opencl.CompileOptions.defaults().withPlan(plan), out)) {
+                String source = KernelPlan.of(org.arcgrad.autodiff.Graph.of(out), plan.apply(limits)).source();
+                int compiles = context.programCache().stats().compiles();
+                assertEquals(options, context.build(source, options).options(), plan + " plan");
+                assertEquals(compiles, context.programCache().stats().compiles(),
+                        plan + " plan: the executable's program is the one built with '" + options + "', so this build is a cache hit");
+            }
+        }
+    }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import org.arcgrad.autodiff.Graph;
+import org.arcgrad.autodiff.Tape;
+import org.arcgrad.opencl.compile.KernelPlan;
 import org.arcgrad.opencl.compile.PlanChoice;
 import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.runtime.DeviceType;
@@ -44,10 +47,9 @@ class CompileOptionsTest {
     @Test
     void aGpuPlanOnACpuDeviceIsBuiltWithoutOptimisationAndEveryOtherPlanAsTheDriverBuildsIt() {
         DeviceLimits cpu = new DeviceLimits(DeviceType.CPU, 4096, 4096, 4096, 1 << 20);
-        org.arcgrad.autodiff.Tape t = new org.arcgrad.autodiff.Tape();
-        org.arcgrad.autodiff.Graph g = org.arcgrad.autodiff.Graph.of(t.param("x", 3, 5).exp().sum(1, true));
-        assertEquals(DeviceType.GPU, org.arcgrad.opencl.compile.KernelPlan.of(g, PlanChoice.GPU.apply(cpu)).form());
-        assertEquals(DeviceType.CPU, org.arcgrad.opencl.compile.KernelPlan.of(g, PlanChoice.AUTO.apply(cpu)).form());
+        Graph g = Graph.of(new Tape().param("x", 3, 5).exp().sum(1, true));
+        assertEquals(DeviceType.GPU, KernelPlan.of(g, PlanChoice.GPU.apply(cpu)).form());
+        assertEquals(DeviceType.CPU, KernelPlan.of(g, PlanChoice.AUTO.apply(cpu)).form());
         assertEquals("-cl-opt-disable", FormBuildOptions.of(DeviceType.GPU, DeviceType.CPU));
         assertEquals("", FormBuildOptions.of(DeviceType.CPU, DeviceType.CPU));
         assertEquals("", FormBuildOptions.of(DeviceType.GPU, DeviceType.GPU));

@@ -11,15 +11,20 @@ import java.util.Map;
 import java.util.Random;
 import org.arcgrad.autodiff.Conv2d;
 import org.arcgrad.autodiff.Functional;
+import org.arcgrad.autodiff.Graph;
 import org.arcgrad.autodiff.Interpreter;
 import org.arcgrad.autodiff.NDArray;
 import org.arcgrad.autodiff.Shape;
 import org.arcgrad.autodiff.Tape;
 import org.arcgrad.autodiff.Tensor;
+import org.arcgrad.opencl.CompileOptions;
 import org.arcgrad.opencl.Executable;
 import org.arcgrad.opencl.compile.KernelPlan;
 import org.arcgrad.opencl.compile.PlanChoice;
+import org.arcgrad.opencl.gemm.DeviceLimits;
 import org.arcgrad.opencl.runtime.DeviceBuffer;
+import org.arcgrad.opencl.runtime.DeviceContext;
+import org.arcgrad.opencl.runtime.DeviceType;
 import org.arcgrad.opencl.runtime.DeviceOutOfMemoryException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -399,16 +404,16 @@ class ExecutableTest {
 
     @Test
     void onACpuDeviceTheGpuPlansProgramIsBuiltWithoutOptimisationAndTheCpuPlansAsTheDriverBuildsIt() {
-        org.arcgrad.opencl.runtime.DeviceContext context = SharedDevice.context();
-        Assumptions.assumeTrue(context.device().info().type() == org.arcgrad.opencl.runtime.DeviceType.CPU, "a CPU device");
+        DeviceContext context = SharedDevice.context();
+        Assumptions.assumeTrue(context.device().info().type() == DeviceType.CPU, "a CPU device");
         Tape t = new Tape();
         Tensor x = t.param("x", 3, 7);
         Tensor out = x.mul(x).sum(1, true).sqrt().add(x.exp().sum());
-        org.arcgrad.opencl.gemm.DeviceLimits limits = org.arcgrad.opencl.gemm.DeviceLimits.of(context.device().info());
+        DeviceLimits limits = DeviceLimits.of(context.device().info());
         for (PlanChoice plan : new PlanChoice[] {PlanChoice.GPU, PlanChoice.CPU}) {
             String options = plan == PlanChoice.GPU ? "-cl-opt-disable" : "";
-            try (Executable e = Executable.compile(context, org.arcgrad.opencl.CompileOptions.defaults().withPlan(plan), out)) {
-                String source = KernelPlan.of(org.arcgrad.autodiff.Graph.of(out), plan.apply(limits)).source();
+            try (Executable e = Executable.compile(context, CompileOptions.defaults().withPlan(plan), out)) {
+                String source = KernelPlan.of(Graph.of(out), plan.apply(limits)).source();
                 int compiles = context.programCache().stats().compiles();
                 assertEquals(options, context.build(source, options).options(), plan + " plan");
                 assertEquals(compiles, context.programCache().stats().compiles(),

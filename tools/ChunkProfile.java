@@ -16,8 +16,9 @@ import org.arcgrad.opencl.runtime.Devices;
 /**
  * Where one chunk of the class-chunked ArcFace step spends its device time: each chunk graph of
  * the plan (pass 1: the forward product with the online log-sum-exp; pass 2: backward), compiled
- * alone, fed values like a training step's ({@link #realistic}), run until the JIT compiler is quiet, then with profiling events (15
- * runs, or as many as the third argument says); its kernels and their median times.
+ * alone, fed values like a training step's ({@link #realistic}), run until the JIT compiler is
+ * quiet, then with profiling events (15 runs, or as many as the third argument says); its kernels
+ * and their median times.
  * A measurement, not a test: the README's per-chunk figures (the recomputed x·Ŵᵀ against the GEMM
  * floor) came from it. From the repository root after {@code mvn install -DskipTests}
  * (N = 256, D = 512, then C, the chunk width and the runs):

@@ -147,11 +147,12 @@ public final class ChunkedExecutable implements CompiledGraph {
      * held 1.08 × W + grad W in chunks of 4 000 and 1.06 × in chunks of 1 984, and took 1.28 and
      * 1.35 × its GEMM floor in two runs against 1.37-1.39 × in three: the passes between the
      * products cost less in fewer, wider chunks), at least 1024 and at most 16 384 columns
-     * (narrower chunks cost launches, wider ones memory), a multiple of 32 so that every chunk of a [C, D] value starts
-     * at a 128-byte boundary (a view, not a copy, on devices that align sub-buffers so), and not a
-     * multiple of 512 (1024 becomes 1056, 16 384 becomes 16 352): a CPU runs a chunk's x·Ŵᵀ 25 %
-     * faster as TT over a transposed copy of x, except where the chunk's width is a multiple of 512
-     * ({@link org.arcgrad.opencl.gemm.GemmDefaults#cpuTransposesA}); C itself when that is smaller.
+     * (narrower chunks cost launches, wider ones memory), a multiple of 32 so that every chunk of a
+     * [C, D] value starts at a 128-byte boundary (a view, not a copy, on devices that align
+     * sub-buffers so), and not a multiple of 512 (1024 becomes 1056, 16 384 becomes 16 352): a CPU
+     * runs a chunk's x·Ŵᵀ 25 % faster as TT over a transposed copy of x, except where the chunk's
+     * width is a multiple of 512 ({@link org.arcgrad.opencl.gemm.GemmDefaults#cpuTransposesA}); C
+     * itself when that is smaller.
      */
     public static int defaultChunkWidth(int classes) {
         int width = Math.max(1024, Math.min(16_384, classes / 25)) / 32 * 32;

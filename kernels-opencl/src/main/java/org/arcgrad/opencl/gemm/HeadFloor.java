@@ -11,8 +11,8 @@ import org.arcgrad.opencl.runtime.DeviceContext;
  * The GEMM floor of the head's step at one C, ready to be run again and again: its three products
  * ({@link HeadProduct#of}) with the kernels the compiler gives them, as GemmBenchmark's table
  * chooses them ({@link GemmDefaults#forProduct}; a transposed copy of A is not timed), built and
- * given random operands once. The head benchmark runs it once after each chunked step, so that a step and its floor are timed within the same
- * second: on a shared 2-core machine a kernel's time can double from one second to the next and
+ * given random operands once. The head benchmark runs it once after each chunked step, so that a
+ * step and its floor are timed within the same second: on a shared 2-core machine a kernel's time can double from one second to the next and
  * back, which a floor timed after a whole series of steps misses (rounds of one run then ranged
  * from 1.20 to 1.61 × the floor).
  *

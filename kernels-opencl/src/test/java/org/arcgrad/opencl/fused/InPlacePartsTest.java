@@ -31,13 +31,17 @@ class InPlacePartsTest {
 
     /** A normalised-product head with cross-entropy, x [8, 16], W [64, 16]: N ≤ D, so backward takes forward's product. */
     private static ChunkedPlan marginHead() {
+        return marginHead(true);
+    }
+
+    private static ChunkedPlan marginHead(boolean keepProducts) {
         Tape t = new Tape();
         Tensor x = t.param("x", 8, 16);
         Tensor w = t.param("w", 64, 16);
         Tensor y = t.labels("y", 8);
         Tensor loss = Functional.crossEntropy(Functional.linear(Functional.normalize(x), Functional.normalize(w)).mul(30), y);
         Tensor[] g = t.grad(loss, x, w);
-        return ChunkedPlan.of(Graph.of(loss, g[0], g[1]), WIDTH).orElseThrow();
+        return ChunkedPlan.of(Graph.of(loss, g[0], g[1]), WIDTH, keepProducts).orElseThrow();
     }
 
     private static List<KernelSpec> kernels(ChunkGraphs chunk, DeviceType type) {
@@ -68,6 +72,30 @@ class InPlacePartsTest {
         ChunkGraphs backward = plan.passes().get(plan.passes().size() - 1).regular();
         // a chunk of grad W is 32 × 16 floats, 2 048 bytes: a device that aligns views to 4 096 has no view at the second chunk
         assertTrue(InPlaceParts.of(backward, kernels(backward, DeviceType.CPU), WIDTH, plan.region().axis(), 4096).isEmpty());
+    }
+
+    @Test
+    void aChunkPlaceAtExactlyTheAlignmentIsAView() {
+        ChunkedPlan plan = marginHead();
+        ChunkGraphs backward = plan.passes().get(plan.passes().size() - 1).regular();
+        // the second chunk of grad W starts 32 × 16 floats in: 2 048 bytes, a multiple of 2 048 but not of 4 096
+        assertTrue(InPlaceParts.of(backward, kernels(backward, DeviceType.CPU), WIDTH, plan.region().axis(), 2048)
+                .contains(plan.stashes().get(0).host()));
+    }
+
+    @Test
+    void aPartWrittenByThePiecesFirstKernelIsWrittenInPlace() {
+        ChunkedPlan plan = marginHead(false); // nothing kept: no product to read before the part is written
+        ChunkGraphs backward = plan.passes().get(plan.passes().size() - 1).regular();
+        ClassRegion.Consumer gradW = backward.partials().keySet().stream().filter(c -> c.kind() == ClassRegion.Kind.PER_CLASS)
+                .findFirst().orElseThrow();
+        Tensor part = KernelPlan.storage(backward.partials().get(gradW));
+        List<KernelSpec> firstWrites = new ArrayList<>(kernels(backward, DeviceType.CPU));
+        KernelSpec writer = firstWrites.stream().filter(k -> k.outputs().stream().anyMatch(o -> KernelPlan.storage(o) == part))
+                .findFirst().orElseThrow();
+        firstWrites.remove(writer);
+        firstWrites.add(0, writer); // InPlaceParts reads only the list: the part's writer now runs first
+        assertTrue(InPlaceParts.of(backward, firstWrites, WIDTH, plan.region().axis(), PO_CL_ALIGN).contains(gradW));
     }
 
     @Test

@@ -68,4 +68,29 @@ class AutoChunkWidthTest {
         assertEquals(16_352, ChunkedExecutable.autoChunkWidth(context, options,
                 headStep(new SubCenterArcFace(30, 0.5, false, 3), past, 4, 3 * classes, classes)));
     }
+
+    /**
+     * A step whose buffers fill more than half the device's memory runs by chunks even though each
+     * buffer would fit: the other half is the process's and the driver's. The step is a head's at
+     * N = 8 and C = 100 000 with the first feature count (doubling from 4) that passes half the
+     * memory, where W-sized values are the largest and the step needs less than twice the memory.
+     */
+    @Test
+    void aStepPastHalfTheDevicesMemoryRunsByChunks() {
+        DeviceContext context = SharedDevice.context();
+        CompileOptions options = CompileOptions.defaults();
+        long memory = context.device().info().globalMemBytes();
+        int classes = 100_000;
+        for (int d = 4; d <= 1 << 16; d *= 2) {
+            Tensor[] step = headStep(new ArcFace(30, 0.5, false), 8, d, classes, classes);
+            Executable.Footprint whole = Executable.footprint(context, options, step);
+            if (whole.bytes() > memory / 2) {
+                String what = "D = " + d + ": " + whole + " on a device of " + memory + " bytes";
+                assertTrue(whole.bytes() <= 2 * memory && whole.largestBytes() <= context.device().info().maxAllocBytes(), what);
+                assertEquals(ChunkedExecutable.defaultChunkWidth(classes), ChunkedExecutable.autoChunkWidth(context, options, step), what);
+                return;
+            }
+        }
+        throw new AssertionError("no feature count up to 65 536 fills half of a device of " + memory + " bytes");
+    }
 }

@@ -371,6 +371,34 @@ class ChunkedRegionTest {
         }
     }
 
+    /**
+     * Rows whose every logit is far below zero, (cos − 2)·100 in [−300, −100], and the largest
+     * cos − 2 of each row used as a value: on the device the running max must start at −∞ (from 0
+     * the sums of exp(z − 0) underflow to 0 and the row max is 0), and so it does under both plans;
+     * the device agrees with the interpreter.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @org.junit.jupiter.params.provider.EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void onTheDeviceRowsBelowZeroEverywhereKeepTheirMax(PlanChoice plan) {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w = t.param("w", C, D);
+        Tensor y = t.labels("y", N);
+        Tensor below = Functional.normalize(x).matmul(Functional.normalize(w).transpose()).sub(2.0);
+        Tensor loss = Functional.crossEntropy(below.mul(100.0), y).add(below.max(1, true).mean());
+        Tensor[] g = t.grad(loss, x, w);
+        Graph graph = Graph.of(loss, g[0], g[1]);
+        Random r = new Random(17);
+        Map<Tensor, NDArray> feeds = DeviceComparison.roundToFloat(new HashMap<>(Map.of(x, NDArray.gaussian(Shape.of(N, D), r),
+                w, NDArray.gaussian(Shape.of(C, D), r), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12))));
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
+                loss, g[0], g[1])) {
+            NDArray[] device = e.run(feeds);
+            var disagreement = InterpreterAgreement.check(graph, feeds, device, new Random(9));
+            assertTrue(disagreement.isEmpty(), () -> plan + ": " + disagreement.get());
+        }
+    }
+
     @Test
     void aLabelOutsideTheClassesIsRefusedAsTheWholeGraphRefusesIt() {
         Problem p = problem(of("arcface", new ArcFace()), 1);
@@ -507,6 +535,57 @@ class ChunkedRegionTest {
         assertEquals(5, plan.chunkWidth());
         assertEquals(r.passes(), plan.region().passes());
         assertTrue(plan.graphs().containsAll(plan.chunkGraphs()) && plan.graphs().size() > plan.chunkGraphs().size());
+    }
+
+    /**
+     * Scalars a user feeds into a margin, a scale of shape [1] and an offset of shape [1, 1] (a
+     * schedule's values, say): one value for the whole matrix, so each chunk reads it whole; it is
+     * no column value, whose chunk would be a slice. Chunks of 1, 4 and 13 give the whole graph's
+     * loss and gradients.
+     */
+    @Test
+    void fedScalarsOfOneElementAreReadWholeByEveryChunk() {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w = t.param("w", C, D);
+        Tensor scale = t.input("scale", 1);
+        Tensor offset = t.input("offset", 1, 1);
+        Tensor y = t.labels("y", N);
+        Tensor cos = Functional.normalize(x).matmul(Functional.normalize(w).transpose());
+        Tensor logits = cos.sub(Functional.oneHot(y, C).mul(0.35)).add(offset).mul(scale);
+        Tensor loss = Functional.crossEntropy(logits, y);
+        Tensor[] g = t.grad(loss, x, w);
+        Graph graph = Graph.of(loss, g[0], g[1]);
+        assertTrue(ClassRegionFinder.find(graph).region().isPresent(), ClassRegionFinder.find(graph).refusal());
+        Random random = new Random(15);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w, NDArray.gaussian(Shape.of(C, D), random),
+                scale, NDArray.of(Shape.of(1), 7.5), offset, NDArray.of(Shape.of(1, 1), -0.25),
+                y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
+        assertChunksGiveTheWholeGraph(graph, feeds, "fed scalars", 1, 4, C);
+    }
+
+    /**
+     * Per-feature gains g [1, D] that a user multiplies into every class's weights before the
+     * normalisation (Ŵ = normalize(W ⊙ g)): g is one row for all classes, not a value with one row
+     * per class, so no chunk takes a slice of it. Chunks of 1, 4 and 13 give the whole graph's loss
+     * and gradients, g's included.
+     */
+    @Test
+    void perFeatureGainsSharedByAllClassesAreNoPerClassValue() {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w = t.param("w", C, D);
+        Tensor gains = t.param("gains", 1, D);
+        Tensor y = t.labels("y", N);
+        Tensor cos = Functional.normalize(x).matmul(Functional.normalize(w.mul(gains)).transpose());
+        Tensor loss = Functional.crossEntropy(cos.sub(Functional.oneHot(y, C).mul(0.35)).mul(8.0), y);
+        Tensor[] g = t.grad(loss, x, w, gains);
+        Graph graph = Graph.of(loss, g[0], g[1], g[2]);
+        assertTrue(ClassRegionFinder.find(graph).region().isPresent(), ClassRegionFinder.find(graph).refusal());
+        Random random = new Random(16);
+        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w, NDArray.gaussian(Shape.of(C, D), random),
+                gains, NDArray.gaussian(Shape.of(1, D), random), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
+        assertChunksGiveTheWholeGraph(graph, feeds, "gains", 1, 4, C);
     }
 
     /**

@@ -92,6 +92,15 @@ class KeptProductTest {
         }
     }
 
+    /** With as many rows as features the product fills the chunk's rows of grad W exactly: it is kept. */
+    @Test
+    void withAsManyRowsAsFeaturesGradWHoldsTheProductExactly() {
+        Training p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], N);
+        ChunkedPlan plan = ChunkedPlan.of(p.graph(), WIDTH).orElseThrow();
+        assertEquals(1, plan.keptProducts());
+        assertEquals(2, productsIn(plan));
+    }
+
     @Test
     void withMoreRowsThanFeaturesNoOutputCanHoldTheProductAndBackwardComputesItAgain() {
         Training p = problem(ChunkedRegionTest.heads().findFirst().orElseThrow().get()[0], N - 1);

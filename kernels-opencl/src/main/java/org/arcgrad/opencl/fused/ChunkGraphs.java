@@ -50,7 +50,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
     /** Whether chunks of {@code kind} combine into one value (a running total) rather than each giving its own part. */
     public static boolean isRunningTotal(ClassRegion.Kind kind) {
         return kind == ClassRegion.Kind.ROW_SUM || kind == ClassRegion.Kind.ROW_SUM_EXP || kind == ClassRegion.Kind.ROW_MAX
-                || kind == ClassRegion.Kind.CONTRACT_CLASSES;
+                || kind == ClassRegion.Kind.TOTAL_SUM || kind == ClassRegion.Kind.CONTRACT_CLASSES;
     }
 
     /** The value of a running total before the first chunk: −∞ for a maximum, else 0. */
@@ -202,6 +202,7 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             }
             Tensor part = switch (c.kind()) {
                 case ROW_SUM, ROW_MAX, COLUMN_SUM, COLUMN_MAX -> tape.record(c.node().op(), c.node().attrs(), m);
+                case TOTAL_SUM -> tape.record(c.node().op(), c.node().attrs(), m.reshape((int) m.shape().numel()));
                 case CONTRACT_CLASSES -> m.matmul(slicedInput(c.node().input(1)));
                 case CLASS_ROWS, PER_CLASS -> perClassRows(c.node());
                 case ROW_SUM_EXP -> throw new IllegalStateException("handled above");

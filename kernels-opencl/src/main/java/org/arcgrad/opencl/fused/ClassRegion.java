@@ -44,6 +44,12 @@ public record ClassRegion(ClassAxis axis, List<Tensor> products, List<Tensor> me
         ROW_SUM_EXP,
         /** MAX along axis 1 → [N, 1]: partial maxima combine by max. */
         ROW_MAX,
+        /**
+         * SUM of the member flattened to [N·C] (its node the sum, whose input is the flattening
+         * reshape) → [1]: every element's sum, as autodiff writes the gradient of a scalar that the
+         * member broadcasts (a learned scale or margin); partial sums add.
+         */
+        TOTAL_SUM,
         /** SUM along axis 0 → [1, C]: each chunk gives its own columns. */
         COLUMN_SUM,
         /** MAX along axis 0 → [1, C]: each chunk gives its own columns. */
@@ -59,7 +65,8 @@ public record ClassRegion(ClassAxis axis, List<Tensor> products, List<Tensor> me
     /**
      * One use of the part by the rest of the graph.
      *
-     * @param node   the node outside the part that it computes (for CLASS_ROWS the product, whose input 0 is a transpose)
+     * @param node   the node outside the part that it computes (for CLASS_ROWS the product, whose input 0 is a transpose;
+     *               for TOTAL_SUM the sum, whose input is the flattening reshape)
      * @param member the member it reads (for PER_CLASS, the member its class rows read)
      * @param kind   how chunks combine
      * @param pass   the pass (from 1) that computes it

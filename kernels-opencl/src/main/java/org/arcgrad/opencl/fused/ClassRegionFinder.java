@@ -164,8 +164,8 @@ public final class ClassRegionFinder {
                     return Finding.none(u.describe() + " reads the N×C value " + m.describe()
                             + " in a way that does not split by columns");
                 }
-                if (kind == ClassRegion.Kind.CLASS_ROWS) {
-                    for (Tensor p : users.get(u)) { // the products that read the transpose
+                if (kind == ClassRegion.Kind.CLASS_ROWS || kind == ClassRegion.Kind.TOTAL_SUM) {
+                    for (Tensor p : users.get(u)) { // the products that read the transpose, or the sums of the flattened member
                         uses.add(new Use(p, m, kind));
                     }
                 } else {
@@ -220,6 +220,11 @@ public final class ClassRegionFinder {
         if (u.op() == Op.MATMUL && u.input(0) == m && u.input(1) != m && u.input(1).shape().rank() == 2
                 && u.input(1).shape().dim(0) == m.shape().dim(1)) {
             return ClassRegion.Kind.CONTRACT_CLASSES;
+        }
+        if (u.op() == Op.RESHAPE && u.shape().rank() == 1 && !outputs.contains(u)) { // [N, C] → [N·C]
+            List<Tensor> after = users.getOrDefault(u, List.of());
+            boolean summed = !after.isEmpty() && after.stream().allMatch(t -> t.op() == Op.SUM && t.attrs().integer(0) == 0);
+            return summed ? ClassRegion.Kind.TOTAL_SUM : null;
         }
         if (u.op() == Op.TRANSPOSE && !outputs.contains(u)) {
             List<Tensor> after = users.getOrDefault(u, List.of());

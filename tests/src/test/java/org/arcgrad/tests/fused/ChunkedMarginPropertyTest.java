@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Margins users might write, at random: a small expression over the cosine matrix, the one-hot
- * labels, a row value (the feature norm, differentiated), a learned per-class bias and constants,
- * under cross-entropy, with gradients for x, W and the bias (so row sums, column sums and both
- * backward products all appear). With K &gt; 1 centres per class, W is [C·K, D] in class-major order
+ * labels, a row value (the feature norm, differentiated), a learned per-class bias, a learned
+ * scalar and constants, under cross-entropy, with gradients for x, W, the bias and the scalar (so
+ * row sums, column sums, sums of every element and both backward products all appear). With K &gt; 1 centres per class, W is [C·K, D] in class-major order
  * and the cosine of a class is the largest (sub-center ArcFace) or the mean of its centres', the
  * view over the centres taken of the product or of a multiple of it. The finder must find the class region in every one, and the
  * chunked evaluation must give the whole graph's loss and gradients, for any chunk width
@@ -63,6 +63,7 @@ class ChunkedMarginPropertyTest {
             Tensor x = t.param("x", n, d);
             Tensor w = t.param("w", c * centres, d);
             Tensor bias = t.param("bias", c);
+            Tensor scalar = t.param("scalar", 1);
             Tensor y = t.labels("y", n);
             Tensor cos = Functional.normalize(x).matmul(Functional.normalize(w).transpose());
             if (centres > 1) {
@@ -70,29 +71,31 @@ class ChunkedMarginPropertyTest {
                 Tensor byClass = (r.nextBoolean() ? cos : cos.mul(0.9)).reshape(n, c, centres);
                 cos = r.nextBoolean() ? byClass.max(2, false) : byClass.sum(2, false).scale(1.0 / centres);
             }
-            Leaves leaves = new Leaves(cos, Functional.oneHot(y, c), x.square().sum(1, true).sqrt(), bias);
+            Leaves leaves = new Leaves(cos, Functional.oneHot(y, c), x.square().sum(1, true).sqrt(), bias, scalar);
             Tensor logits = expression(t, leaves, depth, r).add(leaves.cos()).mul(8.0);
             Tensor loss = Functional.crossEntropy(logits, y);
-            Tensor[] g = t.grad(loss, x, w, bias);
+            Tensor[] g = t.grad(loss, x, w, bias, scalar);
             Map<Tensor, NDArray> feeds = new HashMap<>();
             feeds.put(x, NDArray.gaussian(Shape.of(n, d), r));
             feeds.put(w, NDArray.gaussian(Shape.of(c * centres, d), r));
             feeds.put(bias, NDArray.gaussian(Shape.of(c), r));
+            feeds.put(scalar, NDArray.gaussian(Shape.of(1), r));
             double[] labels = new double[n];
             for (int i = 0; i < n; i++) {
                 labels[i] = i == 0 ? 0 : i == 1 ? c - 1 : r.nextInt(c);
             }
             feeds.put(y, NDArray.of(Shape.of(n), labels));
-            return new Built(List.of(loss, g[0], g[1], g[2]), feeds, t.dump());
+            return new Built(List.of(loss, g[0], g[1], g[2], g[3]), feeds, t.dump());
         }
 
         private static Tensor expression(Tape t, Leaves l, int depth, Random r) {
             if (depth == 0) {
-                return switch (r.nextInt(5)) {
+                return switch (r.nextInt(6)) {
                     case 0 -> l.cos();
                     case 1 -> l.oneHot();
                     case 2 -> l.rowValue().mul(0.1);
                     case 3 -> l.bias();
+                    case 4 -> l.cos().mul(l.scalar());
                     default -> t.constant(r.nextDouble() - 0.5);
                 };
             }
@@ -110,7 +113,7 @@ class ChunkedMarginPropertyTest {
         }
     }
 
-    record Leaves(Tensor cos, Tensor oneHot, Tensor rowValue, Tensor bias) {
+    record Leaves(Tensor cos, Tensor oneHot, Tensor rowValue, Tensor bias, Tensor scalar) {
     }
 
     record Built(List<Tensor> outputs, Map<Tensor, NDArray> feeds, String tape) {

@@ -565,6 +565,40 @@ class ChunkedRegionTest {
     }
 
     /**
+     * A user's margin with a learned scale of shape [1] and a learned offset of shape [1, 1]: their
+     * gradients sum every element of an N×C value (autodiff flattens it to [N·C] and sums), which
+     * the chunks add up as running totals. Chunks of 1, 4 and 13 give the whole graph's loss and
+     * gradients, the scalars' included, and the device agrees with the interpreter under both plans.
+     */
+    @ParameterizedTest(name = "{0} plan")
+    @org.junit.jupiter.params.provider.EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
+    void learnedScalarsGetTheirGradientsSummedOverTheChunks(PlanChoice plan) {
+        Tape t = new Tape();
+        Tensor x = t.param("x", N, D);
+        Tensor w = t.param("w", C, D);
+        Tensor scale = t.param("scale", 1);
+        Tensor offset = t.param("offset", 1, 1);
+        Tensor y = t.labels("y", N);
+        Tensor cos = Functional.normalize(x).matmul(Functional.normalize(w).transpose());
+        Tensor loss = Functional.crossEntropy(cos.sub(Functional.oneHot(y, C).mul(0.35)).add(offset).mul(scale), y);
+        Tensor[] g = t.grad(loss, x, w, scale, offset);
+        Graph graph = Graph.of(loss, g[0], g[1], g[2], g[3]);
+        ClassRegion r = ClassRegionFinder.find(graph).region().orElseThrow(() -> new AssertionError(ClassRegionFinder.find(graph).refusal()));
+        assertEquals(2L, r.consumerKinds().get(ClassRegion.Kind.TOTAL_SUM), r.consumerKinds().toString());
+        Random random = new Random(18);
+        Map<Tensor, NDArray> feeds = DeviceComparison.roundToFloat(new HashMap<>(Map.of(x, NDArray.gaussian(Shape.of(N, D), random),
+                w, NDArray.gaussian(Shape.of(C, D), random), scale, NDArray.of(Shape.of(1), 7.5), offset, NDArray.of(Shape.of(1, 1), -0.25),
+                y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12))));
+        assertChunksGiveTheWholeGraph(graph, feeds, "learned scalars", 1, 4, C);
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
+                graph.outputs().toArray(new Tensor[0]))) {
+            NDArray[] device = e.run(feeds);
+            var disagreement = InterpreterAgreement.check(graph, feeds, device, new Random(9));
+            assertTrue(disagreement.isEmpty(), () -> plan + ": " + disagreement.get());
+        }
+    }
+
+    /**
      * Per-feature gains g [1, D] that a user multiplies into every class's weights before the
      * normalisation (Ŵ = normalize(W ⊙ g)): g is one row for all classes, not a value with one row
      * per class, so no chunk takes a slice of it. Chunks of 1, 4 and 13 give the whole graph's loss

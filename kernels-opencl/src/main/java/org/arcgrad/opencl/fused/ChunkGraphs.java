@@ -192,6 +192,12 @@ public record ChunkGraphs(Graph graph, int width, Map<Tensor, Tensor> whole, Map
             if (t.op() == Op.CONST) {
                 return tape.full(t.shape(), t.attrs().scalar(0));
             }
+            Tensor scalar = ClassRegion.broadcastScalarOf(t);
+            if (scalar != null && scalar != t && region.axis().isMemberShape(t.shape())) {
+                int[] ones = new int[t.shape().rank()];
+                java.util.Arrays.fill(ones, 1);
+                return operand(scalar).reshape(ones).expand(region.axis().chunkOfMember(t.shape(), width));
+            }
             return region.axis().isColumnValue(t) ? slicedInput(t) : wholeInput(t);
         }
 

@@ -109,6 +109,20 @@ public record ClassRegion(ClassAxis axis, List<Tensor> products, List<Tensor> me
     }
 
     /**
+     * The one-element value that {@code t} only broadcasts through views (reshapes and expands),
+     * or null: autodiff writes the gradient of a sum of every element (a mean over all of an N×C
+     * value) as its one-element upstream gradient expanded to [N·C] and reshaped to [N, C]. A chunk
+     * expands the value to its own shape instead of reading N×C elements.
+     */
+    public static Tensor broadcastScalarOf(Tensor t) {
+        Tensor v = t;
+        while (v.shape().numel() > 1 && (v.op() == Op.RESHAPE || v.op() == Op.EXPAND)) {
+            v = v.input(0);
+        }
+        return v.shape().numel() == 1 ? v : null;
+    }
+
+    /**
      * For a node sum(exp(z − r)) along axis 1 with r = m or detach(m), m = max(z) along axis 1: m;
      * else null. The pattern {@link Kind#ROW_SUM_EXP} folds into m's pass.
      */

@@ -196,8 +196,11 @@ public final class ClassRegionFinder {
             if (in.shape().numel() == 1 || (m.shape().rank() == 2 && (axis.isRowValue(in) || axis.isColumnValue(in)))) {
                 continue;
             }
+            if (axis.isMemberShape(in.shape()) && ClassRegion.broadcastScalarOf(in) != null) {
+                continue; // a scalar expanded to the member's shape: each chunk expands it itself
+            }
             return m.describe() + " reads " + in.describe() + ", which is neither a row value [" + n + ", 1], a column value ["
-                    + axis.classes() + "] nor a scalar";
+                    + axis.classes() + "] nor a scalar (or a broadcast of one)";
         }
         return null;
     }

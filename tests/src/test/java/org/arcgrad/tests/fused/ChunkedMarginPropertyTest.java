@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Margins users might write, at random: a small expression over the cosine matrix, the one-hot
  * labels, a row value (the feature norm, differentiated), a learned per-class bias, a learned
- * scalar and constants, under cross-entropy, with gradients for x, W, the bias and the scalar (so
- * row sums, column sums, sums of every element and both backward products all appear). With K &gt; 1 centres per class, W is [C·K, D] in class-major order
+ * scalar and constants, under cross-entropy (in one draw of three plus a penalty on the mean square
+ * logit), with gradients for x, W, the bias and the scalar (so row sums, column sums, sums of every
+ * element, a scalar broadcast to N×C and both backward products all appear). With K &gt; 1 centres per class, W is [C·K, D] in class-major order
  * and the cosine of a class is the largest (sub-center ArcFace) or the mean of its centres', the
  * view over the centres taken of the product or of a multiple of it. The finder must find the class region in every one, and the
  * chunked evaluation must give the whole graph's loss and gradients, for any chunk width
@@ -73,7 +74,9 @@ class ChunkedMarginPropertyTest {
             }
             Leaves leaves = new Leaves(cos, Functional.oneHot(y, c), x.square().sum(1, true).sqrt(), bias, scalar);
             Tensor logits = expression(t, leaves, depth, r).add(leaves.cos()).mul(8.0);
-            Tensor loss = Functional.crossEntropy(logits, y);
+            Tensor ce = Functional.crossEntropy(logits, y);
+            // one in three adds a penalty on the mean square logit (a sum of every element, and its broadcast back)
+            Tensor loss = r.nextInt(3) == 0 ? ce.add(logits.square().mean().scale(1e-3)) : ce;
             Tensor[] g = t.grad(loss, x, w, bias, scalar);
             Map<Tensor, NDArray> feeds = new HashMap<>();
             feeds.put(x, NDArray.gaussian(Shape.of(n, d), r));

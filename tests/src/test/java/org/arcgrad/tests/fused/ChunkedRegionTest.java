@@ -565,14 +565,16 @@ class ChunkedRegionTest {
     }
 
     /**
-     * A user's margin with a learned scale of shape [1] and a learned offset of shape [1, 1]: their
-     * gradients sum every element of an N×C value (autodiff flattens it to [N·C] and sums), which
-     * the chunks add up as running totals. Chunks of 1, 4 and 13 give the whole graph's loss and
-     * gradients, the scalars' included, and the device agrees with the interpreter under both plans.
+     * A user's margin with a learned scale of shape [1] and a learned offset of shape [1, 1], and a
+     * penalty on the mean square logit: the scalars' gradients and the mean sum every element of an
+     * N×C value (autodiff flattens it to [N·C] and sums), which the chunks add up as running totals,
+     * and the mean's gradient is its upstream scalar broadcast to [N, C], which each chunk expands
+     * to its own columns. Chunks of 1, 4 and 13 give the whole graph's loss and gradients, the
+     * scalars' included, and the device agrees with the interpreter under both plans.
      */
     @ParameterizedTest(name = "{0} plan")
     @org.junit.jupiter.params.provider.EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})
-    void learnedScalarsGetTheirGradientsSummedOverTheChunks(PlanChoice plan) {
+    void learnedScalarsAndAMeanOverAllLogitsSumOverTheChunks(PlanChoice plan) {
         Tape t = new Tape();
         Tensor x = t.param("x", N, D);
         Tensor w = t.param("w", C, D);
@@ -580,11 +582,12 @@ class ChunkedRegionTest {
         Tensor offset = t.param("offset", 1, 1);
         Tensor y = t.labels("y", N);
         Tensor cos = Functional.normalize(x).matmul(Functional.normalize(w).transpose());
-        Tensor loss = Functional.crossEntropy(cos.sub(Functional.oneHot(y, C).mul(0.35)).add(offset).mul(scale), y);
+        Tensor logits = cos.sub(Functional.oneHot(y, C).mul(0.35)).add(offset).mul(scale);
+        Tensor loss = Functional.crossEntropy(logits, y).add(logits.square().mean().scale(1e-3));
         Tensor[] g = t.grad(loss, x, w, scale, offset);
         Graph graph = Graph.of(loss, g[0], g[1], g[2], g[3]);
         ClassRegion r = ClassRegionFinder.find(graph).region().orElseThrow(() -> new AssertionError(ClassRegionFinder.find(graph).refusal()));
-        assertEquals(2L, r.consumerKinds().get(ClassRegion.Kind.TOTAL_SUM), r.consumerKinds().toString());
+        assertEquals(3L, r.consumerKinds().get(ClassRegion.Kind.TOTAL_SUM), r.consumerKinds().toString());
         Random random = new Random(18);
         Map<Tensor, NDArray> feeds = DeviceComparison.roundToFloat(new HashMap<>(Map.of(x, NDArray.gaussian(Shape.of(N, D), random),
                 w, NDArray.gaussian(Shape.of(C, D), random), scale, NDArray.of(Shape.of(1), 7.5), offset, NDArray.of(Shape.of(1, 1), -0.25),

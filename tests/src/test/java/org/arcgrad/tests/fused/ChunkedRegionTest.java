@@ -538,39 +538,13 @@ class ChunkedRegionTest {
     }
 
     /**
-     * Scalars a user feeds into a margin, a scale of shape [1] and an offset of shape [1, 1] (a
-     * schedule's values, say): one value for the whole matrix, so each chunk reads it whole; it is
-     * no column value, whose chunk would be a slice. Chunks of 1, 4 and 13 give the whole graph's
-     * loss and gradients.
-     */
-    @Test
-    void fedScalarsOfOneElementAreReadWholeByEveryChunk() {
-        Tape t = new Tape();
-        Tensor x = t.param("x", N, D);
-        Tensor w = t.param("w", C, D);
-        Tensor scale = t.input("scale", 1);
-        Tensor offset = t.input("offset", 1, 1);
-        Tensor y = t.labels("y", N);
-        Tensor cos = Functional.normalize(x).matmul(Functional.normalize(w).transpose());
-        Tensor logits = cos.sub(Functional.oneHot(y, C).mul(0.35)).add(offset).mul(scale);
-        Tensor loss = Functional.crossEntropy(logits, y);
-        Tensor[] g = t.grad(loss, x, w);
-        Graph graph = Graph.of(loss, g[0], g[1]);
-        assertTrue(ClassRegionFinder.find(graph).region().isPresent(), ClassRegionFinder.find(graph).refusal());
-        Random random = new Random(15);
-        Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w, NDArray.gaussian(Shape.of(C, D), random),
-                scale, NDArray.of(Shape.of(1), 7.5), offset, NDArray.of(Shape.of(1, 1), -0.25),
-                y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
-        assertChunksGiveTheWholeGraph(graph, feeds, "fed scalars", 1, 4, C);
-    }
-
-    /**
      * A user's margin with a learned scale of shape [1] and a learned offset of shape [1, 1], and a
-     * penalty on the mean square logit: the scalars' gradients and the mean sum every element of an
-     * N×C value (autodiff flattens it to [N·C] and sums), which the chunks add up as running totals,
-     * and the mean's gradient is its upstream scalar broadcast to [N, C], which each chunk expands
-     * to its own columns. Chunks of 1, 4 and 13 give the whole graph's loss and gradients, the
-     * scalars' included, and the device agrees with the interpreter under both plans.
+     * penalty on the mean square logit. Each chunk reads the scalars whole (they are no column
+     * values, whose chunk would be a slice); the scalars' gradients and the mean sum every element
+     * of an N×C value (autodiff flattens it to [N·C] and sums), which the chunks add up as running
+     * totals, and the mean's gradient is its upstream scalar broadcast to [N, C], which each chunk
+     * expands to its own columns. Chunks of 1, 4 and 13 give the whole graph's loss and gradients,
+     * the scalars' included, and the device agrees with the interpreter under both plans.
      */
     @ParameterizedTest(name = "{0} plan")
     @org.junit.jupiter.params.provider.EnumSource(value = PlanChoice.class, names = {"CPU", "GPU"})

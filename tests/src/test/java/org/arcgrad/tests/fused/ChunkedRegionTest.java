@@ -363,12 +363,7 @@ class ChunkedRegionTest {
         Map<Tensor, NDArray> feeds = DeviceComparison.roundToFloat(new HashMap<>(Map.of(x, xs, w, ws,
                 y, NDArray.of(Shape.of(N), C - 1, 0, 3, 3, 7, 12))));
         assertChunksGiveTheWholeGraph(graph, feeds, "s = 1000", 1, 4, C);
-        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
-                loss, g[0], g[1])) {
-            NDArray[] device = e.run(feeds);
-            var disagreement = InterpreterAgreement.check(graph, feeds, device, new Random(9));
-            assertTrue(disagreement.isEmpty(), () -> plan + ": " + disagreement.get());
-        }
+        assertChunkedDeviceAgrees(graph, feeds, plan);
     }
 
     /**
@@ -391,12 +386,7 @@ class ChunkedRegionTest {
         Random r = new Random(17);
         Map<Tensor, NDArray> feeds = DeviceComparison.roundToFloat(new HashMap<>(Map.of(x, NDArray.gaussian(Shape.of(N, D), r),
                 w, NDArray.gaussian(Shape.of(C, D), r), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12))));
-        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
-                loss, g[0], g[1])) {
-            NDArray[] device = e.run(feeds);
-            var disagreement = InterpreterAgreement.check(graph, feeds, device, new Random(9));
-            assertTrue(disagreement.isEmpty(), () -> plan + ": " + disagreement.get());
-        }
+        assertChunkedDeviceAgrees(graph, feeds, plan);
     }
 
     @Test
@@ -567,12 +557,7 @@ class ChunkedRegionTest {
                 w, NDArray.gaussian(Shape.of(C, D), random), scale, NDArray.of(Shape.of(1), 7.5), offset, NDArray.of(Shape.of(1, 1), -0.25),
                 y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12))));
         assertChunksGiveTheWholeGraph(graph, feeds, "learned scalars", 1, 4, C);
-        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
-                graph.outputs().toArray(new Tensor[0]))) {
-            NDArray[] device = e.run(feeds);
-            var disagreement = InterpreterAgreement.check(graph, feeds, device, new Random(9));
-            assertTrue(disagreement.isEmpty(), () -> plan + ": " + disagreement.get());
-        }
+        assertChunkedDeviceAgrees(graph, feeds, plan);
     }
 
     /**
@@ -659,6 +644,16 @@ class ChunkedRegionTest {
         Map<Tensor, NDArray> feeds = Map.of(x, NDArray.gaussian(Shape.of(N, D), random), w, NDArray.gaussian(Shape.of(C, D), random),
                 m, NDArray.gaussian(Shape.of(D, D), random), y, NDArray.of(Shape.of(N), 0, C - 1, 3, 3, 7, 12));
         assertChunksGiveTheWholeGraph(graph, feeds, "W·M", 1, 4, C);
+    }
+
+    /** The chunked executable (chunks of 4) under {@code plan} on the device agrees with the interpreter on every output. */
+    static void assertChunkedDeviceAgrees(Graph graph, Map<Tensor, NDArray> feeds, PlanChoice plan) {
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults().withPlan(plan), 4,
+                graph.outputs().toArray(new Tensor[0]))) {
+            NDArray[] device = e.run(feeds);
+            var disagreement = InterpreterAgreement.check(graph, feeds, device, new Random(9));
+            assertTrue(disagreement.isEmpty(), () -> plan + ": " + disagreement.get());
+        }
     }
 
     /** The chunked plan in fp64 gives the whole graph's outputs, to fp64 rounding, for each chunk width. */

@@ -426,12 +426,16 @@ class ChunkedRegionTest {
         }
     }
 
-    /** Feeding the chunked path is checked as feeding the whole graph is: a non-source, a wrong type, a wrong length. */
+    /**
+     * Feeding or binding the chunked path is checked as feeding the whole graph is: a non-source, a
+     * wrong type, a wrong length.
+     */
     @Test
     void feedsAreRefusedAsTheWholeGraphRefusesThem() {
         Problem p = problem(of("arcface", new ArcFace()), 1);
         Tensor x = p.feeds().keySet().stream().filter(t -> t.name().equals("x")).findFirst().orElseThrow();
         Tensor y = p.feeds().keySet().stream().filter(t -> t.name().equals("y")).findFirst().orElseThrow();
+        DeviceBuffer three = SharedDevice.context().floatBuffer("three floats", 3);
         try (ChunkedExecutable chunked = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), 4,
                 p.loss(), p.gx(), p.gw());
              Executable whole = Executable.compile(SharedDevice.context(), p.loss(), p.gx(), p.gw())) {
@@ -440,7 +444,9 @@ class ChunkedRegionTest {
                     g -> g.feed(x, new float[3]), // too short
                     g -> g.feed(x, new int[(int) x.shape().numel()]), // labels into a float source
                     g -> g.feed(y, new int[N + 1]), // too long
-                    g -> g.feed(y, new float[N])); // floats into labels
+                    g -> g.feed(y, new float[N]), // floats into labels
+                    g -> g.bind(x, three), // a device buffer too short
+                    g -> g.bind(p.logits(), three)); // a device buffer for a non-source
             for (Function<CompiledGraph, Object> feed : bad) {
                 String wholeSays = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                         () -> feed.apply(whole)).getMessage();
@@ -448,6 +454,31 @@ class ChunkedRegionTest {
                         () -> feed.apply(chunked)).getMessage();
                 assertEquals(wholeSays, chunkedSays);
             }
+        } finally {
+            three.release();
+        }
+    }
+
+    /** Binding a source again releases the buffer the executable made for a feed, never one a caller bound. */
+    @Test
+    void bindingASourceAgainLeavesTheCallersBufferAlone() {
+        Problem p = problem(of("arcface", new ArcFace()), 1);
+        Tensor x = p.feeds().keySet().stream().filter(t -> t.name().equals("x")).findFirst().orElseThrow();
+        float[] values = new float[(int) x.shape().numel()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) p.feeds().get(x).data()[i];
+        }
+        DeviceBuffer first = SharedDevice.context().upload("the caller's x", values);
+        DeviceBuffer second = SharedDevice.context().upload("the caller's other x", values);
+        try (ChunkedExecutable e = ChunkedExecutable.compile(SharedDevice.context(), CompileOptions.defaults(), 4,
+                p.loss(), p.gx(), p.gw())) {
+            p.feeds().forEach(e::feed); // x's values in a buffer of the executable's
+            e.bind(x, first); // which this releases
+            e.bind(x, second); // this one must not release the caller's first buffer
+            org.junit.jupiter.api.Assertions.assertArrayEquals(values, first.downloadFloats());
+        } finally {
+            first.release();
+            second.release();
         }
     }
 

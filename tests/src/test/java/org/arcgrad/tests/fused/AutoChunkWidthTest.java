@@ -73,7 +73,8 @@ class AutoChunkWidthTest {
      * A step whose buffers fill more than half the device's memory runs by chunks even though each
      * buffer would fit: the other half is the process's and the driver's. The step is a head's at
      * N = 8 and C = 100 000 with the first feature count (doubling from 4) that passes half the
-     * memory, where W-sized values are the largest and the step needs less than twice the memory.
+     * memory, where W-sized values are the largest and the step needs less than twice the memory
+     * (on the suite's PoCL device of 4 GiB, D = 2 048; a device too large for any such step skips it).
      */
     @Test
     void aStepPastHalfTheDevicesMemoryRunsByChunks() {
@@ -81,7 +82,7 @@ class AutoChunkWidthTest {
         CompileOptions options = CompileOptions.defaults();
         long memory = context.device().info().globalMemBytes();
         int classes = 100_000;
-        for (int d = 4; d <= 1 << 16; d *= 2) {
+        for (int d = 4; (long) classes * d < 1L << 31; d *= 2) { // beyond, no whole graph can index W
             Tensor[] step = headStep(new ArcFace(30, 0.5, false), 8, d, classes, classes);
             Executable.Footprint whole = Executable.footprint(context, options, step);
             if (whole.bytes() > memory / 2) {
@@ -91,6 +92,7 @@ class AutoChunkWidthTest {
                 return;
             }
         }
-        throw new AssertionError("no feature count up to 65 536 fills half of a device of " + memory + " bytes");
+        // a device this large (a GPU's tens of GiB) has no such step: any graph that needs half of it cannot be indexed whole
+        org.junit.jupiter.api.Assumptions.assumeTrue(false, "no step of W below 2^31 elements fills half of a device of " + memory + " bytes");
     }
 }

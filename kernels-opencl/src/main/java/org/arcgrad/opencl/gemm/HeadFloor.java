@@ -12,9 +12,9 @@ import org.arcgrad.opencl.runtime.DeviceContext;
  * ({@link HeadProduct#of}) with the kernels the compiler gives them, as GemmBenchmark's table
  * chooses them ({@link GemmDefaults#forProduct}; a transposed copy of A is not timed), built and
  * given random operands once. The head benchmark runs it once after each chunked step, so that a
- * step and its floor are timed within the same second: on a shared 2-core machine a kernel's time can double from one second to the next and
- * back, which a floor timed after a whole series of steps misses (rounds of one run then ranged
- * from 1.20 to 1.61 × the floor).
+ * step and its floor are timed within the same second: on a shared 2-core machine a kernel's time
+ * can double from one second to the next and back, which a floor timed after a whole series of
+ * steps misses (rounds of one run then ranged from 1.20 to 1.61 × the floor).
  *
  * <p>The operands are the step's: x [N, D], W [C, D], G [N, C] (x·Wᵀ writes it, G·W and Gᵀ·x read
  * it), grad x [N, D] and grad W [C, D], each allocated once (5 GB at C = 1 000 000, D = 512).

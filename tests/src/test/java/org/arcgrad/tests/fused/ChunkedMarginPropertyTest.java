@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
  * labels, a row value (the feature norm, differentiated), a learned per-class bias, a learned
  * scalar and constants, under cross-entropy (in one draw of three plus a penalty on the mean square
  * logit), with gradients for x, W, the bias and the scalar (so row sums, column sums, sums of every
- * element, a scalar broadcast to N×C and both backward products all appear). With K &gt; 1 centres per class, W is [C·K, D] in class-major order
- * and the cosine of a class is the largest (sub-center ArcFace) or the mean of its centres', the
- * view over the centres taken of the product or of a multiple of it. The finder must find the class region in every one, and the
+ * element, a scalar broadcast to N×C and both backward products all appear). With K &gt; 1 centres
+ * per class, W is [C·K, D] in class-major order and the cosine of a class is the largest
+ * (sub-center ArcFace) or the mean of its centres', the view over the centres taken of the product
+ * or of a multiple of it. The finder must find the class region in every one, and the
  * chunked evaluation must give the whole graph's loss and gradients, for any chunk width
  * ({@link ChunkedMarginDevicePropertyTest} holds the device to the same margins).
  */
